@@ -1,0 +1,58 @@
+/* cli.c — helpers shared by subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_print_diags(const pa_diags *d, pa_severity min)
+{
+    char buf[1024];
+    for (size_t i = 0; i < pa_diags_count(d); i++) {
+        const pa_diag *g = pa_diags_get(d, i);
+        if (g->severity < min)
+            continue;
+        pa_diag_format(g, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+}
+
+long cli_parse_long(const char *opt, const char *val, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    if (errno || end == val || *end || v < min || v > max) {
+        fprintf(stderr, "panalyze: %s expects an integer in [%ld, %ld], got '%s'\n", opt, min, max,
+                val);
+        return -1;
+    }
+    return v;
+}
+
+int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap)
+{
+    FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, "panalyze: cannot open list %s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 64;
+            char **np = realloc(*paths, nc * sizeof *np);
+            if (!np)
+                break;
+            *paths = np;
+            *cap = nc;
+        }
+        (*paths)[(*n)++] = strdup(line);
+    }
+    if (f != stdin)
+        fclose(f);
+    return 0;
+}

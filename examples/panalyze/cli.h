@@ -1,0 +1,26 @@
+/* cli.h — shared pieces of the panalyze subcommands. */
+#ifndef PANALYZE_CLI_H
+#define PANALYZE_CLI_H
+
+#include <panalyzer.h>
+#include <stdio.h>
+
+/* Exit codes of every subcommand. */
+enum { CLI_OK = 0, CLI_SOME_FAILED = 1, CLI_USAGE = 2 };
+
+typedef int (*cli_cmd_fn)(int argc, char **argv);
+
+int cmd_seq(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_align(int argc, char **argv);
+int cmd_ss(int argc, char **argv);
+
+/* Print every diagnostic of d with at least severity min to stderr. */
+void cli_print_diags(const pa_diags *d, pa_severity min);
+/* Parse a positive integer option value; returns -1 (and prints) when invalid. */
+long cli_parse_long(const char *opt, const char *val, long min, long max);
+/* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
+int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
+
+#endif

@@ -1,0 +1,5 @@
+/* panalyzer/executor.h — (being written) */
+#ifndef PANALYZER_EXECUTOR_H
+#define PANALYZER_EXECUTOR_H
+#include "common.h"
+#endif

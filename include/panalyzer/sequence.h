@@ -1,0 +1,5 @@
+/* panalyzer/sequence.h — (being written) */
+#ifndef PANALYZER_SEQUENCE_H
+#define PANALYZER_SEQUENCE_H
+#include "common.h"
+#endif

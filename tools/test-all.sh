@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite: C (Check) in a release build, an ASan+UBSan build and a
+# TSan build of the threaded suites, then Python (pytest) and R (testthat).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export OPENBLAS_NUM_THREADS=1
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+setup() { # dir, extra meson args...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then meson setup "$dir" "$@" >/dev/null; fi
+  ninja -C "$dir"
+}
+
+step "C tests (release)"
+setup build
+meson test -C build --print-errorlogs
+
+step "C tests (ASan + UBSan)"
+setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  meson test -C build-asan --print-errorlogs --timeout-multiplier 4 --no-suite tsan-only
+
+step "C tests (TSan: executor and pipeline)"
+if grep -q "suite : 'executor'" tests/executor/meson.build 2>/dev/null; then
+  setup build-tsan -Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$ROOT/tests/tsan.supp" \
+    meson test -C build-tsan --print-errorlogs --timeout-multiplier 4 --suite executor --suite pipeline
+else
+  echo "no threaded suites yet"
+fi
+
+step "Python tests (pytest)"
+if [ -d bindings/python/tests ]; then
+  PANALYZER_LIB="$ROOT/build/lib/libpanalyzer.so" PYTHONPATH="$ROOT/bindings/python" \
+    /usr/bin/python3 -m pytest -q bindings/python/tests
+else
+  echo "no Python tests yet"
+fi
+
+step "R tests (testthat)"
+if [ -f bindings/r/DESCRIPTION ]; then
+  bash bindings/r/run-tests.sh "$ROOT/build"
+else
+  echo "no R tests yet"
+fi
+step "all test suites passed"

@@ -1,0 +1,47 @@
+"""panalyzer: Python bindings (cffi, ABI mode) for libpanalyzer.
+
+    import panalyzer as pa
+    s = pa.read("1abc.cif.gz")          # raises pa.Error subclasses on failure
+    for c in s.chains:
+        print(c.id, c.polymer_type, len(c.residues))
+    s.atoms.x                            # zero-copy float32 view
+"""
+from ._ffi import LIBRARY_PATH, STRINGS, ffi, lib, string
+from .diagnostics import Diagnostic
+from .errors import (Canceled, CorruptError, Error, FormatError, InvalidArgument, IOError,
+                     NotFound, OutOfMemory, RangeError, StateError, TaskError, Truncated,
+                     Unsupported)
+from .structure import Atoms, Chain, Entity, Model, Reader, Residues, Structure, read, read_bytes
+
+__version__ = STRINGS.get("PA_VERSION_STRING", "0")
+
+
+def version():
+    """Version of the loaded library ("0.1.0")."""
+    return string(lib.pa_version())
+
+
+def strerror(code):
+    return string(lib.pa_strerror(code))
+
+
+_log_cb = None  # keeps the cffi callback alive while installed
+
+
+def set_log_callback(fn, level="warn"):
+    """Route the library's log messages to fn(level_name, message); None disables.
+    fn runs on whichever thread logs (holding the GIL); exceptions are swallowed."""
+    global _log_cb
+    levels = {"debug": 0, "info": 1, "warn": 2, "error": 3}
+    names = {v: k for k, v in levels.items()}
+    if fn is None:
+        lib.pa_set_log_callback(ffi.NULL, ffi.NULL, 0)
+        _log_cb = None
+        return
+
+    @ffi.callback("void(void *, pa_log_level, const char *)", onerror=lambda *a: None)
+    def cb(_ud, lvl, msg):
+        fn(names.get(int(lvl), str(lvl)), string(msg))
+
+    lib.pa_set_log_callback(cb, ffi.NULL, levels[level])
+    _log_cb = cb

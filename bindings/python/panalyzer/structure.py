@@ -1,0 +1,374 @@
+"""Reading structures (PDB, mmCIF, PDBML; plain, gzip or zstd) into Structure objects.
+
+Numeric columns (atoms.x, .y, .z, .b_factor, residues.seq_id, ...) are
+zero-copy, read-only numpy views of the library's own arrays; each view holds a
+reference to its Structure so the memory stays valid as long as the array
+lives. Name columns are decoded into numpy unicode arrays (a copy).
+"""
+import numpy as np
+
+from ._ffi import check, ffi, fspath, lib, new_opts, string
+from .diagnostics import DiagList, from_c
+
+FORMATS = {"auto": 0, "pdb": 1, "mmcif": 2, "cif": 2, "pdbml": 3, "xml": 3}
+FORMAT_NAMES = {0: "auto", 1: "pdb", 2: "mmcif", 3: "pdbml"}
+ALTLOCS = {"first": 0, "all": 1, "occupancy": 2}
+POLYMER_TYPES = {0: "none", 1: "protein", 2: "dna", 3: "rna", 4: "hybrid", 5: "other"}
+
+
+class _Keeper:
+    """Exposes C memory to numpy while keeping its owner alive (array.base)."""
+
+    def __init__(self, owner, ptr, typestr, count):
+        self.owner = owner
+        self.__array_interface__ = {
+            "data": (int(ffi.cast("uintptr_t", ptr)), True),  # read-only
+            "shape": (count,), "typestr": typestr, "version": 3}
+
+
+def _view(owner, ptr, dtype, begin, count):
+    dt = np.dtype(dtype)
+    if count == 0 or ptr == ffi.NULL:
+        return np.empty(0, dt)
+    p = ffi.cast("char *", ptr) + begin * dt.itemsize
+    return np.asarray(_Keeper(owner, p, dt.str, count))
+
+
+def _names(owner, ptr, stride, begin, count):
+    """Fixed-width NUL-padded names -> numpy unicode array (copy)."""
+    return _view(owner, ptr, "S%d" % stride, begin, count).astype("U%d" % stride)
+
+
+def reader_opts(format=None, altloc=None, first_model_only=False, skip_hydrogens=False,
+                strict=False, keep_anisou=False, max_diagnostics=0):
+    return new_opts("pa_reader_opts",
+                    format=FORMATS[format] if format else None,
+                    altloc=ALTLOCS[altloc] if altloc else None,
+                    first_model_only=int(bool(first_model_only)),
+                    skip_hydrogens=int(bool(skip_hydrogens)),
+                    strict=int(bool(strict)), keep_anisou=int(bool(keep_anisou)),
+                    max_diagnostics=max_diagnostics)
+
+
+class Atoms:
+    """A range of atoms: column views x, y, z, occupancy, b_factor, serial, charge,
+    residue (global residue index), and decoded name, element, altloc."""
+
+    def __init__(self, structure, begin, count):
+        self._s, self.begin, self.count = structure, begin, count
+        self._c = structure._atom_cols
+
+    def __len__(self):
+        return self.count
+
+    def _col(self, field, dtype):
+        return _view(self._s, getattr(self._c, field), dtype, self.begin, self.count)
+
+    x = property(lambda self: self._col("x", np.float32))
+    y = property(lambda self: self._col("y", np.float32))
+    z = property(lambda self: self._col("z", np.float32))
+    occupancy = property(lambda self: self._col("occupancy", np.float32))
+    b_factor = property(lambda self: self._col("b_factor", np.float32))
+    serial = property(lambda self: self._col("serial", np.int32))
+    charge = property(lambda self: self._col("charge", np.int8))
+    residue = property(lambda self: self._col("residue", np.uint32))
+
+    @property
+    def xyz(self):
+        """(n, 3) float32 array. A copy: the library stores x, y, z as separate columns
+        (use .x/.y/.z for zero-copy views)."""
+        return np.stack([self.x, self.y, self.z], axis=1)
+
+    @property
+    def name(self):
+        return _names(self._s, self._c.name, lib.PA_NAME_STRIDE, self.begin, self.count)
+
+    @property
+    def element(self):
+        return _names(self._s, self._c.element, 4, self.begin, self.count)
+
+    @property
+    def altloc(self):
+        return _names(self._s, self._c.altloc, 1, self.begin, self.count)
+
+    def __repr__(self):
+        return "<Atoms %d>" % self.count
+
+
+class Residues:
+    """A range of residues: seq_id, label_seq_id (PA_SEQ_ID_NONE when absent), chain,
+    hetero, atom_begin views and decoded name, icode."""
+
+    def __init__(self, structure, begin, count):
+        self._s, self.begin, self.count = structure, begin, count
+        self._c = structure._res_cols
+
+    def __len__(self):
+        return self.count
+
+    def _col(self, field, dtype, extra=0):
+        return _view(self._s, getattr(self._c, field), dtype, self.begin, self.count + extra)
+
+    seq_id = property(lambda self: self._col("seq_id", np.int32))
+    label_seq_id = property(lambda self: self._col("label_seq_id", np.int32))
+    chain = property(lambda self: self._col("chain", np.uint32))
+    hetero = property(lambda self: self._col("hetero", np.uint8))
+    # n + 1 entries: atoms of residue i are [atom_begin[i], atom_begin[i+1])
+    atom_begin = property(lambda self: self._col("atom_begin", np.uint32, 1))
+
+    @property
+    def name(self):
+        return _names(self._s, self._c.name, lib.PA_NAME_STRIDE, self.begin, self.count)
+
+    @property
+    def icode(self):
+        return _names(self._s, self._c.icode, 1, self.begin, self.count)
+
+    def __repr__(self):
+        return "<Residues %d>" % self.count
+
+
+class Chain:
+    """One chain of one model. `sequence`, `seqres` and `mapping` come from the
+    sequence module when the library provides it."""
+
+    def __init__(self, structure, index, info):
+        self.structure, self.index = structure, index
+        self.id = string(info.auth_id)
+        self.label_id = string(info.label_id)
+        self.entity_id = string(info.entity_id)
+        self.model = info.model
+        self.entity = None if info.entity == lib.PA_NONE_INDEX else info.entity
+        self._res = (info.residue_begin, info.residue_count)
+        self._atoms = (info.atom_begin, info.atom_count)
+
+    @property
+    def residues(self):
+        return Residues(self.structure, *self._res)
+
+    @property
+    def atoms(self):
+        return Atoms(self.structure, *self._atoms)
+
+    @property
+    def polymer_type(self):
+        seq = self.structure._chain_sequence(self.index)
+        if seq is not None:
+            return seq["polymer_type"]
+        if self.entity is not None:
+            return self.structure.entities[self.entity].polymer_type
+        return "none"
+
+    def _seq(self, key):
+        seq = self.structure._chain_sequence(self.index)
+        if seq is None:
+            raise NotImplementedError("this libpanalyzer has no sequence module")
+        return seq[key]
+
+    sequence = property(lambda self: self._seq("sequence"))
+    seqres = property(lambda self: self._seq("seqres"))
+    mapping = property(lambda self: self._seq("mapping"))
+
+    def __repr__(self):
+        return "<Chain %s model=%d residues=%d atoms=%d>" % (
+            self.id, self.model, self._res[1], self._atoms[1])
+
+
+class Model:
+    def __init__(self, structure, index, info):
+        self.structure, self.index, self.number = structure, index, info.number
+        self._chains = range(info.chain_begin, info.chain_begin + info.chain_count)
+        self._res = (info.residue_begin, info.residue_count)
+        self._atoms = (info.atom_begin, info.atom_count)
+
+    @property
+    def chains(self):
+        return [self.structure.all_chains[i] for i in self._chains]
+
+    @property
+    def residues(self):
+        return Residues(self.structure, *self._res)
+
+    @property
+    def atoms(self):
+        return Atoms(self.structure, *self._atoms)
+
+    def __repr__(self):
+        return "<Model %d chains=%d atoms=%d>" % (self.number, len(self._chains), self._atoms[1])
+
+
+class Entity:
+    def __init__(self, info):
+        self.id = string(info.id)
+        self.polymer_type = POLYMER_TYPES.get(int(info.type), "other")
+        names = ffi.buffer(info.seq_names, info.seq_len * lib.PA_NAME_STRIDE)[:] \
+            if info.seq_len and info.seq_names != ffi.NULL else b""
+        st = lib.PA_NAME_STRIDE
+        self.seq_names = [names[i:i + st].split(b"\0", 1)[0].decode() for i in range(0, len(names), st)]
+        self.one_letter_can = string(info.one_letter_can, None)
+
+    def __repr__(self):
+        return "<Entity %s %s len=%d>" % (self.id, self.polymer_type, len(self.seq_names))
+
+
+class Structure:
+    """An immutable structure read by the library (all models).
+
+    `chains`, `atoms` and `residues` refer to the first model; `models` gives
+    every model, `all_chains` the chains of all models."""
+
+    def __init__(self, ptr, diagnostics=()):
+        self._ptr = ffi.gc(ptr, lib.pa_structure_free)
+        self.diagnostics = list(diagnostics)
+        self._atom_cols = ffi.new("pa_atom_columns *")
+        self._res_cols = ffi.new("pa_residue_columns *")
+        check(lib.pa_structure_atoms(self._ptr, self._atom_cols))
+        check(lib.pa_structure_residues(self._ptr, self._res_cols))
+        self._models = self._chains = self._entities = self._seqs = None
+
+    @property
+    def name(self):
+        return string(lib.pa_structure_name(self._ptr))
+
+    @property
+    def id(self):
+        return string(lib.pa_structure_id(self._ptr))
+
+    @property
+    def format(self):
+        return FORMAT_NAMES.get(int(lib.pa_structure_format(self._ptr)), "auto")
+
+    @property
+    def cell(self):
+        """(a, b, c, alpha, beta, gamma, space_group) or None when the file has no cell."""
+        cell = ffi.new("double[6]")
+        sg = ffi.new("const char **")
+        if lib.pa_structure_cell(self._ptr, cell, sg) != 0:
+            return None
+        return tuple(cell) + (string(sg[0]),)
+
+    @property
+    def models(self):
+        if self._models is None:
+            info = ffi.new("pa_model_info *")
+            out = []
+            for i in range(lib.pa_structure_model_count(self._ptr)):
+                check(lib.pa_structure_model(self._ptr, i, info))
+                out.append(Model(self, i, info))
+            self._models = out
+        return self._models
+
+    @property
+    def all_chains(self):
+        if self._chains is None:
+            info = ffi.new("pa_chain_info *")
+            out = []
+            for i in range(lib.pa_structure_chain_count(self._ptr)):
+                check(lib.pa_structure_chain(self._ptr, i, info))
+                out.append(Chain(self, i, info))
+            self._chains = out
+        return self._chains
+
+    @property
+    def chains(self):
+        return self.models[0].chains if self.models else []
+
+    @property
+    def atoms(self):
+        return self.models[0].atoms if self.models else Atoms(self, 0, 0)
+
+    @property
+    def residues(self):
+        return self.models[0].residues if self.models else Residues(self, 0, 0)
+
+    @property
+    def entities(self):
+        if self._entities is None:
+            info = ffi.new("pa_entity_info *")
+            out = []
+            for i in range(lib.pa_structure_entity_count(self._ptr)):
+                check(lib.pa_structure_entity(self._ptr, i, info))
+                out.append(Entity(info))
+            self._entities = out
+        return self._entities
+
+    def modres_parent(self, name):
+        """Standard parent the file declares for a modified residue, or None."""
+        return string(lib.pa_structure_modres_parent(self._ptr, name.encode()), None)
+
+    def _chain_sequence(self, chain_index):
+        """Per-chain sequence dict from the sequence module, or None without one."""
+        if self._seqs is None:
+            from . import sequence
+            self._seqs = sequence.extract_for(self)
+        if not self._seqs:
+            return None
+        return self._seqs.get(chain_index)
+
+    def __repr__(self):
+        return "<Structure %s %s models=%d chains=%d atoms=%d>" % (
+            self.id or self.name, self.format, len(self.models), len(self.chains), len(self.atoms))
+
+
+def read(path, **opts):
+    """Read the first structure of a file. Raises panalyzer.Error (with .diagnostics)
+    on failure. Options: format ("pdb", "mmcif", "pdbml"), altloc ("first", "all",
+    "occupancy"), first_model_only, skip_hydrogens, strict, keep_anisou, max_diagnostics."""
+    o = reader_opts(**opts)
+    out = ffi.new("pa_structure **")
+    diags = DiagList()
+    rc = lib.pa_structure_read(fspath(path), o, out, diags.ptr)
+    check(rc, diags.to_list())
+    return Structure(out[0], diags.to_list())
+
+
+def read_bytes(data, name="<memory>", **opts):
+    """Read the first structure from bytes (may be gzip or zstd compressed)."""
+    o = reader_opts(**opts)
+    out = ffi.new("pa_structure **")
+    diags = DiagList()
+    buf = ffi.from_buffer(data)
+    rc = lib.pa_structure_read_memory(buf, len(buf), name.encode(), o, out, diags.ptr)
+    check(rc, diags.to_list())
+    return Structure(out[0], diags.to_list())
+
+
+class Reader:
+    """Iterate over every structure (data block) of a file:
+    `for s in pa.Reader("multi.cif"): ...`; `.diagnostics` after the loop."""
+
+    def __init__(self, path, **opts):
+        o = reader_opts(**opts)
+        out = ffi.new("pa_reader **")
+        check(lib.pa_reader_open(out, fspath(path), o))
+        self._ptr = ffi.gc(out[0], lib.pa_reader_free)
+
+    @property
+    def format(self):
+        return FORMAT_NAMES.get(int(lib.pa_reader_format(self._ptr)), "auto")
+
+    @property
+    def diagnostics(self):
+        return from_c(lib.pa_reader_diagnostics(self._ptr))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        out = ffi.new("pa_structure **")
+        rc = lib.pa_reader_next(self._ptr, out)
+        if rc == lib.PA_END:
+            raise StopIteration
+        check(rc, self.diagnostics)
+        return Structure(out[0])
+
+    def close(self):
+        if self._ptr is not None:
+            ffi.release(self._ptr)
+            self._ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

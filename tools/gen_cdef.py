@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Generate the cffi declarations of the Python binding from the public headers.
+
+    tools/gen_cdef.py            # rewrite bindings/python/panalyzer/_cdef.h
+    tools/gen_cdef.py --check    # exit 1 when the committed file is stale
+    tools/gen_cdef.py --stdout
+
+The headers are run through the C preprocessor (`cc -E -DPA_API=`), only the
+lines that come from include/ are kept, and what cffi's parser cannot take
+(attributes, static inline bodies, _Static_assert) is stripped. Integer
+#defines become cffi constants; string, floating and `*_INIT` brace macros
+cannot be cdef'd in ABI mode, so they are kept as `@string` / `@float` /
+`@init` comment lines that the package parses at import.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "bindings", "python", "panalyzer", "_cdef.h")
+UMBRELLA = os.path.join("include", "panalyzer.h")
+KNOWN = {"UINT32_MAX": 4294967295, "INT32_MIN": -2147483648, "INT32_MAX": 2147483647,
+         "UINT64_MAX": 18446744073709551615, "SIZE_MAX": 18446744073709551615,
+         "INT_MAX": 2147483647, "INT_MIN": -2147483648, "UINT16_MAX": 65535}
+
+
+def preprocess(cc):
+    cmd = [cc, "-E", "-DPA_API=", "-Iinclude", UMBRELLA]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    keep, mine = [], False
+    for line in out.splitlines():
+        m = re.match(r'#\s*\d+\s+"([^"]*)"', line)
+        if m:  # line marker: keep only text that comes from our headers
+            mine = m.group(1).replace("\\", "/").startswith("include/")
+            continue
+        if mine and line.strip() and not line.startswith("#"):
+            keep.append(line.rstrip())
+    return "\n".join(keep)
+
+
+def skip_balanced(text, i, open_ch, close_ch):
+    """Index just past the bracket group starting at text[i] == open_ch."""
+    depth = 0
+    while i < len(text):
+        if text[i] == open_ch:
+            depth += 1
+        elif text[i] == close_ch:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return i
+
+
+def strip_unparsable(text):
+    for kw in ("__attribute__", "_Static_assert", "__declspec"):
+        while True:
+            i = text.find(kw)
+            if i < 0:
+                break
+            j = text.find("(", i)
+            end = skip_balanced(text, j, "(", ")")
+            if kw == "_Static_assert" and end < len(text) and text[end] == ";":
+                end += 1
+            text = text[:i] + text[end:]
+    text = re.sub(r"\b(__restrict|restrict|__extension__|__inline__|__inline)\b", "", text)
+    # static inline helper definitions: drop from `static` to the closing brace.
+    while True:
+        m = re.search(r"^\s*static\b[^;{]*\{", text, re.M)
+        if not m:
+            break
+        end = skip_balanced(text, m.end() - 1, "{", "}")
+        text = text[:m.start()] + text[end:]
+    return text
+
+
+def header_files():
+    """Module headers in umbrella order, then any others."""
+    names = re.findall(r'#include\s+"(panalyzer/[^"]+)"',
+                       open(os.path.join(ROOT, UMBRELLA)).read())
+    return [os.path.join(ROOT, "include", n) for n in names]
+
+
+def eval_int(expr, env):
+    expr = re.sub(r"(?<=\d)[uUlL]+\b", "", expr.strip())
+    expr = re.sub(r"\(\s*(?:u?int\d+_t|size_t|unsigned|int|long)\s*\)", "", expr)
+    if not re.fullmatch(r"[\w\s()+\-*/<>|&~^]+", expr):
+        return None
+    try:
+        val = eval(expr.replace("/", "//"), {"__builtins__": {}}, dict(env))
+    except Exception:
+        return None
+    return val if isinstance(val, int) else None
+
+
+def collect_defines():
+    ints, extras = [], []
+    env = dict(KNOWN)
+    for path in header_files():
+        text = open(path).read()
+        text = re.sub(r"\\\n", " ", text)
+        for m in re.finditer(r"^\s*#\s*define\s+(PA_\w+)(\([^)]*\))?[ \t]+(.+?)\s*$", text, re.M):
+            name, params, value = m.group(1), m.group(2), re.sub(r"/\*.*?\*/|//.*", "", m.group(3)).strip()
+            if params or not value or name == "PA_API":
+                continue
+            if name.endswith("_INIT") and value.startswith("{"):
+                extras.append("/* @init %s %s */" % (name, " ".join(value.split())))
+                continue
+            if re.fullmatch(r'"[^"]*"', value):
+                extras.append("/* @string %s %s */" % (name, value))
+                continue
+            if re.fullmatch(r"\(?-?\d+\.\d*([eE][-+]?\d+)?[fF]?\)?", value):
+                extras.append("/* @float %s %s */" % (name, value.strip("()").rstrip("fF")))
+                continue
+            val = eval_int(value, env)
+            if val is not None:
+                env[name] = val
+                ints.append("#define %s %d" % (name, val))
+    return ints, extras
+
+
+def generate(cc):
+    decls = strip_unparsable(preprocess(cc))
+    ints, extras = collect_defines()
+    head = ("/* Generated by tools/gen_cdef.py from include/panalyzer.h -- do not edit.\n"
+            " * cffi (ABI mode) declarations of the public API. */\n")
+    decls = re.sub(r"^ (?=\S)", "", decls, flags=re.M)  # left by -DPA_API=
+    return head + "\n".join(ints + extras) + "\n\n" + decls.strip() + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--stdout", action="store_true")
+    ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    a = ap.parse_args()
+    text = generate(a.cc)
+    if a.stdout:
+        sys.stdout.write(text)
+    elif a.check:
+        old = open(OUT).read() if os.path.exists(OUT) else ""
+        if old != text:
+            sys.stderr.write("%s is stale: run tools/gen_cdef.py\n" % os.path.relpath(OUT, ROOT))
+            return 1
+    else:
+        with open(OUT, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+/* rpa.h — shared helpers of the R binding (.Call entry points are rpa_*). */
+#ifndef RPA_H
+#define RPA_H
+
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+
+#include <panalyzer.h>
+
+/* Raise an R error carrying the library's message for a failed call. Callers
+ * release their C resources first (or hold them in external pointers whose
+ * finalizers run on GC), since Rf_errorcall does not return. */
+void rpa_fail(int rc, const char *what) __attribute__((noreturn));
+#define RPA_CHECK(call, what)                 \
+    do {                                      \
+        int rpa_rc_ = (call);                 \
+        if (rpa_rc_ < 0) rpa_fail(rpa_rc_, what); \
+    } while (0)
+
+/* External pointers with finalizers: the tag names the handle type. */
+SEXP rpa_wrap(void *p, const char *tag, R_CFinalizer_t fin);
+void *rpa_unwrap(SEXP x, const char *tag); /* errors on wrong type or freed handle */
+
+/* Scalars from R arguments with defaults. */
+int rpa_int(SEXP x, int dflt);
+double rpa_num(SEXP x, double dflt);
+const char *rpa_str(SEXP x, const char *dflt);
+
+/* "name" padded to width n (NUL-terminated or full) as a CHARSXP. */
+SEXP rpa_fixed(const char *s, size_t n);
+
+/* Modules other than common/structure may be absent from the library being
+ * built against while it grows; their entry points are weak references and
+ * the R function raises a clear error instead of failing to load. */
+#define RPA_REQUIRE(fn)                                                     \
+    do {                                                                    \
+        if ((void *)(fn) == NULL)                                           \
+            Rf_errorcall(R_NilValue, "this libpanalyzer has no %s()", #fn); \
+    } while (0)
+
+SEXP rpa_version(void);
+SEXP rpa_read_structure(SEXP path, SEXP format, SEXP altloc, SEXP first_model, SEXP skip_h,
+                        SEXP strict);
+SEXP rpa_structure_tables(SEXP ptr);
+
+#endif

@@ -1,0 +1,67 @@
+/* util.c — errors, external pointers and argument helpers for the R binding. */
+#include "rpa.h"
+
+#include <string.h>
+
+void rpa_fail(int rc, const char *what)
+{
+    char msg[1024];
+    const char *m = pa_last_error();
+    snprintf(msg, sizeof msg, "%s: %s", what, (m && *m) ? m : pa_strerror(rc));
+    Rf_errorcall(R_NilValue, "%s", msg);
+}
+
+SEXP rpa_wrap(void *p, const char *tag, R_CFinalizer_t fin)
+{
+    SEXP t = PROTECT(Rf_install(tag));
+    SEXP x = PROTECT(R_MakeExternalPtr(p, t, R_NilValue));
+    R_RegisterCFinalizerEx(x, fin, TRUE);
+    UNPROTECT(2);
+    return x;
+}
+
+void *rpa_unwrap(SEXP x, const char *tag)
+{
+    if (TYPEOF(x) != EXTPTRSXP || R_ExternalPtrTag(x) != Rf_install(tag))
+        Rf_errorcall(R_NilValue, "expected a %s handle", tag);
+    void *p = R_ExternalPtrAddr(x);
+    if (!p)
+        Rf_errorcall(R_NilValue, "the %s handle was freed", tag);
+    return p;
+}
+
+int rpa_int(SEXP x, int dflt)
+{
+    if (Rf_length(x) < 1)
+        return dflt;
+    int v = Rf_asInteger(x);
+    return v == NA_INTEGER ? dflt : v;
+}
+
+double rpa_num(SEXP x, double dflt)
+{
+    if (Rf_length(x) < 1)
+        return dflt;
+    double v = Rf_asReal(x);
+    return ISNAN(v) ? dflt : v;
+}
+
+const char *rpa_str(SEXP x, const char *dflt)
+{
+    if (!Rf_isString(x) || Rf_length(x) < 1 || STRING_ELT(x, 0) == NA_STRING)
+        return dflt;
+    return CHAR(STRING_ELT(x, 0));
+}
+
+SEXP rpa_fixed(const char *s, size_t n)
+{
+    size_t len = 0;
+    while (len < n && s[len])
+        len++;
+    return Rf_mkCharLenCE(s, (int)len, CE_UTF8);
+}
+
+SEXP rpa_version(void)
+{
+    return Rf_mkString(pa_version());
+}

@@ -1,0 +1,3 @@
+library(testthat)
+library(panalyzer)
+test_check("panalyzer")

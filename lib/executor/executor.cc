@@ -1,0 +1,741 @@
+// executor.cc — the C API over oneTBB: executors (task arenas), task graphs,
+// parallel loops and cancellation. The only C++ file of the library; every
+// entry point catches exceptions so that none crosses the C boundary.
+#include "common/pai.h"
+#include "panalyzer/executor.h"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace {
+
+// Allocator routing C++ containers through pai_malloc (failure injection).
+template <class T> struct pai_allocator {
+    using value_type = T;
+    pai_allocator() noexcept = default;
+    template <class U> pai_allocator(const pai_allocator<U> &) noexcept {}
+    T *allocate(size_t n)
+    {
+        if (n > SIZE_MAX / sizeof(T))
+            throw std::bad_alloc();
+        void *p = pai_malloc(n * sizeof(T));
+        if (!p)
+            throw std::bad_alloc();
+        return static_cast<T *>(p);
+    }
+    void deallocate(T *p, size_t) noexcept { pai_free(p); }
+    template <class U> bool operator==(const pai_allocator<U> &) const noexcept { return true; }
+    template <class U> bool operator!=(const pai_allocator<U> &) const noexcept { return false; }
+};
+template <class T> using pvec = std::vector<T, pai_allocator<T>>;
+
+// Objects created with pai_malloc + placement new.
+template <class T, class... A> T *pai_new(A &&...a)
+{
+    void *p = pai_malloc(sizeof(T));
+    if (!p)
+        return nullptr;
+    return new (p) T(static_cast<A &&>(a)...);
+}
+template <class T> void pai_delete(T *p)
+{
+    if (p) {
+        p->~T();
+        pai_free(p);
+    }
+}
+
+// Translate a C++ exception into a code + message on this thread.
+int from_exception()
+{
+    try {
+        throw;
+    } catch (const std::bad_alloc &) {
+        return pai_error(PA_ENOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        return pai_error(PA_ESTATE, "executor: %s", e.what());
+    } catch (...) {
+        return pai_error(PA_ESTATE, "executor: unknown exception");
+    }
+}
+
+std::once_flag blas_once;
+
+} // namespace
+
+struct pa_cancel_token {
+    std::atomic<int> flag{0};
+};
+
+struct pa_executor {
+    tbb::task_arena arena;
+    int threads;
+    pa_progress_fn progress;
+    void *progress_ud;
+    pa_metrics *metrics;
+    std::mutex progress_mu;
+    std::atomic<uint64_t> cancel_gen{0};
+    explicit pa_executor(int n) : arena(n), threads(n) {}
+};
+
+namespace {
+
+// State shared by the tasks of one graph run or one parallel loop. Nested runs
+// point to their parent so that stopping an outer run stops the inner ones.
+struct run_ctx {
+    pa_executor *ex;
+    const run_ctx *parent;
+    pa_cancel_token *tok;
+    uint64_t gen;
+    std::atomic<int> stop{0};
+    std::atomic<int> canceled{0};
+    std::atomic<int> failed{0};
+    int first_rc = 0;
+    char first_name[128] = "";
+    char first_msg[512] = "";
+    std::atomic<size_t> done{0};
+
+    bool stopped() const
+    {
+        for (const run_ctx *r = this; r; r = r->parent) {
+            if (r->stop.load(std::memory_order_relaxed))
+                return true;
+            if (r->ex->cancel_gen.load(std::memory_order_relaxed) != r->gen)
+                return true;
+            if (r->tok && r->tok->flag.load(std::memory_order_relaxed))
+                return true;
+        }
+        return false;
+    }
+    // Record the first failure (code + this thread's message) and stop the run.
+    void fail(int rc, const char *name)
+    {
+        if (rc == PA_ECANCELED) {
+            canceled.store(1);
+        } else if (!failed.exchange(1)) {
+            first_rc = rc;
+            snprintf(first_name, sizeof first_name, "%s", name ? name : "");
+            snprintf(first_msg, sizeof first_msg, "%s", pa_last_error());
+        }
+        stop.store(1);
+    }
+    // Return code of the finished run, with the message set on this thread.
+    int result(bool is_graph) const
+    {
+        if (failed.load()) {
+            if (is_graph)
+                return pai_error(PA_ETASK, "task '%s' failed (%s)%s%s", first_name,
+                                 pa_strerror(first_rc), first_msg[0] ? ": " : "", first_msg);
+            return pai_error(first_rc, "%s", first_msg);
+        }
+        if (canceled.load() || stopped())
+            return pai_error(PA_ECANCELED, "cancelled");
+        return 0;
+    }
+    void report_progress(size_t add, size_t total)
+    {
+        if (parent || !ex->progress)
+            return;
+        std::lock_guard<std::mutex> lk(ex->progress_mu);
+        size_t d = done.fetch_add(add) + add;
+        ex->progress(ex->progress_ud, d, total);
+    }
+};
+
+thread_local const run_ctx *tl_run = nullptr;
+
+// Makes `r` the current run of this thread for the lifetime of the scope.
+struct run_scope {
+    const run_ctx *saved;
+    explicit run_scope(const run_ctx *r) : saved(tl_run) { tl_run = r; }
+    ~run_scope() { tl_run = saved; }
+};
+
+int worker_index()
+{
+    int i = tbb::this_task_arena::current_thread_index();
+    return i < 0 ? 0 : i;
+}
+
+// Runs f inside the executor's arena, isolated so that a thread waiting for
+// nested work never picks up unrelated outer tasks (keeps per-worker scratch safe).
+template <class F> void in_arena(pa_executor *ex, F &&f)
+{
+    ex->arena.execute([&] { tbb::this_task_arena::isolate(f); });
+}
+
+} // namespace
+
+/* ---- cancel tokens ----------------------------------------------------------- */
+
+extern "C" PA_API int pa_cancel_token_new(pa_cancel_token **out)
+{
+    if (!out)
+        return pai_error(PA_EINVAL, "pa_cancel_token_new: out is NULL");
+    *out = pai_new<pa_cancel_token>();
+    return *out ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+extern "C" PA_API void pa_cancel_token_free(pa_cancel_token *t) { pai_delete(t); }
+extern "C" PA_API void pa_cancel_token_cancel(pa_cancel_token *t)
+{
+    if (t)
+        t->flag.store(1);
+}
+extern "C" PA_API int pa_cancel_token_cancelled(const pa_cancel_token *t)
+{
+    return t ? t->flag.load() : 0;
+}
+extern "C" PA_API void pa_cancel_token_reset(pa_cancel_token *t)
+{
+    if (t)
+        t->flag.store(0);
+}
+
+/* ---- executor ---------------------------------------------------------------- */
+
+extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts *opts)
+{
+    if (!out)
+        return pai_error(PA_EINVAL, "pa_executor_new: out is NULL");
+    *out = nullptr;
+    pa_executor_opts o = PA_EXECUTOR_OPTS_INIT;
+    if (opts) {
+        if (opts->version < 1 || opts->version > PA_EXECUTOR_OPTS_VERSION)
+            return pai_error(PA_EINVAL, "pa_executor_opts: unknown version %u", opts->version);
+        o = *opts;
+    }
+    if (o.threads < 0 || o.threads > 4096)
+        return pai_error(PA_EINVAL, "pa_executor_new: threads must be in [0, 4096], got %d",
+                         o.threads);
+    try {
+        std::call_once(blas_once, [] { openblas_set_num_threads(1); });
+        int n = o.threads ? o.threads : tbb::info::default_concurrency();
+        if (n < 1)
+            n = 1;
+        pa_executor *ex = pai_new<pa_executor>(n);
+        if (!ex)
+            return pai_error(PA_ENOMEM, "out of memory");
+        ex->progress = o.progress;
+        ex->progress_ud = o.progress_ud;
+        ex->metrics = o.metrics;
+        try {
+            ex->arena.initialize();
+        } catch (...) {
+            pai_delete(ex);
+            throw;
+        }
+        *out = ex;
+        return 0;
+    } catch (...) {
+        return from_exception();
+    }
+}
+
+extern "C" PA_API void pa_executor_free(pa_executor *ex)
+{
+    try {
+        pai_delete(ex);
+    } catch (...) {
+    }
+}
+
+extern "C" PA_API int pa_executor_threads(const pa_executor *ex) { return ex ? ex->threads : 0; }
+
+extern "C" PA_API void pa_executor_cancel(pa_executor *ex)
+{
+    if (ex)
+        ex->cancel_gen.fetch_add(1);
+}
+
+/* ---- parallel loops ------------------------------------------------------------- */
+
+extern "C" PA_API size_t pa_suggest_chunk(size_t n, int threads, uint64_t est)
+{
+    if (n == 0)
+        return 1;
+    if (threads < 1)
+        threads = 1;
+    if (est == 0)
+        est = 1;
+    size_t c_time = (size_t)((100000 + est - 1) / est);              // >= ~100 us per chunk
+    size_t c_floor = (size_t)((25000 + est - 1) / est);              // never below ~25 us
+    size_t c_bal = (n + (size_t)threads * 4 - 1) / ((size_t)threads * 4); // >= 4 per thread
+    size_t c = c_bal < c_time ? c_bal : c_time;
+    if (c < c_floor)
+        c = c_floor;
+    if (c > n)
+        c = n;
+    return c ? c : 1;
+}
+
+extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end,
+                                             size_t chunk, pa_range_fn fn, void *ctx,
+                                             pa_cancel_token *tok)
+{
+    if (!ex || !fn)
+        return pai_error(PA_EINVAL, "pa_parallel_for: executor and fn are required");
+    if (end <= begin)
+        return 0;
+    size_t n = end - begin;
+    if (chunk == 0)
+        chunk = pa_suggest_chunk(n, ex->threads, 1000);
+    size_t nchunks = n / chunk + (n % chunk != 0);
+    try {
+        run_ctx run;
+        run.ex = ex;
+        run.parent = tl_run;
+        run.tok = tok;
+        run.gen = ex->cancel_gen.load();
+        auto body = [&](const tbb::blocked_range<size_t> &r) {
+            run_scope scope(&run);
+            for (size_t c = r.begin(); c != r.end(); c++) {
+                if (run.stopped())
+                    return;
+                size_t lo = begin + c * chunk;
+                size_t hi = (end - lo) > chunk ? lo + chunk : end;
+                int rc;
+                try {
+                    rc = fn(ctx, lo, hi, worker_index());
+                } catch (...) {
+                    rc = from_exception();
+                }
+                if (rc < 0) {
+                    run.fail(rc, nullptr);
+                    return;
+                }
+                run.report_progress(hi - lo, n);
+            }
+        };
+        in_arena(ex, [&] {
+            tbb::task_group_context tgc(tbb::task_group_context::isolated);
+            tbb::parallel_for(tbb::blocked_range<size_t>(0, nchunks, 1), body,
+                              tbb::simple_partitioner(), tgc);
+        });
+        return run.result(false);
+    } catch (...) {
+        return from_exception();
+    }
+}
+
+extern "C" PA_API int pa_parallel_for(pa_executor *ex, size_t begin, size_t end, size_t chunk,
+                                      pa_range_fn fn, void *ctx)
+{
+    return pa_parallel_for_cancel(ex, begin, end, chunk, fn, ctx, nullptr);
+}
+
+/* ---- task graphs ----------------------------------------------------------------- */
+
+namespace {
+
+struct gtask {
+    char *name = nullptr; // owned, pai_malloc'd; NULL for unnamed tasks
+    pa_task_fn fn = nullptr;
+    void *ctx = nullptr;
+    pvec<pa_task_id> deps;
+    // per run:
+    pvec<pa_task_id> succ;
+    std::atomic<uint32_t> pending{0};
+    std::atomic<int> status{PA_TASK_PENDING};
+    int rc = 0;
+    std::atomic<size_t> prog_done{0}, prog_total{0};
+    uint64_t elapsed_ns = 0;
+    ~gtask() { pai_free(name); }
+};
+
+struct name_dep {
+    char *task, *dep;
+};
+
+} // namespace
+
+struct pa_task {
+    pa_executor *ex;
+    gtask *t;
+    const run_ctx *run;
+    int worker;
+};
+
+struct pa_graph {
+    pa_executor *ex;
+    pa_cancel_token *tok = nullptr;
+    pvec<gtask *> tasks;
+    std::unordered_map<std::string_view, pa_task_id, std::hash<std::string_view>,
+                       std::equal_to<std::string_view>,
+                       pai_allocator<std::pair<const std::string_view, pa_task_id>>>
+        by_name;
+    pvec<name_dep> name_deps;
+    bool running = false;
+    explicit pa_graph(pa_executor *e) : ex(e) {}
+    ~pa_graph()
+    {
+        for (gtask *t : tasks)
+            pai_delete(t);
+        for (name_dep &d : name_deps) {
+            pai_free(d.task);
+            pai_free(d.dep);
+        }
+    }
+    gtask *find(const char *name) const
+    {
+        if (!name)
+            return nullptr;
+        auto it = by_name.find(std::string_view(name));
+        return it == by_name.end() ? nullptr : tasks[it->second];
+    }
+};
+
+extern "C" PA_API int pa_task_cancelled(const pa_task *t) { return t && t->run->stopped(); }
+extern "C" PA_API const char *pa_task_name(const pa_task *t)
+{
+    return t && t->t && t->t->name ? t->t->name : "";
+}
+extern "C" PA_API pa_executor *pa_task_executor(const pa_task *t) { return t ? t->ex : nullptr; }
+extern "C" PA_API int pa_task_worker(const pa_task *t) { return t ? t->worker : 0; }
+extern "C" PA_API void pa_task_progress(pa_task *t, size_t done, size_t total)
+{
+    if (!t || !t->t)
+        return;
+    t->t->prog_done.store(done, std::memory_order_relaxed);
+    t->t->prog_total.store(total, std::memory_order_relaxed);
+}
+
+extern "C" PA_API int pa_graph_new(pa_executor *ex, pa_graph **out)
+{
+    if (!ex || !out)
+        return pai_error(PA_EINVAL, "pa_graph_new: executor and out are required");
+    try {
+        *out = pai_new<pa_graph>(ex);
+        return *out ? 0 : pai_error(PA_ENOMEM, "out of memory");
+    } catch (...) {
+        *out = nullptr;
+        return from_exception();
+    }
+}
+
+extern "C" PA_API void pa_graph_free(pa_graph *g)
+{
+    try {
+        pai_delete(g);
+    } catch (...) {
+    }
+}
+
+extern "C" PA_API size_t pa_graph_size(const pa_graph *g) { return g ? g->tasks.size() : 0; }
+
+extern "C" PA_API int pa_graph_set_cancel_token(pa_graph *g, pa_cancel_token *t)
+{
+    if (!g)
+        return pai_error(PA_EINVAL, "pa_graph_set_cancel_token: graph is NULL");
+    g->tok = t;
+    return 0;
+}
+
+extern "C" PA_API int pa_graph_add(pa_graph *g, const char *name, pa_task_fn fn, void *ctx,
+                                   const pa_task_id *deps, size_t ndeps, pa_task_id *id)
+{
+    if (!g || !fn || (ndeps && !deps))
+        return pai_error(PA_EINVAL, "pa_graph_add: graph and fn are required");
+    if (g->running)
+        return pai_error(PA_ESTATE, "pa_graph_add: the graph is running");
+    if (g->tasks.size() >= UINT32_MAX - 1)
+        return pai_error(PA_ERANGE, "pa_graph_add: too many tasks");
+    if (name && g->find(name))
+        return pai_error(PA_EINVAL, "pa_graph_add: duplicate task name '%s'", name);
+    pa_task_id self = (pa_task_id)g->tasks.size();
+    for (size_t i = 0; i < ndeps; i++)
+        if (deps[i] >= self)
+            return pai_error(PA_EINVAL, "pa_graph_add: unknown dependency id %u", deps[i]);
+    gtask *t = nullptr;
+    try {
+        t = pai_new<gtask>();
+        if (!t)
+            return pai_error(PA_ENOMEM, "out of memory");
+        if (name && !(t->name = pai_strdup(name))) {
+            pai_delete(t);
+            return pai_error(PA_ENOMEM, "out of memory");
+        }
+        t->fn = fn;
+        t->ctx = ctx;
+        t->deps.assign(deps, deps + ndeps);
+        g->tasks.push_back(t);
+        try {
+            if (t->name)
+                g->by_name.emplace(std::string_view(t->name), self);
+        } catch (...) {
+            g->tasks.pop_back();
+            throw;
+        }
+    } catch (...) {
+        pai_delete(t);
+        return from_exception();
+    }
+    if (id)
+        *id = self;
+    return 0;
+}
+
+extern "C" PA_API int pa_graph_add_dep(pa_graph *g, pa_task_id task, pa_task_id dep)
+{
+    if (!g || task >= g->tasks.size() || dep >= g->tasks.size())
+        return pai_error(PA_EINVAL, "pa_graph_add_dep: unknown task id");
+    if (g->running)
+        return pai_error(PA_ESTATE, "pa_graph_add_dep: the graph is running");
+    try {
+        g->tasks[task]->deps.push_back(dep);
+        return 0;
+    } catch (...) {
+        return from_exception();
+    }
+}
+
+extern "C" PA_API int pa_graph_add_dep_name(pa_graph *g, const char *task, const char *dep)
+{
+    if (!g || !task || !dep)
+        return pai_error(PA_EINVAL, "pa_graph_add_dep_name: graph and names are required");
+    if (g->running)
+        return pai_error(PA_ESTATE, "pa_graph_add_dep_name: the graph is running");
+    name_dep d = {pai_strdup(task), pai_strdup(dep)};
+    if (!d.task || !d.dep) {
+        pai_free(d.task);
+        pai_free(d.dep);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
+    try {
+        g->name_deps.push_back(d);
+        return 0;
+    } catch (...) {
+        pai_free(d.task);
+        pai_free(d.dep);
+        return from_exception();
+    }
+}
+
+namespace {
+
+// Resolve named dependencies, build successor lists and reject cycles.
+// Returns the ids of the tasks without dependencies in *roots.
+int prepare(pa_graph *g, pvec<pa_task_id> &roots)
+{
+    size_t n = g->tasks.size();
+    pvec<uint32_t> indeg(n, 0);
+    for (gtask *t : g->tasks)
+        t->succ.clear();
+    for (pa_task_id i = 0; i < n; i++)
+        for (pa_task_id d : g->tasks[i]->deps) {
+            g->tasks[d]->succ.push_back(i);
+            indeg[i]++;
+        }
+    for (const name_dep &nd : g->name_deps) {
+        auto ti = g->by_name.find(std::string_view(nd.task));
+        auto di = g->by_name.find(std::string_view(nd.dep));
+        if (ti == g->by_name.end() || di == g->by_name.end())
+            return pai_error(PA_EINVAL, "graph: dependency '%s' -> '%s' names an unknown task",
+                             nd.task, nd.dep);
+        g->tasks[di->second]->succ.push_back(ti->second);
+        indeg[ti->second]++;
+    }
+    // Kahn's algorithm: any task never reaching in-degree 0 lies on or after a cycle.
+    pvec<uint32_t> left(indeg);
+    pvec<pa_task_id> queue;
+    queue.reserve(n);
+    for (pa_task_id i = 0; i < n; i++)
+        if (!indeg[i])
+            queue.push_back(i);
+    roots.assign(queue.begin(), queue.end());
+    for (size_t q = 0; q < queue.size(); q++)
+        for (pa_task_id s : g->tasks[queue[q]]->succ)
+            if (--left[s] == 0)
+                queue.push_back(s);
+    if (queue.size() != n) {
+        for (pa_task_id i = 0; i < n; i++)
+            if (left[i]) {
+                const char *nm = g->tasks[i]->name;
+                return pai_error(PA_EINVAL, "graph: dependency cycle through task '%s' (#%u)",
+                                 nm ? nm : "", i);
+            }
+    }
+    for (pa_task_id i = 0; i < n; i++) {
+        gtask *t = g->tasks[i];
+        t->pending.store(indeg[i], std::memory_order_relaxed);
+        t->status.store(PA_TASK_PENDING, std::memory_order_relaxed);
+        t->rc = 0;
+        t->elapsed_ns = 0;
+        t->prog_done.store(0, std::memory_order_relaxed);
+        t->prog_total.store(0, std::memory_order_relaxed);
+    }
+    return 0;
+}
+
+struct graph_runner {
+    pa_graph *g;
+    run_ctx *run;
+    tbb::task_group *tg;
+    size_t total;
+
+    void body(gtask *t)
+    {
+        if (run->stopped()) {
+            t->status.store(PA_TASK_CANCELLED);
+            return;
+        }
+        t->status.store(PA_TASK_RUNNING);
+        pa_task h = {g->ex, t, run, worker_index()};
+        uint64_t t0 = pai_now_ns();
+        int rc;
+        try {
+            rc = t->fn(t->ctx, &h);
+        } catch (...) {
+            rc = from_exception();
+        }
+        t->elapsed_ns = pai_now_ns() - t0;
+        if (g->ex->metrics && t->name)
+            pa_metrics_record(g->ex->metrics, t->name, t->elapsed_ns);
+        t->rc = rc;
+        if (rc == PA_ECANCELED) {
+            t->status.store(PA_TASK_CANCELLED);
+            run->fail(rc, t->name);
+        } else if (rc < 0) {
+            t->status.store(PA_TASK_FAILED);
+            run->fail(rc, t->name);
+        } else {
+            t->status.store(PA_TASK_DONE);
+        }
+        run->report_progress(1, total);
+    }
+
+    // Run task i, then its successors that became ready: all but one are
+    // spawned, the last one continues on this thread (cheap chains).
+    void exec(pa_task_id i)
+    {
+        run_scope scope(run);
+        for (;;) {
+            gtask *t = g->tasks[i];
+            body(t);
+            pa_task_id next = UINT32_MAX;
+            for (pa_task_id s : t->succ) {
+                if (g->tasks[s]->pending.fetch_sub(1, std::memory_order_acq_rel) != 1)
+                    continue;
+                if (next != UINT32_MAX)
+                    spawn(next);
+                next = s;
+            }
+            if (next == UINT32_MAX)
+                return;
+            i = next;
+        }
+    }
+
+    void spawn(pa_task_id i)
+    {
+        try {
+            tg->run([this, i] { exec(i); });
+        } catch (...) {
+            // Could not queue it: run it here rather than losing it.
+            run->fail(from_exception(), g->tasks[i]->name);
+            exec(i);
+        }
+    }
+};
+
+} // namespace
+
+extern "C" PA_API int pa_graph_run(pa_graph *g)
+{
+    if (!g)
+        return pai_error(PA_EINVAL, "pa_graph_run: graph is NULL");
+    if (g->running)
+        return pai_error(PA_ESTATE, "pa_graph_run: the graph is already running");
+    try {
+        pvec<pa_task_id> roots;
+        int rc = prepare(g, roots);
+        if (rc < 0)
+            return rc;
+        if (g->tasks.empty())
+            return 0;
+        run_ctx run;
+        run.ex = g->ex;
+        run.parent = tl_run;
+        run.tok = g->tok;
+        run.gen = g->ex->cancel_gen.load();
+        g->running = true;
+        in_arena(g->ex, [&] {
+            tbb::task_group_context tgc(tbb::task_group_context::isolated);
+            tbb::task_group tg(tgc);
+            graph_runner gr = {g, &run, &tg, g->tasks.size()};
+            try {
+                for (size_t k = 1; k < roots.size(); k++)
+                    gr.spawn(roots[k]);
+                gr.exec(roots[0]);
+            } catch (...) {
+                run.fail(from_exception(), nullptr);
+            }
+            tg.wait();
+        });
+        g->running = false;
+        for (gtask *t : g->tasks) {
+            int st = t->status.load();
+            if (st == PA_TASK_PENDING || st == PA_TASK_RUNNING)
+                t->status.store(PA_TASK_CANCELLED);
+        }
+        return run.result(true);
+    } catch (...) {
+        g->running = false;
+        return from_exception();
+    }
+}
+
+extern "C" PA_API int pa_graph_task_status_id(const pa_graph *g, pa_task_id id,
+                                              pa_task_status *status, int *rc)
+{
+    if (!g || id >= g->tasks.size())
+        return pai_error(PA_ENOTFOUND, "graph: no task #%u", id);
+    const gtask *t = g->tasks[id];
+    if (status)
+        *status = (pa_task_status)t->status.load();
+    if (rc)
+        *rc = t->rc;
+    return 0;
+}
+
+extern "C" PA_API int pa_graph_task_status(const pa_graph *g, const char *name,
+                                           pa_task_status *status, int *rc)
+{
+    if (!g || !name)
+        return pai_error(PA_EINVAL, "pa_graph_task_status: graph and name are required");
+    auto it = g->by_name.find(std::string_view(name));
+    if (it == g->by_name.end())
+        return pai_error(PA_ENOTFOUND, "graph: no task named '%s'", name);
+    return pa_graph_task_status_id(g, it->second, status, rc);
+}
+
+extern "C" PA_API int pa_graph_task_progress(const pa_graph *g, const char *name, size_t *done,
+                                             size_t *total, uint64_t *elapsed_ns)
+{
+    if (!g || !name)
+        return pai_error(PA_EINVAL, "pa_graph_task_progress: graph and name are required");
+    const gtask *t = g->find(name);
+    if (!t)
+        return pai_error(PA_ENOTFOUND, "graph: no task named '%s'", name);
+    if (done)
+        *done = t->prog_done.load();
+    if (total)
+        *total = t->prog_total.load();
+    if (elapsed_ns)
+        *elapsed_ns = t->elapsed_ns;
+    return 0;
+}

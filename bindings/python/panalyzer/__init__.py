@@ -11,7 +11,11 @@ from .diagnostics import Diagnostic
 from .errors import (Canceled, CorruptError, Error, FormatError, InvalidArgument, IOError,
                      NotFound, OutOfMemory, RangeError, StateError, TaskError, Truncated,
                      Unsupported)
-from .structure import Atoms, Chain, Entity, Model, Reader, Residues, Structure, read, read_bytes
+from .structure import Atoms, Chain, Entity, Reader, Residues, Structure, read, read_bytes
+from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequences, to_fasta
+from .align import Alignment, Matrix, align, align_many, best_isa, map_sequences
+from .infer import Model, predict_ss
+from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 

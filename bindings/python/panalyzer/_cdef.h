@@ -8,16 +8,25 @@
 #define PA_NAME_STRIDE 8
 #define PA_NONE_INDEX 4294967295
 #define PA_SEQ_ID_NONE -2147483648
+#define PA_SEQSET_OPTS_VERSION 1
 #define PA_ALIGN_OPTS_VERSION 1
 #define PA_BATCH_OPTS_VERSION 1
 #define PA_MAP_OPTS_VERSION 1
+#define PA_TENSOR_MAX_DIMS 8
+#define PA_MODEL_OPTS_VERSION 1
+#define PA_SS_OPTS_VERSION 1
 #define PA_EXECUTOR_OPTS_VERSION 1
+#define PA_PIPELINE_OPTS_VERSION 1
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
+/* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
 /* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
+/* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL} */
+/* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -210,6 +219,64 @@ typedef struct {
 size_t pa_structure_entity_count(const pa_structure *s);
 int pa_structure_entity(const pa_structure *s, size_t i, pa_entity_info *out);
 const char *pa_structure_modres_parent(const pa_structure *s, const char *name);
+typedef enum {
+    PA_MONOMER_UNKNOWN = 0,
+    PA_MONOMER_AMINO_ACID = 1,
+    PA_MONOMER_DNA = 2,
+    PA_MONOMER_RNA = 3,
+    PA_MONOMER_WATER = 4,
+    PA_MONOMER_OTHER = 5
+} pa_monomer_kind;
+char pa_residue_one_letter(const char *name);
+pa_monomer_kind pa_residue_kind(const char *name);
+const char *pa_monomer_kind_name(pa_monomer_kind k);
+const char *pa_polymer_type_name(pa_polymer_type t);
+typedef struct pa_seqset pa_seqset;
+typedef struct {
+    unsigned version;
+    unsigned model;
+    int all_models;
+    int include_nonpolymer;
+    int use_modres;
+} pa_seqset_opts;
+typedef struct {
+    int model;
+    uint32_t chain;
+    const char *auth_id;
+    const char *label_id;
+    const char *entity_id;
+    pa_polymer_type polymer_type;
+    size_t n_observed;
+    const char *observed;
+    size_t seqres_len;
+    const char *seqres;
+    const int32_t *map;
+    const uint32_t *residue;
+} pa_chain_seq;
+int pa_sequence_extract(const pa_structure *s, const pa_seqset_opts *opts,
+                               pa_seqset **out);
+size_t pa_seqset_count(const pa_seqset *set);
+int pa_seqset_get(const pa_seqset *set, size_t i, pa_chain_seq *out);
+void pa_seqset_free(pa_seqset *set);
+typedef enum { PA_SEQ_OBSERVED = 0, PA_SEQ_SEQRES = 1 } pa_seq_which;
+int pa_seqset_to_fasta(const pa_seqset *set, const char *name, pa_seq_which which,
+                              int line_width, char **out, size_t *len);
+typedef struct pa_seqlist pa_seqlist;
+typedef struct {
+    const char *id;
+    const char *description;
+    const char *seq;
+    size_t len;
+} pa_seq_record;
+int pa_fasta_read(const char *path, pa_seqlist **out);
+int pa_fasta_read_memory(const void *data, size_t size, const char *name,
+                                pa_seqlist **out);
+int pa_seqlist_new(pa_seqlist **out);
+int pa_seqlist_add(pa_seqlist *l, const char *id, const char *description,
+                          const char *seq);
+size_t pa_seqlist_count(const pa_seqlist *l);
+int pa_seqlist_get(const pa_seqlist *l, size_t i, pa_seq_record *out);
+void pa_seqlist_free(pa_seqlist *l);
 typedef struct pa_matrix pa_matrix;
 int pa_matrix_builtin(pa_matrix **out, const char *name);
 int pa_matrix_load(pa_matrix **out, const char *path);
@@ -317,6 +384,61 @@ int pa_map_chain_to_reference(const struct pa_structure *s, size_t chain,
                                      const pa_map_opts *opts, int64_t **map, size_t *n,
                                      pa_map_stats *stats);
 void pa_map_free(int64_t *map);
+struct pa_executor;
+struct pa_metrics;
+typedef enum { PA_DT_FLOAT32 = 1, PA_DT_INT64 = 7 } pa_dtype;
+typedef struct {
+    int dtype;
+    int ndim;
+    int64_t shape[8];
+    void *data;
+} pa_tensor;
+size_t pa_tensor_numel(const pa_tensor *t);
+void pa_tensor_clear(pa_tensor *t);
+typedef struct {
+    const char *name;
+    int dtype;
+    int ndim;
+    int64_t shape[8];
+} pa_tensor_info;
+typedef struct pa_model pa_model;
+typedef struct pa_infer_ws pa_infer_ws;
+typedef struct {
+    unsigned version;
+    const char *name;
+} pa_model_opts;
+int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts);
+int pa_model_load_memory(pa_model **out, const void *data, size_t size,
+                                const pa_model_opts *opts);
+int pa_model_load_default(pa_model **out);
+const void *pa_model_default_data(size_t *size);
+void pa_model_free(pa_model *m);
+size_t pa_model_num_inputs(const pa_model *m);
+size_t pa_model_num_outputs(const pa_model *m);
+int pa_model_input_info(const pa_model *m, size_t i, pa_tensor_info *out);
+int pa_model_output_info(const pa_model *m, size_t i, pa_tensor_info *out);
+size_t pa_model_num_nodes(const pa_model *m);
+int pa_infer_ws_new(pa_infer_ws **out);
+void pa_infer_ws_free(pa_infer_ws *ws);
+int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs,
+                        size_t ninputs, pa_tensor *outputs, size_t noutputs);
+int pa_model_warmup(const pa_model *m, int64_t batch, int64_t length, int runs);
+typedef struct {
+    unsigned version;
+    int batch;
+    int probs;
+    struct pa_executor *executor;
+    struct pa_metrics *metrics;
+} pa_ss_opts;
+typedef struct {
+    size_t n;
+    const size_t *len;
+    const char *const *ss3;
+    const float *const *prob;
+} pa_ss_result;
+int pa_predict_ss(const pa_model *m, const char *const *seqs, size_t n,
+                         const pa_ss_opts *opts, pa_ss_result **out);
+void pa_ss_result_free(pa_ss_result *r);
 typedef struct pa_executor pa_executor;
 typedef struct pa_graph pa_graph;
 typedef struct pa_task pa_task;
@@ -391,3 +513,32 @@ int pa_parallel_for(pa_executor *ex, size_t begin, size_t end, size_t chunk,
 int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end, size_t chunk,
                                   pa_range_fn fn, void *ctx, pa_cancel_token *tok);
 size_t pa_suggest_chunk(size_t n_items, int threads, uint64_t est_ns_per_item);
+typedef struct pa_result pa_result;
+typedef struct {
+    unsigned version;
+    int threads;
+    size_t chunk;
+    size_t batch;
+    int ordered;
+    const pa_reader_opts *reader;
+    const pa_seqset_opts *seq;
+    const char *cache_dir;
+    pa_cancel_token *cancel;
+} pa_pipeline_opts;
+typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
+int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
+                           const pa_pipeline_opts *opts, pa_result_fn fn, void *ctx,
+                           pa_metrics *metrics);
+typedef struct {
+    pa_format format;
+    const char *id;
+    size_t models, chains, residues, atoms;
+} pa_result_summary;
+const char *pa_result_path(const pa_result *r);
+size_t pa_result_index(const pa_result *r);
+int pa_result_status(const pa_result *r);
+const pa_diags *pa_result_diagnostics(const pa_result *r);
+int pa_result_summary_get(const pa_result *r, pa_result_summary *out);
+int pa_result_cached(const pa_result *r);
+size_t pa_result_chain_count(const pa_result *r);
+int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out);

@@ -31,3 +31,40 @@ print.panalyzer_structure <- function(x, ...) {
               sum(x$chains$model == x$models[1]), sum(x$atoms$model == x$models[1])))
   invisible(x)
 }
+
+#' Chain sequences of a structure read by read_structure().
+#'
+#' A data frame with one row per chain with a polymer part (first model, or
+#' every model with all_models = TRUE): model, chain, polymer_type, sequence
+#' (observed residues, one-letter) and seqres (full SEQRES / entity sequence).
+sequences <- function(s, all_models = FALSE) {
+  stopifnot(inherits(s, "panalyzer_structure"))
+  .df(.Call(rpa_sequences, s$ptr, as.logical(all_models)))
+}
+
+#' Align a query against target sequences.
+#'
+#' A data frame with one row per target (or the top_k best, best first): target
+#' (1-based index), score, qstart/qend and tstart/tend (1-based, inclusive; NA
+#' when nothing aligns), cigar, identity and similarity. Gap costs: a gap of k
+#' residues costs gap_open + (k - 1) * gap_extend. threads > 1 runs the batch on
+#' the library's executor.
+align <- function(query, targets, mode = "local", matrix = "BLOSUM62", gap_open = 11L,
+                  gap_extend = 1L, top_k = 0L, threads = 1L) {
+  .df(.Call(rpa_align, as.character(query), as.character(targets), mode, matrix,
+            as.integer(gap_open), as.integer(gap_extend), as.integer(top_k),
+            as.integer(threads)))
+}
+
+#' Predict 3-state secondary structure (H, E, C) with the built-in model.
+#'
+#' Returns a character vector (one string per sequence, names kept); with
+#' probs = TRUE a list of the strings (ss) and per-sequence L x 3 matrices of H,
+#' E, C probabilities (prob).
+predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
+  r <- .Call(rpa_predict_ss, as.character(seqs), as.integer(threads), as.logical(probs))
+  names(r[[1]]) <- names(seqs)
+  if (!probs) return(r[[1]])
+  prob <- lapply(r[[2]], function(m) { colnames(m) <- c("H", "E", "C"); m })
+  list(ss = r[[1]], prob = prob)
+}

@@ -10,6 +10,9 @@ static const R_CallMethodDef calls[] = {
     {"rpa_version", (DL_FUNC)&rpa_version, 0},
     {"rpa_read_structure", (DL_FUNC)&rpa_read_structure, 6},
     {"rpa_structure_tables", (DL_FUNC)&rpa_structure_tables, 1},
+    {"rpa_sequences", (DL_FUNC)&rpa_sequences, 2},
+    {"rpa_align", (DL_FUNC)&rpa_align, 8},
+    {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 3},
     {NULL, NULL, 0}};
 
 void R_init_panalyzer(DllInfo *dll)

@@ -39,9 +39,25 @@ SEXP rpa_fixed(const char *s, size_t n);
             Rf_errorcall(R_NilValue, "this libpanalyzer has no %s()", #fn); \
     } while (0)
 
+/* Guard a C result while R allocates (allocation may longjmp): the returned
+ * external pointer (PROTECT it) calls fn(p, n) when collected, or at once
+ * through rpa_release(). */
+typedef void (*rpa_free_fn)(void *p, size_t n);
+SEXP rpa_guard(rpa_free_fn fn, void *p, size_t n);
+void rpa_release(SEXP guard);
+
+/* *out = an executor of `threads` threads, or NULL for threads <= 1 (run
+ * serially). Returns 0 or the library's error code (never raises). */
+int rpa_executor(int threads, pa_executor **out);
+void rpa_executor_free(pa_executor *ex); /* NULL-safe */
+
 SEXP rpa_version(void);
 SEXP rpa_read_structure(SEXP path, SEXP format, SEXP altloc, SEXP first_model, SEXP skip_h,
                         SEXP strict);
 SEXP rpa_structure_tables(SEXP ptr);
+SEXP rpa_sequences(SEXP ptr, SEXP all_models);
+SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
+               SEXP top_k, SEXP threads);
+SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs);
 
 #endif

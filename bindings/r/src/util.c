@@ -1,6 +1,7 @@
 /* util.c — errors, external pointers and argument helpers for the R binding. */
 #include "rpa.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void rpa_fail(int rc, const char *what)
@@ -64,4 +65,57 @@ SEXP rpa_fixed(const char *s, size_t n)
 SEXP rpa_version(void)
 {
     return Rf_mkString(pa_version());
+}
+
+typedef struct {
+    rpa_free_fn fn;
+    void *p;
+    size_t n;
+} guard;
+
+static void guard_fin(SEXP x)
+{
+    guard *g = R_ExternalPtrAddr(x);
+    if (g) {
+        g->fn(g->p, g->n);
+        free(g);
+        R_ClearExternalPtr(x);
+    }
+}
+
+SEXP rpa_guard(rpa_free_fn fn, void *p, size_t n)
+{
+    guard *g = malloc(sizeof *g);
+    if (!g) {
+        fn(p, n);
+        Rf_errorcall(R_NilValue, "out of memory");
+    }
+    g->fn = fn, g->p = p, g->n = n;
+    SEXP x = PROTECT(R_MakeExternalPtr(g, R_NilValue, R_NilValue));
+    R_RegisterCFinalizerEx(x, guard_fin, TRUE);
+    UNPROTECT(1);
+    return x;
+}
+
+void rpa_release(SEXP x)
+{
+    guard_fin(x);
+}
+
+#pragma weak pa_executor_new
+int rpa_executor(int threads, pa_executor **out)
+{
+    *out = NULL;
+    if (threads <= 1 || !pa_executor_new)
+        return 0;
+    pa_executor_opts o = PA_EXECUTOR_OPTS_INIT;
+    o.threads = threads;
+    return pa_executor_new(out, &o);
+}
+
+#pragma weak pa_executor_free
+void rpa_executor_free(pa_executor *ex)
+{
+    if (ex)
+        pa_executor_free(ex);
 }

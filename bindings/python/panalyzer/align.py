@@ -1,0 +1,174 @@
+"""Pairwise alignment (SIMD kernels chosen at run time), batches on the executor,
+and mapping of observed residues onto a reference sequence.
+
+Gap costs follow the library's convention: gap_model="parasail" (default) charges
+open + (k - 1) * extend for a gap of k residues, "blast" open + k * extend."""
+import numpy as np
+
+from ._ffi import check, ffi, lib, new_opts, string
+
+MODES = {"local": 0, "global": 1, "semi": 2, "semi-global": 2}
+GAP_MODELS = {"parasail": 0, "blast": 1}
+ISAS = {"auto": 0, "scalar": 1, "sse41": 2, "avx2": 3, "avx512": 4}
+
+
+class Matrix:
+    """A substitution matrix: Matrix("BLOSUM62"), Matrix.from_text(text), Matrix.match(2, -3)."""
+
+    def __init__(self, name="BLOSUM62", _ptr=None):
+        if _ptr is None:
+            out = ffi.new("pa_matrix **")
+            check(lib.pa_matrix_builtin(out, name.encode()))
+            _ptr = out[0]
+        self._ptr = ffi.gc(_ptr, lib.pa_matrix_free)
+
+    @classmethod
+    def from_text(cls, text, name="custom"):
+        b = text.encode() if isinstance(text, str) else text
+        out = ffi.new("pa_matrix **")
+        check(lib.pa_matrix_parse(out, b, len(b), name.encode()))
+        return cls(_ptr=out[0])
+
+    @classmethod
+    def load(cls, path):
+        out = ffi.new("pa_matrix **")
+        check(lib.pa_matrix_load(out, str(path).encode()))
+        return cls(_ptr=out[0])
+
+    @classmethod
+    def match(cls, match, mismatch):
+        out = ffi.new("pa_matrix **")
+        check(lib.pa_matrix_match(out, match, mismatch))
+        return cls(_ptr=out[0])
+
+    @property
+    def name(self):
+        return string(lib.pa_matrix_name(self._ptr))
+
+    def score(self, a, b):
+        return lib.pa_matrix_score(self._ptr, a.encode(), b.encode())
+
+    @property
+    def range(self):
+        lo, hi = ffi.new("int *"), ffi.new("int *")
+        lib.pa_matrix_range(self._ptr, lo, hi)
+        return lo[0], hi[0]
+
+    def __repr__(self):
+        return "<Matrix %s>" % self.name
+
+
+class Alignment:
+    """Result of one alignment (coordinates 0-based, half-open; see align.h)."""
+    __slots__ = ("score", "qstart", "qend", "tstart", "tend", "bits", "cigar", "length",
+                 "matches", "positives", "gaps", "gap_opens", "identity", "similarity",
+                 "query", "target")
+
+    def __init__(self, c, query=0, target=0):
+        for k in self.__slots__[:-3]:
+            setattr(self, k, getattr(c, k))
+        self.cigar = string(c.cigar, None)
+        self.query, self.target = query, target
+
+    def as_dict(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __repr__(self):
+        return "<Alignment score=%d q[%d:%d] t[%d:%d]%s>" % (
+            self.score, self.qstart, self.qend, self.tstart, self.tend,
+            " " + self.cigar if self.cigar else "")
+
+
+def _matrix(m, keep):
+    if m is None:
+        return ffi.NULL
+    if isinstance(m, str):
+        m = Matrix(m)
+    keep.append(m)
+    return m._ptr
+
+
+def align_opts(keep, mode="local", matrix=None, gap_open=11, gap_extend=1, gap_model="parasail",
+               free_ends=None, isa="auto", traceback=True):
+    o = new_opts("pa_align_opts", mode=MODES[mode], gap_open=gap_open, gap_extend=gap_extend,
+                 gap_model=GAP_MODELS[gap_model], free_ends=free_ends, isa=ISAS[isa],
+                 traceback=int(bool(traceback)))
+    o.matrix = _matrix(matrix, keep)
+    return o
+
+
+def _bytes(s):
+    return s.encode() if isinstance(s, str) else bytes(s)
+
+
+def _seq_array(seqs, keep):
+    bs = [_bytes(s) for s in seqs]
+    cs = [ffi.new("char[]", b) for b in bs]
+    keep.extend(cs)
+    return ffi.new("const char *[]", cs) if cs else ffi.NULL, \
+        ffi.new("size_t[]", [len(b) for b in bs]) if bs else ffi.NULL, bs
+
+
+def align(query, targets, executor=None, chunk=0, top_k=0, **opts):
+    """Align query against one target (str -> Alignment) or many (list -> list of
+    Alignment; with top_k, the k best, best first; .target is the target index).
+    opts: mode ("local", "global", "semi"), matrix (name or Matrix), gap_open, gap_extend,
+    gap_model ("parasail", "blast"), free_ends, isa, traceback (default True)."""
+    if isinstance(targets, (str, bytes)):
+        keep = []
+        o = align_opts(keep, **opts)
+        q, t = _bytes(query), _bytes(targets)
+        if not q or not t:  # a length of 0 means strlen() in C: empty needs no call
+            raise ValueError("empty sequence")
+        out = ffi.new("pa_alignment *")
+        check(lib.pa_align(q, len(q), t, len(t), o, out))
+        try:
+            return Alignment(out)
+        finally:
+            lib.pa_alignment_clear(out)
+    hits = align_many([query], targets, executor=executor, chunk=chunk, top_k=top_k, **opts)
+    return hits[0]
+
+
+def align_many(queries, targets, executor=None, chunk=0, top_k=0, **opts):
+    """Every query against every target, on the executor when given (without the GIL).
+    Returns one list of Alignment per query (all targets in order, or the top_k best)."""
+    keep = []
+    o = align_opts(keep, **opts)
+    qp, ql, qb = _seq_array(queries, keep)
+    tp, tl, tb = _seq_array(targets, keep)
+    if any(not b for b in qb + tb):
+        raise ValueError("empty sequence")
+    bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+    hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
+    check(lib.pa_align_many(executor._ptr if executor else ffi.NULL, qp, ql, len(qb), tp, tl,
+                            len(tb), o, bo, hits, n))
+    try:
+        out = [[] for _ in qb]
+        for i in range(n[0]):
+            h = hits[0][i]
+            out[h.query].append(Alignment(h.aln, h.query, h.target))
+        return out
+    finally:
+        lib.pa_hits_free(hits[0], n[0])
+
+
+def map_sequences(observed, reference, matrix=None, gap_open=10, gap_extend=1):
+    """Map observed residues onto a reference sequence: (numpy int64 array of 0-based
+    reference positions, -1 when unplaced; stats dict)."""
+    keep = []
+    o = new_opts("pa_map_opts", gap_open=gap_open, gap_extend=gap_extend)
+    o.matrix = _matrix(matrix, keep)
+    ob, rb = _bytes(observed), _bytes(reference)
+    if not ob or not rb:
+        raise ValueError("empty sequence")
+    m = np.empty(len(ob), np.int64)
+    st = ffi.new("pa_map_stats *")
+    check(lib.pa_map_sequences(ob, len(ob), rb, len(rb), o,
+                               ffi.cast("int64_t *", ffi.from_buffer(m)), st))
+    return m, {k: getattr(st, k) for k in ("mapped", "identical", "identity", "coverage", "score")}
+
+
+def best_isa():
+    """Name of the kernel set 'auto' resolves to on this machine ("avx2")."""
+    return string(lib.pa_isa_name(lib.pa_align_best_isa()))

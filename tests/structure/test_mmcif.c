@@ -458,6 +458,417 @@ done:
 }
 END_TEST
 
+/* ---- mmCIF reader ------------------------------------------------------------------- */
+
+typedef struct {
+    char *buf;
+    size_t n, pos;
+} cifbuf;
+
+static int load(const char *path, cifbuf *cb)
+{
+    cb->buf = read_file(path, &cb->n);
+    cb->pos = 0;
+    return cb->buf ? 0 : -1;
+}
+
+/* Read the next block of cb with the given altloc policy. */
+static int read_block(cifbuf *cb, pa_altloc_policy alt, int first_model, pa_structure **s,
+                      pa_diags *d)
+{
+    pa_reader_opts o = PA_READER_OPTS_INIT;
+    o.altloc = alt;
+    o.first_model_only = first_model;
+    return pai_read_mmcif(cb->buf, cb->n, &cb->pos, &o, d, "test.cif", s);
+}
+
+static int read_text(const char *text, pa_altloc_policy alt, pa_structure **s, pa_diags *d)
+{
+    size_t pos = 0;
+    pa_reader_opts o = PA_READER_OPTS_INIT;
+    o.altloc = alt;
+    return pai_read_mmcif(text, strlen(text), &pos, &o, d, "mem.cif", s);
+}
+
+static size_t model1_atoms(const pa_structure *s)
+{
+    pa_model_info m;
+    ck_assert_int_eq(pa_structure_model(s, 0, &m), 0);
+    return m.atom_count;
+}
+
+START_TEST(test_read_1ubq)
+{
+    char path[1024];
+    cifbuf cb;
+    ck_assert_int_eq(load(pa_test_data("cif/1ubq.cif", path, sizeof path), &cb), 0);
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_structure *s;
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, d), 0);
+    ck_assert_int_eq(pa_diags_count_at_least(d, PA_SEV_ERROR), 0);
+    ck_assert_str_eq(pa_structure_id(s), "1UBQ");
+    ck_assert_int_eq(pa_structure_format(s), PA_FORMAT_MMCIF);
+    ck_assert_int_eq(pa_structure_model_count(s), 1);
+    ck_assert_int_eq(model1_atoms(s), 660);
+    pa_atom_columns a;
+    pa_residue_columns r;
+    pa_structure_atoms(s, &a);
+    pa_structure_residues(s, &r);
+    ck_assert(fabsf(a.x[0] - 27.340f) < 1e-4f && fabsf(a.y[0] - 24.430f) < 1e-4f &&
+              fabsf(a.z[0] - 2.614f) < 1e-4f);
+    ck_assert(fabsf(a.b_factor[1] - 10.38f) < 1e-4f);
+    ck_assert_str_eq(&a.name[PA_NAME_STRIDE], "CA");
+    ck_assert_str_eq(&a.element[4], "C");
+    ck_assert_str_eq(r.name, "MET");
+    ck_assert_int_eq(r.seq_id[0], 1);
+    ck_assert_int_eq(r.label_seq_id[0], 1);
+    pa_chain_info c;
+    pa_structure_chain(s, 0, &c);
+    ck_assert_str_eq(c.auth_id, "A");
+    ck_assert_str_eq(c.label_id, "A");
+    ck_assert_int_ge(pa_structure_entity_count(s), 1);
+    pa_entity_info e;
+    pa_structure_entity(s, 0, &e);
+    ck_assert_int_eq(e.type, PA_POLY_PROTEIN);
+    ck_assert_int_eq(e.seq_len, 76);
+    ck_assert_ptr_nonnull(e.one_letter_can);
+    ck_assert_int_eq(strlen(e.one_letter_can), 76);
+    ck_assert(strncmp(e.one_letter_can, "MQIFVKTLTG", 10) == 0);
+    double cell[6];
+    const char *sg;
+    ck_assert_int_eq(pa_structure_cell(s, cell, &sg), 0);
+    ck_assert(fabs(cell[0] - 50.84) < 1e-6);
+    ck_assert_str_eq(sg, "P 21 21 21");
+    pa_structure_free(s);
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, d), PA_END);
+    pa_diags_free(d);
+    free(cb.buf);
+}
+END_TEST
+
+START_TEST(test_read_handmade_two_blocks)
+{
+    char path[1024];
+    cifbuf cb;
+    ck_assert_int_eq(load(pa_test_data("cif/two_blocks.cif", path, sizeof path), &cb), 0);
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_structure *s;
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, d), 0);
+    ck_assert_int_eq(pa_diags_count_at_least(d, PA_SEV_ERROR), 0);
+    ck_assert_str_eq(pa_structure_id(s), "TST1");
+    pa_atom_columns a;
+    pa_structure_atoms(s, &a);
+    ck_assert_int_eq(a.n, 7);
+    ck_assert(a.x[0] == 1.0f && a.y[0] == 2.0f && a.z[0] == 3.0f); /* columns reordered */
+    ck_assert(a.x[6] == 10.0f && a.z[6] == -1.25f);
+    ck_assert(a.occupancy[0] == 1.0f); /* absent column -> default */
+    ck_assert_int_eq(pa_structure_chain_count(s), 2);
+    pa_chain_info c;
+    pa_structure_chain(s, 0, &c);
+    ck_assert_str_eq(c.auth_id, "A"); /* no auth_asym_id: label used */
+    ck_assert_str_eq(c.entity_id, "1");
+    pa_residue_columns r;
+    pa_structure_residues(s, &r);
+    ck_assert_int_eq(r.n, 4);
+    ck_assert_int_eq(r.seq_id[1], 2); /* no auth_seq_id: label_seq_id used */
+    ck_assert_int_eq(r.hetero[2], 1);
+    ck_assert_int_eq(r.label_seq_id[3], PA_SEQ_ID_NONE);
+    pa_entity_info e;
+    int found = 0;
+    for (size_t i = 0; i < pa_structure_entity_count(s); i++) {
+        pa_structure_entity(s, i, &e);
+        if (strcmp(e.id, "1") == 0) {
+            found = 1;
+            ck_assert_int_eq(e.type, PA_POLY_PROTEIN);
+            ck_assert_int_eq(e.seq_len, 4); /* microheterogeneity: first of ALA/VAL */
+            ck_assert_str_eq(&e.seq_names[PA_NAME_STRIDE], "ALA");
+            ck_assert_str_eq(e.one_letter_can, "GASG");
+        }
+    }
+    ck_assert(found);
+    ck_assert_str_eq(pa_structure_modres_parent(s, "SEP"), "SER");
+    double cell[6];
+    const char *sg;
+    ck_assert_int_eq(pa_structure_cell(s, cell, &sg), 0);
+    ck_assert(cell[2] == 30.5 && cell[4] == 100.0);
+    ck_assert_str_eq(sg, "P 1 21 1");
+    pa_structure_free(s);
+
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, d), 0);
+    ck_assert_str_eq(pa_structure_id(s), "SECOND"); /* no _entry.id: block name */
+    ck_assert_int_eq(pa_structure_model_count(s), 2);
+    pa_structure_chain(s, 0, &c);
+    ck_assert_str_eq(c.auth_id, "X");
+    ck_assert_str_eq(c.label_id, "C");
+    pa_structure_atoms(s, &a);
+    pa_structure_residues(s, &r);
+    ck_assert_str_eq(a.name, "O5'");
+    ck_assert_int_eq(a.charge[1], -1);
+    ck_assert_int_eq(r.seq_id[0], 10);
+    ck_assert_int_eq(r.icode[0], 'A');
+    pa_structure_free(s);
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, d), PA_END);
+    pa_diags_free(d);
+    free(cb.buf);
+}
+END_TEST
+
+START_TEST(test_read_altloc_and_af)
+{
+    char path[1024];
+    cifbuf cb;
+    pa_structure *s;
+    ck_assert_int_eq(load(pa_test_data("cif/altloc.cif", path, sizeof path), &cb), 0);
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, NULL), 0);
+    ck_assert_int_eq(model1_atoms(s), 34);
+    pa_structure_free(s);
+    cb.pos = 0;
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_FIRST, 0, &s, NULL), 0);
+    ck_assert_int_lt(model1_atoms(s), 34);
+    pa_structure_free(s);
+    free(cb.buf);
+
+    ck_assert_int_eq(load(pa_test_data("cif/AF-P41068-F1-model_v4.cif", path, sizeof path), &cb), 0);
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, NULL), 0);
+    ck_assert_int_eq(model1_atoms(s), 1539);
+    ck_assert_str_eq(pa_structure_id(s), "AF-P41068-F1");
+    pa_structure_free(s);
+    free(cb.buf);
+
+    ck_assert_int_eq(load(pa_test_data("cif/1SSU_mod.cif", path, sizeof path), &cb), 0);
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 0, &s, NULL), 0);
+    ck_assert_int_eq(pa_structure_model_count(s), 2);
+    ck_assert_int_eq(model1_atoms(s), 2);
+    pa_structure_free(s);
+    cb.pos = 0;
+    ck_assert_int_eq(read_block(&cb, PA_ALTLOC_ALL, 1, &s, NULL), 0);
+    ck_assert_int_eq(pa_structure_model_count(s), 1);
+    pa_structure_free(s);
+    free(cb.buf);
+}
+END_TEST
+
+START_TEST(test_read_minimal_and_bad_numbers)
+{
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_structure *s;
+    /* Only coordinates and names: everything else defaults. */
+    const char *t = "data_min\nloop_\n_atom_site.label_atom_id\n_atom_site.label_comp_id\n"
+                    "_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\n"
+                    "CA ALA 1 2 3\nCA GLY 4 5 oops\nCA SER 7 8 9\n";
+    ck_assert_int_eq(read_text(t, PA_ALTLOC_ALL, &s, d), 0);
+    ck_assert_int_eq(pa_structure_model_count(s), 1);
+    pa_atom_columns a;
+    pa_structure_atoms(s, &a);
+    ck_assert_int_eq(a.n, 2); /* the atom with a non-numeric coordinate is dropped */
+    ck_assert(has_diag(d, PA_D_BAD_NUMBER));
+    const pa_diag *g = pa_diags_get(d, 0);
+    ck_assert_int_eq(g->line, 9);
+    pa_structure_free(s);
+    pa_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_read_no_atom_site)
+{
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_structure *s = (pa_structure *)1;
+    ck_assert_int_eq(read_text("data_x\n_entry.id X\n", PA_ALTLOC_ALL, &s, d), PA_EFORMAT);
+    ck_assert_ptr_null(s);
+    ck_assert(has_diag(d, PA_D_EMPTY));
+    ck_assert_ptr_nonnull(strstr(pa_diags_get(d, 0)->message, "no _atom_site"));
+    pa_diags_clear(d);
+    ck_assert_int_eq(read_text("", PA_ALTLOC_ALL, &s, d), PA_EFORMAT);
+    ck_assert(has_diag(d, PA_D_EMPTY));
+    pa_diags_clear(d);
+    ck_assert_int_eq(read_text("# only a comment\n", PA_ALTLOC_ALL, &s, d), PA_EFORMAT);
+    pa_diags_clear(d);
+    /* CIF 1 core (small molecule) tags */
+    const char *sm = "data_1011031\n_cell_length_a 4.358\nloop_\n_atom_site_label\n"
+                     "_atom_site_fract_x\nSi1 0.0\nC1 0.25\n";
+    ck_assert_int_eq(read_text(sm, PA_ALTLOC_ALL, &s, d), PA_EUNSUPPORTED);
+    ck_assert(has_diag(d, PA_D_UNSUPPORTED));
+    pa_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_read_strict_mode)
+{
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_structure *s;
+    const char *t = "data_x\n_struct.title 'open\nloop_\n_atom_site.label_atom_id\n"
+                    "_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nCA 1 2 3\n";
+    ck_assert_int_eq(read_text(t, PA_ALTLOC_ALL, &s, d), 0); /* lenient: recovered */
+    ck_assert(has_diag(d, PA_D_SYNTAX));
+    pa_structure_free(s);
+    size_t pos = 0;
+    pa_reader_opts o = PA_READER_OPTS_INIT;
+    o.strict = 1;
+    ck_assert_int_lt(pai_read_mmcif(t, strlen(t), &pos, &o, d, "x", &s), 0);
+    pa_diags_free(d);
+}
+END_TEST
+
+/* Every allocation failure gives a clean error (ASan checks for leaks). */
+START_TEST(test_read_alloc_failures)
+{
+    char path[1024];
+    cifbuf cb;
+    ck_assert_int_eq(load(pa_test_data("cif/two_blocks.cif", path, sizeof path), &cb), 0);
+    int ok = 0;
+    for (uint64_t k = 1; k < 400 && !ok; k++) {
+        pa_diags *d = NULL;
+        pa_diags_new(&d);
+        pa_structure *s = NULL;
+        cb.pos = 0;
+        pai_alloc_fail_after(k);
+        int rc = read_block(&cb, PA_ALTLOC_ALL, 0, &s, d);
+        pai_alloc_fail_after(0);
+        if (rc == 0) {
+            ok = 1;
+            pa_structure_free(s);
+        } else {
+            ck_assert_int_lt(rc, 0);
+            ck_assert_ptr_null(s);
+        }
+        pa_diags_free(d);
+    }
+    ck_assert(ok);
+    free(cb.buf);
+}
+END_TEST
+
+static int shared_path(const char *rel, char *buf, size_t n)
+{
+    return pa_shared_data(rel, buf, n) != NULL;
+}
+
+START_TEST(test_shared_edge_files)
+{
+    char path[1024];
+    cifbuf cb;
+    pa_diags *d;
+    pa_structure *s;
+    if (!shared_path("structures/edge", path, sizeof path))
+        return;
+    pa_diags_new(&d);
+    static const struct {
+        const char *file;
+        int rc;
+        int diag;
+    } cases[] = {
+        {"structures/edge/1aki_no_atom_site.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/1MOM_min_no_atoms.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/0red_reduced.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/0emp_empty.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/1011031_small_molecule.cif", PA_EUNSUPPORTED, PA_D_UNSUPPORTED},
+        {"structures/edge/testFileWithStopTokens.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/garbage_random.cif", PA_EFORMAT, PA_D_EMPTY},
+        {"structures/edge/1aki_truncated_in_loop.cif", 0, PA_D_TRUNCATED},
+        {"structures/edge/1aki_unterminated_quote.cif", 0, PA_D_SYNTAX},
+        {"structures/edge/1aki_unterminated_textfield.cif", PA_ETRUNCATED, PA_D_TRUNCATED},
+        {"structures/edge/1aki_utf8_bom.cif", 0, PA_D_NONE},
+        {"structures/edge/1aki_cif_named.pdb", 0, PA_D_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert(shared_path(cases[i].file, path, sizeof path));
+        ck_assert_int_eq(load(path, &cb), 0);
+        pa_diags_clear(d);
+        s = NULL;
+        int rc = read_block(&cb, PA_ALTLOC_ALL, 0, &s, d);
+        ck_assert_msg(rc == cases[i].rc, "%s: rc %d", cases[i].file, rc);
+        if (cases[i].diag != PA_D_NONE)
+            ck_assert_msg(has_diag(d, cases[i].diag), "%s: diagnostic %d missing", cases[i].file,
+                          cases[i].diag);
+        else
+            ck_assert_int_eq(pa_diags_count_at_least(d, PA_SEV_ERROR), 0);
+        if (rc == 0 && strstr(cases[i].file, "1aki"))
+            ck_assert_int_le(model1_atoms(s), 1079);
+        if (rc == 0 && cases[i].diag == PA_D_NONE)
+            ck_assert_int_eq(model1_atoms(s), 1079);
+        pa_structure_free(s);
+        free(cb.buf);
+    }
+    pa_diags_free(d);
+}
+END_TEST
+
+/* Every mmCIF file of the corpus: atom count of model 1 (all altlocs) and model
+ * count as in MANIFEST.tsv; no error diagnostics. */
+START_TEST(test_shared_manifest_counts)
+{
+    char path[1024], line[2048];
+    if (!shared_path("structures/MANIFEST.tsv", path, sizeof path))
+        return;
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    int files = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *col[10] = {0};
+        char *p = line;
+        for (int i = 0; i < 10 && p; i++) {
+            col[i] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (!col[8] || strncmp(col[0], "cif/", 4) != 0)
+            continue;
+        char rel[2100];
+        snprintf(rel, sizeof rel, "structures/%s", col[0]);
+        ck_assert(shared_path(rel, path, sizeof path));
+        cifbuf cb;
+        ck_assert_int_eq(load(path, &cb), 0);
+        pa_diags *d;
+        pa_diags_new(&d);
+        pa_structure *s;
+        int rc = read_block(&cb, PA_ALTLOC_ALL, 0, &s, d);
+        ck_assert_msg(rc == 0, "%s: rc %d (%s)", col[0], rc, pa_last_error());
+        ck_assert_msg(model1_atoms(s) == (size_t)atol(col[7]), "%s: %zu atoms, manifest %s",
+                      col[0], model1_atoms(s), col[7]);
+        ck_assert_msg(pa_structure_model_count(s) == (size_t)atol(col[6]), "%s: %zu models",
+                      col[0], pa_structure_model_count(s));
+        for (size_t i = 0; i < pa_diags_count(d); i++) {
+            const pa_diag *g = pa_diags_get(d, i);
+            /* The builder's own validation (clashes, breaks) may warn; the parser must not err. */
+            ck_assert_msg(g->code != PA_D_SYNTAX && g->code != PA_D_LOOP_COUNT &&
+                              g->code != PA_D_TRUNCATED && g->code != PA_D_BAD_NUMBER,
+                          "%s:%ld: %s", col[0], g->line, g->message);
+        }
+        pa_structure_free(s);
+        pa_diags_free(d);
+        free(cb.buf);
+        files++;
+    }
+    fclose(f);
+    ck_assert_int_gt(files, 40);
+}
+END_TEST
+
+Suite *reader_suite(void);
+Suite *reader_suite(void)
+{
+    Suite *s = suite_create("mmcif-reader");
+    TCase *tc = tcase_create("reader");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_read_1ubq);
+    tcase_add_test(tc, test_read_handmade_two_blocks);
+    tcase_add_test(tc, test_read_altloc_and_af);
+    tcase_add_test(tc, test_read_minimal_and_bad_numbers);
+    tcase_add_test(tc, test_read_no_atom_site);
+    tcase_add_test(tc, test_read_strict_mode);
+    tcase_add_test(tc, test_read_alloc_failures);
+    tcase_add_test(tc, test_shared_edge_files);
+    tcase_add_test(tc, test_shared_manifest_counts);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 Suite *tokenizer_suite(void);
 Suite *tokenizer_suite(void)
 {
@@ -491,6 +902,10 @@ Suite *tokenizer_suite(void)
 
 int main(void)
 {
-    Suite *s = tokenizer_suite();
-    return pa_run_suite(s);
+    SRunner *sr = srunner_create(tokenizer_suite());
+    srunner_add_suite(sr, reader_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -16,6 +16,7 @@ from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequenc
 from .align import Alignment, Matrix, align, align_many, best_isa, map_sequences
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
+from .pipeline import Result, run, run_all
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 

@@ -181,6 +181,7 @@ typedef struct {
     uint32_t entity;
     uint32_t residue_begin, residue_count;
     uint32_t atom_begin, atom_count;
+    int ter;
 } pa_chain_info;
 typedef struct {
     size_t n;

@@ -1,0 +1,159 @@
+"""The pipeline: many files through read -> validate -> extract on the executor.
+
+    for r in pa.run(paths, threads=4, chunk=16):
+        if r.ok: print(r.path, [c["sequence"] for c in r.chains])
+        else:    print(r.path, r.error)
+
+pa.run() starts pa_pipeline_run() on a helper thread (the C call releases the
+GIL); the library's callback copies each result into a Result and hands it
+over through a bounded queue, so results arrive while later files are still
+being read and memory stays bounded. Leaving the loop early stops the run.
+"""
+import queue
+import threading
+
+from ._ffi import ffi, lib, new_opts, string
+from .diagnostics import from_c
+from .errors import error_from_code
+from .structure import FORMAT_NAMES, reader_opts
+
+
+class Result:
+    """One file's outcome (plain data: picklable, safe to keep)."""
+    __slots__ = ("path", "index", "status", "message", "diagnostics", "format", "id", "models",
+                 "n_chains", "residues", "atoms", "cached", "chains")
+
+    def __init__(self, **kw):
+        for k in self.__slots__:
+            setattr(self, k, kw.get(k))
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, st):
+        for k, v in st.items():
+            setattr(self, k, v)
+
+    @property
+    def ok(self):
+        return self.status == 0
+
+    @property
+    def error(self):
+        """The Error this file failed with, or None."""
+        if self.status == 0:
+            return None
+        return error_from_code(self.status, self.message, self.diagnostics)
+
+    def __repr__(self):
+        state = "ok" if self.ok else "error %d" % self.status
+        return "<Result %s %s chains=%d>" % (self.path, state, len(self.chains or ()))
+
+
+def _copy_result(r):
+    s = ffi.new("pa_result_summary *")
+    status = lib.pa_result_status(r)
+    diags = from_c(lib.pa_result_diagnostics(r))
+    lib.pa_result_summary_get(r, s)
+    chains = []
+    c = ffi.new("pa_chain_seq *")
+    for i in range(lib.pa_result_chain_count(r)):
+        if lib.pa_result_chain(r, i, c) != 0:
+            continue
+        n = c.n_observed
+        chains.append({"id": string(c.auth_id), "model": c.model, "entity_id": string(c.entity_id),
+                       "polymer_type": string(lib.pa_polymer_type_name(c.polymer_type)),
+                       "sequence": string(c.observed), "seqres": string(c.seqres),
+                       "mapping": list(c.map[0:n]) if n else []})
+    errors = [d for d in diags if d.severity >= 2]
+    message = ""
+    if status < 0:
+        message = str(errors[0]) if errors else string(lib.pa_strerror(status))
+    return Result(path=string(lib.pa_result_path(r)), index=lib.pa_result_index(r),
+                  status=status, message=message, diagnostics=diags,
+                  format=FORMAT_NAMES.get(int(s.format), "auto"), id=string(s.id),
+                  models=s.models, n_chains=s.chains, residues=s.residues, atoms=s.atoms,
+                  cached=bool(lib.pa_result_cached(r)), chains=chains)
+
+
+_DONE = object()
+
+
+def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
+        metrics=None, cancel=None, all_models=False, max_queue=256, **reader):
+    """Yield a Result per file, in input order (ordered=True) or as they complete.
+
+    executor: an Executor (else a temporary one of `threads` threads); chunk: files a
+    worker takes at a time (honoured exactly); batch: files in flight; cache_dir: result
+    cache; metrics: a Metrics receiving "read", "extract", "file", ... stages; cancel: a
+    CancelToken; reader options as for read() (format, altloc, first_model_only, ...)."""
+    paths = [str(p) for p in paths]
+    keep = [ffi.new("char[]", p.encode()) for p in paths]
+    arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
+    ro = reader_opts(**reader)
+    so = new_opts("pa_seqset_opts", all_models=int(bool(all_models)))
+    po = new_opts("pa_pipeline_opts", threads=int(threads), chunk=int(chunk), batch=int(batch),
+                  ordered=int(bool(ordered)))
+    po.reader, po.seq = ro, so
+    cdir = ffi.new("char[]", str(cache_dir).encode()) if cache_dir else ffi.NULL
+    po.cache_dir = cdir
+    if cancel is not None:
+        po.cancel = cancel._ptr
+
+    q = queue.Queue(maxsize=max(1, max_queue))
+    stop = threading.Event()
+    outcome = {}
+
+    @ffi.callback("int(void *, const pa_result *)", error=1)
+    def on_result(_ctx, r):
+        if stop.is_set():
+            return 1
+        try:
+            res = _copy_result(r)
+        except BaseException as e:  # noqa: B902 - re-raised by the generator
+            outcome["exc"] = e
+            return 1
+        while not stop.is_set():  # back-pressure without blocking forever
+            try:
+                q.put(res, timeout=0.1)
+                return 0
+            except queue.Full:
+                continue
+        return 1
+
+    def worker():
+        try:
+            rc = lib.pa_pipeline_run(executor._ptr if executor else ffi.NULL, arr, len(paths), po,
+                                     on_result, ffi.NULL, metrics._ptr if metrics else ffi.NULL)
+            outcome["rc"] = rc
+            if rc < 0:
+                outcome["msg"] = string(lib.pa_last_error()) or string(lib.pa_strerror(rc))
+        finally:
+            q.put(_DONE)
+
+    t = threading.Thread(target=worker, name="panalyzer-pipeline", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                break
+            yield item
+    finally:
+        stop.set()
+        while t.is_alive():  # drain so that the callback can return
+            try:
+                q.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        t.join()  # the C-side arguments (keep, arr, po, ...) stay alive until here
+    # reached only when the run ended by itself (not when the caller left the loop)
+    if "exc" in outcome:
+        raise outcome["exc"]
+    if outcome.get("rc", 0) < 0:
+        raise error_from_code(outcome["rc"], outcome.get("msg", ""))
+
+
+def run_all(paths, **kw):
+    """Every Result as a list (input order by default)."""
+    return list(run(paths, **kw))

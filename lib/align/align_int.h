@@ -1,0 +1,120 @@
+/* align_int.h — internals of lib/align shared by the scalar reference, the SIMD
+ * kernels (one file per ISA), the dispatcher, batches and mapping. */
+#ifndef PAI_ALIGN_INT_H
+#define PAI_ALIGN_INT_H
+
+#include "common/pai.h"
+#include "panalyzer/align.h"
+
+#define PAI_AMAX 32      /* alphabet slots: up to 31 letters + one "unknown" slot */
+#define PAI_NEG (INT32_MIN / 4) /* -infinity of the 32-bit recurrences (no overflow on - gap) */
+#define PAI_VALIGN 64    /* alignment of SIMD buffers */
+
+struct pa_matrix {
+    char name[32];
+    int k;                    /* slots in use (letters + possibly the unknown slot) */
+    char letters[PAI_AMAX + 1];
+    uint8_t map[256];         /* byte -> slot */
+    int min, max;
+    int s[PAI_AMAX * PAI_AMAX]; /* s[a * PAI_AMAX + b] */
+};
+
+typedef struct {
+    const char *name, *letters;
+    int k;
+    const signed char *s;
+} pai_builtin_matrix;
+
+/* Scoring parameters resolved from pa_align_opts. */
+typedef struct {
+    int mode;      /* pa_align_mode */
+    unsigned fe;   /* free ends (0 for global, PA_FREE_* for semi, ignored for local) */
+    int go, ge;    /* first gap residue costs go, each further one ge (>= 0) */
+} pai_params;
+
+/* Where the best cell is: scores + end cell (1-based DP cell = 0-based half-open end). */
+typedef struct {
+    int64_t score;
+    int64_t qend, tend;   /* DP cell (i, j) */
+    int overflow;         /* the kernel's lanes were too narrow: retry wider */
+    int bits;
+} pai_kres;
+
+/* Semi-global end selection (like parasail): the best of row m (j >= 1, when the
+ * query end is free), of column n (i >= 1, target end free) and of cell (m, n), by
+ * (score desc, j asc, i asc). The caller adds (m, n). */
+typedef struct {
+    int64_t row_best, row_j;  /* over H[m][1..n] (first j on ties) */
+    int64_t col_best, col_i;  /* over H[1..m][n] (first i on ties) */
+} pai_semi_cands;
+void pai_semi_pick(const pai_params *p, int64_t m, int64_t n, const pai_semi_cands *c,
+                   pai_kres *r);
+/* Boundary values of the DP: H[0][j] (row) and H[i][0] (column). */
+int64_t pai_bound_row(const pai_params *p, int64_t j);
+int64_t pai_bound_col(const pai_params *p, int64_t i);
+
+/* Scratch reused across alignments by one thread. */
+typedef struct {
+    void *raw;            /* SIMD buffers (aligned inside) */
+    size_t raw_cap;
+    uint8_t *tcode;       /* encoded target */
+    size_t tcode_cap;
+    int32_t *ibuf;        /* scalar rows / checkpoints */
+    size_t ibuf_cap;
+    uint8_t *dir;         /* traceback directions of one block */
+    size_t dir_cap;
+    char *ops;            /* traceback operations (reversed) */
+    size_t ops_cap;
+} pai_ws;
+void pai_ws_free(pai_ws *w);
+void *pai_ws_simd(pai_ws *w, size_t bytes); /* aligned to PAI_VALIGN; NULL on ENOMEM */
+
+/* ---- matrices ---- */
+void pai_matrix_builtin62(struct pa_matrix *m);  /* fill m with BLOSUM62 */
+static inline uint8_t pai_code(const struct pa_matrix *m, char c) { return m->map[(unsigned char)c]; }
+void pai_encode(const struct pa_matrix *m, const char *s, size_t n, uint8_t *out);
+
+/* ---- scalar reference ---- */
+/* Score and end cell. Returns 0 or PA_ERANGE / PA_ENOMEM. */
+int pai_scalar_score(const uint8_t *q, int64_t m, const uint8_t *t, int64_t n,
+                     const struct pa_matrix *mx, const pai_params *p, pai_ws *w, pai_kres *r);
+/* Full alignment: score, coordinates, CIGAR and counts in out (linear-ish memory). */
+int pai_scalar_align(const uint8_t *q, int64_t m, const uint8_t *t, int64_t n,
+                     const struct pa_matrix *mx, const pai_params *p, pai_ws *w,
+                     pa_alignment *out);
+
+/* ---- striped SIMD ---- */
+enum { PAI_W8 = 0, PAI_W16 = 1, PAI_W32 = 2 };
+typedef struct {
+    int lanes;       /* elements per vector */
+    int64_t seglen;  /* vectors per profile row */
+    void *data;      /* [k][seglen] vectors, aligned */
+    int bias;        /* 8-bit only: added to every score */
+} pai_sprofile;
+
+struct pa_profile {
+    struct pa_matrix mx;
+    pai_params par;
+    pa_isa isa;
+    int traceback;
+    int64_t m;
+    uint8_t *qcode;
+    pai_sprofile sp[3];   /* per width (8-bit only for local) */
+    void *raw[3];
+};
+
+typedef int (*pai_kernel_fn)(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
+                             const pai_params *p, const struct pa_matrix *mx, pai_ws *w,
+                             pai_kres *r);
+/* Kernels per ISA and width (NULL entries when not compiled). */
+extern const pai_kernel_fn pai_kernels_sse41[3];
+extern const pai_kernel_fn pai_kernels_avx2[3];
+extern const pai_kernel_fn pai_kernels_avx512[3];
+int pai_isa_lanes_bytes(pa_isa isa); /* vector width in bytes (0 for scalar) */
+
+/* Score-only alignment of a profile against an encoded target (escalating widths). */
+int pai_profile_score(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w, pai_kres *r);
+/* Align the profile against a target (text) into out using scratch w. */
+int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w,
+                         pa_alignment *out);
+#endif

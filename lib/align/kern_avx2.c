@@ -1,0 +1,77 @@
+/* kern_avx2.c — striped kernels for AVX2 (256-bit); only called after a CPU check. */
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC target("avx2")
+#include "align/align_int.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define VT __m256i
+#define VOR _mm256_or_si256
+#define VLOAD(p) _mm256_load_si256(p)
+#define VSTORE(p, v) _mm256_store_si256((p), (v))
+/* shift the whole register up by b bytes, zeros in */
+#define SHLB(v, b) _mm256_alignr_epi8((v), _mm256_permute2x128_si256((v), (v), 0x08), 16 - (b))
+#define LANE0(x) _mm256_setr_epi32((int)(x), 0, 0, 0, 0, 0, 0, 0)
+
+#define FN k_avx2_8
+#define ET uint8_t
+#define WBITS 8
+#define VADD _mm256_adds_epu8
+#define VSUB _mm256_subs_epu8
+#define VMAX _mm256_max_epu8
+#define VSET1(x) _mm256_set1_epi8((char)(x))
+#define VLANE0(x) LANE0((x) & 0xff)
+#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8((a), (b)), (b))) != -1)
+#define VSHL1(v) SHLB(v, 1)
+#include "align/striped_tmpl.h"
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADD
+#undef VSUB
+#undef VMAX
+#undef VSET1
+#undef VLANE0
+#undef VANYGT
+#undef VSHL1
+
+#define FN k_avx2_16
+#define ET int16_t
+#define WBITS 16
+#define VADD _mm256_adds_epi16
+#define VSUB _mm256_subs_epi16
+#define VMAX _mm256_max_epi16
+#define VSET1(x) _mm256_set1_epi16((short)(x))
+#define VLANE0(x) LANE0((x) & 0xffff)
+#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi16((a), (b))) != 0)
+#define VSHL1(v) SHLB(v, 2)
+#include "align/striped_tmpl.h"
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADD
+#undef VSUB
+#undef VMAX
+#undef VSET1
+#undef VLANE0
+#undef VANYGT
+#undef VSHL1
+
+#define FN k_avx2_32
+#define ET int32_t
+#define WBITS 32
+#define VADD _mm256_add_epi32
+#define VSUB _mm256_sub_epi32
+#define VMAX _mm256_max_epi32
+#define VSET1(x) _mm256_set1_epi32((int)(x))
+#define VLANE0(x) LANE0(x)
+#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi32((a), (b))) != 0)
+#define VSHL1(v) SHLB(v, 4)
+#include "align/striped_tmpl.h"
+
+const pai_kernel_fn pai_kernels_avx2[3] = {k_avx2_8, k_avx2_16, k_avx2_32};
+#else
+#include "align/align_int.h"
+const pai_kernel_fn pai_kernels_avx2[3] = {NULL, NULL, NULL};
+#endif

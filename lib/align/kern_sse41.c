@@ -1,0 +1,74 @@
+/* kern_sse41.c — striped kernels for SSE4.1 (128-bit); only called after a CPU check. */
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC target("sse4.1")
+#include "align/align_int.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define VT __m128i
+#define VOR _mm_or_si128
+#define VLOAD(p) _mm_load_si128(p)
+#define VSTORE(p, v) _mm_store_si128((p), (v))
+
+#define FN k_sse41_8
+#define ET uint8_t
+#define WBITS 8
+#define VADD _mm_adds_epu8
+#define VSUB _mm_subs_epu8
+#define VMAX _mm_max_epu8
+#define VSET1(x) _mm_set1_epi8((char)(x))
+#define VLANE0(x) _mm_cvtsi32_si128((x) & 0xff)
+#define VANYGT(a, b) (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (b))) != 0xffff)
+#define VSHL1(v) _mm_slli_si128((v), 1)
+#include "align/striped_tmpl.h"
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADD
+#undef VSUB
+#undef VMAX
+#undef VSET1
+#undef VLANE0
+#undef VANYGT
+#undef VSHL1
+
+#define FN k_sse41_16
+#define ET int16_t
+#define WBITS 16
+#define VADD _mm_adds_epi16
+#define VSUB _mm_subs_epi16
+#define VMAX _mm_max_epi16
+#define VSET1(x) _mm_set1_epi16((short)(x))
+#define VLANE0(x) _mm_cvtsi32_si128((x) & 0xffff)
+#define VANYGT(a, b) (_mm_movemask_epi8(_mm_cmpgt_epi16((a), (b))) != 0)
+#define VSHL1(v) _mm_slli_si128((v), 2)
+#include "align/striped_tmpl.h"
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADD
+#undef VSUB
+#undef VMAX
+#undef VSET1
+#undef VLANE0
+#undef VANYGT
+#undef VSHL1
+
+#define FN k_sse41_32
+#define ET int32_t
+#define WBITS 32
+#define VADD _mm_add_epi32
+#define VSUB _mm_sub_epi32
+#define VMAX _mm_max_epi32
+#define VSET1(x) _mm_set1_epi32((int)(x))
+#define VLANE0(x) _mm_cvtsi32_si128((int)(x))
+#define VANYGT(a, b) (_mm_movemask_epi8(_mm_cmpgt_epi32((a), (b))) != 0)
+#define VSHL1(v) _mm_slli_si128((v), 4)
+#include "align/striped_tmpl.h"
+
+const pai_kernel_fn pai_kernels_sse41[3] = {k_sse41_8, k_sse41_16, k_sse41_32};
+#else
+#include "align/align_int.h"
+const pai_kernel_fn pai_kernels_sse41[3] = {NULL, NULL, NULL};
+#endif

@@ -68,3 +68,17 @@ predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
   prob <- lapply(r[[2]], function(m) { colnames(m) <- c("H", "E", "C"); m })
   list(ss = r[[1]], prob = prob)
 }
+
+#' Run the multi-threaded pipeline (read, validate, extract sequences) over files.
+#'
+#' Returns a list of two data frames: files (path, status = 0 or a negative
+#' error code, message, format, id, models, chains, residues, atoms, cached), in
+#' input order, and chains (path, model, chain, polymer_type, sequence,
+#' seqres). A file that fails does not stop the run. threads: worker threads;
+#' chunk: files a worker takes at a time; cache_dir: optional result cache.
+run_pipeline <- function(paths, threads = 1L, chunk = 1L, cache_dir = NULL) {
+  paths <- path.expand(as.character(paths))
+  r <- .Call(rpa_run_pipeline, paths, as.integer(threads), as.integer(chunk),
+             if (is.null(cache_dir)) NULL else as.character(cache_dir))
+  list(files = .df(r$files), chains = .df(r$chains))
+}

@@ -1,5 +1,94 @@
-/* panalyzer/pipeline.h — (being written) */
+/* panalyzer/pipeline.h — many files through read -> validate -> extract, in parallel.
+ *
+ *   static int on_result(void *ctx, const pa_result *r) {
+ *       if (pa_result_status(r) < 0) { ...pa_result_diagnostics(r)...; return 0; }
+ *       for (size_t i = 0; i < pa_result_chain_count(r); i++) {
+ *           pa_chain_seq c; pa_result_chain(r, i, &c); ...
+ *       }
+ *       return 0;                       // non-zero stops the run
+ *   }
+ *   pa_pipeline_opts po = PA_PIPELINE_OPTS_INIT; po.cache_dir = ".pa-cache";
+ *   int rc = pa_pipeline_run(ex, paths, n, &po, on_result, ctx, metrics);
+ *
+ * Each file is read once (plain, gzip or zstd), parsed and validated by the
+ * structure readers, and its chain sequences are extracted (sequence.h). A
+ * file that fails gives a result with a negative status and its diagnostics;
+ * the run goes on. Only `batch` files are in flight at any time, and every
+ * result is freed as soon as the callback returns, so memory stays bounded on
+ * huge lists.
+ *
+ * The callback runs on the executor's threads (the caller's thread among
+ * them), never concurrently with itself: with ordered = 1 in input order,
+ * otherwise in completion order.
+ *
+ * Optional cache: with cache_dir set, a file's result is stored under a key
+ * made of its raw content, the options that affect results and the library
+ * version (zstd-compressed, checksummed, written atomically). A later run over
+ * the same content returns the stored result; a corrupt or truncated entry is
+ * detected, removed and recomputed, never returned. */
 #ifndef PANALYZER_PIPELINE_H
 #define PANALYZER_PIPELINE_H
+
 #include "common.h"
+#include "executor.h"
+#include "sequence.h"
+#include "structure.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pa_result pa_result;
+
+#define PA_PIPELINE_OPTS_VERSION 1
+typedef struct {
+    unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
+    int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
+    size_t chunk;                 /* files taken by a worker at a time (0: 1) */
+    size_t batch;                 /* files in flight at most (0: 64; raised to chunk if smaller) */
+    int ordered;                  /* 1: callback in input order; 0: completion order */
+    const pa_reader_opts *reader; /* NULL: PA_READER_OPTS_INIT */
+    const pa_seqset_opts *seq;    /* NULL: PA_SEQSET_OPTS_INIT */
+    const char *cache_dir;        /* NULL: no cache; created when missing */
+    pa_cancel_token *cancel;      /* NULL, or stops the run (PA_ECANCELED) */
+} pa_pipeline_opts;
+#define PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL}
+
+/* Called once per file; return 0 to go on, anything else to stop the run. */
+typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
+
+/* Run the pipeline over paths[0..n). ex may be NULL (a temporary executor of
+ * opts->threads threads is used). metrics (may be NULL) receives per-stage
+ * samples (ns per file): "load" (raw bytes from disk), "read" (decompress +
+ * parse + validate), "extract" (sequences), "cache_lookup", "cache_store" and
+ * "file" (the whole file). Returns 0 when every file was processed
+ * (even if some failed: see pa_result_status), PA_ECANCELED when the callback or
+ * a cancel asked to stop, PA_EINVAL for bad arguments, PA_EIO when cache_dir
+ * cannot be created. */
+PA_API int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
+                           const pa_pipeline_opts *opts, pa_result_fn fn, void *ctx,
+                           pa_metrics *metrics);
+
+/* ---- results (borrowed by the callback, valid until it returns) ---------------- */
+typedef struct {
+    pa_format format;     /* PA_FORMAT_AUTO when the file could not be read */
+    const char *id;       /* PDB id / data block name, "" if none */
+    size_t models, chains, residues, atoms;
+} pa_result_summary;
+
+PA_API const char *pa_result_path(const pa_result *r);
+PA_API size_t pa_result_index(const pa_result *r); /* position of the path in the input */
+/* 0, or the negative code that made the file fail (PA_EIO, PA_EFORMAT, ...). */
+PA_API int pa_result_status(const pa_result *r);
+PA_API const pa_diags *pa_result_diagnostics(const pa_result *r);
+PA_API int pa_result_summary_get(const pa_result *r, pa_result_summary *out);
+/* 1 when the result came from the cache. */
+PA_API int pa_result_cached(const pa_result *r);
+/* Chain sequences (as pa_sequence_extract gives them). */
+PA_API size_t pa_result_chain_count(const pa_result *r);
+PA_API int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out); /* PA_ERANGE */
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -2,6 +2,7 @@
 // parallel loops and cancellation. The only C++ file of the library; every
 // entry point catches exceptions so that none crosses the C boundary.
 #include "common/pai.h"
+#include "executor/executor_int.h"
 #include "panalyzer/executor.h"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -180,6 +181,11 @@ template <class F> void in_arena(pa_executor *ex, F &&f)
 }
 
 } // namespace
+
+extern "C" int pai_executor_current_stopped(void)
+{
+    return tl_run && tl_run->stopped();
+}
 
 /* ---- cancel tokens ----------------------------------------------------------- */
 

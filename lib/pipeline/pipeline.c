@@ -1,0 +1,343 @@
+/* pipeline.c — files through the stages on the executor, with a bounded window.
+ *
+ * One worker loop per executor thread takes `chunk` consecutive files at a
+ * time from a shared counter, so files start in input order. A worker may only
+ * start file i when i + chunk <= delivered + window: at most `window` files are
+ * in flight, and in ordered mode the reorder slots [delivered, delivered +
+ * window) never collide. The file a waiting worker depends on (the oldest
+ * undelivered one) has always been started by a running worker, so the wait
+ * cannot deadlock. Results are handed to the callback under the run's mutex
+ * (serialized) and freed right after. */
+#include "executor/executor_int.h"
+#include "pipeline_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    const char *const *paths;
+    size_t n, chunk, window;
+    pa_pipeline_opts o;
+    pa_reader_opts ro;
+    pa_seqset_opts so;
+    const pai_stage *stages;
+    size_t nstages;
+    pa_result_fn fn;
+    void *ctx;
+    pa_metrics *metrics;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;      /* next file to hand out */
+    size_t delivered; /* results handed to the callback (or dropped after a stop) */
+    pa_result **slots;
+    int stop;         /* PA_ECANCELED / PA_ENOMEM once the run must end */
+} run_state;
+
+/* ---- default stages ------------------------------------------------------------------ */
+
+static int stage_read(void *sctx, pai_work *w)
+{
+    (void)sctx;
+    int rc = pa_structure_read_memory(w->data, w->size, w->path, w->reader, &w->structure,
+                                      w->result->diags);
+    if (rc < 0)
+        return rc;
+    return pai_result_set_structure(w->result, w->structure);
+}
+
+static int stage_extract(void *sctx, pai_work *w)
+{
+    (void)sctx;
+    pa_seqset *q = NULL;
+    int rc = pa_sequence_extract(w->structure, w->seq, &q);
+    if (rc == 0)
+        rc = pai_result_add_seqset(w->result, q);
+    else
+        pai_diag(w->result->diags, PA_SEV_ERROR, PA_D_OTHER, w->path, 0, 0,
+                 "sequence extraction failed: %s", pa_last_error());
+    pa_seqset_free(q);
+    return rc;
+}
+
+static const pai_stage default_stages[] = {
+    {"read", stage_read, NULL},
+    {"extract", stage_extract, NULL},
+};
+
+/* ---- one file ------------------------------------------------------------------------- */
+
+static void record(run_state *st, const char *stage, uint64_t t0)
+{
+    if (st->metrics)
+        pa_metrics_record(st->metrics, stage, pai_now_ns() - t0);
+}
+
+/* Raw bytes of a file (compressed or not): they key the cache and feed the reader. */
+static int load_file(const char *path, char **data, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+        int e = fd < 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : errno;
+        if (fd >= 0)
+            close(fd);
+        return pai_error(PA_EIO, "%s", strerror(e));
+    }
+    size_t cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536, n = 0;
+    char *b = pai_malloc(cap);
+    int rc = b ? 0 : pai_error(PA_ENOMEM, "out of memory");
+    while (rc == 0) {
+        if (n == cap && PAI_GROW(b, cap, n + 1) < 0) {
+            rc = PA_ENOMEM;
+            break;
+        }
+        ssize_t r = read(fd, b + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            rc = pai_error(PA_EIO, "%s", strerror(errno));
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (rc < 0) {
+        pai_free(b);
+        return rc;
+    }
+    *data = b;
+    *size = n;
+    return 0;
+}
+
+static void run_stages(run_state *st, pai_work *w)
+{
+    for (size_t s = 0; s < st->nstages; s++) {
+        uint64_t t0 = pai_now_ns();
+        int rc = st->stages[s].run(st->stages[s].sctx, w);
+        record(st, st->stages[s].name, t0);
+        if (rc < 0) {
+            w->result->status = rc;
+            return;
+        }
+    }
+}
+
+/* Produce the result of file i (never NULL unless out of memory). */
+static pa_result *process(run_state *st, size_t i)
+{
+    uint64_t t_file = pai_now_ns();
+    pa_result *r;
+    if (pai_result_new(&r, st->paths[i], i) < 0)
+        return NULL;
+    pai_work w = {.path = st->paths[i], .index = i, .reader = &st->ro, .seq = &st->so,
+                  .result = r};
+    char *data = NULL;
+    uint64_t t0 = pai_now_ns();
+    int rc = load_file(w.path, &data, &w.size);
+    record(st, "load", t0);
+    if (rc < 0) {
+        r->status = rc;
+        pai_diag(r->diags, PA_SEV_ERROR, PA_D_IO, w.path, 0, 0, "cannot read: %s",
+                 pa_last_error());
+        record(st, "file", t_file);
+        return r;
+    }
+    w.data = data;
+    pai_cache_key key;
+    int hit = 0;
+    if (st->o.cache_dir) {
+        t0 = pai_now_ns();
+        pai_cache_key_make(&key, data, w.size, &st->ro, &st->so);
+        hit = pai_cache_load(st->o.cache_dir, &key, r);
+        record(st, "cache_lookup", t0);
+    }
+    if (!hit) {
+        run_stages(st, &w);
+        pa_structure_free(w.structure);
+        if (st->o.cache_dir && r->status != PA_ENOMEM) {
+            t0 = pai_now_ns();
+            pai_cache_store(st->o.cache_dir, &key, r); /* best effort */
+            record(st, "cache_store", t0);
+        }
+    }
+    pai_free(data);
+    record(st, "file", t_file);
+    return r;
+}
+
+/* ---- delivery and the window ------------------------------------------------------------ */
+
+static int stopped(run_state *st)
+{
+    return st->stop || pa_cancel_token_cancelled(st->o.cancel) || pai_executor_current_stopped();
+}
+
+/* Hand r to the callback, in input order when asked; after a stop, results are
+ * dropped. Caller holds mu. */
+static void deliver_locked(run_state *st, pa_result *r, size_t i)
+{
+    if (st->stop) {
+        pai_result_free(r);
+        return;
+    }
+    if (!st->o.ordered) {
+        if (st->fn(st->ctx, r) != 0)
+            st->stop = PA_ECANCELED;
+        pai_result_free(r);
+        st->delivered++;
+        return;
+    }
+    st->slots[i % st->window] = r;
+    while (st->delivered < st->n && st->slots[st->delivered % st->window]) {
+        pa_result **slot = &st->slots[st->delivered % st->window];
+        pa_result *h = *slot;
+        *slot = NULL;
+        if (!st->stop && st->fn(st->ctx, h) != 0)
+            st->stop = PA_ECANCELED;
+        pai_result_free(h);
+        st->delivered++;
+    }
+}
+
+/* Next chunk [*lo, *hi) this worker may start; 0 when there is nothing left. */
+static int take_chunk(run_state *st, size_t *lo, size_t *hi)
+{
+    pthread_mutex_lock(&st->mu);
+    for (;;) {
+        if (st->next >= st->n || stopped(st)) {
+            pthread_mutex_unlock(&st->mu);
+            return 0;
+        }
+        size_t i = st->next, len = st->n - i < st->chunk ? st->n - i : st->chunk;
+        if (i + len <= st->delivered + st->window) {
+            st->next = i + len;
+            *lo = i;
+            *hi = i + len;
+            pthread_mutex_unlock(&st->mu);
+            return 1;
+        }
+        /* Timed, so that cancellation from outside is noticed. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 20 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&st->cv, &st->mu, &ts);
+    }
+}
+
+static int worker(void *ctx, size_t lo_w, size_t hi_w, int wk)
+{
+    (void)lo_w;
+    (void)hi_w;
+    (void)wk;
+    run_state *st = ctx;
+    size_t lo, hi;
+    while (take_chunk(st, &lo, &hi)) {
+        for (size_t i = lo; i < hi; i++) {
+            pa_result *r = stopped(st) ? NULL : process(st, i);
+            pthread_mutex_lock(&st->mu);
+            if (!r && !st->stop)
+                st->stop = stopped(st) ? PA_ECANCELED : PA_ENOMEM;
+            deliver_locked(st, r, i);
+            pthread_cond_broadcast(&st->cv);
+            pthread_mutex_unlock(&st->mu);
+        }
+    }
+    return 0;
+}
+
+/* ---- entry points ------------------------------------------------------------------------- */
+
+static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
+{
+    pa_pipeline_opts def = PA_PIPELINE_OPTS_INIT;
+    *o = opts ? *opts : def;
+    if (o->version < 1 || o->version > PA_PIPELINE_OPTS_VERSION)
+        return pai_error(PA_EINVAL, "pa_pipeline_opts: unknown version %u", o->version);
+    if (o->threads < 0)
+        return pai_error(PA_EINVAL, "pa_pipeline_opts: threads must be >= 0");
+    if (o->chunk == 0)
+        o->chunk = 1;
+    if (o->batch == 0)
+        o->batch = 64;
+    return 0;
+}
+
+int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
+                            const pa_pipeline_opts *opts, const pai_stage *stages,
+                            size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics)
+{
+    if ((n && !paths) || !fn)
+        return pai_error(PA_EINVAL, "pa_pipeline_run: paths and callback are required");
+    run_state st;
+    memset(&st, 0, sizeof st);
+    int rc = check_opts(opts, &st.o);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (!paths[i])
+            return pai_error(PA_EINVAL, "pa_pipeline_run: path %zu is NULL", i);
+    if (st.o.cache_dir && (rc = pai_cache_prepare_dir(st.o.cache_dir)) < 0)
+        return rc;
+    pa_reader_opts rdef = PA_READER_OPTS_INIT;
+    pa_seqset_opts sdef = PA_SEQSET_OPTS_INIT;
+    st.ro = st.o.reader ? *st.o.reader : rdef;
+    st.so = st.o.seq ? *st.o.seq : sdef;
+    st.paths = paths;
+    st.n = n;
+    st.chunk = st.o.chunk;
+    st.window = st.o.batch < st.chunk ? st.chunk : st.o.batch;
+    st.stages = stages;
+    st.nstages = nstages;
+    st.fn = fn;
+    st.ctx = ctx;
+    st.metrics = metrics;
+    if (!n)
+        return 0;
+    if (st.o.ordered && !(st.slots = pai_calloc(st.window, sizeof *st.slots)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    pa_executor *own = NULL;
+    if (!ex) {
+        pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+        eo.threads = st.o.threads;
+        if ((rc = pa_executor_new(&own, &eo)) < 0) {
+            pai_free(st.slots);
+            return rc;
+        }
+        ex = own;
+    }
+    pthread_mutex_init(&st.mu, NULL);
+    pthread_cond_init(&st.cv, NULL);
+    int nw = pa_executor_threads(ex);
+    rc = pa_parallel_for(ex, 0, (size_t)nw, 1, worker, &st);
+    if (rc == 0 && st.stop)
+        rc = st.stop == PA_ENOMEM ? pai_error(PA_ENOMEM, "out of memory")
+                                  : pai_error(PA_ECANCELED, "pipeline stopped");
+    if (rc == 0 && st.delivered < n)
+        rc = pai_error(PA_ECANCELED, "pipeline cancelled after %zu of %zu files", st.delivered, n);
+    for (size_t i = 0; st.slots && i < st.window; i++)
+        pai_result_free(st.slots[i]);
+    pthread_cond_destroy(&st.cv);
+    pthread_mutex_destroy(&st.mu);
+    pai_free(st.slots);
+    pa_executor_free(own);
+    return rc;
+}
+
+int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
+                    const pa_pipeline_opts *opts, pa_result_fn fn, void *ctx, pa_metrics *metrics)
+{
+    return pai_pipeline_run_stages(ex, paths, n, opts, default_stages,
+                                   sizeof default_stages / sizeof default_stages[0], fn, ctx,
+                                   metrics);
+}

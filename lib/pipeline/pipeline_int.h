@@ -1,0 +1,108 @@
+/* pipeline_int.h — pipeline internals: results, stages, cache, hashing.
+ *
+ * Adding a stage (e.g. alignment or secondary structure): write a pai_stage
+ * whose run() reads w->structure / the result's chains and stores its output in
+ * the result (add fields to struct pa_result plus accessors in pipeline.h),
+ * append it to the default list in pipeline.c, and extend the cache
+ * serialization in result.c (bump PAI_RESULT_FORMAT so old entries miss). */
+#ifndef PAI_PIPELINE_INT_H
+#define PAI_PIPELINE_INT_H
+
+#include "common/pai.h"
+#include "panalyzer/pipeline.h"
+
+typedef struct {
+    int model;
+    uint32_t chain;
+    pa_polymer_type ptype;
+    size_t auth, label, entity; /* offsets into the result's string pool */
+    size_t n_obs, obs;
+    size_t seqres_len, seqres;
+    size_t map; /* first entry in maps / residues */
+} pai_chain_rec;
+
+struct pa_result {
+    const char *path; /* borrowed from the caller's list */
+    size_t index;
+    int status;
+    int cached;
+    pa_diags *diags;
+    pa_format format;
+    size_t id; /* pool offset */
+    size_t models, chains_total, residues, atoms;
+    pai_chain_rec *chains;
+    size_t n_chains, cap_chains;
+    pai_buf pool;
+    int32_t *maps;
+    uint32_t *residues_idx;
+    size_t n_map, cap_map, cap_res;
+};
+
+/* Serialized result layout version (part of the cache key and entry header). */
+#define PAI_RESULT_FORMAT 1
+
+int pai_result_new(pa_result **out, const char *path, size_t index);
+void pai_result_free(pa_result *r);
+/* Summary fields from a structure; chains from a seqset. */
+int pai_result_set_structure(pa_result *r, const pa_structure *s);
+int pai_result_add_chain(pa_result *r, const pa_chain_seq *c);
+int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
+/* Serialize everything but path/index/cached; parse it back (PA_ECORRUPT on any
+ * inconsistency). Diagnostics about the file itself are stored without the
+ * path and get the new result's path back. */
+int pai_result_serialize(const pa_result *r, pai_buf *out);
+int pai_result_deserialize(pa_result *r, const void *data, size_t size);
+
+/* Work on one file as it goes through the stages. */
+typedef struct {
+    const char *path;
+    size_t index;
+    const char *data; /* raw file content (possibly compressed) */
+    size_t size;
+    const pa_reader_opts *reader;
+    const pa_seqset_opts *seq;
+    pa_structure *structure; /* set by the read stage */
+    pa_result *result;
+} pai_work;
+
+/* A stage: returns 0 to go on, a negative code to end the file with that
+ * status (diagnostics already in w->result). */
+typedef struct {
+    const char *name; /* metrics stage name */
+    int (*run)(void *sctx, pai_work *w);
+    void *sctx;
+} pai_stage;
+
+/* pa_pipeline_run with an explicit stage list (tests use fake stages). */
+int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
+                            const pa_pipeline_opts *opts, const pai_stage *stages,
+                            size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics);
+
+/* ---- hashing (XXH64) ----------------------------------------------------------- */
+typedef struct {
+    uint64_t v[4], total;
+    unsigned char buf[32];
+    size_t nbuf;
+    uint64_t seed;
+} pai_xxh64_state;
+void pai_xxh64_init(pai_xxh64_state *h, uint64_t seed);
+void pai_xxh64_update(pai_xxh64_state *h, const void *data, size_t n);
+uint64_t pai_xxh64_digest(const pai_xxh64_state *h);
+uint64_t pai_xxh64(const void *data, size_t n, uint64_t seed);
+
+/* ---- cache ------------------------------------------------------------------------ */
+typedef struct {
+    char hex[33]; /* 128-bit key as hex */
+} pai_cache_key;
+
+int pai_cache_prepare_dir(const char *dir);
+void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
+                        const pa_reader_opts *ro, const pa_seqset_opts *so);
+/* 1 and r filled on a hit, 0 on a miss (a bad entry is removed: miss). */
+int pai_cache_load(const char *dir, const pai_cache_key *k, pa_result *r);
+/* Store r atomically; failures are silent (a cache is best effort): returns 0 or code. */
+int pai_cache_store(const char *dir, const pai_cache_key *k, const pa_result *r);
+/* Path of the entry file for a key (tests corrupt entries through it). */
+int pai_cache_entry_path(const char *dir, const pai_cache_key *k, char *buf, size_t n);
+
+#endif

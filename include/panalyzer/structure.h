@@ -111,6 +111,7 @@ typedef struct {
     uint32_t entity;       /* index into entities, PA_NONE_INDEX when none */
     uint32_t residue_begin, residue_count;
     uint32_t atom_begin, atom_count;
+    int ter;               /* PDB: the chain was ended by a TER record (polymer end) */
 } pa_chain_info;
 
 /* Residue columns (n = total residues in all models). */

@@ -1,0 +1,27 @@
+/* cmd_seq.h — the per-file work of `panalyze seq`, callable from other drivers
+ * (e.g. a threaded pipeline) that render files in parallel and print in order. */
+#ifndef PANALYZE_CMD_SEQ_H
+#define PANALYZE_CMD_SEQ_H
+
+#include <panalyzer.h>
+#include <stddef.h>
+
+typedef enum { SEQ_FMT_FASTA = 0, SEQ_FMT_TSV = 1 } seq_format;
+
+typedef struct {
+    seq_format format;
+    int seqres;     /* FASTA of the full (SEQRES) sequences instead of observed */
+    int all_models;
+    int width;      /* FASTA line width, 0 = unwrapped */
+} seq_cli_opts;
+
+/* TSV header line (with newline). */
+extern const char seq_tsv_header[];
+
+/* Read one file and render its chains as text (*out malloc'd, NUL-terminated; free()).
+ * diags (may be NULL) receives the file's diagnostics. Returns 0 or a PA_E* code;
+ * *out is NULL on failure. Thread-safe. */
+int seq_render_file(const char *path, const seq_cli_opts *o, char **out, size_t *len,
+                    pa_diags *diags);
+
+#endif

@@ -255,14 +255,14 @@ static int row_entity_poly(pai_mm *m, const pai_cif_tok *const *f)
 
 static int row_cell(pai_mm *m, const pai_cif_tok *const *f)
 {
-    int rc = 0;
     for (int i = 0; i < 6; i++) {
-        m->cell[i] = get_float(m, f[i], cell_items[i], NAN, &rc);
-        if (isnan(m->cell[i]))
-            return rc; /* incomplete cell: ignore */
+        if (pai_cif_is_null(f[i]))
+            return 0; /* incomplete cell: ignore */
+        if (pai_cif_parse_double(f[i]->p, f[i]->n, &m->cell[i]) < 0)
+            return bad_number(m, f[i], cell_items[i]);
     }
     m->cell_seen = 1;
-    return rc;
+    return 0;
 }
 
 int pai_mm_row(pai_mm *m, int cat, const pai_cif_tok *const *f, long line)

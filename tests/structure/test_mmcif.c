@@ -802,7 +802,7 @@ END_TEST
  * count as in MANIFEST.tsv; no error diagnostics. */
 START_TEST(test_shared_manifest_counts)
 {
-    char path[1024], line[2048];
+    char path[4096], line[2048];
     if (!shared_path("structures/MANIFEST.tsv", path, sizeof path))
         return;
     FILE *f = fopen(path, "r");

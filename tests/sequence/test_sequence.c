@@ -273,6 +273,90 @@ START_TEST(test_extract_no_ter_no_seqres)
 }
 END_TEST
 
+/* MODRES names the parent of a component the table does not know. */
+START_TEST(test_extract_modres)
+{
+    pai_buf b = {0};
+    pai_buf_puts(&b, "MODRES 1XYZ XYZ A    2  SER  PHOSPHOSERINE-LIKE                                \n");
+    int serial = 1;
+    double x = 0;
+    residue(&b, &serial, "ATOM", "GLY", 'A', 1, x += 3.8);
+    residue(&b, &serial, "HETATM", "XYZ", 'A', 2, x += 3.8);
+    residue(&b, &serial, "ATOM", "LYS", 'A', 3, x += 3.8);
+    pai_buf_puts(&b, "TER\nEND\n");
+    pa_structure *s = read_text(&b);
+    pa_seqset *q;
+    pa_chain_seq c;
+    ck_assert_int_eq(pa_sequence_extract(s, NULL, &q), 0);
+    pa_seqset_get(q, 0, &c);
+    ck_assert_str_eq(c.observed, "GSK");
+    pa_seqset_free(q);
+    pa_seqset_opts o = PA_SEQSET_OPTS_INIT;
+    o.use_modres = 0;
+    ck_assert_int_eq(pa_sequence_extract(s, &o, &q), 0);
+    pa_seqset_get(q, 0, &c);
+    ck_assert_str_eq(c.observed, "GXK");
+    pa_seqset_free(q);
+    pa_structure_free(s);
+    pai_buf_free(&b);
+}
+END_TEST
+
+/* mmCIF: chains per label_asym_id, polymer by entity_poly, map from label_seq_id,
+ * two models. */
+static const char small_cif[] =
+    "data_TEST\n"
+    "loop_\n_entity_poly.entity_id\n_entity_poly.type\n1 'polypeptide(L)'\n"
+    "loop_\n_entity_poly_seq.entity_id\n_entity_poly_seq.num\n_entity_poly_seq.mon_id\n"
+    "1 1 MET\n1 2 GLY\n1 3 SER\n1 4 MSE\n1 5 LYS\n"
+    "loop_\n_entity.id\n_entity.type\n1 polymer\n2 water\n"
+    "loop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n"
+    "_atom_site.label_atom_id\n_atom_site.label_alt_id\n_atom_site.label_comp_id\n"
+    "_atom_site.label_asym_id\n_atom_site.label_entity_id\n_atom_site.label_seq_id\n"
+    "_atom_site.pdbx_PDB_ins_code\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\n"
+    "_atom_site.occupancy\n_atom_site.B_iso_or_equiv\n_atom_site.auth_seq_id\n"
+    "_atom_site.auth_asym_id\n_atom_site.pdbx_PDB_model_num\n"
+    "ATOM 1 C CA . GLY A 1 2 ? 3.8 0 0 1 10 12 X 1\n"
+    "ATOM 2 C CA . MSE A 1 4 ? 7.6 0 0 1 10 14 X 1\n"
+    "ATOM 3 C CA . LYS A 1 5 ? 11.4 0 0 1 10 15 X 1\n"
+    "HETATM 4 O O . HOH B 2 . ? 20 0 0 1 10 101 X 1\n"
+    "ATOM 5 C CA . GLY A 1 2 ? 3.8 1 0 1 10 12 X 2\n"
+    "ATOM 6 C CA . MSE A 1 4 ? 7.6 1 0 1 10 14 X 2\n";
+
+START_TEST(test_extract_mmcif)
+{
+    pa_structure *s = NULL;
+    int rc = pa_structure_read_memory(small_cif, sizeof small_cif - 1, "t.cif", NULL, &s, NULL);
+    if (rc == PA_EUNSUPPORTED)
+        return; /* mmCIF reader not built */
+    ck_assert_msg(rc == 0, "%s", pa_last_error());
+    pa_seqset *q;
+    pa_chain_seq c;
+    ck_assert_int_eq(pa_sequence_extract(s, NULL, &q), 0);
+    ck_assert_int_eq(pa_seqset_count(q), 1);
+    pa_seqset_get(q, 0, &c);
+    ck_assert_str_eq(c.auth_id, "X");
+    ck_assert_str_eq(c.label_id, "A");
+    ck_assert_str_eq(c.entity_id, "1");
+    ck_assert_int_eq(c.polymer_type, PA_POLY_PROTEIN);
+    ck_assert_str_eq(c.observed, "GMK");
+    ck_assert_str_eq(c.seqres, "MGSMK");
+    ck_assert_int_eq(c.map[0], 1);
+    ck_assert_int_eq(c.map[1], 3);
+    ck_assert_int_eq(c.map[2], 4);
+    pa_seqset_free(q);
+    pa_seqset_opts o = PA_SEQSET_OPTS_INIT;
+    o.all_models = 1;
+    ck_assert_int_eq(pa_sequence_extract(s, &o, &q), 0);
+    ck_assert_int_eq(pa_seqset_count(q), 2);
+    pa_seqset_get(q, 1, &c);
+    ck_assert_int_eq(c.model, 2);
+    ck_assert_str_eq(c.observed, "GM");
+    pa_seqset_free(q);
+    pa_structure_free(s);
+}
+END_TEST
+
 START_TEST(test_extract_alloc_failures)
 {
     pai_buf b = {0};
@@ -312,6 +396,8 @@ static Suite *suite(void)
     t = tcase_create("extract");
     tcase_add_test(t, test_extract_gapped_pdb);
     tcase_add_test(t, test_extract_no_ter_no_seqres);
+    tcase_add_test(t, test_extract_modres);
+    tcase_add_test(t, test_extract_mmcif);
     tcase_add_test(t, test_extract_alloc_failures);
     suite_add_tcase(s, t);
     return s;

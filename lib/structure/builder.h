@@ -58,6 +58,10 @@ int pai_builder_atom(pai_builder *b, const pai_atom_rec *a);
 int pai_builder_ter(pai_builder *b);
 /* Explicit MODEL/ENDMDL boundaries (optional; model numbers in atoms suffice). */
 int pai_builder_model_end(pai_builder *b);
+/* 0 once first_model_only is set and the first model is complete: readers may stop. */
+int pai_builder_accepting(const pai_builder *b);
+/* Count an ANISOU record (kept only as a count; see keep_anisou). */
+void pai_builder_anisou(pai_builder *b);
 
 /* Entities and full sequences.
  * mmCIF/PDBML: entity id + type + entity_poly_seq monomers (+ can. one-letter);
@@ -86,6 +90,11 @@ int pai_read_pdb(const char *buf, size_t n, size_t *pos, const pa_reader_opts *o
                  const char *file, pa_structure **out);
 int pai_read_mmcif(const char *buf, size_t n, size_t *pos, const pa_reader_opts *o, pa_diags *d,
                    const char *file, pa_structure **out);
+
+/* PDBML streams from the input (after the reader's peek for sniffing). */
+typedef struct pa_input pa_input;
+int pai_read_pdbml(pa_input *in, const pa_reader_opts *o, pa_diags *d, const char *file,
+                   pa_structure **out);
 
 /* Content sniffing: PDB, mmCIF, PDBML or PA_FORMAT_AUTO (unknown). */
 pa_format pai_sniff_format(const char *buf, size_t n);

@@ -2,6 +2,8 @@
  * against the scalar reference, overflow escalation, traceback, parasail agreement. */
 #include "align/align_int.h"
 #include "testutil.h"
+#include "panalyzer/executor.h"
+#include "panalyzer/structure.h"
 
 #include <stdint.h>
 #include <sys/resource.h>
@@ -593,6 +595,155 @@ START_TEST(test_alloc_failures)
 }
 END_TEST
 
+
+/* ---- batches on the executor ---- */
+static void check_batch(pa_executor *ex, const char *const *q, size_t nq, const char *const *t,
+                        size_t nt, const pa_align_opts *o, size_t chunk, size_t k)
+{
+    pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+    bo.chunk = chunk;
+    bo.top_k = k;
+    pa_hit *hits;
+    size_t nh;
+    ck_assert_int_eq(pa_align_many(ex, q, NULL, nq, t, NULL, nt, o, &bo, &hits, &nh), 0);
+    size_t kk = k && k < nt ? k : nt;
+    ck_assert_int_eq(nh, nq * kk);
+    for (size_t i = 0; i < nq; i++) {
+        /* the expected order: every target, or the k best (ties: lower index) */
+        int64_t *sc = malloc(nt * sizeof *sc);
+        for (size_t j = 0; j < nt; j++) {
+            pa_alignment a;
+            ck_assert_int_eq(pa_align(q[i], 0, t[j], 0, o, &a), 0);
+            sc[j] = a.score;
+            if (!k) {
+                const pa_hit *h = &hits[i * nt + j];
+                ck_assert_int_eq(h->query, i);
+                ck_assert_int_eq(h->target, j);
+                ck_assert_int_eq(h->aln.score, a.score);
+                ck_assert_int_eq(h->aln.tend, a.tend);
+                if (o->traceback)
+                    ck_assert_str_eq(h->aln.cigar, a.cigar);
+            }
+            pa_alignment_clear(&a);
+        }
+        for (size_t r = 0; k && r < kk; r++) {
+            size_t bj = 0;
+            for (size_t j = 1; j < nt; j++)
+                if (sc[j] > sc[bj])
+                    bj = j;
+            const pa_hit *h = &hits[i * kk + r];
+            ck_assert_int_eq(h->query, i);
+            ck_assert_int_eq(h->target, bj);
+            ck_assert_int_eq(h->aln.score, sc[bj]);
+            ck_assert(!o->traceback || h->aln.cigar);
+            sc[bj] = INT64_MIN;
+        }
+        free(sc);
+    }
+    pa_hits_free(hits, nh);
+}
+
+START_TEST(test_batch)
+{
+    char buf[512];
+    seqs s = read_fasta(pa_test_data("align/sample.fasta", buf, sizeof buf));
+    const char *q[4] = {s.seq[0], s.seq[1], s.seq[2], s.seq[3]};
+    size_t nt = s.n + 4;
+    const char **t = malloc(nt * sizeof *t);
+    char *mut[4];
+    for (size_t i = 0; i < s.n; i++)
+        t[i] = s.seq[i];
+    for (size_t i = 0; i < 4; i++) {
+        size_t n;
+        mut[i] = mutate(s.seq[i], &n);
+        t[s.n + i] = mut[i];
+    }
+    pa_executor *ex;
+    pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+    eo.threads = 2;
+    ck_assert_int_eq(pa_executor_new(&ex, &eo), 0);
+    pa_align_opts o = PA_ALIGN_OPTS_INIT;
+    check_batch(ex, q, 4, t, nt, &o, 7, 0);
+    check_batch(ex, q, 4, t, nt, &o, 0, 3);
+    check_batch(NULL, q, 4, t, nt, &o, 5, 0);
+    check_batch(NULL, q, 2, t, nt, &o, 0, 1000); /* k > nt: every target, best first */
+    o.traceback = 1;
+    o.mode = PA_ALIGN_SEMI;
+    check_batch(ex, q, 2, t, nt, &o, 3, 0);
+    check_batch(ex, q, 2, t, nt, &o, 1, 2);
+    /* one profile against many */
+    pa_profile *p;
+    ck_assert_int_eq(pa_profile_new(&p, q[0], 0, &o), 0);
+    pa_hit *hits;
+    size_t nh;
+    ck_assert_int_eq(pa_profile_align_many(ex, p, t, NULL, nt, NULL, &hits, &nh), 0);
+    ck_assert_int_eq(nh, nt);
+    ck_assert_int_eq(hits[0].aln.length, (int64_t)strlen(q[0])); /* self */
+    pa_hits_free(hits, nh);
+    ck_assert_int_eq(pa_profile_align_many(ex, p, t, NULL, 0, NULL, &hits, &nh), 0);
+    ck_assert_int_eq(nh, 0);
+    pa_hits_free(hits, nh);
+    pa_profile_free(p);
+    pa_executor_free(ex);
+    for (size_t i = 0; i < 4; i++)
+        free(mut[i]);
+    free(t);
+    free_seqs(&s);
+}
+END_TEST
+
+/* ---- mapping ---- */
+START_TEST(test_map_sequences)
+{
+    const char *ref = "MSEQRESKLVAAGTWYFDEPLKHNQ";
+    /* observed: termini missing, "GT" missing, one mutation (F -> A) */
+    const char *obs = "KLVAAWYADEPLK";
+    int64_t map[16];
+    pa_map_stats st;
+    ck_assert_int_eq(pa_map_sequences(obs, 0, ref, 0, NULL, map, &st), 0);
+    static const int64_t want[13] = {7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 20, 21};
+    for (int i = 0; i < 13; i++)
+        ck_assert_int_eq(map[i], want[i]);
+    ck_assert_int_eq(st.mapped, 13);
+    ck_assert_int_eq(st.identical, 12);
+    ck_assert(st.coverage > 0.51 && st.coverage < 0.53);
+    /* an inserted residue (not in the reference) maps to -1 */
+    ck_assert_int_eq(pa_map_sequences("KLVAAGWWWWTWYF", 0, ref, 0, NULL, map, &st), 0);
+    ck_assert_int_eq(map[0], 7);
+    ck_assert_int_eq(map[13], 16);
+    int unmapped = 0;
+    for (int i = 0; i < 14; i++)
+        unmapped += map[i] < 0;
+    ck_assert_int_eq(unmapped, 4);
+    ck_assert_int_eq(pa_map_sequences("", 0, ref, 0, NULL, NULL, &st), 0);
+    ck_assert_int_eq(st.mapped, 0);
+}
+END_TEST
+
+START_TEST(test_map_chain)
+{
+    char buf[512];
+    pa_structure *s;
+    if (pa_structure_read(pa_test_data("align/1crn.pdb", buf, sizeof buf), NULL, &s, NULL) != 0)
+        ck_abort_msg("cannot read 1crn.pdb: %s", pa_last_error());
+    const char *ref = "MKAAGTTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYANGGS";
+    int64_t *map;
+    size_t n;
+    pa_map_stats st;
+    ck_assert_int_eq(pa_map_chain_to_reference(s, 0, ref, 0, NULL, &map, &n, &st), 0);
+    ck_assert_int_ge(n, 46);
+    for (size_t i = 0; i < 46; i++)
+        ck_assert_int_eq(map[i], (int64_t)i + 5);
+    for (size_t i = 46; i < n; i++) /* waters and ligands, if any */
+        ck_assert_int_eq(map[i], -1);
+    ck_assert(st.identity == 1.0);
+    ck_assert_int_eq(st.mapped, 46);
+    pa_map_free(map);
+    ck_assert_int_ne(pa_map_chain_to_reference(s, 999, ref, 0, NULL, &map, &n, &st), 0);
+    pa_structure_free(s);
+}
+END_TEST
+
 #ifdef PA_HAVE_PARASAIL
 /* Scores equal parasail's (same matrix, same open/extend) on real pairs. */
 START_TEST(test_parasail_scores)
@@ -645,6 +796,9 @@ int main(void)
     tcase_add_test(tc, test_traceback_memory);
     tcase_add_test(tc, test_isa_env_and_profiles);
     tcase_add_test(tc, test_alloc_failures);
+    tcase_add_test(tc, test_batch);
+    tcase_add_test(tc, test_map_sequences);
+    tcase_add_test(tc, test_map_chain);
 #ifdef PA_HAVE_PARASAIL
     tcase_add_test(tc, test_parasail_scores);
 #endif

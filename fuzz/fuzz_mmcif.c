@@ -1,0 +1,8 @@
+/* fuzz_mmcif.c — libFuzzer target: structure reader, format MMCIF from memory. */
+#include "fuzz_util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_read_structures(data, size, PA_FORMAT_MMCIF);
+    return 0;
+}

@@ -47,10 +47,14 @@ def _candidates():
 
 
 def _load():
+    # RTLD_NODELETE: never unmap the library. cffi would dlclose it when the module is
+    # torn down at interpreter exit while oneTBB worker threads still run thread-exit
+    # code inside it (a crash at exit otherwise).
+    flags = ffi.RTLD_NOW | ffi.RTLD_LOCAL | ffi.RTLD_NODELETE
     errors = []
     for path in _candidates():
         try:
-            return ffi.dlopen(path), path
+            return ffi.dlopen(path, flags), path
         except OSError as e:
             errors.append("%s: %s" % (path, e))
     raise ImportError("cannot load libpanalyzer (set PANALYZER_LIB to libpanalyzer.so):\n  "

@@ -18,10 +18,11 @@ def test_c_example_builds_and_runs(tmp_path):
     if not cc or not os.path.isabs(LIBRARY_PATH):
         pytest.skip("needs a C compiler and PANALYZER_LIB")
     libdir = os.path.dirname(LIBRARY_PATH)
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}  # sanitizer runs
     exe = tmp_path / "chains"
     subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "include"),
                     os.path.join(ROOT, "examples", "c", "chains.c"), "-L", libdir, "-lpanalyzer",
-                    "-Wl,-rpath," + libdir, "-o", str(exe)], check=True)
+                    "-Wl,-rpath," + libdir, "-o", str(exe)], check=True, env=env)
     out = subprocess.run([str(exe), data("1crn.pdb")], check=True, capture_output=True,
                          text=True).stdout.splitlines()
     s = pa.read(data("1crn.pdb"))

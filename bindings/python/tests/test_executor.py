@@ -135,3 +135,17 @@ def test_metrics_and_progress():
     with pytest.raises(pa.NotFound):
         m.stats("nothing")
     assert calls and calls[-1][0] == calls[-1][1]
+
+
+def test_interpreter_exits_cleanly_after_threads_ran():
+    """Worker threads outlive the module at exit: the library must stay mapped."""
+    import os
+    import subprocess
+    import sys
+    code = ("import panalyzer as pa\n"
+            "ex = pa.Executor(threads=2)\n"
+            "g = ex.graph(); g.add('a', lambda t: None); g.add('b', lambda t: None); g.run()\n"
+            "pa.predict_ss(['MKV' * 10], executor=ex) if pa._ffi.have('pa_predict_ss') else None\n")
+    r = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]

@@ -13,7 +13,8 @@ from .errors import (Canceled, CorruptError, Error, FormatError, InvalidArgument
                      Unsupported)
 from .structure import Atoms, Chain, Entity, Reader, Residues, Structure, read, read_bytes
 from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequences, to_fasta
-from .align import Alignment, Matrix, align, align_many, best_isa, map_sequences
+from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, map_chain,
+                    map_sequences)
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import Result, run, run_all
@@ -24,6 +25,17 @@ __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 def version():
     """Version of the loaded library ("0.1.0")."""
     return string(lib.pa_version())
+
+
+def read_file(path):
+    """A whole file's bytes, decompressed when gzip or zstd (by magic bytes)."""
+    data, size = ffi.new("char **"), ffi.new("size_t *")
+    from ._ffi import check, fspath
+    check(lib.pa_read_file(fspath(path), data, size))
+    try:
+        return ffi.buffer(data[0], size[0])[:]
+    finally:
+        lib.pa_free(data[0])
 
 
 def strerror(code):

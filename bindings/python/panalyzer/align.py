@@ -172,3 +172,70 @@ def map_sequences(observed, reference, matrix=None, gap_open=10, gap_extend=1):
 def best_isa():
     """Name of the kernel set 'auto' resolves to on this machine ("avx2")."""
     return string(lib.pa_isa_name(lib.pa_align_best_isa()))
+
+
+class Profile:
+    """A query prepared once for many targets (immutable; usable from many threads).
+    Profile(query, **opts) with the options of align()."""
+
+    def __init__(self, query, **opts):
+        keep = []
+        o = align_opts(keep, **opts)
+        q = _bytes(query)
+        if not q:
+            raise ValueError("empty sequence")
+        out = ffi.new("pa_profile **")
+        check(lib.pa_profile_new(out, q, len(q), o))
+        self._ptr = ffi.gc(out[0], lib.pa_profile_free)
+
+    def __len__(self):
+        return lib.pa_profile_length(self._ptr)
+
+    @property
+    def isa(self):
+        """Kernel set the profile uses ("avx2", "scalar", ...)."""
+        return string(lib.pa_isa_name(lib.pa_profile_isa(self._ptr)))
+
+    def align(self, target):
+        t = _bytes(target)
+        if not t:
+            raise ValueError("empty sequence")
+        out = ffi.new("pa_alignment *")
+        check(lib.pa_profile_align(self._ptr, t, len(t), out))
+        try:
+            return Alignment(out)
+        finally:
+            lib.pa_alignment_clear(out)
+
+    def align_many(self, targets, executor=None, chunk=0, top_k=0):
+        keep = []
+        tp, tl, tb = _seq_array(targets, keep)
+        if any(not b for b in tb):
+            raise ValueError("empty sequence")
+        bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+        hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
+        check(lib.pa_profile_align_many(executor._ptr if executor else ffi.NULL, self._ptr, tp, tl,
+                                        len(tb), bo, hits, n))
+        try:
+            return [Alignment(hits[0][i].aln, 0, hits[0][i].target) for i in range(n[0])]
+        finally:
+            lib.pa_hits_free(hits[0], n[0])
+
+
+def map_chain(chain, reference, matrix=None, gap_open=10, gap_extend=1):
+    """SIFTS-like mapping of a Chain's residues onto a reference sequence: (numpy int64
+    array, one entry per residue of the chain, -1 when unmapped; stats dict)."""
+    keep = []
+    o = new_opts("pa_map_opts", gap_open=gap_open, gap_extend=gap_extend)
+    o.matrix = _matrix(matrix, keep)
+    rb = _bytes(reference)
+    if not rb:
+        raise ValueError("empty sequence")
+    m, n = ffi.new("int64_t **"), ffi.new("size_t *")
+    st = ffi.new("pa_map_stats *")
+    check(lib.pa_map_chain_to_reference(chain.structure._ptr, chain.index, rb, len(rb), o, m, n, st))
+    try:
+        arr = np.frombuffer(ffi.buffer(m[0], 8 * n[0]), np.int64).copy() if n[0] else np.empty(0, np.int64)
+    finally:
+        lib.pa_map_free(m[0])
+    return arr, {k: getattr(st, k) for k in ("mapped", "identical", "identity", "coverage", "score")}

@@ -12,6 +12,7 @@ one (its __cause__ is the original exception, and the others are cancelled).
 """
 import json
 import threading
+import weakref
 
 from ._ffi import check, ffi, lib, new_opts, string
 from .errors import Canceled, TaskError
@@ -26,6 +27,14 @@ def _free_c(p):
         ffi.cdef("void free(void *);", override=True)
         _libc = ffi.dlopen(None)
     _libc.free(p)
+
+
+def _live(ptr, what):
+    """The C handle, or StateError when the object was closed."""
+    if ptr is None:
+        from .errors import StateError
+        raise StateError(lib.PA_ESTATE, "%s is closed" % what)
+    return ptr
 
 
 class Metrics:
@@ -103,6 +112,7 @@ class Executor:
         out = ffi.new("pa_executor **")
         check(lib.pa_executor_new(out, o))
         self._ptr = ffi.gc(out[0], lib.pa_executor_free)
+        self._graphs = weakref.WeakSet()  # freed before the executor on close()
 
     @property
     def threads(self):
@@ -123,6 +133,8 @@ class Executor:
     def close(self):
         """Free the threads now (must not be called while work runs)."""
         if self._ptr is not None:
+            for g in list(self._graphs):
+                g._release()
             ffi.release(self._ptr)
             self._ptr = None
 
@@ -133,7 +145,7 @@ class Executor:
         self.close()
 
     def __repr__(self):
-        return "<Executor threads=%d>" % self.threads
+        return "<Executor threads=%d>" % (self.threads if self._ptr is not None else 0)
 
 
 class _Failure:
@@ -202,11 +214,17 @@ class Graph:
     def __init__(self, executor):
         self.executor = executor
         out = ffi.new("pa_graph **")
-        check(lib.pa_graph_new(executor._ptr, out))
+        check(lib.pa_graph_new(_live(executor._ptr, "executor"), out))
         self._ptr = ffi.gc(out[0], lib.pa_graph_free)
         self._handles = []  # keep every task's (graph, fn) handle alive
         self._failure = _Failure()
         self._token = None
+        executor._graphs.add(self)
+
+    def _release(self):
+        if self._ptr is not None:
+            ffi.release(self._ptr)
+            self._ptr = None
 
     def add(self, name, fn, deps=()):
         """Add a task that runs after deps (ids or names); returns its id."""
@@ -214,7 +232,7 @@ class Graph:
         self._handles.append(h)
         ids = [d for d in deps if isinstance(d, int)]
         tid = ffi.new("pa_task_id *")
-        check(lib.pa_graph_add(self._ptr, name.encode() if name else ffi.NULL, _task_trampoline,
+        check(lib.pa_graph_add(_live(self._ptr, "graph"), name.encode() if name else ffi.NULL, _task_trampoline,
                                h, ffi.new("pa_task_id[]", ids) if ids else ffi.NULL, len(ids), tid))
         for d in deps:
             if not isinstance(d, int):
@@ -232,7 +250,7 @@ class Graph:
         """Run every task once (dependencies first); blocks without holding the GIL.
         Raises TaskError (from the task's exception), Canceled or another Error."""
         self._failure = _Failure()
-        rc = lib.pa_graph_run(self._ptr)
+        rc = lib.pa_graph_run(_live(self._ptr, "graph"))
         self._failure.raise_if_any(rc)
 
     def status(self, name):
@@ -264,7 +282,7 @@ def _range_trampoline(ctx, lo, hi, worker):
 def parallel_for(executor, begin, end, fn, chunk=0, cancel=None):
     failure = _Failure()
     h = ffi.new_handle((failure, fn))
-    rc = lib.pa_parallel_for_cancel(executor._ptr, begin, end, chunk, _range_trampoline, h,
+    rc = lib.pa_parallel_for_cancel(_live(executor._ptr, "executor"), begin, end, chunk, _range_trampoline, h,
                                     cancel._ptr if cancel else ffi.NULL)
     failure.raise_if_any(rc)
 

@@ -62,6 +62,10 @@ class Model:
     def outputs(self):
         return self._infos(lib.pa_model_num_outputs, lib.pa_model_output_info)
 
+    def warmup(self, batch=1, length=64, runs=1):
+        """Run on zero inputs to fault in pages and warm caches."""
+        check(lib.pa_model_warmup(self._ptr, batch, length, runs))
+
     @property
     def num_nodes(self):
         return lib.pa_model_num_nodes(self._ptr)

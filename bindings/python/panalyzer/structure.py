@@ -165,6 +165,11 @@ class Chain:
             raise NotImplementedError("this libpanalyzer has no sequence module")
         return seq[key]
 
+    def map_to(self, reference, **opts):
+        """Map this chain's residues onto a reference sequence (see align.map_chain)."""
+        from .align import map_chain
+        return map_chain(self, reference, **opts)
+
     sequence = property(lambda self: self._seq("sequence"))
     seqres = property(lambda self: self._seq("seqres"))
     mapping = property(lambda self: self._seq("mapping"))

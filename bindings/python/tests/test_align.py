@@ -71,3 +71,24 @@ def test_map_sequences():
     m, st = pa.map_sequences("KVFGRCELAA", "MKVFGRCELAAAMKRHGL")
     assert list(m) == list(range(1, 11))
     assert st["mapped"] == 10 and st["identity"] == 1.0
+
+
+def test_profile_matches_pairwise():
+    need("pa_profile_new", "pa_profile_align_many")
+    p = pa.Profile(Q, gap_open=10, gap_extend=1)
+    assert len(p) == len(Q) and p.isa
+    assert p.align(T).score == pa.align(Q, T, gap_open=10, gap_extend=1).score
+    hits = p.align_many([T, Q, "W"])
+    assert [h.target for h in hits] == [0, 1, 2]
+    assert hits[1].score == pa.align(Q, Q, gap_open=10, gap_extend=1).score
+
+
+def test_map_chain_to_reference():
+    need("pa_map_chain_to_reference", "pa_structure_read")
+    from conftest import data
+    s = pa.read(data("1crn.pdb"))
+    c = s.chains[0]
+    ref = "MK" + c.sequence + "GG"
+    m, st = c.map_to(ref)
+    assert len(m) == len(c.residues) and list(m[:46]) == list(range(2, 48))
+    assert st["identity"] == 1.0

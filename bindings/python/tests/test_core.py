@@ -10,7 +10,7 @@ import pytest
 import panalyzer as pa
 from panalyzer._ffi import ffi, lib, new_opts
 
-from conftest import ROOT
+from conftest import ROOT, need
 
 
 def test_version_matches_headers():
@@ -76,3 +76,17 @@ def test_every_cdef_function_is_exported_or_pending():
     for n in names:
         if have(n):
             assert callable(getattr(lib, n))
+
+
+def test_read_file_decompresses():
+    from conftest import data
+    need("pa_read_file")
+    assert pa.read_file(data("1crn.pdb.gz")) == open(data("1crn.pdb"), "rb").read()
+    with pytest.raises(pa.IOError):
+        pa.read_file(data("missing"))
+
+
+def test_log_callback_installs_and_removes():
+    got = []
+    pa.set_log_callback(lambda level, msg: got.append((level, msg)), level="debug")
+    pa.set_log_callback(None)

@@ -149,3 +149,15 @@ def test_interpreter_exits_cleanly_after_threads_ran():
     r = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_closing_executor_frees_its_graphs_first():
+    ex = pa.Executor(threads=1)
+    g = ex.graph()
+    g.add("a", lambda t: None)
+    ex.close()
+    with pytest.raises(pa.StateError):
+        g.run()
+    with pytest.raises(pa.StateError):
+        ex.graph()
+    ex.close()  # idempotent

@@ -1,5 +1,147 @@
-/* panalyzer/infer.h — (being written) */
+/* panalyzer/infer.h — ONNX inference on OpenBLAS and the default secondary-structure model.
+ *
+ *   pa_model *m;
+ *   pa_model_load_default(&m);                 // or pa_model_load(&m, "x.onnx", NULL)
+ *   pa_ss_opts o = PA_SS_OPTS_INIT; o.probs = 1;
+ *   pa_ss_result *r;
+ *   pa_predict_ss(m, seqs, n, &o, &r);         // r->ss3[i] = "CCHHHHEE..."
+ *   pa_ss_result_free(r);
+ *   pa_model_free(m);
+ *
+ * Models are ONNX files (opset 13–17, float32 weights), read by a small hand-written
+ * protobuf decoder: it reads only the ModelProto/GraphProto/NodeProto/TensorProto/
+ * AttributeProto/ValueInfoProto fields the engine uses, checks every length and varint
+ * against the buffer, and so needs neither libprotobuf nor onnxruntime. A malformed file gives
+ * PA_EFORMAT (or PA_ETRUNCATED); an operator, data type or attribute the engine does not
+ * implement gives PA_EUNSUPPORTED; pa_last_error() names the node and operator.
+ *
+ * Operators: Conv (1-D/2-D, groups, depthwise, dilation, padding, strides), MatMul, Gemm,
+ * Add, Sub, Mul, Div, Pow (numpy broadcasting), Relu, Clip, LeakyRelu, Sigmoid, Tanh, Erf,
+ * Gelu, Sqrt, Exp, Neg, Abs, Softmax, LogSoftmax, BatchNormalization, LayerNormalization,
+ * ReduceMean, GlobalAveragePool, Transpose, Reshape, Flatten, Squeeze, Unsqueeze, Concat,
+ * Slice, Pad, Gather, Shape, Constant, ConstantOfShape, Identity, Dropout (inference), Cast.
+ * Tensors are float32 or int64 (shape/index tensors); axes may be dynamic.
+ *
+ * GEMM-shaped work (convolutions through im2col over all positions of the batch, MatMul,
+ * Gemm) runs on OpenBLAS cblas_sgemm, which the loader switches to one thread: parallelism
+ * comes from running several batches at once (pa_predict_ss with an executor).
+ *
+ * Thread safety: a loaded pa_model is read-only and may be run from many threads at once.
+ * A pa_infer_ws (scratch memory reused between runs) belongs to one thread at a time. */
 #ifndef PANALYZER_INFER_H
 #define PANALYZER_INFER_H
+
 #include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pa_executor;
+struct pa_metrics;
+
+/* ---- tensors ---------------------------------------------------------------- */
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum { PA_DT_FLOAT32 = 1, PA_DT_INT64 = 7 } pa_dtype;
+
+#define PA_TENSOR_MAX_DIMS 8
+/* A dense row-major tensor. As an input, data is borrowed from the caller; as an
+ * output of pa_model_run, data is allocated by the library and released with
+ * pa_tensor_clear(). */
+typedef struct {
+    int dtype;                          /* pa_dtype */
+    int ndim;                           /* 0 (scalar) .. PA_TENSOR_MAX_DIMS */
+    int64_t shape[PA_TENSOR_MAX_DIMS];
+    void *data;
+} pa_tensor;
+
+/* Number of elements (1 for a scalar; 0 when a dimension is 0). */
+PA_API size_t pa_tensor_numel(const pa_tensor *t);
+/* Free data that pa_model_run allocated and zero the struct. NULL-safe. */
+PA_API void pa_tensor_clear(pa_tensor *t);
+
+/* Declared input/output of a model. Dynamic dimensions are -1. */
+typedef struct {
+    const char *name; /* borrowed from the model */
+    int dtype;
+    int ndim;
+    int64_t shape[PA_TENSOR_MAX_DIMS];
+} pa_tensor_info;
+
+/* ---- models ----------------------------------------------------------------- */
+typedef struct pa_model pa_model;
+typedef struct pa_infer_ws pa_infer_ws;
+
+#define PA_MODEL_OPTS_VERSION 1
+typedef struct {
+    unsigned version;  /* PA_MODEL_OPTS_VERSION */
+    const char *name;  /* used in error messages; NULL: the path or "<memory>" */
+} pa_model_opts;
+#define PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL}
+
+/* Load an ONNX model from a file / a memory buffer (copied what is needed; the buffer
+ * may be freed after the call). opts may be NULL. */
+PA_API int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts);
+PA_API int pa_model_load_memory(pa_model **out, const void *data, size_t size,
+                                const pa_model_opts *opts);
+/* The built-in 3-state secondary-structure model (see pa_predict_ss for its contract). */
+PA_API int pa_model_load_default(pa_model **out);
+/* The built-in model's ONNX bytes (static storage). */
+PA_API const void *pa_model_default_data(size_t *size);
+PA_API void pa_model_free(pa_model *m); /* NULL-safe */
+
+PA_API size_t pa_model_num_inputs(const pa_model *m);
+PA_API size_t pa_model_num_outputs(const pa_model *m);
+PA_API int pa_model_input_info(const pa_model *m, size_t i, pa_tensor_info *out);
+PA_API int pa_model_output_info(const pa_model *m, size_t i, pa_tensor_info *out);
+/* Number of graph nodes after load (Constant nodes are folded into weights). */
+PA_API size_t pa_model_num_nodes(const pa_model *m);
+
+/* Scratch memory for runs; optional, reusing it saves allocations between runs. */
+PA_API int pa_infer_ws_new(pa_infer_ws **out);
+PA_API void pa_infer_ws_free(pa_infer_ws *ws); /* NULL-safe */
+
+/* Run the model on inputs[0..ninputs) (in the model's input order) and fill
+ * outputs[0..noutputs) (noutputs <= pa_model_num_outputs; extra outputs are dropped).
+ * Each output's data is newly allocated: release it with pa_tensor_clear().
+ * ws may be NULL (a temporary one is used). On failure no output is left allocated. */
+PA_API int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs,
+                        size_t ninputs, pa_tensor *outputs, size_t noutputs);
+
+/* Run the model `runs` times on zero-filled inputs whose dynamic dimensions are
+ * batch (first) and length (others): faults in pages and warms the caches. */
+PA_API int pa_model_warmup(const pa_model *m, int64_t batch, int64_t length, int runs);
+
+/* ---- secondary structure ------------------------------------------------------
+ * Model contract: input "ids" int64 [B, L] with 0 = padding, 1..20 = ACDEFGHIKLMNPQRSTVWY,
+ * 21 = any other letter; output float32 [B, L, 3] probabilities of H (helix: DSSP H,G,I),
+ * E (strand: E,B), C (other). Sequences are sorted by length and cut into batches of
+ * `batch` sequences padded to the longest one; batches run in parallel on `executor`
+ * when one is given (else on the calling thread). */
+#define PA_SS_OPTS_VERSION 1
+typedef struct {
+    unsigned version;               /* PA_SS_OPTS_VERSION */
+    int batch;                      /* sequences per model run (default 32) */
+    int probs;                      /* 1: also return per-residue probabilities */
+    struct pa_executor *executor;   /* NULL: run serially on the calling thread */
+    struct pa_metrics *metrics;     /* NULL, or: each batch's run time under "ss_batch" */
+} pa_ss_opts;
+#define PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL}
+
+typedef struct {
+    size_t n;                 /* number of sequences */
+    const size_t *len;        /* len[i]: residues of sequence i */
+    const char *const *ss3;   /* ss3[i]: NUL-terminated "HEC" string of len[i] letters */
+    const float *const *prob; /* NULL unless opts.probs; prob[i][3*j + k], k = H, E, C */
+} pa_ss_result;
+
+/* Predict secondary structure for seqs[0..n) (NUL-terminated one-letter strings, any
+ * case). m NULL: the built-in model (loaded once per process, kept until exit). */
+PA_API int pa_predict_ss(const pa_model *m, const char *const *seqs, size_t n,
+                         const pa_ss_opts *opts, pa_ss_result **out);
+PA_API void pa_ss_result_free(pa_ss_result *r); /* NULL-safe */
+
+#ifdef __cplusplus
+}
+#endif
 #endif

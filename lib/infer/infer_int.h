@@ -1,0 +1,146 @@
+/* infer_int.h — internals of the inference engine (protobuf reader, graph, operators). */
+#ifndef PAI_INFER_INT_H
+#define PAI_INFER_INT_H
+
+#include "common/pai.h"
+#include "panalyzer/infer.h"
+
+/* ---- protobuf wire reader (bounds-checked) -------------------------------- */
+typedef struct {
+    const uint8_t *p, *end;
+} pai_pb;
+
+enum { PAI_WT_VARINT = 0, PAI_WT_I64 = 1, PAI_WT_LEN = 2, PAI_WT_I32 = 5 };
+
+/* Each returns 0 or PA_ETRUNCATED / PA_EFORMAT (without setting the message). */
+int pai_pb_varint(pai_pb *r, uint64_t *v);
+int pai_pb_tag(pai_pb *r, uint32_t *field, uint32_t *wt);
+int pai_pb_len(pai_pb *r, pai_pb *sub);    /* length-delimited payload as a sub-reader */
+int pai_pb_skip(pai_pb *r, uint32_t wt);
+int pai_pb_fixed32(pai_pb *r, uint32_t *v);
+/* A repeated int64 (packed or not) / float (packed or not): appends to *v. */
+int pai_pb_int64s(pai_pb *r, uint32_t wt, int64_t **v, size_t *n, size_t *cap);
+int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap);
+
+/* ---- tensors ---------------------------------------------------------------- */
+#define PAI_MAXD PA_TENSOR_MAX_DIMS
+typedef struct {
+    int dtype, ndim;
+    int64_t shape[PAI_MAXD];
+    void *data;
+    size_t n;   /* elements */
+    int own;    /* data allocated for this tensor (freed with it) */
+} pai_tensor;
+
+/* Largest tensor (elements): bounds what corrupted shapes can make us allocate. */
+#define PAI_MAX_ELEMS ((size_t)1 << 30)
+
+size_t pai_dtype_size(int dtype);
+/* Allocate data for dtype/shape (uninitialised). PA_ERANGE for absurd sizes. */
+int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape);
+void pai_tensor_release(pai_tensor *t);
+static inline float *pai_f(const pai_tensor *t) { return (float *)t->data; }
+static inline int64_t *pai_i(const pai_tensor *t) { return (int64_t *)t->data; }
+
+/* ---- graph ------------------------------------------------------------------ */
+enum { PAI_AT_FLOAT = 1, PAI_AT_INT = 2, PAI_AT_STRING = 3, PAI_AT_TENSOR = 4,
+       PAI_AT_FLOATS = 6, PAI_AT_INTS = 7 };
+
+typedef struct {
+    char *name;
+    int type;
+    float f;
+    int64_t i;
+    char *s;            /* PAI_AT_STRING (NUL-terminated copy) */
+    float *floats;
+    int64_t *ints;
+    size_t count;       /* elements of floats / ints */
+    pai_tensor *t;      /* PAI_AT_TENSOR */
+} pai_attr;
+
+struct pai_node;
+struct pai_ctx;
+typedef int (*pai_op_fn)(struct pai_ctx *c, const struct pai_node *n, pai_tensor *const *in,
+                         int nin, pai_tensor *out, int nout);
+
+typedef struct pai_node {
+    char *name, *op;
+    int *in, *out;      /* value indices; -1 for an omitted optional input */
+    int nin, nout;
+    pai_attr *attrs;
+    int nattr;
+    pai_op_fn fn;
+    int *release;       /* values whose last use is this node */
+    int nrelease;
+} pai_node;
+
+typedef struct {
+    char *name;
+    pai_tensor *init;   /* constant (initializer / folded Constant) or NULL */
+    int graph_input;    /* index among model inputs or -1 */
+    int graph_output;   /* 1 if a model output */
+    int defined;        /* produced by some node, init, or input (load-time check) */
+} pai_value;
+
+struct pa_model {
+    char *label;
+    int opset;
+    pai_value *vals;
+    size_t nvals, capvals;
+    pai_node *nodes;
+    size_t nnodes, capnodes;
+    int *inputs, *outputs;          /* value indices */
+    pa_tensor_info *in_info, *out_info;
+    size_t nin, nout;
+};
+
+struct pa_infer_ws {
+    float *scratch;
+    size_t scratch_cap;             /* floats */
+};
+
+typedef struct pai_ctx {
+    const pa_model *m;
+    pa_infer_ws *ws;
+} pai_ctx;
+
+/* Scratch buffer of at least n floats owned by the workspace. NULL on ENOMEM. */
+float *pai_ws_scratch(pa_infer_ws *ws, size_t n);
+
+/* Error naming the node: "model.onnx: node 'conv1' (Conv): msg". */
+int pai_node_error(const pai_ctx *c, const pai_node *n, int code, const char *fmt, ...)
+    PAI_PRINTF(4, 5);
+
+/* Attribute lookups (default when absent). */
+const pai_attr *pai_attr_get(const pai_node *n, const char *name);
+int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def);
+float pai_attr_float(const pai_node *n, const char *name, float def);
+const char *pai_attr_str(const pai_node *n, const char *name, const char *def);
+/* ints attribute: count and pointer (NULL/0 when absent). */
+const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count);
+
+/* Operator table lookup; NULL when unsupported. */
+pai_op_fn pai_op_find(const char *op_type);
+
+/* Shape helpers shared by the operators. */
+int pai_norm_axis(int64_t axis, int ndim, int *out); /* 0 or PA_EINVAL */
+size_t pai_prod(const int64_t *shape, int from, int to);
+
+/* Operator implementations (ops_*.c). */
+#define PAI_OP(name) int pai_op_##name(pai_ctx *c, const pai_node *n, pai_tensor *const *in, \
+                                       int nin, pai_tensor *out, int nout)
+PAI_OP(add); PAI_OP(sub); PAI_OP(mul); PAI_OP(div); PAI_OP(pow);
+PAI_OP(relu); PAI_OP(clip); PAI_OP(leakyrelu); PAI_OP(sigmoid); PAI_OP(tanh); PAI_OP(erf);
+PAI_OP(gelu); PAI_OP(sqrt); PAI_OP(exp); PAI_OP(neg); PAI_OP(abs);
+PAI_OP(softmax); PAI_OP(logsoftmax); PAI_OP(batchnorm); PAI_OP(layernorm); PAI_OP(reducemean);
+PAI_OP(globalavgpool);
+PAI_OP(transpose); PAI_OP(reshape); PAI_OP(flatten); PAI_OP(squeeze); PAI_OP(unsqueeze);
+PAI_OP(concat); PAI_OP(slice); PAI_OP(pad); PAI_OP(gather); PAI_OP(shape); PAI_OP(identity);
+PAI_OP(cast); PAI_OP(constantofshape);
+PAI_OP(conv); PAI_OP(matmul); PAI_OP(gemm);
+
+/* The embedded default model (model_default.c, generated from models/ss3.onnx). */
+extern const unsigned char pai_default_model[];
+extern const size_t pai_default_model_size;
+
+#endif

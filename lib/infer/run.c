@@ -1,0 +1,305 @@
+/* run.c — executing a loaded graph: value slots, operator dispatch, workspaces. */
+#include "infer/infer_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- operator table ------------------------------------------------------------- */
+static const struct {
+    const char *name;
+    pai_op_fn fn;
+} op_table[] = {
+    {"Add", pai_op_add}, {"Sub", pai_op_sub}, {"Mul", pai_op_mul}, {"Div", pai_op_div},
+    {"Pow", pai_op_pow}, {"Relu", pai_op_relu}, {"Clip", pai_op_clip},
+    {"LeakyRelu", pai_op_leakyrelu}, {"Sigmoid", pai_op_sigmoid}, {"Tanh", pai_op_tanh},
+    {"Erf", pai_op_erf}, {"Gelu", pai_op_gelu}, {"Sqrt", pai_op_sqrt}, {"Exp", pai_op_exp},
+    {"Neg", pai_op_neg}, {"Abs", pai_op_abs}, {"ConstantOfShape", pai_op_constantofshape}, {"Softmax", pai_op_softmax}, {"LogSoftmax", pai_op_logsoftmax},
+    {"BatchNormalization", pai_op_batchnorm}, {"LayerNormalization", pai_op_layernorm},
+    {"ReduceMean", pai_op_reducemean}, {"GlobalAveragePool", pai_op_globalavgpool},
+    {"Transpose", pai_op_transpose}, {"Reshape", pai_op_reshape}, {"Flatten", pai_op_flatten},
+    {"Squeeze", pai_op_squeeze}, {"Unsqueeze", pai_op_unsqueeze}, {"Concat", pai_op_concat},
+    {"Slice", pai_op_slice}, {"Pad", pai_op_pad}, {"Gather", pai_op_gather},
+    {"Shape", pai_op_shape}, {"Identity", pai_op_identity}, {"Dropout", pai_op_identity},
+    {"Cast", pai_op_cast}, {"Conv", pai_op_conv}, {"MatMul", pai_op_matmul},
+    {"Gemm", pai_op_gemm},
+};
+
+pai_op_fn pai_op_find(const char *op_type)
+{
+    for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
+        if (!strcmp(op_table[i].name, op_type))
+            return op_table[i].fn;
+    return NULL;
+}
+
+/* ---- attributes ------------------------------------------------------------------- */
+const pai_attr *pai_attr_get(const pai_node *n, const char *name)
+{
+    for (int i = 0; i < n->nattr; i++)
+        if (!strcmp(n->attrs[i].name, name))
+            return &n->attrs[i];
+    return NULL;
+}
+
+int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def)
+{
+    const pai_attr *a = pai_attr_get(n, name);
+    return a && a->type == PAI_AT_INT ? a->i : def;
+}
+
+float pai_attr_float(const pai_node *n, const char *name, float def)
+{
+    const pai_attr *a = pai_attr_get(n, name);
+    return a && a->type == PAI_AT_FLOAT ? a->f : def;
+}
+
+const char *pai_attr_str(const pai_node *n, const char *name, const char *def)
+{
+    const pai_attr *a = pai_attr_get(n, name);
+    return a && a->type == PAI_AT_STRING && a->s ? a->s : def;
+}
+
+const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count)
+{
+    const pai_attr *a = pai_attr_get(n, name);
+    if (!a || a->type != PAI_AT_INTS) {
+        *count = 0;
+        return NULL;
+    }
+    *count = a->count;
+    return a->ints;
+}
+
+int pai_node_error(const pai_ctx *c, const pai_node *n, int code, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return pai_error(code, "%s: node '%s' (%s): %s", c->m->label, n->name, n->op, msg);
+}
+
+int pai_norm_axis(int64_t axis, int ndim, int *out)
+{
+    if (axis < 0)
+        axis += ndim;
+    if (axis < 0 || axis >= (ndim ? ndim : 1))
+        return PA_EINVAL;
+    *out = (int)axis;
+    return 0;
+}
+
+size_t pai_prod(const int64_t *shape, int from, int to)
+{
+    size_t p = 1;
+    for (int i = from; i < to; i++)
+        p *= (size_t)shape[i];
+    return p;
+}
+
+/* ---- workspaces --------------------------------------------------------------------- */
+int pa_infer_ws_new(pa_infer_ws **out)
+{
+    if (!out)
+        return pai_error(PA_EINVAL, "pa_infer_ws_new: NULL argument");
+    *out = pai_calloc(1, sizeof **out);
+    return *out ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+
+void pa_infer_ws_free(pa_infer_ws *ws)
+{
+    if (ws) {
+        pai_free(ws->scratch);
+        pai_free(ws);
+    }
+}
+
+float *pai_ws_scratch(pa_infer_ws *ws, size_t n)
+{
+    if (n > ws->scratch_cap) {
+        float *p = pai_malloc(n * sizeof *p);
+        if (!p)
+            return NULL;
+        pai_free(ws->scratch);
+        ws->scratch = p;
+        ws->scratch_cap = n;
+    }
+    return ws->scratch;
+}
+
+/* ---- tensors (public) -------------------------------------------------------------- */
+size_t pa_tensor_numel(const pa_tensor *t)
+{
+    if (!t)
+        return 0;
+    size_t n = 1;
+    for (int i = 0; i < t->ndim && i < PA_TENSOR_MAX_DIMS; i++)
+        n *= t->shape[i] > 0 ? (size_t)t->shape[i] : 0;
+    return n;
+}
+
+void pa_tensor_clear(pa_tensor *t)
+{
+    if (t) {
+        pai_free(t->data);
+        memset(t, 0, sizeof *t);
+    }
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+static int bind_input(const pa_model *m, size_t i, const pa_tensor *in, pai_tensor *slot)
+{
+    const pa_tensor_info *info = &m->in_info[i];
+    if (in->dtype != info->dtype)
+        return pai_error(PA_EINVAL, "%s: input '%s' must be %s", m->label, info->name,
+                         info->dtype == PA_DT_INT64 ? "int64" : "float32");
+    if (in->ndim < 0 || in->ndim > PAI_MAXD || (info->ndim >= 0 && in->ndim != info->ndim))
+        return pai_error(PA_EINVAL, "%s: input '%s' must have rank %d, got %d", m->label,
+                         info->name, info->ndim, in->ndim);
+    size_t n = 1;
+    for (int d = 0; d < in->ndim; d++) {
+        if (in->shape[d] < 0 || (info->ndim >= 0 && info->shape[d] >= 0 &&
+                                 info->shape[d] != in->shape[d]))
+            return pai_error(PA_EINVAL, "%s: input '%s' dimension %d is %lld, expected %lld",
+                             m->label, info->name, d, (long long)in->shape[d],
+                             (long long)info->shape[d]);
+        n *= (size_t)in->shape[d];
+        slot->shape[d] = in->shape[d];
+    }
+    if (!in->data && n)
+        return pai_error(PA_EINVAL, "%s: input '%s' has no data", m->label, info->name);
+    slot->dtype = in->dtype;
+    slot->ndim = in->ndim;
+    slot->data = in->data;
+    slot->n = n;
+    slot->own = 0;
+    return 0;
+}
+
+/* Hand a graph output to the caller, copying when the slot does not own its data. */
+static int take_output(pai_tensor *slot, pa_tensor *out)
+{
+    memset(out, 0, sizeof *out);
+    void *data = slot->data;
+    if (!slot->own) {
+        size_t bytes = slot->n * pai_dtype_size(slot->dtype);
+        if (!(data = pai_malloc(bytes ? bytes : 1)))
+            return pai_error(PA_ENOMEM, "out of memory");
+        if (bytes)
+            memcpy(data, slot->data, bytes);
+    }
+    slot->own = 0;
+    out->dtype = slot->dtype;
+    out->ndim = slot->ndim;
+    memcpy(out->shape, slot->shape, sizeof out->shape);
+    out->data = data;
+    return 0;
+}
+
+static int run_nodes(pai_ctx *c, pai_tensor *slots)
+{
+    const pa_model *m = c->m;
+    pai_tensor *ins[65];
+    for (size_t k = 0; k < m->nnodes; k++) {
+        const pai_node *n = &m->nodes[k];
+        for (int j = 0; j < n->nin; j++)
+            ins[j] = n->in[j] >= 0 ? &slots[n->in[j]] : NULL;
+        /* outputs are written into a local array, then moved to their slots */
+        pai_tensor outs[64];
+        memset(outs, 0, (size_t)n->nout * sizeof outs[0]);
+        int rc = n->fn(c, n, ins, n->nin, outs, n->nout);
+        for (int j = 0; j < n->nout; j++) {
+            if (n->out[j] >= 0 && !rc)
+                slots[n->out[j]] = outs[j];
+            else
+                pai_tensor_release(&outs[j]);
+        }
+        if (rc)
+            return rc;
+        for (int j = 0; j < n->nrelease; j++)
+            pai_tensor_release(&slots[n->release[j]]);
+    }
+    return 0;
+}
+
+int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs, size_t ninputs,
+                 pa_tensor *outputs, size_t noutputs)
+{
+    if (!m || (!inputs && ninputs) || (!outputs && noutputs))
+        return pai_error(PA_EINVAL, "pa_model_run: NULL argument");
+    if (ninputs != m->nin)
+        return pai_error(PA_EINVAL, "%s: the model takes %zu inputs, got %zu", m->label, m->nin,
+                         ninputs);
+    if (noutputs > m->nout)
+        return pai_error(PA_EINVAL, "%s: the model has %zu outputs, asked for %zu", m->label,
+                         m->nout, noutputs);
+    pa_infer_ws *tmp = NULL;
+    if (!ws && pa_infer_ws_new(&tmp))
+        return pai_fail(PA_ENOMEM);
+    pai_ctx c = {m, ws ? ws : tmp};
+    pai_tensor *slots = pai_calloc(m->nvals + 1, sizeof *slots);
+    int rc = slots ? 0 : pai_error(PA_ENOMEM, "out of memory");
+    for (size_t v = 0; !rc && v < m->nvals; v++)
+        if (m->vals[v].init) {
+            slots[v] = *m->vals[v].init;
+            slots[v].own = 0;
+        }
+    for (size_t i = 0; !rc && i < m->nin; i++)
+        rc = bind_input(m, i, &inputs[i], &slots[m->inputs[i]]);
+    if (!rc)
+        rc = run_nodes(&c, slots);
+    size_t done = 0;
+    for (; !rc && done < noutputs; done++) {
+        pai_tensor *s = &slots[m->outputs[done]];
+        if (!s->data)
+            rc = pai_error(PA_EFORMAT, "%s: output '%s' was not computed", m->label,
+                           m->vals[m->outputs[done]].name);
+        else
+            rc = take_output(s, &outputs[done]);
+    }
+    if (rc)
+        for (size_t i = 0; i < done; i++)
+            pa_tensor_clear(&outputs[i]);
+    for (size_t v = 0; slots && v < m->nvals; v++)
+        pai_tensor_release(&slots[v]);
+    pai_free(slots);
+    pa_infer_ws_free(tmp);
+    return rc;
+}
+
+int pa_model_warmup(const pa_model *m, int64_t batch, int64_t length, int runs)
+{
+    if (!m || batch < 1 || length < 1 || runs < 0)
+        return pai_error(PA_EINVAL, "pa_model_warmup: invalid argument");
+    pa_tensor in[16];
+    if (m->nin > 16)
+        return pai_error(PA_EUNSUPPORTED, "pa_model_warmup: more than 16 inputs");
+    int rc = 0;
+    size_t i;
+    for (i = 0; i < m->nin && !rc; i++) {
+        const pa_tensor_info *info = &m->in_info[i];
+        memset(&in[i], 0, sizeof in[i]);
+        in[i].dtype = info->dtype;
+        in[i].ndim = info->ndim < 0 ? 0 : info->ndim;
+        for (int d = 0; d < in[i].ndim; d++)
+            in[i].shape[d] = info->shape[d] >= 0 ? info->shape[d] : d == 0 ? batch : length;
+        size_t bytes = pa_tensor_numel(&in[i]) * pai_dtype_size(info->dtype);
+        in[i].data = pai_calloc(1, bytes ? bytes : 1);
+        if (!in[i].data)
+            rc = pai_error(PA_ENOMEM, "out of memory");
+    }
+    pa_infer_ws *ws = NULL;
+    if (!rc)
+        rc = pa_infer_ws_new(&ws);
+    for (int r = 0; r < runs && !rc; r++) {
+        pa_tensor out[1];
+        rc = pa_model_run(m, ws, in, m->nin, out, 1);
+        if (!rc)
+            pa_tensor_clear(&out[0]);
+    }
+    pa_infer_ws_free(ws);
+    while (i--)
+        pai_free(in[i].data);
+    return rc;
+}

@@ -1,0 +1,541 @@
+/* test_infer.c — ONNX loader, operators against PyTorch references, malformed models,
+ * the default model, concurrency. Data: tests/data/infer (tools/make_infer_testdata.py). */
+#include "common/pai.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <panalyzer/executor.h>
+#include <panalyzer/infer.h>
+#include <pthread.h>
+#include <stdint.h>
+
+/* ---- helpers ---------------------------------------------------------------------- */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)sz + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
+    fclose(f);
+    *n = (size_t)sz;
+    return buf;
+}
+
+static const char *data_path(const char *name, const char *ext)
+{
+    static char buf[1024], rel[256];
+    snprintf(rel, sizeof rel, "infer/%s%s", name, ext);
+    return pa_test_data(rel, buf, sizeof buf);
+}
+
+typedef struct {
+    unsigned nin, nout;
+    pa_tensor t[16];
+    unsigned char *raw;
+} io_file;
+
+static void io_read(const char *name, io_file *io)
+{
+    size_t n, at = 12;
+    io->raw = slurp(data_path(name, ".io"), &n);
+    ck_assert(n >= 12 && !memcmp(io->raw, "PAIO", 4));
+    memcpy(&io->nin, io->raw + 4, 4);
+    memcpy(&io->nout, io->raw + 8, 4);
+    ck_assert_uint_le(io->nin + io->nout, 16);
+    for (unsigned i = 0; i < io->nin + io->nout; i++) {
+        pa_tensor *t = &io->t[i];
+        uint32_t dt, nd;
+        memcpy(&dt, io->raw + at, 4);
+        memcpy(&nd, io->raw + at + 4, 4);
+        at += 8;
+        t->dtype = (int)dt;
+        t->ndim = (int)nd;
+        memcpy(t->shape, io->raw + at, 8 * nd);
+        at += 8 * nd;
+        t->data = io->raw + at; /* the file keeps 8-byte alignment for int64 only by luck:
+                                   copy to be safe */
+        size_t bytes = pa_tensor_numel(t) * (dt == PA_DT_FLOAT32 ? 4 : 8);
+        void *copy = malloc(bytes + 1);
+        memcpy(copy, io->raw + at, bytes);
+        t->data = copy;
+        at += bytes;
+        ck_assert_uint_le(at, n);
+    }
+}
+
+static void io_free(io_file *io)
+{
+    for (unsigned i = 0; i < io->nin + io->nout; i++)
+        free(io->t[i].data);
+    free(io->raw);
+}
+
+static double max_err(const pa_tensor *a, const pa_tensor *ref)
+{
+    ck_assert_int_eq(a->ndim, ref->ndim);
+    for (int d = 0; d < a->ndim; d++)
+        ck_assert_int_eq(a->shape[d], ref->shape[d]);
+    ck_assert_int_eq(a->dtype, ref->dtype);
+    double e = 0;
+    size_t n = pa_tensor_numel(a);
+    for (size_t i = 0; i < n; i++) {
+        double x = a->dtype == PA_DT_FLOAT32 ? ((float *)a->data)[i] : ((int64_t *)a->data)[i];
+        double y = a->dtype == PA_DT_FLOAT32 ? ((float *)ref->data)[i]
+                                             : ((int64_t *)ref->data)[i];
+        double d = fabs(x - y) / (1.0 + fabs(y));
+        e = d > e || isnan(d) ? (isnan(d) ? INFINITY : d) : e;
+    }
+    return e;
+}
+
+/* ---- operator cases ------------------------------------------------------------------ */
+START_TEST(test_operator_cases_match_pytorch)
+{
+    char buf[1024];
+    FILE *f = fopen(pa_test_data("infer/cases.txt", buf, sizeof buf), "r");
+    ck_assert_ptr_nonnull(f);
+    char name[128];
+    int ncases = 0;
+    while (fscanf(f, "%127s", name) == 1) {
+        pa_model *m;
+        int rc = pa_model_load(&m, data_path(name, ".onnx"), NULL);
+        ck_assert_msg(rc == 0, "%s: %s", name, pa_last_error());
+        io_file io;
+        io_read(name, &io);
+        ck_assert_uint_eq(pa_model_num_inputs(m), io.nin);
+        pa_tensor out[4];
+        rc = pa_model_run(m, NULL, io.t, io.nin, out, io.nout);
+        ck_assert_msg(rc == 0, "%s: run: %s", name, pa_last_error());
+        for (unsigned k = 0; k < io.nout; k++) {
+            double e = max_err(&out[k], &io.t[io.nin + k]);
+            ck_assert_msg(e <= 1e-4, "%s: output %u differs from PyTorch by %g", name, k, e);
+            pa_tensor_clear(&out[k]);
+        }
+        io_free(&io);
+        pa_model_free(m);
+        ncases++;
+    }
+    fclose(f);
+    ck_assert_int_ge(ncases, 20);
+}
+END_TEST
+
+START_TEST(test_introspection_and_arguments)
+{
+    pa_model *m;
+    ck_assert_int_eq(pa_model_load(&m, data_path("conv1d", ".onnx"), NULL), 0);
+    ck_assert_uint_eq(pa_model_num_inputs(m), 1);
+    ck_assert_uint_eq(pa_model_num_outputs(m), 1);
+    ck_assert_uint_ge(pa_model_num_nodes(m), 1);
+    pa_tensor_info info;
+    ck_assert_int_eq(pa_model_input_info(m, 0, &info), 0);
+    ck_assert_str_eq(info.name, "in0");
+    ck_assert_int_eq(info.dtype, PA_DT_FLOAT32);
+    ck_assert_int_eq(info.ndim, 3);
+    ck_assert_int_eq(info.shape[0], -1);
+    ck_assert_int_eq(info.shape[1], 4);
+    ck_assert_int_eq(pa_model_output_info(m, 0, &info), 0);
+    ck_assert_str_eq(info.name, "out");
+    ck_assert_int_eq(pa_model_input_info(m, 1, &info), PA_EINVAL);
+
+    float x[2 * 4 * 3] = {0};
+    int64_t ids[6] = {0};
+    pa_tensor in = {PA_DT_FLOAT32, 3, {2, 4, 3}, x}, out;
+    pa_tensor bad_type = {PA_DT_INT64, 3, {2, 4, 3}, ids};
+    pa_tensor bad_rank = {PA_DT_FLOAT32, 2, {4, 3}, x};
+    pa_tensor bad_dim = {PA_DT_FLOAT32, 3, {2, 5, 3}, x};
+    ck_assert_int_eq(pa_model_run(m, NULL, &bad_type, 1, &out, 1), PA_EINVAL);
+    ck_assert_int_eq(pa_model_run(m, NULL, &bad_rank, 1, &out, 1), PA_EINVAL);
+    ck_assert_int_eq(pa_model_run(m, NULL, &bad_dim, 1, &out, 1), PA_EINVAL);
+    ck_assert_int_eq(pa_model_run(m, NULL, &in, 0, &out, 1), PA_EINVAL);
+    ck_assert_int_eq(pa_model_run(m, NULL, &in, 1, &out, 2), PA_EINVAL);
+    ck_assert_int_eq(pa_model_run(NULL, NULL, &in, 1, &out, 1), PA_EINVAL);
+    /* length 3 with kernel span 9 and padding 4 each side: 3 outputs */
+    ck_assert_int_eq(pa_model_run(m, NULL, &in, 1, &out, 1), 0);
+    ck_assert_int_eq(out.shape[2], 3);
+    pa_tensor_clear(&out);
+    pa_tensor_clear(NULL);
+    ck_assert_int_eq(pa_model_warmup(m, 2, 16, 2), 0);
+    pa_model_free(m);
+    pa_model_free(NULL);
+    ck_assert_int_eq(pa_model_load(&m, "/nonexistent/x.onnx", NULL), PA_EIO);
+    ck_assert_int_eq(pa_model_load_memory(&m, "", 0, NULL), PA_EFORMAT);
+    ck_assert_int_eq(pa_model_load(NULL, "x", NULL), PA_EINVAL);
+}
+END_TEST
+
+/* ---- malformed input ----------------------------------------------------------------- */
+START_TEST(test_unsupported_operator_is_named)
+{
+    pa_model *m = (pa_model *)1;
+    int rc = pa_model_load(&m, data_path("unsupported", ".onnx"), NULL);
+    ck_assert_int_eq(rc, PA_EUNSUPPORTED);
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "the_hardmax"));
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "Hardmax"));
+}
+END_TEST
+
+static int try_model(const unsigned char *buf, size_t n, const pa_tensor *in)
+{
+    pa_model *m = NULL;
+    int rc = pa_model_load_memory(&m, buf, n, NULL);
+    if (rc) {
+        ck_assert_ptr_null(m);
+        ck_assert_int_lt(rc, 0);
+        ck_assert_str_ne(pa_last_error(), "");
+        return rc;
+    }
+    if (in) {
+        pa_tensor out[2];
+        if (pa_model_num_inputs(m) == 1 && pa_model_run(m, NULL, in, 1, out, 1) == 0)
+            pa_tensor_clear(&out[0]);
+    }
+    pa_model_free(m);
+    return 0;
+}
+
+START_TEST(test_truncated_models_fail_cleanly)
+{
+    const char *names[] = {"conv1d", "reshape_dynamic", "pad", "batchnorm"};
+    for (size_t k = 0; k < 4; k++) {
+        size_t n;
+        unsigned char *buf = slurp(data_path(names[k], ".onnx"), &n);
+        ck_assert_int_eq(try_model(buf, n, NULL), 0);
+        for (size_t cut = 0; cut < n; cut++) {
+            unsigned char *part = malloc(cut + 1); /* exact size: ASan sees overreads */
+            memcpy(part, buf, cut);
+            int rc = try_model(part, cut, NULL);
+            ck_assert_msg(rc < 0, "%s cut at %zu loaded", names[k], cut);
+            free(part);
+        }
+        free(buf);
+    }
+}
+END_TEST
+
+START_TEST(test_corrupted_models_do_not_crash)
+{
+    const char *names[] = {"conv1d", "reshape_dynamic", "slice_concat", "embedding", "gemm"};
+    uint64_t s = 12345;
+    for (size_t k = 0; k < 5; k++) {
+        size_t n;
+        unsigned char *buf = slurp(data_path(names[k], ".onnx"), &n);
+        io_file io;
+        io_read(names[k], &io);
+        for (int iter = 0; iter < 600; iter++) {
+            unsigned char *c = malloc(n);
+            memcpy(c, buf, n);
+            for (int f = 0; f < 1 + iter % 3; f++) {
+                s = s * 6364136223846793005ull + 1442695040888963407ull;
+                size_t pos = (size_t)(s >> 33) % n;
+                c[pos] = (unsigned char)(iter & 1 ? c[pos] ^ (1u << ((s >> 20) & 7))
+                                                  : (s >> 40));
+            }
+            try_model(c, n, io.nin == 1 ? &io.t[0] : NULL);
+            free(c);
+        }
+        io_free(&io);
+        free(buf);
+    }
+    unsigned char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(i * 131 + 7);
+    ck_assert_int_lt(try_model(junk, sizeof junk, NULL), 0);
+    ck_assert_int_lt(try_model((const unsigned char *)"not an onnx file\n", 17, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_allocation_failures_are_clean)
+{
+    size_t n;
+    unsigned char *buf = slurp(data_path("reshape_dynamic", ".onnx"), &n);
+    io_file io;
+    io_read("reshape_dynamic", &io);
+    int ok = 0;
+    for (uint64_t k = 1; k < 400 && !ok; k++) {
+        pa_model *m = NULL;
+        pa_tensor out;
+        pai_alloc_fail_after(k);
+        int rc = pa_model_load_memory(&m, buf, n, NULL);
+        if (rc == 0) {
+            rc = pa_model_run(m, NULL, io.t, 1, &out, 1);
+            if (rc == 0) {
+                pa_tensor_clear(&out);
+                ok = 1;
+            }
+            pa_model_free(m);
+        }
+        pai_alloc_fail_after(0);
+        if (rc)
+            ck_assert_int_lt(rc, 0);
+    }
+    ck_assert(ok);
+    io_free(&io);
+    free(buf);
+}
+END_TEST
+
+/* ---- default model ----------------------------------------------------------------------- */
+/* The built-in model is embedded from models/ss3.onnx; a build without it has none. */
+static int have_default(void)
+{
+    size_t n = 0;
+    char buf[1024];
+    pa_model_default_data(&n);
+    FILE *f = fopen(pa_test_data("infer/ss3_ref.txt", buf, sizeof buf), "r");
+    if (f)
+        fclose(f);
+    return n > 0 && f != NULL;
+}
+
+typedef struct {
+    char *seq[16];
+    float *prob[16];
+    size_t n;
+} ref_set;
+
+static void ref_read(ref_set *r)
+{
+    char buf[1024];
+    size_t sz;
+    char *txt = (char *)slurp(pa_test_data("infer/ss3_ref.txt", buf, sizeof buf), &sz);
+    txt[sz] = '\0';
+    r->n = 0;
+    for (char *line = strtok(txt, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        ck_assert_ptr_nonnull(tab);
+        *tab = '\0';
+        size_t len = strlen(line);
+        r->seq[r->n] = strdup(line);
+        r->prob[r->n] = malloc(3 * len * sizeof(float));
+        char *p = tab + 1;
+        for (size_t i = 0; i < 3 * len; i++)
+            r->prob[r->n][i] = strtof(p, &p), p += *p ? 1 : 0;
+        r->n++;
+    }
+    free(txt);
+}
+
+static void ref_free(ref_set *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->seq[i]);
+        free(r->prob[i]);
+    }
+}
+
+static void check_against_ref(const ref_set *ref, const pa_ss_result *res)
+{
+    ck_assert_uint_eq(res->n, ref->n);
+    for (size_t i = 0; i < ref->n; i++) {
+        size_t len = strlen(ref->seq[i]);
+        ck_assert_uint_eq(res->len[i], len);
+        ck_assert_uint_eq(strlen(res->ss3[i]), len);
+        for (size_t j = 0; j < 3 * len; j++)
+            ck_assert_msg(fabsf(res->prob[i][j] - ref->prob[i][j]) < 1e-4,
+                          "seq %zu residue %zu: %g vs %g", i, j / 3, res->prob[i][j],
+                          ref->prob[i][j]);
+        for (size_t j = 0; j < len; j++) {
+            const float *q = ref->prob[i] + 3 * j;
+            char c = res->ss3[i][j];
+            ck_assert(c == 'H' || c == 'E' || c == 'C');
+            float pc = q[c == 'H' ? 0 : c == 'E' ? 1 : 2];
+            ck_assert(pc >= q[0] - 1e-4f && pc >= q[1] - 1e-4f && pc >= q[2] - 1e-4f);
+        }
+    }
+}
+
+START_TEST(test_default_model_matches_pytorch)
+{
+    if (!have_default())
+        return;
+    size_t sz;
+    ck_assert_ptr_nonnull(pa_model_default_data(&sz));
+    ck_assert_uint_gt(sz, 1000);
+    pa_model *m;
+    ck_assert_int_eq(pa_model_load_default(&m), 0);
+    pa_tensor_info info;
+    ck_assert_int_eq(pa_model_input_info(m, 0, &info), 0);
+    ck_assert_int_eq(info.dtype, PA_DT_INT64);
+    ref_set ref;
+    ref_read(&ref);
+    ck_assert_uint_ge(ref.n, 3);
+    /* batch 1 (each sequence alone, as the reference) and batch 16 (padded together) */
+    int batches[2] = {1, 16};
+    for (int b = 0; b < 2; b++) {
+        pa_ss_opts o = PA_SS_OPTS_INIT;
+        o.batch = batches[b];
+        o.probs = 1;
+        pa_ss_result *res;
+        ck_assert_int_eq(pa_predict_ss(m, (const char *const *)ref.seq, ref.n, &o, &res), 0);
+        check_against_ref(&ref, res);
+        pa_ss_result_free(res);
+    }
+    /* m = NULL uses the shared built-in model; lowercase and empty sequences work */
+    const char *seqs[3] = {"mkvlaa", "", "MKVLAA"};
+    pa_ss_result *res;
+    ck_assert_int_eq(pa_predict_ss(NULL, seqs, 3, NULL, &res), 0);
+    ck_assert_ptr_null(res->prob);
+    ck_assert_str_eq(res->ss3[1], "");
+    ck_assert_str_eq(res->ss3[0], res->ss3[2]);
+    pa_ss_result_free(res);
+    pa_ss_result_free(NULL);
+    pa_ss_opts bad = PA_SS_OPTS_INIT;
+    bad.version = 99;
+    ck_assert_int_eq(pa_predict_ss(m, seqs, 3, &bad, &res), PA_EINVAL);
+    ck_assert_int_eq(pa_predict_ss(m, seqs, 3, NULL, NULL), PA_EINVAL);
+    ref_free(&ref);
+    pa_model_free(m);
+}
+END_TEST
+
+START_TEST(test_default_model_truncated)
+{
+    if (!have_default())
+        return;
+    size_t n;
+    const unsigned char *data = pa_model_default_data(&n);
+    for (int k = 0; k < 120; k++) {
+        size_t cut = (size_t)((double)n * k / 120.0) + (size_t)k * 7 % 97;
+        if (cut >= n)
+            continue;
+        unsigned char *part = malloc(cut + 1);
+        memcpy(part, data, cut);
+        ck_assert_int_lt(try_model(part, cut, NULL), 0);
+        free(part);
+    }
+}
+END_TEST
+
+/* ---- concurrency ---------------------------------------------------------------------------- */
+#define NSEQ 48
+static char *gen_seqs[NSEQ];
+
+static void make_seqs(void)
+{
+    const char *aa = "ACDEFGHIKLMNPQRSTVWYX";
+    uint64_t s = 99;
+    for (int i = 0; i < NSEQ; i++) {
+        size_t len = 5 + (size_t)(i * 37 % 190);
+        gen_seqs[i] = malloc(len + 1);
+        for (size_t j = 0; j < len; j++) {
+            s = s * 6364136223846793005ull + 1;
+            gen_seqs[i][j] = aa[(s >> 33) % 21];
+        }
+        gen_seqs[i][len] = '\0';
+    }
+}
+
+typedef struct {
+    const pa_model *m;
+    const pa_ss_result *serial;
+    int ok;
+} thread_arg;
+
+static int same_result(const pa_ss_result *a, const pa_ss_result *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (strcmp(a->ss3[i], b->ss3[i]))
+            return 0;
+        for (size_t j = 0; j < 3 * a->len[i]; j++)
+            if (fabsf(a->prob[i][j] - b->prob[i][j]) > 1e-5f)
+                return 0;
+    }
+    return 1;
+}
+
+static void *worker(void *p)
+{
+    thread_arg *a = p;
+    a->ok = 1;
+    for (int rep = 0; rep < 3; rep++) {
+        pa_ss_opts o = PA_SS_OPTS_INIT;
+        o.batch = 8 + rep * 5;
+        o.probs = 1;
+        pa_ss_result *r;
+        if (pa_predict_ss(a->m, (const char *const *)gen_seqs, NSEQ, &o, &r)) {
+            a->ok = 0;
+            return NULL;
+        }
+        a->ok &= same_result(r, a->serial);
+        pa_ss_result_free(r);
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_runs_agree_with_serial)
+{
+    if (!have_default())
+        return;
+    make_seqs();
+    pa_model *m;
+    ck_assert_int_eq(pa_model_load_default(&m), 0);
+    pa_ss_opts o = PA_SS_OPTS_INIT;
+    o.batch = 1;
+    o.probs = 1;
+    pa_ss_result *serial;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, NSEQ, &o, &serial), 0);
+
+    pthread_t th[6];
+    thread_arg args[6];
+    for (int t = 0; t < 6; t++) {
+        args[t] = (thread_arg){m, serial, 0};
+        ck_assert_int_eq(pthread_create(&th[t], NULL, worker, &args[t]), 0);
+    }
+    for (int t = 0; t < 6; t++) {
+        pthread_join(th[t], NULL);
+        ck_assert_msg(args[t].ok, "thread %d disagrees with the serial run", t);
+    }
+
+    pa_executor *ex;
+    pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+    eo.threads = 4;
+    ck_assert_int_eq(pa_executor_new(&ex, &eo), 0);
+    pa_metrics *met;
+    ck_assert_int_eq(pa_metrics_new(&met), 0);
+    o.batch = 4;
+    o.executor = ex;
+    o.metrics = met;
+    pa_ss_result *par;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, NSEQ, &o, &par), 0);
+    ck_assert(same_result(par, serial));
+    pa_stage_stats st;
+    ck_assert_int_eq(pa_metrics_stage(met, "ss_batch", &st), 0);
+    ck_assert_uint_eq(st.count, NSEQ / 4);
+    pa_ss_result_free(par);
+    pa_metrics_free(met);
+    pa_executor_free(ex);
+    pa_ss_result_free(serial);
+    pa_model_free(m);
+    for (int i = 0; i < NSEQ; i++)
+        free(gen_seqs[i]);
+}
+END_TEST
+
+static Suite *infer_suite(void)
+{
+    Suite *s = suite_create("infer");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_operator_cases_match_pytorch);
+    tcase_add_test(tc, test_introspection_and_arguments);
+    tcase_add_test(tc, test_unsupported_operator_is_named);
+    tcase_add_test(tc, test_truncated_models_fail_cleanly);
+    tcase_add_test(tc, test_corrupted_models_do_not_crash);
+    tcase_add_test(tc, test_allocation_failures_are_clean);
+    tcase_add_test(tc, test_default_model_matches_pytorch);
+    tcase_add_test(tc, test_default_model_truncated);
+    tcase_add_test(tc, test_concurrent_runs_agree_with_serial);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return pa_run_suite(infer_suite()); }

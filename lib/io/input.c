@@ -117,7 +117,8 @@ static int produce_plain(pa_input *in, unsigned char *dst, size_t cap, size_t *g
     if (rc)
         return rc;
     size_t n = in->in_n < cap ? in->in_n : cap;
-    memcpy(dst, in->in_p, n);
+    if (n) /* in_p may be NULL for an empty memory input */
+        memcpy(dst, in->in_p, n);
     raw_consume(in, n);
     *got = n;
     return 0;

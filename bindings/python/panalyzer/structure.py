@@ -153,7 +153,7 @@ class Chain:
     @property
     def polymer_type(self):
         seq = self.structure._chain_sequence(self.index)
-        if seq is not None:
+        if seq:
             return seq["polymer_type"]
         if self.entity is not None:
             return self.structure.entities[self.entity].polymer_type
@@ -163,6 +163,8 @@ class Chain:
         seq = self.structure._chain_sequence(self.index)
         if seq is None:
             raise NotImplementedError("this libpanalyzer has no sequence module")
+        if not seq:  # no polymer part (water, ligands only)
+            return np.empty(0, np.int32) if key == "mapping" else ""
         return seq[key]
 
     def map_to(self, reference, **opts):
@@ -302,13 +304,14 @@ class Structure:
         return string(lib.pa_structure_modres_parent(self._ptr, name.encode()), None)
 
     def _chain_sequence(self, chain_index):
-        """Per-chain sequence dict from the sequence module, or None without one."""
+        """Per-chain sequence dict from the sequence module ({} for a chain without a
+        polymer part), or None when the library has no sequence module."""
         if self._seqs is None:
             from . import sequence
-            self._seqs = sequence.extract_for(self)
-        if not self._seqs:
+            self._seqs = sequence.extract_for(self) if sequence.available() else False
+        if self._seqs is False:
             return None
-        return self._seqs.get(chain_index)
+        return self._seqs.get(chain_index, {})
 
     def __repr__(self):
         return "<Structure %s %s models=%d chains=%d atoms=%d>" % (

@@ -48,3 +48,12 @@ def test_fasta_errors():
         pa.parse_fasta("no header\nACDE\n")
     with pytest.raises(pa.IOError):
         pa.read_fasta(data("missing.fasta"))
+
+
+def test_chain_without_polymer_has_empty_sequence():
+    _structures()
+    s = pa.read_bytes(b"HETATM    1  O   HOH W   1       1.000   2.000   3.000  1.00 10.00           O\nEND\n",
+                      name="water.pdb")
+    (c,) = s.chains
+    assert c.sequence == "" and c.seqres == "" and len(c.mapping) == 0
+    assert c.polymer_type == "none"

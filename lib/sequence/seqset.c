@@ -256,8 +256,8 @@ static int align_map(const ctx *c, const uint32_t *obs, size_t n, const pa_entit
                      const char *seq_letters, const char *obs_letters, int32_t *map)
 {
     size_t m = ent->seq_len, w = m - n + 1;
-    if (n * w > MAX_CELLS)
-        return 1;
+    if (w > MAX_CELLS / n)
+        return 1; /* too large to align: residues stay unplaced (-1) */
     int32_t *sc = pai_malloc(n * w * sizeof *sc);
     int32_t *from = pai_malloc(n * w * sizeof *from);
     if (!sc || !from) {

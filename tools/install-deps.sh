@@ -9,6 +9,7 @@ PKGS=(
   python3-cffi python3-numpy python3-pytest python3-distributed
   r-base-dev r-cran-testthat
   libparasail-dev zstd gzip
+  python3-gemmi python3-biopython
   abigail-tools valgrind clang-14 libclang-rt-14-dev
 )
 export DEBIAN_FRONTEND=noninteractive

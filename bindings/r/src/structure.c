@@ -18,6 +18,10 @@
 #pragma weak pa_structure_atoms
 #pragma weak pa_structure_entity
 #pragma weak pa_format_name
+#pragma weak pa_sequence_extract
+#pragma weak pa_seqset_count
+#pragma weak pa_seqset_get
+#pragma weak pa_seqset_free
 
 static const char *const STRUCT_TAG = "pa_structure";
 
@@ -145,13 +149,32 @@ static SEXP chain_columns(const pa_structure *s, const pa_model_info *models)
     SEXP l = PROTECT(named_list(names, 7));
     for (int i = 0; i < 7; i++)
         SET_VECTOR_ELT(l, i, Rf_allocVector(i == 0 || i >= 5 ? INTSXP : STRSXP, n));
+    /* polymer type: the sequence module's (it infers one from the residues when
+     * the file declares none), else the entity's */
+    pa_polymer_type *types = (pa_polymer_type *)R_alloc(n ? n : 1, sizeof *types);
+    for (size_t i = 0; i < n; i++) {
+        pa_chain_info c;
+        pa_entity_info e;
+        types[i] = PA_POLY_NONE;
+        if (pa_structure_chain(s, i, &c) == 0 && c.entity != PA_NONE_INDEX &&
+            pa_structure_entity(s, c.entity, &e) == 0)
+            types[i] = e.type;
+    }
+    pa_seqset *set = NULL;
+    pa_seqset_opts so = PA_SEQSET_OPTS_INIT;
+    so.all_models = 1;
+    if (pa_sequence_extract && pa_sequence_extract(s, &so, &set) == 0) {
+        for (size_t i = 0; i < pa_seqset_count(set); i++) {
+            pa_chain_seq cs;
+            if (pa_seqset_get(set, i, &cs) == 0 && cs.chain < n)
+                types[cs.chain] = cs.polymer_type;
+        }
+        pa_seqset_free(set); /* before any R allocation below */
+    }
     for (size_t i = 0; i < n; i++) {
         pa_chain_info c;
         RPA_CHECK(pa_structure_chain(s, i, &c), "pa_structure_chain");
-        pa_entity_info e;
-        pa_polymer_type t = PA_POLY_NONE;
-        if (c.entity != PA_NONE_INDEX && pa_structure_entity(s, c.entity, &e) == 0)
-            t = e.type;
+        pa_polymer_type t = types[i];
         INTEGER(VECTOR_ELT(l, 0))[i] = models[c.model].number;
         SET_STRING_ELT(VECTOR_ELT(l, 1), i, Rf_mkChar(c.auth_id));
         SET_STRING_ELT(VECTOR_ELT(l, 2), i, Rf_mkChar(c.label_id));

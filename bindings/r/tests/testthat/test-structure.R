@@ -10,6 +10,7 @@ test_that("a PDB file becomes data frames", {
   expect_equal(nrow(s$atoms), 327)
   expect_equal(s$chains$chain, "A")
   expect_equal(s$chains$n_residues, 46)
+  expect_equal(s$chains$polymer_type, "protein")
   expect_equal(s$atoms$resname[1:3], c("THR", "THR", "THR"))
   expect_equal(s$atoms$x[1], 17.047, tolerance = 1e-4)
   expect_equal(s$atoms$name[1], "N")

@@ -90,3 +90,21 @@ def test_log_callback_installs_and_removes():
     got = []
     pa.set_log_callback(lambda level, msg: got.append((level, msg)), level="debug")
     pa.set_log_callback(None)
+
+
+def test_library_found_through_pkg_config(tmp_path):
+    """Without PANALYZER_LIB the package asks pkg-config for libdir."""
+    from panalyzer._ffi import LIBRARY_PATH
+    if not shutil.which("pkg-config") or not os.path.isabs(LIBRARY_PATH):
+        pytest.skip("needs pkg-config and PANALYZER_LIB")
+    libdir = os.path.dirname(LIBRARY_PATH)
+    (tmp_path / "panalyzer.pc").write_text(
+        "libdir=%s\nName: panalyzer\nDescription: x\nVersion: %s\nLibs: -L${libdir} -lpanalyzer\n"
+        % (libdir, pa.__version__))
+    env = {k: v for k, v in os.environ.items() if k not in ("PANALYZER_LIB", "LD_PRELOAD")}
+    env["PKG_CONFIG_PATH"] = str(tmp_path)
+    env["PYTHONPATH"] = os.path.join(ROOT, "bindings", "python")
+    r = subprocess.run([sys.executable, "-c", "import panalyzer as pa; print(pa.LIBRARY_PATH)"],
+                       env=env, capture_output=True, text=True, cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert os.path.dirname(r.stdout.strip()) == libdir

@@ -12,12 +12,15 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "executor/tsan_thunks.h"
+
 #include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <new>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -173,11 +176,28 @@ int worker_index()
     return i < 0 ? 0 : i;
 }
 
+// ThreadSanitizer cannot see the synchronization inside libtbb (it is not
+// instrumented). Each run publishes the starting thread's writes to its tasks
+// and each task's writes to later tasks and to the waiting thread through
+// explicit acquire/release on the run object. The only accesses left unseen
+// are TBB's own hand-off of task objects: reads of the captures in the
+// tsan_thunk_* trampolines and in TBB headers (suppressed in tests/tsan.supp).
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void *addr);
+extern "C" void __tsan_release(void *addr);
+#define PAI_TSAN_ACQUIRE(p) __tsan_acquire((void *)(p))
+#define PAI_TSAN_RELEASE(p) __tsan_release((void *)(p))
+#else
+#define PAI_TSAN_ACQUIRE(p) ((void)0)
+#define PAI_TSAN_RELEASE(p) ((void)0)
+#endif
+
 // Runs f inside the executor's arena, isolated so that a thread waiting for
 // nested work never picks up unrelated outer tasks (keeps per-worker scratch safe).
 template <class F> void in_arena(pa_executor *ex, F &&f)
 {
-    ex->arena.execute([&] { tbb::this_task_arena::isolate(f); });
+    using FT = typename std::remove_reference<F>::type;
+    ex->arena.execute(pai_exec::tsan_thunk_arena<FT>{&f});
 }
 
 } // namespace
@@ -289,6 +309,42 @@ extern "C" PA_API size_t pa_suggest_chunk(size_t n, int threads, uint64_t est)
     return c ? c : 1;
 }
 
+namespace {
+
+struct loop_state {
+    run_ctx run;
+    size_t begin, end, chunk, n;
+    pa_range_fn fn;
+    void *ctx;
+
+    // Chunks [r.begin(), r.end()) of the loop (one chunk with simple_partitioner).
+    void run_chunks(size_t c0, size_t c1)
+    {
+        PAI_TSAN_ACQUIRE(&run);
+        run_scope scope(&run);
+        for (size_t c = c0; c != c1; c++) {
+            if (run.stopped())
+                break;
+            size_t lo = begin + c * chunk;
+            size_t hi = (end - lo) > chunk ? lo + chunk : end;
+            int rc;
+            try {
+                rc = fn(ctx, lo, hi, worker_index());
+            } catch (...) {
+                rc = from_exception();
+            }
+            if (rc < 0) {
+                run.fail(rc, nullptr);
+                break;
+            }
+            run.report_progress(hi - lo, n);
+        }
+        PAI_TSAN_RELEASE(&run);
+    }
+};
+
+} // namespace
+
 extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end,
                                              size_t chunk, pa_range_fn fn, void *ctx,
                                              pa_cancel_token *tok)
@@ -302,36 +358,25 @@ extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size
         chunk = pa_suggest_chunk(n, ex->threads, 1000);
     size_t nchunks = n / chunk + (n % chunk != 0);
     try {
-        run_ctx run;
-        run.ex = ex;
-        run.parent = tl_run;
-        run.tok = tok;
-        run.gen = ex->cancel_gen.load();
-        auto body = [&](const tbb::blocked_range<size_t> &r) {
-            run_scope scope(&run);
-            for (size_t c = r.begin(); c != r.end(); c++) {
-                if (run.stopped())
-                    return;
-                size_t lo = begin + c * chunk;
-                size_t hi = (end - lo) > chunk ? lo + chunk : end;
-                int rc;
-                try {
-                    rc = fn(ctx, lo, hi, worker_index());
-                } catch (...) {
-                    rc = from_exception();
-                }
-                if (rc < 0) {
-                    run.fail(rc, nullptr);
-                    return;
-                }
-                run.report_progress(hi - lo, n);
-            }
-        };
+        loop_state L;
+        L.run.ex = ex;
+        L.run.parent = tl_run;
+        L.run.tok = tok;
+        L.run.gen = ex->cancel_gen.load();
+        L.begin = begin;
+        L.end = end;
+        L.chunk = chunk;
+        L.n = n;
+        L.fn = fn;
+        L.ctx = ctx;
+        PAI_TSAN_RELEASE(&L.run);
         in_arena(ex, [&] {
             tbb::task_group_context tgc(tbb::task_group_context::isolated);
-            tbb::parallel_for(tbb::blocked_range<size_t>(0, nchunks, 1), body,
+            tbb::parallel_for(tbb::blocked_range<size_t>(0, nchunks, 1), pai_exec::tsan_thunk_loop<loop_state>{&L},
                               tbb::simple_partitioner(), tgc);
         });
+        PAI_TSAN_ACQUIRE(&L.run);
+        run_ctx &run = L.run;
         return run.result(false);
     } catch (...) {
         return from_exception();
@@ -628,10 +673,12 @@ struct graph_runner {
     // spawned, the last one continues on this thread (cheap chains).
     void exec(pa_task_id i)
     {
+        PAI_TSAN_ACQUIRE(this); // before reading any field: the runner is the sync object
         run_scope scope(run);
         for (;;) {
             gtask *t = g->tasks[i];
             body(t);
+            PAI_TSAN_RELEASE(this);
             pa_task_id next = UINT32_MAX;
             for (pa_task_id s : t->succ) {
                 if (g->tasks[s]->pending.fetch_sub(1, std::memory_order_acq_rel) != 1)
@@ -646,17 +693,19 @@ struct graph_runner {
         }
     }
 
-    void spawn(pa_task_id i)
-    {
+    void spawn(pa_task_id i);
+};
+
+void graph_runner::spawn(pa_task_id i)
+{
         try {
-            tg->run([this, i] { exec(i); });
+            tg->run(pai_exec::tsan_thunk_graph<graph_runner>{this, i});
         } catch (...) {
             // Could not queue it: run it here rather than losing it.
             run->fail(from_exception(), g->tasks[i]->name);
             exec(i);
         }
-    }
-};
+}
 
 } // namespace
 
@@ -683,6 +732,7 @@ extern "C" PA_API int pa_graph_run(pa_graph *g)
             tbb::task_group_context tgc(tbb::task_group_context::isolated);
             tbb::task_group tg(tgc);
             graph_runner gr = {g, &run, &tg, g->tasks.size()};
+            PAI_TSAN_RELEASE(&gr); // everything the tasks read is written by now
             try {
                 for (size_t k = 1; k < roots.size(); k++)
                     gr.spawn(roots[k]);
@@ -691,6 +741,7 @@ extern "C" PA_API int pa_graph_run(pa_graph *g)
                 run.fail(from_exception(), nullptr);
             }
             tg.wait();
+            PAI_TSAN_ACQUIRE(&gr);
         });
         g->running = false;
         for (gtask *t : g->tasks) {

@@ -34,6 +34,15 @@ void pai_cif_lexer_init(pai_cif_lexer *lx, const char *buf, size_t n, size_t pos
         }
 }
 
+void pai_cif_lexer_resume(pai_cif_lexer *lx, const char *buf, size_t n, size_t pos, long line,
+                          size_t line_start, pa_diags *diags, const char *file)
+{
+    pai_cif_lexer_init(lx, buf, n, 0, diags, file);
+    lx->p = buf + (pos <= n ? pos : n);
+    lx->line = line;
+    lx->line_start = buf + (line_start <= pos ? line_start : pos);
+}
+
 static void lex_diag(pai_cif_lexer *lx, pa_severity sev, int code, long line, int col,
                      const char *msg)
 {

@@ -53,6 +53,10 @@ typedef struct {
 /* Start lexing buf[pos..n); buf[n] must be '\0'. A UTF-8 BOM at pos 0 is skipped. */
 void pai_cif_lexer_init(pai_cif_lexer *lx, const char *buf, size_t n, size_t pos, pa_diags *diags,
                         const char *file);
+/* Start at pos when its line number and line start offset are already known
+ * (avoids recounting lines from the buffer start for every data block). */
+void pai_cif_lexer_resume(pai_cif_lexer *lx, const char *buf, size_t n, size_t pos, long line,
+                          size_t line_start, pa_diags *diags, const char *file);
 /* Next token into *t; returns its kind (PAI_CIF_END at the end). Syntax errors
  * become diagnostics and the lexer recovers, so this never fails. */
 int pai_cif_next(pai_cif_lexer *lx, pai_cif_tok *t);

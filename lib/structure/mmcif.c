@@ -387,11 +387,22 @@ int pai_read_mmcif(const char *buf, size_t n, size_t *pos, const pa_reader_opts 
         return pai_error(PA_EINVAL, "pai_read_mmcif: NULL argument");
     *out = NULL;
     pai_cif_lexer lx;
-    pai_cif_lexer_init(&lx, buf, n, *pos, d, file);
     size_t start = *pos;
+    /* Where the previous call on this buffer stopped: its line number, so that a
+     * file of many blocks is not recounted from the start for each one. */
+    static _Thread_local struct {
+        const char *buf;
+        size_t n, pos, line_start;
+        long line;
+    } resume;
+    if (start > 0 && resume.buf == buf && resume.n == n && resume.pos == start)
+        pai_cif_lexer_resume(&lx, buf, n, start, resume.line, resume.line_start, d, file);
+    else
+        pai_cif_lexer_init(&lx, buf, n, start, d, file);
 
-    /* Find the block before allocating anything. */
+    /* Find the block before allocating anything (quietly: the real pass reports). */
     pai_cif_lexer probe = lx;
+    probe.diags = NULL;
     pai_cif_tok t;
     int k;
     while ((k = pai_cif_next(&probe, &t)) != PAI_CIF_DATA && k != PAI_CIF_END)
@@ -416,6 +427,11 @@ int pai_read_mmcif(const char *buf, size_t n, size_t *pos, const pa_reader_opts 
         pai_str name;
         rc = pai_cif_parse_block(&lx, &h, &scratch, &name);
         *pos = pai_cif_offset(&lx);
+        resume.buf = buf;
+        resume.n = n;
+        resume.pos = *pos;
+        resume.line = lx.line;
+        resume.line_start = (size_t)(lx.line_start - buf);
         if (rc == 0)
             rc = pai_mm_finish(mm, name);
         if (rc == PA_EFORMAT && lx.truncated) /* the atoms were cut off */

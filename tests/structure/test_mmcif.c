@@ -672,6 +672,43 @@ START_TEST(test_read_minimal_and_bad_numbers)
 }
 END_TEST
 
+START_TEST(test_read_block_lines)
+{
+    /* Diagnostics of later blocks carry absolute line numbers. */
+    const char *t = "data_a\nloop_\n_atom_site.label_atom_id\n_atom_site.Cartn_x\n"
+                    "_atom_site.Cartn_y\n_atom_site.Cartn_z\nCA 1 2 3\n"
+                    "data_b\nloop_\n_atom_site.label_atom_id\n_atom_site.Cartn_x\n"
+                    "_atom_site.Cartn_y\n_atom_site.Cartn_z\nCA 1 2 3\nCB 1 x 3\n";
+    pa_diags *d;
+    pa_diags_new(&d);
+    pa_reader_opts o = PA_READER_OPTS_INIT;
+    size_t pos = 0;
+    pa_structure *s;
+    for (int pass = 0; pass < 2; pass++) {
+        pos = 0;
+        pa_diags_clear(d);
+        ck_assert_int_eq(pai_read_mmcif(t, strlen(t), &pos, &o, d, "b.cif", &s), 0);
+        pa_structure_free(s);
+        ck_assert_int_eq(pai_read_mmcif(t, strlen(t), &pos, &o, d, "b.cif", &s), 0);
+        pa_structure_free(s);
+        ck_assert_int_eq(pa_diags_count(d), 2); /* bad number + skipped atom */
+        ck_assert_int_eq(pa_diags_get(d, 0)->code, PA_D_BAD_NUMBER);
+        ck_assert_int_eq(pa_diags_get(d, 0)->line, 15);
+        ck_assert_int_eq(pa_diags_get(d, 0)->column, 6);
+        ck_assert_int_eq(pai_read_mmcif(t, strlen(t), &pos, &o, d, "b.cif", &s), PA_END);
+    }
+    /* Resuming without the cache (a copy of the buffer) counts the same lines. */
+    char *copy = strdup(t);
+    pos = strstr(copy, "data_b") - copy;
+    pa_diags_clear(d);
+    ck_assert_int_eq(pai_read_mmcif(copy, strlen(copy), &pos, &o, d, "b.cif", &s), 0);
+    pa_structure_free(s);
+    ck_assert_int_eq(pa_diags_get(d, 0)->line, 15);
+    free(copy);
+    pa_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_read_no_atom_site)
 {
     pa_diags *d;
@@ -860,6 +897,7 @@ Suite *reader_suite(void)
     tcase_add_test(tc, test_read_handmade_two_blocks);
     tcase_add_test(tc, test_read_altloc_and_af);
     tcase_add_test(tc, test_read_minimal_and_bad_numbers);
+    tcase_add_test(tc, test_read_block_lines);
     tcase_add_test(tc, test_read_no_atom_site);
     tcase_add_test(tc, test_read_strict_mode);
     tcase_add_test(tc, test_read_alloc_failures);

@@ -130,6 +130,11 @@ def generate(cc):
     return head + "\n".join(ints + extras) + "\n\n" + decls.strip() + "\n"
 
 
+def normalized(text):
+    """Declarations without layout: preprocessors differ in the spacing they keep."""
+    return [" ".join(l.split()) for l in text.splitlines() if l.strip()]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
@@ -141,7 +146,7 @@ def main():
         sys.stdout.write(text)
     elif a.check:
         old = open(OUT).read() if os.path.exists(OUT) else ""
-        if old != text:
+        if normalized(old) != normalized(text):
             sys.stderr.write("%s is stale: run tools/gen_cdef.py\n" % os.path.relpath(OUT, ROOT))
             return 1
     else:

@@ -21,6 +21,17 @@ from .pipeline import Result, run, run_all
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
+__all__ = [
+    "LIBRARY_PATH", "ffi", "lib", "version", "strerror", "read_file", "set_log_callback",
+    "Error", "InvalidArgument", "OutOfMemory", "IOError", "FormatError", "Unsupported", "Canceled",
+    "Truncated", "RangeError", "NotFound", "StateError", "CorruptError", "TaskError", "Diagnostic",
+    "read", "read_bytes", "Reader", "Structure", "Chain", "Atoms", "Residues", "Entity",
+    "sequences", "to_fasta", "read_fasta", "parse_fasta", "one_letter", "residue_kind",
+    "align", "align_many", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
+    "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
+    "parallel_for", "suggest_chunk", "run", "run_all", "Result",
+]
+
 
 def version():
     """Version of the loaded library ("0.1.0")."""

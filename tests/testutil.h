@@ -8,12 +8,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Path under tests/data (always present). Returns a static buffer per call site use. */
+/* dir + "/" + rel into buf (truncated to n - 1 bytes). */
+static inline const char *pa_join_path(const char *dir, const char *rel, char *buf, size_t n)
+{
+    size_t a = strlen(dir), b = strlen(rel);
+    if (n == 0)
+        return buf;
+    if (a > n - 1)
+        a = n - 1;
+    memcpy(buf, dir, a);
+    if (a < n - 1)
+        buf[a++] = '/';
+    if (b > n - 1 - a)
+        b = n - 1 - a;
+    memcpy(buf + a, rel, b);
+    buf[a + b] = '\0';
+    return buf;
+}
+
+/* Path under tests/data (always present), written into buf. */
 static inline const char *pa_test_data(const char *rel, char *buf, size_t n)
 {
     const char *d = getenv("PA_TEST_DATA");
-    snprintf(buf, n, "%s/%s", d ? d : "tests/data", rel);
-    return buf;
+    return pa_join_path(d ? d : "tests/data", rel, buf, n);
 }
 
 /* Path under ../shared/data, or NULL when the shared corpus is absent (skip). */
@@ -23,7 +40,7 @@ static inline const char *pa_shared_data(const char *rel, char *buf, size_t n)
     struct stat st;
     if (!d)
         return NULL;
-    snprintf(buf, n, "%s/%s", d, rel);
+    pa_join_path(d, rel, buf, n);
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 

@@ -299,6 +299,15 @@ class Structure:
             self._entities = out
         return self._entities
 
+    def sequences(self, all_models=False, include_nonpolymer=False):
+        """Per-chain dicts (id, polymer_type, sequence, seqres, mapping, ...); see sequence.py."""
+        from .sequence import sequences
+        return sequences(self, all_models, include_nonpolymer)
+
+    def to_fasta(self, name=None, seqres=False, line_width=80, all_models=False):
+        from .sequence import to_fasta
+        return to_fasta(self, name, seqres, line_width, all_models)
+
     def modres_parent(self, name):
         """Standard parent the file declares for a modified residue, or None."""
         return string(lib.pa_structure_modres_parent(self._ptr, name.encode()), None)
@@ -342,13 +351,17 @@ def read_bytes(data, name="<memory>", **opts):
 
 
 class Reader:
-    """Iterate over every structure (data block) of a file:
+    """Iterate over every structure (data block) of a file, or of bytes given as data=:
     `for s in pa.Reader("multi.cif"): ...`; `.diagnostics` after the loop."""
 
-    def __init__(self, path, **opts):
+    def __init__(self, path=None, data=None, name="<memory>", **opts):
         o = reader_opts(**opts)
         out = ffi.new("pa_reader **")
-        check(lib.pa_reader_open(out, fspath(path), o))
+        if data is not None:
+            self._data = ffi.from_buffer(data)  # the reader borrows the caller's buffer
+            check(lib.pa_reader_open_memory(out, self._data, len(self._data), name.encode(), o))
+        else:
+            check(lib.pa_reader_open(out, fspath(path), o))
         self._ptr = ffi.gc(out[0], lib.pa_reader_free)
 
     @property

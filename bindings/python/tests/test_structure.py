@@ -111,3 +111,12 @@ def test_shared_corpus_counts():
         if checked == 8:
             break
     assert checked
+
+
+def test_reader_from_bytes_and_structure_helpers():
+    need("pa_reader_open_memory", "pa_sequence_extract")
+    raw = open(data("1CRN.cif"), "rb").read()
+    (s,) = list(pa.Reader(data=raw, name="mem.cif"))
+    assert s.name == "mem.cif" and len(s.atoms) == 327
+    assert s.sequences()[0]["id"] == "A"
+    assert s.to_fasta(name="x").startswith(">x_A")

@@ -98,12 +98,12 @@ static void read_failed(int rc, const char *path, const pa_diags *d)
     const char *m = pa_last_error();
     int len = snprintf(msg, sizeof msg, "cannot read %s: %s", path, (m && *m) ? m : pa_strerror(rc));
     size_t shown = 0;
-    for (size_t i = 0; i < pa_diags_count(d) && shown < 3 && len < (int)sizeof msg; i++) {
+    /* pa_diag_format truncates and NUL-terminates; it returns the full length */
+    for (size_t i = 0; i < pa_diags_count(d) && shown < 3 && len >= 0 && len + 2 < (int)sizeof msg; i++) {
         const pa_diag *g = pa_diags_get(d, i);
         if (g->severity < PA_SEV_ERROR)
             continue;
         msg[len++] = '\n';
-        msg[len] = '\0';
         len += pa_diag_format(g, msg + len, sizeof msg - (size_t)len);
         shown++;
     }

@@ -23,9 +23,14 @@
  *
  * Optional cache: with cache_dir set, a file's result is stored under a key
  * made of its raw content, the options that affect results and the library
- * version (zstd-compressed, checksummed, written atomically). A later run over
- * the same content returns the stored result; a corrupt or truncated entry is
- * detected, removed and recomputed, never returned. */
+ * version (<key>.pac: zstd-compressed, checksummed, written atomically). A
+ * later run over the same content returns the stored result; a corrupt or
+ * truncated entry is detected, removed and recomputed, never returned. A small
+ * index (<identity>.idx) maps a file's identity (device, inode, size, mtime,
+ * ctime) to its content key, so unchanged files are not even read again;
+ * files modified less than ~2 s before they are processed are not indexed
+ * (a rewrite within one clock tick could keep its identity). Removing the
+ * directory clears the cache. */
 #ifndef PANALYZER_PIPELINE_H
 #define PANALYZER_PIPELINE_H
 

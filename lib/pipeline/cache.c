@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -30,6 +31,8 @@ int pai_cache_prepare_dir(const char *dir)
         return pai_error(PA_EIO, "cache: cannot create %s: %s", dir, strerror(errno));
     return 0;
 }
+
+static int slurp(const char *path, unsigned char **data, size_t *size, size_t max);
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -67,23 +70,100 @@ static void hash_opts(pai_xxh64_state *h, const pa_reader_opts *ro, const pa_seq
     }
 }
 
-void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
-                        const pa_reader_opts *ro, const pa_seqset_opts *so)
+/* 128-bit key: two XXH64 digests (different seeds) of options, a prefix and data. */
+static void key_make(pai_cache_key *k, uint64_t tag, const void *prefix, size_t np,
+                     const void *data, size_t size, const pa_reader_opts *ro,
+                     const pa_seqset_opts *so)
 {
     static const uint64_t seeds[2] = {0x70616e616c797a65ull, 0x2d63616368652d31ull};
     uint64_t d[2];
     for (int i = 0; i < 2; i++) {
         pai_xxh64_state h;
-        pai_xxh64_init(&h, seeds[i]);
+        pai_xxh64_init(&h, seeds[i] ^ tag);
         hash_opts(&h, ro, so);
-        unsigned char b[8];
-        put_u64(b, size);
-        pai_xxh64_update(&h, b, 8);
+        pai_xxh64_update(&h, prefix, np);
         pai_xxh64_update(&h, data, size);
         d[i] = pai_xxh64_digest(&h);
     }
     snprintf(k->hex, sizeof k->hex, "%016llx%016llx", (unsigned long long)d[0],
              (unsigned long long)d[1]);
+}
+
+void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
+                        const pa_reader_opts *ro, const pa_seqset_opts *so)
+{
+    unsigned char b[8];
+    put_u64(b, size);
+    key_make(k, 0, b, 8, data, size, ro, so);
+}
+
+/* ---- stat index: file identity -> content key, so unchanged files are not read ----
+ * Identity = device, inode, size, mtime and ctime (ns). ctime cannot be set by
+ * users, so any rewrite changes the identity. Like git's "racy" check, a file
+ * changed within the last 2 s is not indexed: a write in the same clock tick
+ * could otherwise keep its identity. */
+#define IDX_MAGIC "PAIDX\0\0\1"
+#define IDX_SIZE (8 + 32 + 8)
+
+int pai_cache_stat_key(const char *path, const pa_reader_opts *ro, const pa_seqset_opts *so,
+                       pai_cache_key *k, int *trusted)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return PA_ENOTFOUND;
+    uint64_t f[7] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                     (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
+                     (uint64_t)st.st_ctim.tv_sec, (uint64_t)st.st_ctim.tv_nsec};
+    unsigned char b[sizeof f];
+    for (size_t i = 0; i < 7; i++)
+        put_u64(b + 8 * i, f[i]);
+    key_make(k, 0x1D, b, sizeof b, NULL, 0, ro, so);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    *trusted = now.tv_sec - st.st_mtim.tv_sec > 2 && now.tv_sec - st.st_ctim.tv_sec > 2;
+    return 0;
+}
+
+static int idx_path(const char *dir, const pai_cache_key *k, char *buf, size_t n)
+{
+    int len = snprintf(buf, n, "%s/%s.idx", dir, k->hex);
+    return len < 0 || (size_t)len >= n ? PA_ERANGE : 0;
+}
+
+int pai_cache_index_load(const char *dir, const pai_cache_key *sk, pai_cache_key *ck)
+{
+    char path[4096];
+    unsigned char *e;
+    size_t size;
+    if (idx_path(dir, sk, path, sizeof path) < 0 || slurp(path, &e, &size, IDX_SIZE) != 0)
+        return 0;
+    int ok = size == IDX_SIZE && !memcmp(e, IDX_MAGIC, 8) &&
+             get_u64(e + 40) == pai_xxh64(e, 40, 0x1D);
+    if (ok) {
+        memcpy(ck->hex, e + 8, 32);
+        ck->hex[32] = '\0';
+        for (int i = 0; i < 32 && ok; i++)
+            ok = (ck->hex[i] >= '0' && ck->hex[i] <= '9') || (ck->hex[i] >= 'a' && ck->hex[i] <= 'f');
+    }
+    pai_free(e);
+    if (!ok)
+        unlink(path);
+    return ok;
+}
+
+static int write_atomic(const char *path, const void *hdr, size_t nh, const void *payload,
+                        size_t n);
+
+void pai_cache_index_store(const char *dir, const pai_cache_key *sk, const pai_cache_key *ck)
+{
+    char path[4096];
+    unsigned char e[IDX_SIZE];
+    if (idx_path(dir, sk, path, sizeof path) < 0)
+        return;
+    memcpy(e, IDX_MAGIC, 8);
+    memcpy(e + 8, ck->hex, 32);
+    put_u64(e + 40, pai_xxh64(e, 40, 0x1D));
+    write_atomic(path, e, IDX_SIZE, NULL, 0);
 }
 
 int pai_cache_entry_path(const char *dir, const pai_cache_key *k, char *buf, size_t n)
@@ -200,22 +280,30 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int write_entry(const char *tmp, const unsigned char *hdr, const void *payload, size_t n)
+/* Write header + payload to a temporary file, then rename it over path. */
+static int write_atomic(const char *path, const void *hdr, size_t nh, const void *payload,
+                        size_t n)
 {
+    static _Atomic unsigned long seq;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%lu", path, (long)getpid(), atomic_fetch_add(&seq, 1));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0)
         return pai_error(PA_EIO, "cache: cannot create %s: %s", tmp, strerror(errno));
-    int rc = write_all(fd, hdr, HEADER_SIZE);
-    if (rc == 0)
+    int rc = write_all(fd, hdr, nh);
+    if (rc == 0 && n)
         rc = write_all(fd, payload, n);
     if (close(fd) < 0 && rc == 0)
         rc = PA_EIO;
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = pai_error(PA_EIO, "cache: cannot rename %s: %s", tmp, strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
     return rc;
 }
 
 int pai_cache_store(const char *dir, const pai_cache_key *k, const pa_result *r)
 {
-    static _Atomic unsigned long seq;
     pai_buf raw = {0};
     int rc = pai_result_serialize(r, &raw);
     if (rc < 0) {
@@ -237,17 +325,10 @@ int pai_cache_store(const char *dir, const pai_cache_key *k, const pa_result *r)
     put_u64(hdr + 24, n);
     put_u64(hdr + 32, ZSTD_isError(n) ? 0 : pai_xxh64(comp, n, 0));
     put_u64(hdr + 40, key_check(k));
-    char path[4096], tmp[4200];
+    char path[4096];
     rc = ZSTD_isError(n) ? PA_EIO : pai_cache_entry_path(dir, k, path, sizeof path);
-    if (rc == 0) {
-        snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%lu", path, (long)getpid(),
-                 atomic_fetch_add(&seq, 1));
-        rc = write_entry(tmp, hdr, comp, n);
-        if (rc == 0 && rename(tmp, path) < 0)
-            rc = pai_error(PA_EIO, "cache: cannot rename %s: %s", tmp, strerror(errno));
-        if (rc < 0)
-            unlink(tmp);
-    }
+    if (rc == 0)
+        rc = write_atomic(path, hdr, HEADER_SIZE, comp, n);
     pai_free(comp);
     pai_buf_free(&raw);
     return rc;

@@ -129,6 +129,18 @@ static void run_stages(run_state *st, pai_work *w)
     }
 }
 
+/* Cache hit through the stat index: the file itself is not read. */
+static int index_hit(run_state *st, const char *path, pa_result *r, pai_cache_key *sk,
+                     int *trusted)
+{
+    pai_cache_key ck;
+    *trusted = 0;
+    if (pai_cache_stat_key(path, &st->ro, &st->so, sk, trusted) < 0)
+        return 0;
+    return pai_cache_index_load(st->o.cache_dir, sk, &ck) &&
+           pai_cache_load(st->o.cache_dir, &ck, r);
+}
+
 /* Produce the result of file i (never NULL unless out of memory). */
 static pa_result *process(run_state *st, size_t i)
 {
@@ -138,8 +150,16 @@ static pa_result *process(run_state *st, size_t i)
         return NULL;
     pai_work w = {.path = st->paths[i], .index = i, .reader = &st->ro, .seq = &st->so,
                   .result = r};
-    char *data = NULL;
+    pai_cache_key skey, key;
+    int trusted = 0;
     uint64_t t0 = pai_now_ns();
+    if (st->o.cache_dir && index_hit(st, w.path, r, &skey, &trusted)) {
+        record(st, "cache_lookup", t0);
+        record(st, "file", t_file);
+        return r;
+    }
+    char *data = NULL;
+    t0 = pai_now_ns();
     int rc = load_file(w.path, &data, &w.size);
     record(st, "load", t0);
     if (rc < 0) {
@@ -150,7 +170,6 @@ static pa_result *process(run_state *st, size_t i)
         return r;
     }
     w.data = data;
-    pai_cache_key key;
     int hit = 0;
     if (st->o.cache_dir) {
         t0 = pai_now_ns();
@@ -161,11 +180,14 @@ static pa_result *process(run_state *st, size_t i)
     if (!hit) {
         run_stages(st, &w);
         pa_structure_free(w.structure);
-        if (st->o.cache_dir && r->status != PA_ENOMEM) {
-            t0 = pai_now_ns();
-            pai_cache_store(st->o.cache_dir, &key, r); /* best effort */
-            record(st, "cache_store", t0);
-        }
+    }
+    if (st->o.cache_dir && r->status != PA_ENOMEM) {
+        t0 = pai_now_ns();
+        if (!hit)
+            hit = pai_cache_store(st->o.cache_dir, &key, r) == 0; /* best effort */
+        if (hit && trusted)
+            pai_cache_index_store(st->o.cache_dir, &skey, &key);
+        record(st, "cache_store", t0);
     }
     pai_free(data);
     record(st, "file", t_file);

@@ -102,6 +102,14 @@ void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
 int pai_cache_load(const char *dir, const pai_cache_key *k, pa_result *r);
 /* Store r atomically; failures are silent (a cache is best effort): returns 0 or code. */
 int pai_cache_store(const char *dir, const pai_cache_key *k, const pa_result *r);
+/* Stat index: a key from the file's identity (device, inode, size, mtime, ctime);
+ * *trusted = 0 when the file changed too recently to be indexed. PA_ENOTFOUND
+ * when the path is not a regular file. */
+int pai_cache_stat_key(const char *path, const pa_reader_opts *ro, const pa_seqset_opts *so,
+                       pai_cache_key *k, int *trusted);
+/* 1 and *ck = content key when the index knows the identity sk, else 0. */
+int pai_cache_index_load(const char *dir, const pai_cache_key *sk, pai_cache_key *ck);
+void pai_cache_index_store(const char *dir, const pai_cache_key *sk, const pai_cache_key *ck);
 /* Path of the entry file for a key (tests corrupt entries through it). */
 int pai_cache_entry_path(const char *dir, const pai_cache_key *k, char *buf, size_t n);
 

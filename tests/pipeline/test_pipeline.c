@@ -418,6 +418,68 @@ START_TEST(test_cache_hit_miss_corruption)
 }
 END_TEST
 
+static size_t count_ext(const char *dir, const char *ext)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t l = strlen(e->d_name), k = strlen(ext);
+        n += l > k && !strcmp(e->d_name + l - k, ext);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Files older than the racy window are found through the stat index without
+ * being read; a rewrite (same size) changes their identity and is recomputed. */
+START_TEST(test_cache_stat_index)
+{
+    make_tmp();
+    const size_t n = 12; /* #10 does not exist */
+    char **paths = make_fake_files(n);
+    char cache[512];
+    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    sleep(3); /* leave the racy window (the test does not depend on timing otherwise) */
+    collect a, b, c;
+    run_fake(paths, n, cache, &a, NULL);
+    ck_assert_uint_eq(count_ext(cache, ".idx"), n - 1);
+    pa_metrics *m;
+    ck_assert_int_eq(pa_metrics_new(&m), 0);
+    run_fake(paths, n, cache, &b, m);
+    ck_assert_uint_eq(b.cached, n - 1);
+    pa_stage_stats s;
+    ck_assert_int_eq(pa_metrics_stage(m, "load", &s), 0);
+    ck_assert_uint_eq(s.count, 1); /* only the missing file was tried */
+    for (size_t i = 0; i < n; i++)
+        ck_assert_str_eq(a.texts[i], b.texts[i]);
+    /* Same size, new content: never the stale result. */
+    write_file(paths[0], "file0\nA MKV\nB WWWWWWWWWW\n");
+    run_fake(paths, n, cache, &c, NULL);
+    ck_assert_uint_eq(c.cached, n - 2);
+    ck_assert_ptr_nonnull(strstr(c.texts[0], "WWWWWWWWWW"));
+    /* A corrupt index entry is ignored and removed. */
+    DIR *d = opendir(cache);
+    struct dirent *e;
+    char victim[1024] = "";
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".idx"))
+            snprintf(victim, sizeof victim, "%s/%s", cache, e->d_name);
+    closedir(d);
+    flip_byte(victim, 12);
+    collect_free(&c);
+    run_fake(paths, n, cache, &c, NULL);
+    ck_assert_uint_eq(c.cached, n - 1); /* the content entry still hits */
+    collect_free(&a);
+    collect_free(&b);
+    collect_free(&c);
+    pa_metrics_free(m);
+    free_paths(paths, n);
+    rm_tree(tmp_root);
+}
+END_TEST
+
 START_TEST(test_cache_dir_errors)
 {
     make_tmp();
@@ -595,6 +657,7 @@ int main(void)
     tcase_add_test(tc, test_stop_from_callback_and_token);
     tcase_add_test(tc, test_cache_hit_miss_corruption);
     tcase_add_test(tc, test_cache_dir_errors);
+    tcase_add_test(tc, test_cache_stat_index);
     tcase_add_test(tc, test_real_files);
     tcase_add_test(tc, test_shared_corpus);
     suite_add_tcase(s, tc);

@@ -5,6 +5,9 @@
 
 #include <immintrin.h>
 #include <string.h>
+#ifdef __clang__ /* clang ignores "#pragma GCC target" */
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#endif
 
 #define VT __m256i
 #define VOR _mm256_or_si256
@@ -70,6 +73,9 @@
 #define VSHL1(v) SHLB(v, 4)
 #include "align/striped_tmpl.h"
 
+#ifdef __clang__
+#pragma clang attribute pop
+#endif
 const pai_kernel_fn pai_kernels_avx2[3] = {k_avx2_8, k_avx2_16, k_avx2_32};
 #else
 #include "align/align_int.h"

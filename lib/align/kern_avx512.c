@@ -5,6 +5,9 @@
 
 #include <immintrin.h>
 #include <string.h>
+#ifdef __clang__ /* clang ignores "#pragma GCC target" */
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw"))), apply_to = function)
+#endif
 
 #define VT __m512i
 #define VOR _mm512_or_si512
@@ -72,6 +75,9 @@
 #define VSHL1(v) _mm512_alignr_epi32((v), _mm512_setzero_si512(), 15)
 #include "align/striped_tmpl.h"
 
+#ifdef __clang__
+#pragma clang attribute pop
+#endif
 const pai_kernel_fn pai_kernels_avx512[3] = {k_avx512_8, k_avx512_16, k_avx512_32};
 #else
 #include "align/align_int.h"

@@ -5,6 +5,9 @@
 
 #include <immintrin.h>
 #include <string.h>
+#ifdef __clang__ /* clang ignores "#pragma GCC target" */
+#pragma clang attribute push(__attribute__((target("sse4.1"))), apply_to = function)
+#endif
 
 #define VT __m128i
 #define VOR _mm_or_si128
@@ -67,6 +70,9 @@
 #define VSHL1(v) _mm_slli_si128((v), 4)
 #include "align/striped_tmpl.h"
 
+#ifdef __clang__
+#pragma clang attribute pop
+#endif
 const pai_kernel_fn pai_kernels_sse41[3] = {k_sse41_8, k_sse41_16, k_sse41_32};
 #else
 #include "align/align_int.h"

@@ -18,7 +18,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     const int32_t NEGV = PAI_NEG, TOP = INT32_MAX;
 #endif
     const int64_t seg = sp->seglen;
-    const int local = p->mode == PA_ALIGN_LOCAL;
+    const int local = WBITS == 8 || p->mode == PA_ALIGN_LOCAL; /* constant for 8-bit */
     const int linear = p->go == p->ge; /* the kernels need go >= ge */
     memset(r, 0, sizeof *r);
     r->bits = WBITS;
@@ -32,9 +32,16 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     VT *hs = buf, *hl = buf + seg, *pe = buf + 2 * seg, *save = buf + 3 * seg;
     const int mxmax = mx->max > 0 ? mx->max : 0;
 
-    /* column 0: H = boundary, E = the gap opened from it */
+    /* column 0: H = boundary, E = the gap opened from it (constant when local) */
     ET *h0 = (ET *)hs, *e0 = (ET *)pe;
-    for (int64_t s = 0; s < seg; s++)
+    if (local) {
+        const VT z = VSET1(0), e = VSET1(-p->go < NEGV ? NEGV : -p->go);
+        for (int64_t s = 0; s < seg; s++) {
+            VSTORE(hs + s, z);
+            VSTORE(pe + s, e);
+        }
+    }
+    for (int64_t s = 0; s < seg && !local; s++)
         for (int l = 0; l < L; l++) {
             int64_t i = s + (int64_t)l * seg;
             int64_t h = i < m ? pai_bound_col(p, i + 1) : NEGV;
@@ -55,7 +62,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     int64_t row_best = INT64_MIN, row_j = 0;
     const int64_t last_at = ((m - 1) % seg) * L + (m - 1) / seg; /* element of position m-1 */
     const int want_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
-    VT vmax = vneg;
+    VT vmax = vneg, vbest = VSET1(0);
 
     for (int64_t j = 0; j < n; j++) {
         const VT *vp = (const VT *)sp->data + (size_t)t[j] * (size_t)seg;
@@ -87,9 +94,20 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
             vf = VMAX(VSUB(vf, vge), vho);
             vh = VLOAD(hl + s);
         }
-        /* lazy F: carry the vertical gaps across lanes until they stop mattering */
+        /* lazy F: carry the vertical gaps across lanes until they stop mattering. The
+         * carry matters only if vf - ge > H - go somewhere in the first segment (this
+         * also covers vf > H since go >= ge); usually it does not. */
+        vf = VOR(VSHL1(vf), vnegl0);
+#if WBITS == 8 /* subtraction saturates at 0 here, so test vf > H on its own */
+        if (!VANYGT(vf, VLOAD(hs)) && !VANYGT(VSUB(vf, vge), VSUB(VLOAD(hs), vgo)))
+            goto done;
+#else
+        if (!VANYGT(VSUB(vf, vge), VSUB(VLOAD(hs), vgo)))
+            goto done;
+#endif
         for (int k = 0; k < L; k++) {
-            vf = VOR(VSHL1(vf), vnegl0);
+            if (k)
+                vf = VOR(VSHL1(vf), vnegl0);
             for (int64_t s = 0; s < seg; s++) {
                 VT old = VLOAD(hs + s);
                 VT v = VMAX(old, vf);
@@ -106,12 +124,13 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
         }
     done:
         if (local) {
-            if (VANYGT(vmax, VSET1((int32_t)best))) {
-                ET tmpv[L];
+            if (VANYGT(vmax, vbest)) {
+                ET tmpv[L] __attribute__((aligned(PAI_VALIGN)));
                 VSTORE((VT *)tmpv, vmax);
                 for (int l = 0; l < L; l++)
                     best = tmpv[l] > best ? tmpv[l] : best;
                 best_j = j + 1;
+                vbest = VSET1((int32_t)best);
                 if (best > limit) {
                     r->overflow = 1;
                     return 0;
@@ -126,7 +145,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     }
 
     if (!local) { /* upper saturation anywhere? (the lower side was bounded a priori) */
-        ET tmpv[L];
+        ET tmpv[L] __attribute__((aligned(PAI_VALIGN)));
         VSTORE((VT *)tmpv, vmax);
         for (int l = 0; l < L; l++)
             if (tmpv[l] > limit) {
@@ -138,12 +157,13 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     if (local) {
         r->score = best;
         r->qend = r->tend = 0;
-        if (best > 0) {
-            for (int64_t i = 0; i < m; i++)
-                if (col[(i % seg) * L + i / seg] == best) {
-                    r->qend = i + 1;
-                    break;
-                }
+        if (best > 0) { /* first position i = l * seg + s, in increasing order */
+            for (int64_t l = 0, i = 0; l < L && !r->qend; l++)
+                for (int64_t s = 0; s < seg && i < m; s++, i++)
+                    if (col[s * L + l] == best) {
+                        r->qend = i + 1;
+                        break;
+                    }
             r->tend = best_j;
         }
         return 0;
@@ -157,11 +177,12 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     }
     pai_semi_cands c = {row_best, row_j, INT64_MIN, 0};
     if (p->fe & PA_FREE_TARGET_END)
-        for (int64_t i = 0; i < m; i++) {
-            int64_t v = col[(i % seg) * L + i / seg];
-            if (v > c.col_best)
-                c.col_best = v, c.col_i = i + 1;
-        }
+        for (int64_t l = 0, i = 0; l < L; l++)
+            for (int64_t s = 0; s < seg && i < m; s++, i++) {
+                int64_t v = col[s * L + l];
+                if (v > c.col_best)
+                    c.col_best = v, c.col_i = i + 1;
+            }
     int bits = r->bits;
     pai_semi_pick(p, m, n, &c, r);
     if (hmn > r->score || (hmn == r->score && (n < r->tend || (n == r->tend && m < r->qend))))

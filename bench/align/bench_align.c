@@ -34,10 +34,10 @@ typedef parasail_profile_t *(*ps_prof)(const char *, int, const parasail_matrix_
 static double run_pa1(int threads, pa_isa isa, const char **q, size_t nq, const char **t, size_t nt,
                      long long *sum)
 {
-    pa_executor *ex;
+    pa_executor *ex = NULL; /* threads 0: no executor, the calling thread only */
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
     eo.threads = threads;
-    if (pa_executor_new(&ex, &eo))
+    if (threads && pa_executor_new(&ex, &eo))
         return -1;
     pa_align_opts o = PA_ALIGN_OPTS_INIT;
     o.isa = isa;
@@ -184,6 +184,9 @@ int main(int argc, char **argv)
         printf("libpanalyzer %-8s 1 thread                 %7.3f s %6.2f GCUPS%s\n",
                pa_isa_name(isas[i]), dt, cells / dt / 1e9, s == ref ? "" : "  (scores differ!)");
     }
+    double d0 = run_pa(0, PA_ISA_AUTO, q, nq, t, nt, &s);
+    printf("libpanalyzer auto (%s) no executor          %7.3f s %6.2f GCUPS%s\n",
+           pa_isa_name(pa_align_best_isa()), d0, cells / d0 / 1e9, s == ref ? "" : "  (scores differ!)");
     double d1 = run_pa(1, PA_ISA_AUTO, q, nq, t, nt, &s);
     printf("libpanalyzer auto (%s) 1 thread             %7.3f s %6.2f GCUPS%s\n",
            pa_isa_name(pa_align_best_isa()), d1, cells / d1 / 1e9, s == ref ? "" : "  (scores differ!)");

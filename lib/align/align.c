@@ -102,6 +102,10 @@ static const pai_kernel_fn *kernels_of(pa_isa isa)
            : isa == PA_ISA_AVX512 ? pai_kernels_avx512 : NULL;
 }
 
+#ifndef PAI_AVX512_MIN_QUERY
+#define PAI_AVX512_MIN_QUERY 256
+#endif
+
 /* ---- options -------------------------------------------------------------------- */
 static int resolve_params(const pa_align_opts *o, pai_params *p)
 {
@@ -199,6 +203,12 @@ int pa_profile_new(pa_profile **out, const char *query, size_t qlen, const pa_al
         return pai_error(PA_ENOMEM, "out of memory");
     }
     pai_encode(&p->mx, query, qlen, p->qcode);
+    /* Short queries fill few 64-lane segments and spend their time in the per-column
+     * fixed costs: AVX2 is faster there (measured in bench/align). Only when the
+     * choice is automatic. */
+    if (opts->isa == PA_ISA_AUTO && p->isa == PA_ISA_AVX512 && qlen < PAI_AVX512_MIN_QUERY &&
+        isa_supported(PA_ISA_AVX2) && !getenv("PA_ALIGN_ISA"))
+        p->isa = PA_ISA_AVX2;
     int vb = pai_isa_lanes_bytes(p->isa);
     if (vb) {
         int eight = p->par.mode == PA_ALIGN_LOCAL && p->mx.max - p->mx.min < 200;

@@ -113,8 +113,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
                 VT v = VMAX(old, vf);
                 /* linear gaps (go == ge): the carry matters only while it raises H */
                 int raised = linear && VANYGT(vf, old);
-                VSTORE(hs + s, v);
-                vmax = VMAX(vmax, v);
+                VSTORE(hs + s, v); /* v <= some H above it: vmax needs no update */
                 VT vho = VSUB(v, vgo);
                 VSTORE(pe + s, VMAX(VLOAD(pe + s), vho));
                 vf = VSUB(vf, vge);

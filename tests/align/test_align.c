@@ -565,7 +565,9 @@ START_TEST(test_isa_env_and_profiles)
     ck_assert_int_eq(pa_profile_new(&p, "MKV", 0, &o), PA_EINVAL);
     unsetenv("PA_ALIGN_ISA");
     ck_assert_int_eq(pa_profile_new(&p, "MKVLAAGIW", 0, &o), 0);
-    ck_assert_int_eq(pa_profile_isa(p), pa_align_best_isa());
+    /* short queries prefer AVX2 over AVX-512 */
+    ck_assert(pa_profile_isa(p) == pa_align_best_isa() ||
+              (pa_align_best_isa() == PA_ISA_AVX512 && pa_profile_isa(p) == PA_ISA_AVX2));
     ck_assert_int_eq(pa_profile_length(p), 9);
     pa_alignment a;
     ck_assert_int_eq(pa_profile_align(p, "GGMKVLAAGIWGG", 0, &a), 0);

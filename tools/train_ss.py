@@ -184,6 +184,8 @@ def main():
     ap.add_argument("--log", default="build-infer-train/train.log")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--resume", action="store_true", help="start from the best checkpoint")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     random.seed(a.seed)
@@ -198,17 +200,23 @@ def main():
         train = read_tsv(os.path.join(a.data, "train.tsv.gz"))
         val = read_tsv(os.path.join(a.data, "val.tsv"))
         log(f"train {len(train)} chains, val {len(val)}", lf)
-        opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-2)
+        if a.resume:
+            model.load_state_dict(torch.load(a.ckpt))
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-2)
         t0, best, bad, step = time.time(), -1.0, 0, 0
+        if a.resume:
+            best, _ = evaluate(model, val)
+            log(f"resumed: val Q3 {100 * best:.2f}", lf)
         deadline = t0 + 60 * a.minutes
-        est_steps = a.epochs * 200
         for ep in range(a.epochs):
             model.train()
             tl, tn = 0.0, 0
             for X, Y in batches(train, 12000, 512, True):
-                lr = 2e-3 * 0.5 * (1 + math.cos(math.pi * min(step / est_steps, 1.0)))
+                # cosine over the wall-clock budget: robust to a machine shared with others
+                frac = min((time.time() - t0) / (deadline - t0), 1.0)
+                lr = a.lr * 0.5 * (1 + math.cos(math.pi * frac))
                 for g in opt.param_groups:
-                    g["lr"] = max(lr, 1e-4)
+                    g["lr"] = max(lr, a.lr * 0.02)
                 loss = F.cross_entropy(model.logits(X), Y, ignore_index=-100,
                                        label_smoothing=0.05)
                 opt.zero_grad()
@@ -217,9 +225,6 @@ def main():
                 tl, tn, step = tl + loss.item(), tn + 1, step + 1
                 if time.time() > deadline:
                     break
-            if ep == 0:  # schedule the cosine over the epochs that fit the budget
-                per = (time.time() - t0) / step
-                est_steps = max(step, int(min(a.epochs * step, (deadline - t0) / per)))
             q3, _ = evaluate(model, val)
             log(f"epoch {ep} steps {step} loss {tl / max(tn, 1):.4f} val Q3 {100 * q3:.2f} "
                 f"({(time.time() - t0) / 60:.1f} min)", lf)

@@ -594,6 +594,23 @@ START_TEST(test_alloc_failures)
         if (rc == 0)
             pa_alignment_clear(&a);
     }
+    /* batches (with top-k) and mapping fail cleanly too */
+    const char *q[2] = {"MKVLAAGIWKKLLE", "WWKLLEAAG"}, *t[3] = {"MKVLGIWKKLAE", "GGG", "KLLEAAW"};
+    for (uint64_t k = 1; k < 60; k++) {
+        pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+        bo.top_k = k % 2 ? 2 : 0;
+        pa_hit *h;
+        size_t nh;
+        int64_t map[14];
+        pai_alloc_fail_after(k);
+        int rc = pa_align_many(NULL, q, NULL, 2, t, NULL, 3, &o, &bo, &h, &nh);
+        int rc2 = pa_map_sequences(q[0], 0, t[0], 0, NULL, map, NULL);
+        pai_alloc_fail_after(0);
+        ck_assert(rc == 0 || rc == PA_ENOMEM);
+        ck_assert(rc2 == 0 || rc2 == PA_ENOMEM);
+        if (rc == 0)
+            pa_hits_free(h, nh);
+    }
 }
 END_TEST
 

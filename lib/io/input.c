@@ -403,6 +403,9 @@ static size_t size_hint(const pa_input *in)
         unsigned long long fs = in->in_n ? ZSTD_getFrameContentSize(in->in_p, in->in_n)
                                          : ZSTD_CONTENTSIZE_UNKNOWN;
         h = fs < ZSTD_CONTENTSIZE_ERROR ? fs : in->file_size * 4;
+        /* the frame header is untrusted: a tiny input must not reserve gigabytes */
+        if (h > ((uint64_t)1 << 26) + in->file_size * 32)
+            h = ((uint64_t)1 << 26) + in->file_size * 32;
     } else {
         h = in->file_size * 4;
     }

@@ -120,10 +120,16 @@ static int parse_ints(const char *p, const char *end, int *row, int max)
             p++;
         if (p >= end)
             break;
-        char *e;
-        long v = strtol(p, &e, 10);
-        if (e == p || e > end || (e < end && !isspace((unsigned char)*e)))
+        /* by hand: strtol would read past a buffer that is not NUL-terminated */
+        const char *e = p;
+        int neg = e < end && (*e == '-' || *e == '+') ? *e++ == '-' : 0;
+        const char *digits = e;
+        long v = 0;
+        while (e < end && *e >= '0' && *e <= '9' && v <= 100000)
+            v = v * 10 + (*e++ - '0');
+        if (e == digits || (e < end && !isspace((unsigned char)*e)))
             return -1;
+        v = neg ? -v : v;
         if (n >= max || v < -1000 || v > 1000)
             return -2;
         row[n++] = (int)v;

@@ -127,6 +127,8 @@ int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap)
     size_t k = (size_t)(sub.end - sub.p);
     if (k % 4)
         return PA_EFORMAT;
+    if (!k) /* empty packed field: *v may still be NULL, and NULL + 0 is undefined */
+        return 0;
     if (PAI_GROW(*v, *cap, *n + k / 4))
         return PA_ENOMEM;
     memcpy(*v + *n, sub.p, k);

@@ -213,7 +213,11 @@ static int read_model(pdb_ctx *c, line_t l)
 {
     int rc = 0;
     double v;
-    int num = parse_real(col(l, 6, l.n > 6 ? l.n - 6 : 0), &v) == 0 ? (int)v : (int)c->n_seen + 1;
+    /* out-of-range (or NaN) serials count as missing: converting them to int is undefined */
+    int num = parse_real(col(l, 6, l.n > 6 ? l.n - 6 : 0), &v) == 0 && v > -2147483648.0 &&
+                      v < 2147483648.0
+                  ? (int)v
+                  : (int)c->n_seen + 1;
     if (c->in_model) {
         rc = pai_builder_diag(c->b, PA_SEV_WARNING, PA_D_MODEL, c->lineno, 0,
                               "MODEL %d starts before ENDMDL of model %d", num, c->model);

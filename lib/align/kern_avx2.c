@@ -1,6 +1,8 @@
 /* kern_avx2.c — striped kernels for AVX2 (256-bit); only called after a CPU check. */
 #if defined(__x86_64__) || defined(__i386__)
+#ifndef __clang__
 #pragma GCC target("avx2")
+#endif
 #include "align/align_int.h"
 
 #include <immintrin.h>

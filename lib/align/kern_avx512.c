@@ -1,6 +1,8 @@
 /* kern_avx512.c — striped kernels for AVX-512BW (512-bit); only called after a CPU check. */
 #if defined(__x86_64__) || defined(__i386__)
+#ifndef __clang__
 #pragma GCC target("avx512f,avx512bw")
+#endif
 #include "align/align_int.h"
 
 #include <immintrin.h>

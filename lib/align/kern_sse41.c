@@ -1,6 +1,8 @@
 /* kern_sse41.c — striped kernels for SSE4.1 (128-bit); only called after a CPU check. */
 #if defined(__x86_64__) || defined(__i386__)
+#ifndef __clang__
 #pragma GCC target("sse4.1")
+#endif
 #include "align/align_int.h"
 
 #include <immintrin.h>

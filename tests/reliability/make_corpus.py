@@ -322,8 +322,98 @@ MISC['zst_skippable_huge.pdb.zst'] = b'\x50\x2a\x4d\x18' + (0xFFFFFFFF).to_bytes
 MISC['zst_huge_content_size.pdb.zst'] = (b'\x28\xb5\x2f\xfd' + bytes([0xC0]) + (1 << 60).to_bytes(8, 'little')
                                          + garbage[:64])
 
-TEXT_GROUPS = {'structure': {**PDB, **CIF, **XML}}
-BIN_GROUPS = {'structure': MISC}
+
+# ---- FASTA ---------------------------------------------------------------------
+FASTA = {}
+FASTA['fa_no_header.fasta'] = 'MKVLAAGIV\nLLAAG\n'
+FASTA['fa_only_gt.fasta'] = '>'
+FASTA['fa_gt_lines.fasta'] = '>\n>\n>\n'
+FASTA['fa_header_no_seq.fasta'] = '>sp|P1|X desc\n>sp|P2|Y\n'
+FASTA['fa_control_bytes.fasta'] = '>a\nMKV\x01\x02LL\x7fA\n'
+FASTA['fa_nul.fasta'] = '>a\nMK\x00VL\n>b\x00c\nAA\n'
+FASTA['fa_cr_only.fasta'] = '>a d\rMKV\rLLA\r>b\rGG\r'
+FASTA['fa_crlf_blank.fasta'] = '\r\n\r\n>a\r\n\r\nMKV\r\n;comment\r\n\r\nLLA\r\n'
+FASTA['fa_long_header.fasta'] = '>' + 'h' * 70000 + '\nMKV\n'
+FASTA['fa_spaces_digits.fasta'] = '>a\nM K V 1 2 3 * - . ?\n\tLL\n'
+FASTA['fa_utf8.fasta'] = '>\u00e9\u4e2d desc \u2603\nMKV\u00c5LL\n'
+FASTA['fa_bom.fasta'] = '\ufeff>a\nMKV\n'
+FASTA['fa_trunc_header.fasta'] = '>a\nMKV\n>sp|P12'
+FASTA['fa_semicolon_only.fasta'] = ';\n;;\n;x\n'
+FASTA['fa_many_empty.fasta'] = '>x\n' * 3000
+
+# ---- NCBI matrices ----------------------------------------------------------------
+MHEAD = '   A  R  N\n'
+MATRIX = {}
+MATRIX['mx_empty.mat'] = ''
+MATRIX['mx_comments_only.mat'] = '# x\n#\n'
+MATRIX['mx_header_only.mat'] = MHEAD
+MATRIX['mx_header_no_newline.mat'] = '   A  R  N'
+MATRIX['mx_trunc_row.mat'] = MHEAD + 'A  4 -1 -2\nR -1  5  0\nN -2  0'
+MATRIX['mx_digits_at_eof.mat'] = MHEAD + 'A  4 -1 -2\nR -1  5  0\nN -2  0  6'
+MATRIX['mx_missing_row.mat'] = MHEAD + 'A  4 -1 -2\nR -1  5  0\n'
+MATRIX['mx_extra_row.mat'] = MHEAD + 'A  4 -1 -2\nR -1  5  0\nN -2  0  6\nD 1 1 1\n'
+MATRIX['mx_wrong_row_letter.mat'] = MHEAD + 'A  4 -1 -2\nN -1  5  0\nR -2  0  6\n'
+MATRIX['mx_duplicate_letters.mat'] = '   A  A  N\nA 1 1 1\nA 1 1 1\nN 1 1 1\n'
+MATRIX['mx_huge_numbers.mat'] = MHEAD + 'A 99999999999999999999 -1 -2\nR -1 5 0\nN -2 0 6\n'
+MATRIX['mx_bad_numbers.mat'] = MHEAD + 'A 4.5 - -x\nR -1 5 0\nN -2 0 6\n'
+MATRIX['mx_too_many_values.mat'] = MHEAD + 'A 4 -1 -2 7\nR -1 5 0\nN -2 0 6\n'
+MATRIX['mx_multichar_header.mat'] = '   AB  R  N\nA 1 1 1\n'
+MATRIX['mx_digit_header.mat'] = '   1  2  3\n1 1 1 1\n2 1 1 1\n3 1 1 1\n'
+MATRIX['mx_wide_header.mat'] = '  ' + ' '.join(chr(c) for c in range(ord('A'), ord('Z') + 1)) + ' * ' + \
+    ' '.join(chr(c) for c in range(ord('a'), ord('z') + 1)) + '\n'
+MATRIX['mx_nul.mat'] = MHEAD + 'A  4 -1 -2\nR -1 \x00 5  0\nN -2  0  6\n'
+MATRIX['mx_cr_only.mat'] = (MHEAD + 'A  4 -1 -2\nR -1  5  0\nN -2  0  6\n').replace('\n', '\r')
+MATRIX['mx_asymmetric.mat'] = MHEAD + 'A  4 -1 -2\nR -9  5  0\nN 1000 0  -1000\n'
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def onnx_group(src):
+    """Corruptions of a small real ONNX model (when the infer test data exists)."""
+    g = {}
+    g['onnx_empty.onnx'] = b''
+    g['onnx_garbage.onnx'] = garbage[:512]
+    g['onnx_varint_overflow.onnx'] = b'\x08' + b'\xff' * 11
+    g['onnx_huge_length.onnx'] = b'\x3a' + varint((1 << 62) + 5) + b'\x0a\x00'
+    g['onnx_negative_length.onnx'] = b'\x3a' + b'\xff' * 9 + b'\x01'
+    g['onnx_bad_wiretype.onnx'] = b'\x3f\x00\x0f\x00'
+    g['onnx_group_wiretype.onnx'] = b'\x3b\x3c'
+    # Graph (field 7) with a node (field 1) whose op_type (4) is unknown, a tensor
+    # (field 5, initializer) claiming dims 2^40 x 2^40 with 4 bytes of data.
+    node = b'\x0a\x01x' + b'\x12\x01y' + b'\x22\x05Bogus'
+    tensor = b'\x08' + varint(1 << 40) + b'\x08' + varint(1 << 40) + b'\x10\x01' + b'\x42\x01w' + b'\x4a\x04\0\0\0\0'
+    graph = b'\x0a' + varint(len(node)) + node + b'\x2a' + varint(len(tensor)) + tensor
+    g['onnx_huge_dims.onnx'] = b'\x08\x07' + b'\x3a' + varint(len(graph)) + graph
+    # A graph nested in itself through attributes, 2000 levels deep.
+    deep = b''
+    for _ in range(2000):
+        attr = b'\x0a\x01g' + b'\x32' + varint(len(deep)) + deep  # AttributeProto.g = GraphProto
+        nd = b'\x22\x02If' + b'\x2a' + varint(len(attr)) + attr
+        deep = b'\x0a' + varint(len(nd)) + nd
+    g['onnx_deep_graph.onnx'] = b'\x08\x07' + b'\x3a' + varint(len(deep)) + deep
+    if src and os.path.exists(src):
+        data = open(src, 'rb').read()
+        for cut in (1, 2, 7, len(data) // 3, len(data) // 2, len(data) - 1):
+            g[f'onnx_trunc_{cut}.onnx'] = data[:cut]
+        r = random.Random(99)
+        for k in range(6):
+            b = bytearray(data)
+            for _ in range(1 + k * 3):
+                b[r.randrange(len(b))] = r.randrange(256)
+            g[f'onnx_flipped_{k}.onnx'] = bytes(b)
+    return g
+
+ONNX_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'infer', 'gemm.onnx')
+TEXT_GROUPS = {'structure': {**PDB, **CIF, **XML}, 'fasta': FASTA, 'matrix': MATRIX}
+BIN_GROUPS = {'structure': MISC, 'onnx': onnx_group(ONNX_SRC)}
 
 
 def write(path, data):

@@ -27,13 +27,14 @@
  *
  * Kernels: a scalar reference and striped (Farrar) kernels for SSE4.1, AVX2 and
  * AVX-512BW chosen at run time from the CPU (override: opts.isa or the environment
- * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512). Local alignment starts in 8-bit
+ * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512; the automatic choice takes AVX2 rather
+ * than AVX-512 for queries under 256 residues, where it is faster). Local alignment starts in 8-bit
  * saturating lanes, global/semi-global in 16-bit; a kernel that could overflow is
  * detected and the alignment is recomputed with wider lanes (16, then 32 bits), so a
  * score is never silently wrong. Scores that cannot fit 32 bits give PA_ERANGE.
  *
  * Traceback memory is bounded: the score matrix is recomputed from checkpointed rows,
- * so memory is O((m + n) * sqrt(m)) bytes, not O(m * n).
+ * so memory is about 16 * n * sqrt(m) bytes (~30 MB for 30,000 x 30,000), not O(m * n).
  *
  * Ties: among cells with the best score, the one with the smallest target end, then the
  * smallest query end is reported (identical for every kernel). */

@@ -29,6 +29,7 @@ typedef struct {
     int64_t shape[PAI_MAXD];
     void *data;
     size_t n;   /* elements */
+    size_t cap; /* bytes allocated (when own) */
     int own;    /* data allocated for this tensor (freed with it) */
 } pai_tensor;
 
@@ -72,7 +73,14 @@ typedef struct pai_node {
     pai_op_fn fn;
     int *release;       /* values whose last use is this node */
     int nrelease;
+    int act;            /* fused activation applied to the output (PAI_ACT_*) */
 } pai_node;
+
+enum { PAI_ACT_NONE = 0, PAI_ACT_RELU = 1, PAI_ACT_GELU = 2 };
+void pai_node_free(pai_node *n);
+/* Load-time rewrites (fuse.c): GELU subgraphs to one node, activations into Conv. */
+int pai_fuse(pa_model *m);
+float pai_gelu(float v);
 
 typedef struct {
     char *name;
@@ -94,15 +102,29 @@ struct pa_model {
     size_t nin, nout;
 };
 
+typedef struct {
+    void *p;
+    size_t bytes;
+} pai_pooled;
+
+/* Per-run scratch: the im2col buffer and a pool of freed tensor buffers, so that steady
+ * runs allocate nothing (large fresh buffers would page-fault on every run). */
 struct pa_infer_ws {
     float *scratch;
     size_t scratch_cap;             /* floats */
+    pai_pooled *pool;
+    size_t npool, cappool;
 };
 
 typedef struct pai_ctx {
     const pa_model *m;
     pa_infer_ws *ws;
 } pai_ctx;
+
+/* Allocate an operator output, reusing a pooled buffer when one fits. */
+int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t *shape);
+/* Give an owned buffer back to the workspace pool (or free it). */
+void pai_ws_release(pa_infer_ws *ws, pai_tensor *t);
 
 /* Scratch buffer of at least n floats owned by the workspace. NULL on ENOMEM. */
 float *pai_ws_scratch(pa_infer_ws *ws, size_t n);

@@ -117,6 +117,7 @@ int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape)
         t->shape[i] = shape[i];
     t->data = p;
     t->n = n;
+    t->cap = n ? n * es : 1;
     t->own = 1;
     return 0;
 }
@@ -611,7 +612,7 @@ static int fold_constant(loader *L, pai_node *n, int *out_val)
     return 0;
 }
 
-static void free_node(pai_node *n)
+void pai_node_free(pai_node *n)
 {
     pai_free(n->name);
     pai_free(n->op);
@@ -673,7 +674,7 @@ static int resolve_node(loader *L, size_t i, size_t *kept, int *last_use)
             return pai_error(PA_EFORMAT, "%s: node '%s' (Constant) needs one output", L->label,
                              n->name);
         int rc = fold_constant(L, n, &n->out[0]);
-        free_node(n);
+        pai_node_free(n);
         return rc;
     }
     if (*kept != i) {
@@ -684,21 +685,40 @@ static int resolve_node(loader *L, size_t i, size_t *kept, int *last_use)
     return 0;
 }
 
-/* Release lists: each intermediate value is freed right after its last use. */
-static int build_release(pa_model *m, const int *last_use)
+/* Release lists: each intermediate value is freed right after its last use (or right
+ * after it is produced when nothing reads it). */
+static int build_release(pa_model *m)
 {
-    for (size_t v = 0; v < m->nvals; v++) {
+    int *last_use = pai_malloc((m->nvals + 1) * sizeof *last_use);
+    if (!last_use)
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t v = 0; v < m->nvals; v++)
+        last_use[v] = -1;
+    for (size_t k = 0; k < m->nnodes; k++) {
+        const pai_node *n = &m->nodes[k];
+        for (int j = 0; j < n->nin; j++)
+            if (n->in[j] >= 0)
+                last_use[n->in[j]] = (int)k;
+        for (int j = 0; j < n->nout; j++)
+            if (n->out[j] >= 0)
+                last_use[n->out[j]] = (int)k;
+    }
+    int rc = 0;
+    for (size_t v = 0; v < m->nvals && !rc; v++) {
         pai_value *val = &m->vals[v];
         if (val->init || val->graph_input >= 0 || val->graph_output || last_use[v] < 0)
             continue;
         pai_node *n = &m->nodes[last_use[v]];
         int *r = pai_realloc(n->release, (size_t)(n->nrelease + 1) * sizeof *r);
         if (!r)
-            return pai_error(PA_ENOMEM, "out of memory");
-        n->release = r;
-        r[n->nrelease++] = (int)v;
+            rc = pai_error(PA_ENOMEM, "out of memory");
+        else {
+            n->release = r;
+            r[n->nrelease++] = (int)v;
+        }
     }
-    return 0;
+    pai_free(last_use);
+    return rc;
 }
 
 static int set_info(pa_tensor_info *info, const pai_value *v, const raw_vi *vi)
@@ -761,7 +781,7 @@ static int resolve(loader *L)
     for (size_t i = 0; i < m->nnodes; i++)
         if ((rc = resolve_node(L, i, &kept, last_use))) {
             for (size_t j = kept; j < m->nnodes; j++) /* moved or folded ones are zeroed */
-                free_node(&m->nodes[j]);
+                pai_node_free(&m->nodes[j]);
             m->nnodes = kept;
             pai_free(last_use);
             return rc;
@@ -778,9 +798,8 @@ static int resolve(loader *L)
         m->outputs[m->nout] = v;
         set_info(&m->out_info[m->nout++], &m->vals[v], &L->gout[i]);
     }
-    rc = build_release(m, last_use);
     pai_free(last_use);
-    return rc;
+    return pai_fuse(m) ? pai_error(PA_ENOMEM, "out of memory") : build_release(m);
 }
 
 /* ---- public API --------------------------------------------------------------------- */
@@ -790,7 +809,7 @@ void pa_model_free(pa_model *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->nnodes; i++)
-        free_node(&m->nodes[i]);
+        pai_node_free(&m->nodes[i]);
     for (size_t i = 0; i < m->nvals; i++) {
         pai_free(m->vals[i].name);
         tensor_free(m->vals[i].init);

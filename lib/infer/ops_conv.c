@@ -169,7 +169,7 @@ static void im2col(const conv_geom *g, const float *x, int64_t c0, int64_t Cg, i
 
 /* Scatter a Mg x T GEMM tile to y (N, M, OH*OW) at channels [m0, m0 + Mg), adding bias. */
 static void scatter(const conv_geom *g, const float *buf, int64_t m0, int64_t Mg, int64_t p0,
-                    int64_t T, const float *b, float *y)
+                    int64_t T, const float *b, float *y, int act)
 {
     int64_t ohw = g->OH * g->OW;
     for (int64_t t = 0; t < T;) {
@@ -180,11 +180,28 @@ static void scatter(const conv_geom *g, const float *buf, int64_t m0, int64_t Mg
             const float *src = buf + m * T + t;
             float *dst = y + (nb * g->M + m0 + m) * ohw + r;
             float bias = b ? b[m0 + m] : 0.0f;
-            for (int64_t j = 0; j < seg; j++)
-                dst[j] = src[j] + bias;
+            if (act == PAI_ACT_GELU)
+                for (int64_t j = 0; j < seg; j++)
+                    dst[j] = pai_gelu(src[j] + bias);
+            else if (act == PAI_ACT_RELU)
+                for (int64_t j = 0; j < seg; j++)
+                    dst[j] = src[j] + bias > 0.0f ? src[j] + bias : 0.0f;
+            else
+                for (int64_t j = 0; j < seg; j++)
+                    dst[j] = src[j] + bias;
         }
         t += seg;
     }
+}
+
+static void apply_act(float *y, size_t n, int act)
+{
+    if (act == PAI_ACT_GELU)
+        for (size_t i = 0; i < n; i++)
+            y[i] = pai_gelu(y[i]);
+    else if (act == PAI_ACT_RELU)
+        for (size_t i = 0; i < n; i++)
+            y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
 
 PAI_OP(conv)
@@ -200,13 +217,14 @@ PAI_OP(conv)
     int64_t shape[4] = {g.N, g.M, g.OH, g.OW};
     if (X->ndim == 3)
         shape[2] = g.OW;
-    if ((rc = pai_tensor_alloc(out, PA_DT_FLOAT32, X->ndim, shape)) || out->n == 0)
+    if ((rc = pai_out_alloc(c, out, PA_DT_FLOAT32, X->ndim, shape)) || out->n == 0)
         return rc;
     const float *x = pai_f(X), *w = pai_f(Wt), *b = B ? pai_f(B) : NULL;
     float *y = pai_f(out);
     int64_t Cg = g.C / g.G, Mg = g.M / g.G, K = Cg * g.kh * g.kw, ohw = g.OH * g.OW;
     if (Cg == 1 && Mg == 1) {
         conv_depthwise(&g, x, w, b, y);
+        apply_act(y, out->n, n->act);
         return 0;
     }
     if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
@@ -222,6 +240,7 @@ PAI_OP(conv)
                             1.0f, w + gi * Mg * Cg, (int)Cg,
                             x + (nb * g.C + gi * Cg) * g.H * g.W, (int)ohw, 1.0f, yg, (int)ohw);
             }
+        apply_act(y, out->n, n->act);
         return 0;
     }
     int64_t P = g.N * ohw, T = (int64_t)PAI_COL_FLOATS / K;
@@ -237,7 +256,7 @@ PAI_OP(conv)
             im2col(&g, x, gi * Cg, Cg, p0, t, col);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)t, (int)K, 1.0f,
                         w + gi * Mg * K, (int)K, col, (int)t, 0.0f, buf, (int)t);
-            scatter(&g, buf, gi * Mg, Mg, p0, t, b, y);
+            scatter(&g, buf, gi * Mg, Mg, p0, t, b, y, n->act);
         }
     return 0;
 }
@@ -276,7 +295,7 @@ PAI_OP(matmul)
         shape[nd++] = M;
     if (B->ndim >= 2)
         shape[nd++] = N;
-    int rc = pai_tensor_alloc(out, PA_DT_FLOAT32, nd, shape);
+    int rc = pai_out_alloc(c, out, PA_DT_FLOAT32, nd, shape);
     if (rc || out->n == 0)
         return rc;
     float *y = pai_f(out);
@@ -322,7 +341,7 @@ PAI_OP(gemm)
         return pai_node_error(c, n, PA_EINVAL, "inner dimensions differ (%lld vs %lld)",
                               (long long)K, (long long)K2);
     int64_t shape[2] = {M, N};
-    int rc = pai_tensor_alloc(out, PA_DT_FLOAT32, 2, shape);
+    int rc = pai_out_alloc(c, out, PA_DT_FLOAT32, 2, shape);
     if (rc || out->n == 0)
         return rc;
     float *y = pai_f(out);

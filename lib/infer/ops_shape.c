@@ -26,9 +26,9 @@ static int ints_of(pai_ctx *c, const pai_node *n, const pai_tensor *t, const int
 }
 
 /* Output with the same data as X and a new shape. */
-static int copy_as(pai_tensor *out, const pai_tensor *X, int ndim, const int64_t *shape)
+static int copy_as(pai_ctx *c, pai_tensor *out, const pai_tensor *X, int ndim, const int64_t *shape)
 {
-    int rc = pai_tensor_alloc(out, X->dtype, ndim, shape);
+    int rc = pai_out_alloc(c, out, X->dtype, ndim, shape);
     if (rc)
         return rc;
     if (out->n != X->n)
@@ -41,7 +41,7 @@ static int copy_as(pai_tensor *out, const pai_tensor *X, int ndim, const int64_t
 PAI_OP(identity)
 {
     NEED_INPUTS(1);
-    return copy_as(out, in[0], in[0]->ndim, in[0]->shape);
+    return copy_as(c, out, in[0], in[0]->ndim, in[0]->shape);
 }
 
 PAI_OP(transpose)
@@ -68,7 +68,7 @@ PAI_OP(transpose)
         shape[d] = X->shape[perm[d]];
         st[d] = istride[perm[d]];
     }
-    int rc = pai_tensor_alloc(out, X->dtype, nd, shape);
+    int rc = pai_out_alloc(c, out, X->dtype, nd, shape);
     if (rc || out->n == 0)
         return rc;
     size_t es = pai_dtype_size(X->dtype);
@@ -139,7 +139,7 @@ PAI_OP(reshape)
     }
     if (known != X->n)
         return pai_node_error(c, n, PA_EINVAL, "cannot reshape %zu elements into %zu", X->n, known);
-    return copy_as(out, X, (int)ns, shape);
+    return copy_as(c, out, X, (int)ns, shape);
 }
 
 PAI_OP(flatten)
@@ -153,7 +153,7 @@ PAI_OP(flatten)
         return pai_node_error(c, n, PA_EINVAL, "axis out of range");
     int64_t shape[2] = {(int64_t)pai_prod(X->shape, 0, (int)ax),
                         (int64_t)pai_prod(X->shape, (int)ax, X->ndim)};
-    return copy_as(out, X, 2, shape);
+    return copy_as(c, out, X, 2, shape);
 }
 
 /* Axes from the second input (opset >= 13) or the attribute. */
@@ -187,7 +187,7 @@ PAI_OP(squeeze)
     for (int d = 0; d < X->ndim; d++)
         if (!(na ? drop[d] : X->shape[d] == 1))
             shape[nd++] = X->shape[d];
-    return copy_as(out, X, nd, shape);
+    return copy_as(c, out, X, nd, shape);
 }
 
 PAI_OP(unsqueeze)
@@ -211,7 +211,7 @@ PAI_OP(unsqueeze)
     int64_t shape[PAI_MAXD];
     for (int d = 0, s = 0; d < nd; d++)
         shape[d] = add[d] ? 1 : X->shape[s++];
-    return copy_as(out, X, nd, shape);
+    return copy_as(c, out, X, nd, shape);
 }
 
 PAI_OP(concat)
@@ -234,7 +234,7 @@ PAI_OP(concat)
                 return pai_node_error(c, n, PA_EINVAL, "input %d shape mismatch", k);
         shape[ax] += T->shape[ax];
     }
-    int rc = pai_tensor_alloc(out, X->dtype, X->ndim, shape);
+    int rc = pai_out_alloc(c, out, X->dtype, X->ndim, shape);
     if (rc || out->n == 0)
         return rc;
     size_t es = pai_dtype_size(X->dtype), outer = pai_prod(shape, 0, ax);
@@ -327,7 +327,7 @@ PAI_OP(slice)
         start[d] = shape[d] ? s : 0;
         step[d] = p;
     }
-    if ((rc = pai_tensor_alloc(out, X->dtype, X->ndim, shape)))
+    if ((rc = pai_out_alloc(c, out, X->dtype, X->ndim, shape)))
         return rc;
     strided_copy(X, out, start, step);
     return 0;
@@ -368,7 +368,7 @@ PAI_OP(pad)
         istride[d] = s;
         s *= X->shape[d];
     }
-    if ((rc = pai_tensor_alloc(out, X->dtype, nd, shape)))
+    if ((rc = pai_out_alloc(c, out, X->dtype, nd, shape)))
         return rc;
     int64_t idx[PAI_MAXD] = {0};
     int isf = X->dtype == PA_DT_FLOAT32;
@@ -428,7 +428,7 @@ PAI_OP(gather)
         if (pai_i(I)[i] < -dim || pai_i(I)[i] >= dim)
             return pai_node_error(c, n, PA_EINVAL, "index %lld out of range [%lld, %lld)",
                                   (long long)pai_i(I)[i], (long long)-dim, (long long)dim);
-    int rc = pai_tensor_alloc(out, X->dtype, nd, shape);
+    int rc = pai_out_alloc(c, out, X->dtype, nd, shape);
     if (rc || out->n == 0)
         return rc;
     size_t es = pai_dtype_size(X->dtype), outer = pai_prod(X->shape, 0, ax);
@@ -454,7 +454,7 @@ PAI_OP(shape)
     s = s < 0 ? 0 : s > X->ndim ? X->ndim : s;
     e = e < 0 ? 0 : e > X->ndim ? X->ndim : e;
     int64_t len = e > s ? e - s : 0;
-    int rc = pai_tensor_alloc(out, PA_DT_INT64, 1, &len);
+    int rc = pai_out_alloc(c, out, PA_DT_INT64, 1, &len);
     if (rc)
         return rc;
     for (int64_t d = 0; d < len; d++)
@@ -470,7 +470,7 @@ PAI_OP(cast)
     int dt = to == 1 ? PA_DT_FLOAT32 : (to == 7 || to == 6 || to == 9) ? PA_DT_INT64 : 0;
     if (!dt)
         return pai_node_error(c, n, PA_EUNSUPPORTED, "cast to data type %lld", (long long)to);
-    int rc = pai_tensor_alloc(out, dt, X->ndim, X->shape);
+    int rc = pai_out_alloc(c, out, dt, X->ndim, X->shape);
     if (rc)
         return rc;
     for (size_t i = 0; i < X->n; i++) {
@@ -506,7 +506,7 @@ PAI_OP(constantofshape)
     if (v && v->n != 1)
         return pai_node_error(c, n, PA_EINVAL, "value must have one element");
     int dt = v ? v->dtype : PA_DT_FLOAT32;
-    if ((rc = pai_tensor_alloc(out, dt, (int)ns, sh)))
+    if ((rc = pai_out_alloc(c, out, dt, (int)ns, sh)))
         return rc;
     for (size_t i = 0; i < out->n; i++) {
         if (dt == PA_DT_FLOAT32)

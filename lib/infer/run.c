@@ -110,9 +110,51 @@ int pa_infer_ws_new(pa_infer_ws **out)
 void pa_infer_ws_free(pa_infer_ws *ws)
 {
     if (ws) {
+        for (size_t i = 0; i < ws->npool; i++)
+            pai_free(ws->pool[i].p);
+        pai_free(ws->pool);
         pai_free(ws->scratch);
         pai_free(ws);
     }
+}
+
+int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t *shape)
+{
+    pa_infer_ws *ws = c->ws;
+    size_t n = 1, es = pai_dtype_size(dtype);
+    for (int i = 0; i < ndim && ndim <= PAI_MAXD; i++) {
+        if (shape[i] < 0 || (shape[i] && n > PAI_MAX_ELEMS / (size_t)shape[i]))
+            return pai_tensor_alloc(t, dtype, ndim, shape); /* reports the error */
+        n *= (size_t)shape[i];
+    }
+    size_t need = n * es, best = SIZE_MAX;
+    for (size_t i = 0; es && ndim <= PAI_MAXD && i < ws->npool; i++) {
+        size_t b = ws->pool[i].bytes; /* smallest fit, not more than 2x too big */
+        if (b >= need && b <= 2 * need + 4096 && (best == SIZE_MAX || b < ws->pool[best].bytes))
+            best = i;
+    }
+    if (best == SIZE_MAX)
+        return pai_tensor_alloc(t, dtype, ndim, shape);
+    t->dtype = dtype;
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++)
+        t->shape[i] = shape[i];
+    t->data = ws->pool[best].p;
+    t->cap = ws->pool[best].bytes;
+    t->n = n;
+    t->own = 1;
+    ws->pool[best] = ws->pool[--ws->npool];
+    return 0;
+}
+
+void pai_ws_release(pa_infer_ws *ws, pai_tensor *t)
+{
+    if (t->own && t->data && PAI_GROW(ws->pool, ws->cappool, ws->npool + 1) == 0) {
+        ws->pool[ws->npool++] = (pai_pooled){t->data, t->cap};
+        t->data = NULL;
+        t->own = 0;
+    }
+    pai_tensor_release(t);
 }
 
 float *pai_ws_scratch(pa_infer_ws *ws, size_t n)
@@ -213,12 +255,12 @@ static int run_nodes(pai_ctx *c, pai_tensor *slots)
             if (n->out[j] >= 0 && !rc)
                 slots[n->out[j]] = outs[j];
             else
-                pai_tensor_release(&outs[j]);
+                pai_ws_release(c->ws, &outs[j]);
         }
         if (rc)
             return rc;
         for (int j = 0; j < n->nrelease; j++)
-            pai_tensor_release(&slots[n->release[j]]);
+            pai_ws_release(c->ws, &slots[n->release[j]]);
     }
     return 0;
 }
@@ -262,7 +304,7 @@ int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs, si
         for (size_t i = 0; i < done; i++)
             pa_tensor_clear(&outputs[i]);
     for (size_t v = 0; slots && v < m->nvals; v++)
-        pai_tensor_release(&slots[v]);
+        pai_ws_release(c.ws, &slots[v]);
     pai_free(slots);
     pa_infer_ws_free(tmp);
     return rc;

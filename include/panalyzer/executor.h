@@ -158,7 +158,9 @@ PA_API int pa_graph_task_progress(const pa_graph *g, const char *name, size_t *d
  * [begin, end); every chunk has exactly `chunk` items except possibly the last.
  * worker is a stable index in [0, pa_executor_threads(ex)): at most one chunk
  * of a loop runs with a given index at any time (nested work is isolated), so
- * callers can keep per-worker scratch.
+ * callers can keep per-worker scratch. Exception: a one-thread executor used by
+ * several calling threads at once may run two of them together, both as worker
+ * 0; give each calling thread its own executor if it keeps per-worker scratch.
  * chunk 0 picks one (pa_suggest_chunk with 1 µs per item). Returns 0 or the
  * first error a chunk returned (no new chunks start after it), PA_ECANCELED
  * when cancelled. Callable from inside a task or another loop's chunk. */

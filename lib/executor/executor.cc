@@ -170,10 +170,13 @@ struct run_scope {
     ~run_scope() { tl_run = saved; }
 };
 
-int worker_index()
+// Slot of this thread in the executor's arena, in [0, threads). An arena with a
+// slot reserved for callers has at least 2 slots, so with threads = 1 a second
+// calling thread may sit in slot 1: it is folded onto 0 (see executor.h).
+int worker_index(const pa_executor *ex)
 {
     int i = tbb::this_task_arena::current_thread_index();
-    return i < 0 ? 0 : i;
+    return i < 0 ? 0 : i >= ex->threads ? ex->threads - 1 : i;
 }
 
 // ThreadSanitizer cannot see the synchronization inside libtbb (it is not
@@ -182,22 +185,15 @@ int worker_index()
 // explicit acquire/release on the run object. The only accesses left unseen
 // are TBB's own hand-off of task objects: reads of the captures in the
 // tsan_thunk_* trampolines and in TBB headers (suppressed in tests/tsan.supp).
-#if defined(__SANITIZE_THREAD__)
-extern "C" void __tsan_acquire(void *addr);
-extern "C" void __tsan_release(void *addr);
-#define PAI_TSAN_ACQUIRE(p) __tsan_acquire((void *)(p))
-#define PAI_TSAN_RELEASE(p) __tsan_release((void *)(p))
-#else
-#define PAI_TSAN_ACQUIRE(p) ((void)0)
-#define PAI_TSAN_RELEASE(p) ((void)0)
-#endif
 
 // Runs f inside the executor's arena, isolated so that a thread waiting for
 // nested work never picks up unrelated outer tasks (keeps per-worker scratch safe).
 template <class F> void in_arena(pa_executor *ex, F &&f)
 {
     using FT = typename std::remove_reference<F>::type;
+    PAI_TSAN_RELEASE(&f); // execute() may hand f to another thread of the arena
     ex->arena.execute(pai_exec::tsan_thunk_arena<FT>{&f});
+    PAI_TSAN_ACQUIRE(&f);
 }
 
 } // namespace
@@ -329,7 +325,7 @@ struct loop_state {
             size_t hi = (end - lo) > chunk ? lo + chunk : end;
             int rc;
             try {
-                rc = fn(ctx, lo, hi, worker_index());
+                rc = fn(ctx, lo, hi, worker_index(run.ex));
             } catch (...) {
                 rc = from_exception();
             }
@@ -645,7 +641,7 @@ struct graph_runner {
             return;
         }
         t->status.store(PA_TASK_RUNNING);
-        pa_task h = {g->ex, t, run, worker_index()};
+        pa_task h = {g->ex, t, run, worker_index(g->ex)};
         uint64_t t0 = pai_now_ns();
         int rc;
         try {

@@ -14,12 +14,27 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void *addr);
+extern "C" void __tsan_release(void *addr);
+#define PAI_TSAN_ACQUIRE(p) __tsan_acquire((void *)(p))
+#define PAI_TSAN_RELEASE(p) __tsan_release((void *)(p))
+#else
+#define PAI_TSAN_ACQUIRE(p) ((void)0)
+#define PAI_TSAN_RELEASE(p) ((void)0)
+#endif
+
 namespace pai_exec {
 
 // Runs *f isolated inside the arena that executes the thunk.
 template <class F> struct tsan_thunk_arena {
     F *f;
-    void operator()() const { tbb::this_task_arena::isolate(*f); }
+    void operator()() const
+    {
+        PAI_TSAN_ACQUIRE(f);
+        tbb::this_task_arena::isolate(*f);
+        PAI_TSAN_RELEASE(f);
+    }
 };
 
 // One parallel_for leaf range: chunks [r.begin(), r.end()).

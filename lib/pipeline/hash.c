@@ -58,6 +58,8 @@ static void stripe(pai_xxh64_state *h, const unsigned char *p)
 void pai_xxh64_update(pai_xxh64_state *h, const void *data, size_t n)
 {
     const unsigned char *p = data;
+    if (n == 0)
+        return;
     h->total += n;
     if (h->nbuf) {
         size_t take = 32 - h->nbuf < n ? 32 - h->nbuf : n;

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -36,7 +37,7 @@ typedef struct {
     size_t next;      /* next file to hand out */
     size_t delivered; /* results handed to the callback (or dropped after a stop) */
     pa_result **slots;
-    int stop;         /* PA_ECANCELED / PA_ENOMEM once the run must end */
+    _Atomic int stop; /* PA_ECANCELED / PA_ENOMEM once the run must end (read unlocked) */
 } run_state;
 
 /* ---- default stages ------------------------------------------------------------------ */

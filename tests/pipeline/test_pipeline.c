@@ -647,6 +647,11 @@ START_TEST(test_shared_corpus)
 }
 END_TEST
 
+/* ThreadSanitizer builds: keep enough history to restore the stacks of old
+ * accesses, so reports on memory TBB recycled can be matched by tsan.supp. */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void) { return "history_size=7"; }
+
 int main(void)
 {
     Suite *s = suite_create("pipeline");

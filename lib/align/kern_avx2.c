@@ -15,6 +15,7 @@
 #define VOR _mm256_or_si256
 #define VLOAD(p) _mm256_load_si256(p)
 #define VSTORE(p, v) _mm256_store_si256((p), (v))
+#define VSTOREU(p, v) _mm256_storeu_si256((p), (v))
 /* shift the whole register up by b bytes, zeros in */
 #define SHLB(v, b) _mm256_alignr_epi8((v), _mm256_permute2x128_si256((v), (v), 0x08), 16 - (b))
 #define LANE0(x) _mm256_setr_epi32((int)(x), 0, 0, 0, 0, 0, 0, 0)

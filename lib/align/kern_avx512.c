@@ -15,6 +15,7 @@
 #define VOR _mm512_or_si512
 #define VLOAD(p) _mm512_load_si512(p)
 #define VSTORE(p, v) _mm512_store_si512((p), (v))
+#define VSTOREU(p, v) _mm512_storeu_si512((p), (v))
 /* shift the whole register up by b bytes, zeros in: bring each 128-bit lane's
  * lower neighbour alongside, then byte-align within lanes */
 #define SHLB(v, b) \

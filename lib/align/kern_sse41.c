@@ -15,6 +15,7 @@
 #define VOR _mm_or_si128
 #define VLOAD(p) _mm_load_si128(p)
 #define VSTORE(p, v) _mm_store_si128((p), (v))
+#define VSTOREU(p, v) _mm_storeu_si128((p), (v))
 
 #define FN k_sse41_8
 #define ET uint8_t

@@ -3,7 +3,7 @@
  * vector macros defined). Query along the vector (striped), target along the loop.
  *
  * Parameters: FN, VT, ET, WBITS (8 = unsigned biased local-only, 16 saturating,
- * 32 plain), VADD VSUB VMAX VOR VSET1 VLANE0 VANYGT VSHL1 VLOAD VSTORE.
+ * 32 plain), VADD VSUB VMAX VOR VSET1 VLANE0 VANYGT VSHL1 VLOAD VSTORE VSTOREU.
  * E = horizontal gap (target residue vs gap), F = vertical (query residue vs gap). */
 
 static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
@@ -125,7 +125,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
         if (local) {
             if (VANYGT(vmax, vbest)) {
                 ET tmpv[L] __attribute__((aligned(PAI_VALIGN)));
-                VSTORE((VT *)tmpv, vmax);
+                VSTOREU((VT *)tmpv, vmax); /* unaligned: sanitizer fake stacks may not honour 64-byte alignment */
                 for (int l = 0; l < L; l++)
                     best = tmpv[l] > best ? tmpv[l] : best;
                 best_j = j + 1;
@@ -145,7 +145,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
 
     if (!local) { /* upper saturation anywhere? (the lower side was bounded a priori) */
         ET tmpv[L] __attribute__((aligned(PAI_VALIGN)));
-        VSTORE((VT *)tmpv, vmax);
+        VSTOREU((VT *)tmpv, vmax); /* unaligned: sanitizer fake stacks may not honour 64-byte alignment */
         for (int l = 0; l < L; l++)
             if (tmpv[l] > limit) {
                 r->overflow = 1;

@@ -361,6 +361,9 @@ PAI_OP(pad)
     int nd = X->ndim;
     int64_t shape[PAI_MAXD], istride[PAI_MAXD], s = 1;
     for (int d = nd - 1; d >= 0; d--) {
+        if (pads[d] < -(1LL << 32) || pads[d] > (1LL << 32) || pads[d + nd] < -(1LL << 32) ||
+            pads[d + nd] > (1LL << 32)) /* keep the sum below from overflowing */
+            return pai_node_error(c, n, PA_ERANGE, "pads out of range for dimension %d", d);
         shape[d] = X->shape[d] + pads[d] + pads[d + nd];
         if (shape[d] < 0 || (m && X->shape[d] == 0 && shape[d]) ||
             (m == 1 && (pads[d] >= X->shape[d] || pads[d + nd] >= X->shape[d])))

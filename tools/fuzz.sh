@@ -86,6 +86,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$DIR/findings/$t"
   echo "== fuzz $t for ${SECS}s"
   start=$(date +%s)
+  touch "$DIR/findings/$t/.start"
   ( cd "$DIR/findings/$t" && \
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -94,7 +95,8 @@ for t in "${targets[@]}"; do
     >"$DIR/findings/$t/last.log" 2>&1 || true
   cpu=$(( $(date +%s) - start ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$DIR/findings/$t/last.log" | grep -o '[0-9]*$' || echo 0)
-  n=$(ls "$DIR/findings/$t" | grep -cE '^(crash|leak|timeout|oom|slow-unit)-' || true)
+  n=$(find "$DIR/findings/$t" -maxdepth 1 -newer "$DIR/findings/$t/.start" \
+       -regex '.*/\(crash\|leak\|timeout\|oom\)-.*' | wc -l)
   echo "   $t: ${cpu}s, ${execs:-0} runs, corpus $(ls "$DIR/corpus/$t" | wc -l) files, findings $n"
   echo "$t $cpu ${execs:-0}" >> "$DIR/fuzz-time.log"
   if [ "$n" -gt 0 ]; then

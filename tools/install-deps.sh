@@ -14,4 +14,4 @@ PKGS=(
 )
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${PKGS[@]}"
+$SUDO apt-get install -y -qq "${PKGS[@]}"

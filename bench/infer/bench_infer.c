@@ -209,7 +209,7 @@ int main(int argc, char **argv)
 {
     if (argc >= 6 && !strcmp(argv[1], "ss"))
         return bench_ss(argv + 2);
-    if (argc >= 9 && !strcmp(argv[1], "image"))
+    if (argc >= 8 && !strcmp(argv[1], "image"))
         return bench_image(argv + 2);
     if (argc >= 6 && !strcmp(argv[1], "predict"))
         return bench_predict(argv + 2);

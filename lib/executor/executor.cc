@@ -182,9 +182,9 @@ int worker_index(const pa_executor *ex)
 // ThreadSanitizer cannot see the synchronization inside libtbb (it is not
 // instrumented). Each run publishes the starting thread's writes to its tasks
 // and each task's writes to later tasks and to the waiting thread through
-// explicit acquire/release on the run object. The only accesses left unseen
-// are TBB's own hand-off of task objects: reads of the captures in the
-// tsan_thunk_* trampolines and in TBB headers (suppressed in tests/tsan.supp).
+// explicit acquire/release on the run object (macros in tsan_thunks.h). The
+// only accesses left unseen are TBB's own hand-off of task objects: reads in
+// the tsan_thunk_* trampolines and in TBB headers (suppressed in tests/tsan.supp).
 
 // Runs f inside the executor's arena, isolated so that a thread waiting for
 // nested work never picks up unrelated outer tasks (keeps per-worker scratch safe).
@@ -368,12 +368,13 @@ extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size
         PAI_TSAN_RELEASE(&L.run);
         in_arena(ex, [&] {
             tbb::task_group_context tgc(tbb::task_group_context::isolated);
-            tbb::parallel_for(tbb::blocked_range<size_t>(0, nchunks, 1), pai_exec::tsan_thunk_loop<loop_state>{&L},
-                              tbb::simple_partitioner(), tgc);
+            // grain 1 + simple_partitioner: every leaf range is exactly one chunk
+            tbb::parallel_for(tbb::blocked_range<size_t>(0, nchunks, 1),
+                              pai_exec::tsan_thunk_loop<loop_state>{&L}, tbb::simple_partitioner(),
+                              tgc);
         });
         PAI_TSAN_ACQUIRE(&L.run);
-        run_ctx &run = L.run;
-        return run.result(false);
+        return L.run.result(false);
     } catch (...) {
         return from_exception();
     }

@@ -28,7 +28,8 @@
 #define VMAX _mm256_max_epu8
 #define VSET1(x) _mm256_set1_epi8((char)(x))
 #define VLANE0(x) LANE0((x) & 0xff)
-#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8((a), (b)), (b))) != -1)
+/* a > b somewhere iff the saturating difference is nonzero */
+#define VANYGT(a, b) (!_mm256_testz_si256(_mm256_subs_epu8((a), (b)), _mm256_subs_epu8((a), (b))))
 #define VSHL1(v) SHLB(v, 1)
 #include "align/striped_tmpl.h"
 #undef FN

@@ -25,7 +25,8 @@
 #define VMAX _mm_max_epu8
 #define VSET1(x) _mm_set1_epi8((char)(x))
 #define VLANE0(x) _mm_cvtsi32_si128((x) & 0xff)
-#define VANYGT(a, b) (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (b))) != 0xffff)
+/* a > b somewhere iff the saturating difference is nonzero */
+#define VANYGT(a, b) (!_mm_testz_si128(_mm_subs_epu8((a), (b)), _mm_subs_epu8((a), (b))))
 #define VSHL1(v) _mm_slli_si128((v), 1)
 #include "align/striped_tmpl.h"
 #undef FN

@@ -82,16 +82,18 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
 #endif
             VT ve = VLOAD(pe + s);
             vh = VMAX(vh, ve);
-            vh = VMAX(vh, vf);
 #if WBITS != 8
             if (local)
                 vh = VMAX(vh, vzero);
 #endif
+            /* next F = max(F - ge, H - go) with H = max(vh, F); as go >= ge this is
+             * max(F - ge, vh - go): two operations on the F dependency chain, not three */
+            VT vxo = VSUB(vh, vgo);
+            vh = VMAX(vh, vf);
             vmax = VMAX(vmax, vh);
             VSTORE(hs + s, vh);
-            VT vho = VSUB(vh, vgo);
-            VSTORE(pe + s, VMAX(VSUB(ve, vge), vho));
-            vf = VMAX(VSUB(vf, vge), vho);
+            VSTORE(pe + s, VMAX(VSUB(ve, vge), VSUB(vh, vgo)));
+            vf = VMAX(VSUB(vf, vge), vxo);
             vh = VLOAD(hl + s);
         }
         /* lazy F: carry the vertical gaps across lanes until they stop mattering. The

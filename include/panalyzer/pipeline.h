@@ -11,7 +11,9 @@
  *   int rc = pa_pipeline_run(ex, paths, n, &po, on_result, ctx, metrics);
  *
  * Each file is read once (plain, gzip or zstd), parsed and validated by the
- * structure readers, and its chain sequences are extracted (sequence.h). A
+ * structure readers, and its chain sequences are extracted (sequence.h); with
+ * predict_ss, the secondary structure of its protein chains is predicted
+ * (infer.h; serially on the worker thread, files run in parallel). A
  * file that fails gives a result with a negative status and its diagnostics;
  * the run goes on. Only `batch` files are in flight at any time, and every
  * result is freed as soon as the callback returns, so memory stays bounded on
@@ -36,6 +38,7 @@
 
 #include "common.h"
 #include "executor.h"
+#include "infer.h"
 #include "sequence.h"
 #include "structure.h"
 
@@ -45,7 +48,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 1
+#define PA_PIPELINE_OPTS_VERSION 2
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -56,8 +59,14 @@ typedef struct {
     const pa_seqset_opts *seq;    /* NULL: PA_SEQSET_OPTS_INIT */
     const char *cache_dir;        /* NULL: no cache; created when missing */
     pa_cancel_token *cancel;      /* NULL, or stops the run (PA_ECANCELED) */
+    /* version 2 */
+    int predict_ss;               /* 1: secondary structure of protein chains ("ss" stage) */
+    const pa_model *model;        /* model for predict_ss; NULL: the built-in one, loaded
+                                     once per run. Any other model bypasses the cache (it
+                                     cannot be identified in a key). */
 } pa_pipeline_opts;
-#define PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL}
+#define PA_PIPELINE_OPTS_INIT \
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
@@ -65,8 +74,8 @@ typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 /* Run the pipeline over paths[0..n). ex may be NULL (a temporary executor of
  * opts->threads threads is used). metrics (may be NULL) receives per-stage
  * samples (ns per file): "load" (raw bytes from disk), "read" (decompress +
- * parse + validate), "extract" (sequences), "cache_lookup", "cache_store" and
- * "file" (the whole file). Returns 0 when every file was processed
+ * parse + validate), "extract" (sequences), "ss" (with predict_ss),
+ * "cache_lookup", "cache_store" and "file" (the whole file). Returns 0 when every file was processed
  * (even if some failed: see pa_result_status), PA_ECANCELED when the callback or
  * a cancel asked to stop, PA_EINVAL for bad arguments, PA_EIO when cache_dir
  * cannot be created. */
@@ -92,6 +101,10 @@ PA_API int pa_result_cached(const pa_result *r);
 /* Chain sequences (as pa_sequence_extract gives them). */
 PA_API size_t pa_result_chain_count(const pa_result *r);
 PA_API int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out); /* PA_ERANGE */
+/* Predicted secondary structure of chain i (predict_ss): n_observed letters of "HEC",
+ * one per observed residue, as pa_predict_ss gives them. NULL when the chain has none
+ * (predict_ss off, not a protein, no observed residue) or i is out of range. */
+PA_API const char *pa_result_chain_ss(const pa_result *r, size_t i);
 
 #ifdef __cplusplus
 }

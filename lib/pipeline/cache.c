@@ -57,12 +57,13 @@ static uint64_t get_u64(const unsigned char *p)
 }
 
 /* Options that change results, field by field (never raw struct bytes: padding). */
-static void hash_opts(pai_xxh64_state *h, const pa_reader_opts *ro, const pa_seqset_opts *so)
+static void hash_opts(pai_xxh64_state *h, const pa_reader_opts *ro, const pa_seqset_opts *so,
+                      uint64_t stages)
 {
     int64_t f[] = {PA_VERSION_NUMBER, PAI_RESULT_FORMAT, ro->format, ro->altloc,
                    ro->first_model_only, ro->keep_anisou, ro->skip_hydrogens, ro->strict,
                    (int64_t)ro->max_diagnostics, so->model, so->all_models,
-                   so->include_nonpolymer, so->use_modres};
+                   so->include_nonpolymer, so->use_modres, (int64_t)stages};
     unsigned char b[8];
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         put_u64(b, (uint64_t)f[i]);
@@ -73,14 +74,14 @@ static void hash_opts(pai_xxh64_state *h, const pa_reader_opts *ro, const pa_seq
 /* 128-bit key: two XXH64 digests (different seeds) of options, a prefix and data. */
 static void key_make(pai_cache_key *k, uint64_t tag, const void *prefix, size_t np,
                      const void *data, size_t size, const pa_reader_opts *ro,
-                     const pa_seqset_opts *so)
+                     const pa_seqset_opts *so, uint64_t stages)
 {
     static const uint64_t seeds[2] = {0x70616e616c797a65ull, 0x2d63616368652d31ull};
     uint64_t d[2];
     for (int i = 0; i < 2; i++) {
         pai_xxh64_state h;
         pai_xxh64_init(&h, seeds[i] ^ tag);
-        hash_opts(&h, ro, so);
+        hash_opts(&h, ro, so, stages);
         pai_xxh64_update(&h, prefix, np);
         pai_xxh64_update(&h, data, size);
         d[i] = pai_xxh64_digest(&h);
@@ -90,11 +91,11 @@ static void key_make(pai_cache_key *k, uint64_t tag, const void *prefix, size_t 
 }
 
 void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
-                        const pa_reader_opts *ro, const pa_seqset_opts *so)
+                        const pa_reader_opts *ro, const pa_seqset_opts *so, uint64_t stages)
 {
     unsigned char b[8];
     put_u64(b, size);
-    key_make(k, 0, b, 8, data, size, ro, so);
+    key_make(k, 0, b, 8, data, size, ro, so, stages);
 }
 
 /* ---- stat index: file identity -> content key, so unchanged files are not read ----
@@ -106,7 +107,7 @@ void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
 #define IDX_SIZE (8 + 32 + 8)
 
 int pai_cache_stat_key(const char *path, const pa_reader_opts *ro, const pa_seqset_opts *so,
-                       pai_cache_key *k, int *trusted)
+                       uint64_t stages, pai_cache_key *k, int *trusted)
 {
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
@@ -117,7 +118,7 @@ int pai_cache_stat_key(const char *path, const pa_reader_opts *ro, const pa_seqs
     unsigned char b[sizeof f];
     for (size_t i = 0; i < 7; i++)
         put_u64(b + 8 * i, f[i]);
-    key_make(k, 0x1D, b, sizeof b, NULL, 0, ro, so);
+    key_make(k, 0x1D, b, sizeof b, NULL, 0, ro, so, stages);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     *trusted = now.tv_sec - st.st_mtim.tv_sec > 2 && now.tv_sec - st.st_ctim.tv_sec > 2;

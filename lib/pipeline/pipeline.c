@@ -12,6 +12,7 @@
 #include "pipeline_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +32,8 @@ typedef struct {
     pa_result_fn fn;
     void *ctx;
     pa_metrics *metrics;
+    const pa_model *model; /* ss model, NULL when predict_ss is off */
+    uint64_t stages_key;   /* what optional stages add to the cache key */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -66,9 +69,40 @@ static int stage_extract(void *sctx, pai_work *w)
     return rc;
 }
 
+/* Secondary structure of the protein chains, serially on this worker's thread
+ * (files give the parallelism; the model is shared read-only). */
+static int stage_ss(void *sctx, pai_work *w)
+{
+    (void)sctx;
+    pa_result *r = w->result;
+    const char **seqs = pai_malloc((r->n_chains ? r->n_chains : 1) * sizeof *seqs);
+    size_t *which = pai_malloc((r->n_chains ? r->n_chains : 1) * sizeof *which);
+    int rc = seqs && which ? 0 : pai_error(PA_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; rc == 0 && i < r->n_chains; i++)
+        if (r->chains[i].ptype == PA_POLY_PROTEIN && r->chains[i].n_obs) {
+            seqs[n] = r->pool.s + r->chains[i].obs;
+            which[n++] = i;
+        }
+    pa_ss_result *ss = NULL;
+    if (rc == 0 && n)
+        rc = pa_predict_ss(w->model, seqs, n, NULL, &ss);
+    if (rc < 0)
+        pai_diag(r->diags, PA_SEV_ERROR, PA_D_OTHER, w->path, 0, 0,
+                 "secondary structure prediction failed: %s", pa_last_error());
+    /* seqs point into the pool: attach only after the prediction is done */
+    for (size_t k = 0; rc == 0 && k < n; k++)
+        rc = pai_result_set_chain_ss(r, which[k], ss->ss3[k]);
+    pa_ss_result_free(ss);
+    pai_free(seqs);
+    pai_free(which);
+    return rc;
+}
+
 static const pai_stage default_stages[] = {
     {"read", stage_read, NULL},
     {"extract", stage_extract, NULL},
+    {"ss", stage_ss, NULL},
 };
 
 /* ---- one file ------------------------------------------------------------------------- */
@@ -136,7 +170,7 @@ static int index_hit(run_state *st, const char *path, pa_result *r, pai_cache_ke
 {
     pai_cache_key ck;
     *trusted = 0;
-    if (pai_cache_stat_key(path, &st->ro, &st->so, sk, trusted) < 0)
+    if (pai_cache_stat_key(path, &st->ro, &st->so, st->stages_key, sk, trusted) < 0)
         return 0;
     return pai_cache_index_load(st->o.cache_dir, sk, &ck) &&
            pai_cache_load(st->o.cache_dir, &ck, r);
@@ -150,7 +184,7 @@ static pa_result *process(run_state *st, size_t i)
     if (pai_result_new(&r, st->paths[i], i) < 0)
         return NULL;
     pai_work w = {.path = st->paths[i], .index = i, .reader = &st->ro, .seq = &st->so,
-                  .result = r};
+                  .model = st->model, .result = r};
     pai_cache_key skey, key;
     int trusted = 0;
     uint64_t t0 = pai_now_ns();
@@ -174,7 +208,7 @@ static pa_result *process(run_state *st, size_t i)
     int hit = 0;
     if (st->o.cache_dir) {
         t0 = pai_now_ns();
-        pai_cache_key_make(&key, data, w.size, &st->ro, &st->so);
+        pai_cache_key_make(&key, data, w.size, &st->ro, &st->so, st->stages_key);
         hit = pai_cache_load(st->o.cache_dir, &key, r);
         record(st, "cache_lookup", t0);
     }
@@ -284,9 +318,13 @@ static int worker(void *ctx, size_t lo_w, size_t hi_w, int wk)
 static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
 {
     pa_pipeline_opts def = PA_PIPELINE_OPTS_INIT;
-    *o = opts ? *opts : def;
-    if (o->version < 1 || o->version > PA_PIPELINE_OPTS_VERSION)
-        return pai_error(PA_EINVAL, "pa_pipeline_opts: unknown version %u", o->version);
+    *o = def;
+    if (!opts)
+        return 0;
+    if (opts->version < 1 || opts->version > PA_PIPELINE_OPTS_VERSION)
+        return pai_error(PA_EINVAL, "pa_pipeline_opts: unknown version %u", opts->version);
+    /* a version-1 caller's struct ends before predict_ss */
+    memcpy(o, opts, opts->version == 1 ? offsetof(pa_pipeline_opts, predict_ss) : sizeof *o);
     if (o->threads < 0)
         return pai_error(PA_EINVAL, "pa_pipeline_opts: threads must be >= 0");
     if (o->chunk == 0)
@@ -296,9 +334,23 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
     return 0;
 }
 
+static int run_stages_keyed(pa_executor *ex, const char *const *paths, size_t n,
+                                         const pa_pipeline_opts *opts, const pai_stage *stages,
+                                         size_t nstages, pa_result_fn fn, void *ctx,
+                                         pa_metrics *metrics, uint64_t stages_key);
+
 int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
                             const pa_pipeline_opts *opts, const pai_stage *stages,
                             size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics)
+{
+    return run_stages_keyed(ex, paths, n, opts, stages, nstages, fn, ctx, metrics,
+                                         0);
+}
+
+static int run_stages_keyed(pa_executor *ex, const char *const *paths, size_t n,
+                                         const pa_pipeline_opts *opts, const pai_stage *stages,
+                                         size_t nstages, pa_result_fn fn, void *ctx,
+                                         pa_metrics *metrics, uint64_t stages_key)
 {
     if ((n && !paths) || !fn)
         return pai_error(PA_EINVAL, "pa_pipeline_run: paths and callback are required");
@@ -325,6 +377,8 @@ int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
     st.fn = fn;
     st.ctx = ctx;
     st.metrics = metrics;
+    st.model = st.o.predict_ss ? st.o.model : NULL;
+    st.stages_key = stages_key;
     if (!n)
         return 0;
     if (st.o.ordered && !(st.slots = pai_calloc(st.window, sizeof *st.slots)))
@@ -360,7 +414,31 @@ int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
                     const pa_pipeline_opts *opts, pa_result_fn fn, void *ctx, pa_metrics *metrics)
 {
-    return pai_pipeline_run_stages(ex, paths, n, opts, default_stages,
-                                   sizeof default_stages / sizeof default_stages[0], fn, ctx,
-                                   metrics);
+    pa_pipeline_opts o;
+    int rc = check_opts(opts, &o);
+    if (rc < 0)
+        return rc;
+    size_t nstages = sizeof default_stages / sizeof default_stages[0];
+    if (!o.predict_ss)
+        return pai_pipeline_run_stages(ex, paths, n, &o, default_stages, nstages - 1, fn, ctx,
+                                       metrics);
+    /* The built-in model once per run; its bytes name it in cache keys. A
+     * caller's model cannot be named, so it bypasses the cache. */
+    pa_model *own = NULL;
+    if (!o.model) {
+        if ((rc = pa_model_load_default(&own)) < 0)
+            return rc;
+        o.model = own;
+        size_t size;
+        const void *bytes = pa_model_default_data(&size);
+        o.version = PA_PIPELINE_OPTS_VERSION;
+        rc = run_stages_keyed(ex, paths, n, &o, default_stages, nstages, fn, ctx,
+                                           metrics, pai_xxh64(bytes, size, 0x5353) | 1);
+    } else {
+        o.cache_dir = NULL;
+        rc = pai_pipeline_run_stages(ex, paths, n, &o, default_stages, nstages, fn, ctx,
+                                     metrics);
+    }
+    pa_model_free(own);
+    return rc;
 }

@@ -19,6 +19,7 @@ typedef struct {
     size_t n_obs, obs;
     size_t seqres_len, seqres;
     size_t map; /* first entry in maps / residues */
+    size_t ss;  /* pool offset of the ss3 string, 0 when none */
 } pai_chain_rec;
 
 struct pa_result {
@@ -39,7 +40,7 @@ struct pa_result {
 };
 
 /* Serialized result layout version (part of the cache key and entry header). */
-#define PAI_RESULT_FORMAT 1
+#define PAI_RESULT_FORMAT 2 /* 2: per-chain ss3 */
 
 int pai_result_new(pa_result **out, const char *path, size_t index);
 void pai_result_free(pa_result *r);
@@ -47,6 +48,8 @@ void pai_result_free(pa_result *r);
 int pai_result_set_structure(pa_result *r, const pa_structure *s);
 int pai_result_add_chain(pa_result *r, const pa_chain_seq *c);
 int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
+/* Attach the ss3 string (n_obs letters) to chain i. */
+int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss);
 /* Serialize everything but path/index/cached; parse it back (PA_ECORRUPT on any
  * inconsistency). Diagnostics about the file itself are stored without the
  * path and get the new result's path back. */
@@ -62,6 +65,7 @@ typedef struct {
     const pa_reader_opts *reader;
     const pa_seqset_opts *seq;
     pa_structure *structure; /* set by the read stage */
+    const pa_model *model;   /* ss model, NULL when predict_ss is off */
     pa_result *result;
 } pai_work;
 
@@ -96,8 +100,9 @@ typedef struct {
 } pai_cache_key;
 
 int pai_cache_prepare_dir(const char *dir);
+/* stages: a digest of what the optional stages add (0: none), e.g. the ss model. */
 void pai_cache_key_make(pai_cache_key *k, const void *data, size_t size,
-                        const pa_reader_opts *ro, const pa_seqset_opts *so);
+                        const pa_reader_opts *ro, const pa_seqset_opts *so, uint64_t stages);
 /* 1 and r filled on a hit, 0 on a miss (a bad entry is removed: miss). */
 int pai_cache_load(const char *dir, const pai_cache_key *k, pa_result *r);
 /* Store r atomically; failures are silent (a cache is best effort): returns 0 or code. */
@@ -106,7 +111,7 @@ int pai_cache_store(const char *dir, const pai_cache_key *k, const pa_result *r)
  * *trusted = 0 when the file changed too recently to be indexed. PA_ENOTFOUND
  * when the path is not a regular file. */
 int pai_cache_stat_key(const char *path, const pa_reader_opts *ro, const pa_seqset_opts *so,
-                       pai_cache_key *k, int *trusted);
+                       uint64_t stages, pai_cache_key *k, int *trusted);
 /* 1 and *ck = content key when the index knows the identity sk, else 0. */
 int pai_cache_index_load(const char *dir, const pai_cache_key *sk, pai_cache_key *ck);
 void pai_cache_index_store(const char *dir, const pai_cache_key *sk, const pai_cache_key *ck);

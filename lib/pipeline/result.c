@@ -108,6 +108,19 @@ int pai_result_add_seqset(pa_result *r, const pa_seqset *q)
     return 0;
 }
 
+int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss)
+{
+    if (i >= r->n_chains)
+        return pai_error(PA_ERANGE, "chain %zu out of range", i);
+    size_t n = r->chains[i].n_obs, off;
+    if (!n || strlen(ss) != n)
+        return pai_error(PA_EINVAL, "ss3 length differs from the chain's");
+    if (pool_add(r, ss, n, &off) < 0)
+        return PA_ENOMEM;
+    r->chains[i].ss = off;
+    return 0;
+}
+
 /* ---- public accessors -------------------------------------------------------------- */
 
 const char *pa_result_path(const pa_result *r) { return r && r->path ? r->path : ""; }
@@ -128,6 +141,13 @@ int pa_result_summary_get(const pa_result *r, pa_result_summary *out)
     out->residues = r->residues;
     out->atoms = r->atoms;
     return 0;
+}
+
+const char *pa_result_chain_ss(const pa_result *r, size_t i)
+{
+    if (!r || i >= r->n_chains || !r->chains[i].ss)
+        return NULL;
+    return r->pool.s + r->chains[i].ss;
 }
 
 int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out)
@@ -216,6 +236,9 @@ int pai_result_serialize(const pa_result *r, pai_buf *b)
             PUT((uint32_t)c.map[j]);
             PUT(c.residue[j]);
         }
+        const char *ss = pa_result_chain_ss(r, i);
+        if ((rc = put_str(b, ss ? ss : "", ss ? c.n_observed : 0)) < 0)
+            return rc;
     }
 #undef PUT
     return 0;
@@ -290,6 +313,14 @@ static int deserialize_diags(pa_result *r, reader *rd)
     return 0;
 }
 
+static int all_hec(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != 'H' && s[i] != 'E' && s[i] != 'C')
+            return 0;
+    return 1;
+}
+
 static int deserialize_chain(pa_result *r, reader *rd)
 {
     pa_chain_seq c;
@@ -311,6 +342,10 @@ static int deserialize_chain(pa_result *r, reader *rd)
         map[j] = (int32_t)(uint32_t)get_u64(rd);
         res[j] = (uint32_t)get_u64(rd);
     }
+    size_t nss = 0;
+    const char *ss = rc == 0 ? get_str(rd, &nss) : NULL;
+    if (rc == 0 && (rd->bad || (nss && nss != n) || !all_hec(ss, nss)))
+        rc = PA_ECORRUPT;
     if (rc == 0) {
         c.auth_id = auth;
         c.label_id = label;
@@ -322,6 +357,11 @@ static int deserialize_chain(pa_result *r, reader *rd)
         c.map = map;
         c.residue = res;
         rc = pai_result_add_chain(r, &c);
+    }
+    if (rc == 0 && nss) {
+        char *copy = pai_strndup(ss, nss);
+        rc = copy ? pai_result_set_chain_ss(r, r->n_chains - 1, copy) : PA_ENOMEM;
+        pai_free(copy);
     }
     pai_free(auth);
     pai_free(label);

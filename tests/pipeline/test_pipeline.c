@@ -69,7 +69,8 @@ static char *describe(const pa_result *r)
                        c.observed, c.seqres);
         for (size_t j = 0; j < c.n_observed; j++)
             pai_buf_printf(&b, " %d:%u", c.map[j], c.residue[j]);
-        pai_buf_putc(&b, '\n');
+        const char *ss = pa_result_chain_ss(r, i);
+        pai_buf_printf(&b, " ss=%s\n", ss ? ss : "-");
     }
     return b.s;
 }
@@ -377,7 +378,7 @@ START_TEST(test_cache_hit_miss_corruption)
         pai_cache_key key;
         pa_reader_opts ro = PA_READER_OPTS_INIT;
         pa_seqset_opts so = PA_SEQSET_OPTS_INIT;
-        pai_cache_key_make(&key, buf, len, &ro, &so);
+        pai_cache_key_make(&key, buf, len, &ro, &so, 0);
         ck_assert_int_eq(pai_cache_entry_path(cache, &key, key_path[k], sizeof key_path[k]), 0);
         ck_assert_int_eq(access(key_path[k], F_OK), 0);
     }
@@ -518,6 +519,12 @@ START_TEST(test_serialize_roundtrip_and_hash)
                        .polymer_type = PA_POLY_RNA, .n_observed = 3, .observed = "ACG",
                        .seqres_len = 4, .seqres = "ACUG", .map = map, .residue = res};
     ck_assert_int_eq(pai_result_add_chain(r, &cs), 0);
+    cs.polymer_type = PA_POLY_PROTEIN;
+    cs.observed = "MKV";
+    ck_assert_int_eq(pai_result_add_chain(r, &cs), 0);
+    ck_assert_int_eq(pai_result_set_chain_ss(r, 1, "CHE"), 0);
+    ck_assert_int_eq(pai_result_set_chain_ss(r, 1, "CH"), PA_EINVAL);
+    ck_assert_int_eq(pai_result_set_chain_ss(r, 2, "CHE"), PA_ERANGE);
     pai_diag(r->diags, PA_SEV_WARNING, PA_D_CHAIN_BREAK, "x.pdb", 4, 2, "gap");
     pai_diag(r->diags, PA_SEV_INFO, PA_D_OTHER, "elsewhere", 0, 0, "note");
     r->status = PA_ETRUNCATED;
@@ -532,7 +539,10 @@ START_TEST(test_serialize_roundtrip_and_hash)
     ck_assert_str_eq(g.seqres, "ACUG");
     ck_assert_int_eq(g.map[2], -1);
     ck_assert_uint_eq(g.residue[1], 6);
-    ck_assert_int_eq(pa_result_chain(q, 1, &g), PA_ERANGE);
+    ck_assert_ptr_null(pa_result_chain_ss(q, 0));
+    ck_assert_str_eq(pa_result_chain_ss(q, 1), "CHE");
+    ck_assert_ptr_null(pa_result_chain_ss(q, 2));
+    ck_assert_int_eq(pa_result_chain(q, 2, &g), PA_ERANGE);
     ck_assert_str_eq(pa_diags_get(q->diags, 0)->file, "y.pdb");
     ck_assert_str_eq(pa_diags_get(q->diags, 1)->file, "elsewhere");
     /* Every truncation is rejected, never misread. */
@@ -542,6 +552,14 @@ START_TEST(test_serialize_roundtrip_and_hash)
         ck_assert_int_lt(pai_result_deserialize(t, b.s, cut), 0);
         pai_result_free(t);
     }
+    /* An ss3 letter outside HEC is corruption. */
+    char *che = memmem(b.s, b.len, "CHE", 3);
+    ck_assert_ptr_nonnull(che);
+    che[1] = 'X';
+    pa_result *t;
+    ck_assert_int_eq(pai_result_new(&t, "t", 0), 0);
+    ck_assert_int_eq(pai_result_deserialize(t, b.s, b.len), PA_ECORRUPT);
+    pai_result_free(t);
     pai_buf_free(&b);
     pai_result_free(r);
     pai_result_free(q);
@@ -610,6 +628,108 @@ START_TEST(test_real_files)
 }
 END_TEST
 
+/* Secondary structure stage: same ss3 for every threads x chunk, equal to
+ * pa_predict_ss on the same sequences, and the same again from the cache. */
+START_TEST(test_ss_stage)
+{
+    char *paths[N_REAL];
+    char buf[512], full[512];
+    for (size_t i = 0; i < N_REAL; i++) {
+        snprintf(buf, sizeof buf, "pipeline/%s", real_files[i]);
+        paths[i] = strdup(pa_test_data(buf, full, sizeof full));
+    }
+    make_tmp();
+    char cache[512];
+    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    pa_model *m;
+    ck_assert_int_eq(pa_model_load_default(&m), 0);
+    collect ref;
+    memset(&ref, 0, sizeof ref);
+    int threads[] = {1, 2, 2, 1, 2, 2};
+    size_t chunks[] = {1, 1, 3, 2, 1, 1};
+    for (int pass = 0; pass < 6; pass++) {
+        collect c;
+        collect_init(&c, N_REAL);
+        pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+        o.threads = threads[pass];
+        o.chunk = chunks[pass];
+        o.predict_ss = 1;
+        o.model = pass == 3 ? m : NULL; /* a caller's model: no cache */
+        o.cache_dir = pass >= 3 ? cache : NULL;
+        pa_metrics *mt;
+        ck_assert_int_eq(pa_metrics_new(&mt), 0);
+        ck_assert_int_eq(pa_pipeline_run(NULL, (const char *const *)paths, N_REAL, &o,
+                                         on_result, &c, mt),
+                         0);
+        ck_assert_uint_eq(c.calls, N_REAL);
+        pa_stage_stats s;
+        ck_assert_int_eq(pa_metrics_stage(mt, "ss", &s), pass == 5 ? PA_ENOTFOUND : 0);
+        pa_metrics_free(mt);
+        ck_assert_uint_eq(c.cached, pass == 5 ? N_REAL - 1 : 0);
+        if (pass == 0) {
+            ref = c;
+            continue;
+        }
+        for (size_t i = 0; i < N_REAL; i++)
+            ck_assert_str_eq(c.texts[i], ref.texts[i]);
+        collect_free(&c);
+    }
+    /* A run without predict_ss does not take the entries with ss3. */
+    collect c;
+    collect_init(&c, N_REAL);
+    pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+    o.cache_dir = cache;
+    ck_assert_int_eq(
+        pa_pipeline_run(NULL, (const char *const *)paths, N_REAL, &o, on_result, &c, NULL), 0);
+    ck_assert_uint_eq(c.cached, 0);
+    ck_assert_ptr_null(strstr(c.texts[0], "ss=H"));
+    ck_assert_ptr_null(strstr(c.texts[0], "ss=C"));
+    collect_free(&c);
+    /* Version-1 options (no predict_ss field) are still accepted. */
+    o.version = 1;
+    o.cache_dir = NULL;
+    collect_init(&c, N_REAL);
+    ck_assert_int_eq(
+        pa_pipeline_run(NULL, (const char *const *)paths, 1, &o, on_result, &c, NULL), 0);
+    collect_free(&c);
+
+    /* Direct prediction on the observed sequences of protein chains. */
+    collect_init(&c, N_REAL);
+    size_t checked = 0;
+    for (size_t i = 0; i < N_REAL; i++) {
+        pa_structure *st;
+        pa_reader_opts ro = PA_READER_OPTS_INIT;
+        if (pa_structure_read(paths[i], &ro, &st, NULL) != 0)
+            continue;
+        pa_seqset *q;
+        ck_assert_int_eq(pa_sequence_extract(st, NULL, &q), 0);
+        for (size_t k = 0; k < pa_seqset_count(q); k++) {
+            pa_chain_seq cs;
+            pa_seqset_get(q, k, &cs);
+            if (cs.polymer_type != PA_POLY_PROTEIN || !cs.n_observed)
+                continue;
+            pa_ss_result *sr;
+            const char *seq = cs.observed;
+            ck_assert_int_eq(pa_predict_ss(m, &seq, 1, NULL, &sr), 0);
+            char want[8192];
+            snprintf(want, sizeof want, " ss=%s\n", sr->ss3[0]);
+            ck_assert_msg(strstr(ref.texts[i], want), "%s chain %s", paths[i], cs.auth_id);
+            pa_ss_result_free(sr);
+            checked++;
+        }
+        pa_seqset_free(q);
+        pa_structure_free(st);
+    }
+    ck_assert_uint_ge(checked, 4);
+    collect_free(&c);
+    collect_free(&ref);
+    pa_model_free(m);
+    for (size_t i = 0; i < N_REAL; i++)
+        free(paths[i]);
+    rm_tree(tmp_root);
+}
+END_TEST
+
 START_TEST(test_shared_corpus)
 {
     char dir[512];
@@ -664,6 +784,7 @@ int main(void)
     tcase_add_test(tc, test_cache_dir_errors);
     tcase_add_test(tc, test_cache_stat_index);
     tcase_add_test(tc, test_real_files);
+    tcase_add_test(tc, test_ss_stage);
     tcase_add_test(tc, test_shared_corpus);
     suite_add_tcase(s, tc);
     return pa_run_suite(s);

@@ -96,20 +96,11 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
             vf = VMAX(VSUB(vf, vge), vxo);
             vh = VLOAD(hl + s);
         }
-        /* lazy F: carry the vertical gaps across lanes until they stop mattering. The
-         * carry matters only if vf - ge > H - go somewhere in the first segment (this
-         * also covers vf > H since go >= ge); usually it does not. */
-        vf = VOR(VSHL1(vf), vnegl0);
-#if WBITS == 8 /* subtraction saturates at 0 here, so test vf > H on its own */
-        if (!VANYGT(vf, VLOAD(hs)) && !VANYGT(VSUB(vf, vge), VSUB(VLOAD(hs), vgo)))
-            goto done;
-#else
-        if (!VANYGT(VSUB(vf, vge), VSUB(VLOAD(hs), vgo)))
-            goto done;
-#endif
+        /* lazy F: carry the vertical gaps across lanes until they stop mattering. No
+         * separate entry test: the first step is as cheap as the test, and the carry
+         * is needed in most columns anyway (one branch fewer to mispredict). */
         for (int k = 0; k < L; k++) {
-            if (k)
-                vf = VOR(VSHL1(vf), vnegl0);
+            vf = VOR(VSHL1(vf), vnegl0);
             for (int64_t s = 0; s < seg; s++) {
                 VT old = VLOAD(hs + s);
                 VT v = VMAX(old, vf);

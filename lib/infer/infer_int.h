@@ -133,6 +133,17 @@ float *pai_ws_scratch(pa_infer_ws *ws, size_t n);
 int pai_node_error(const pai_ctx *c, const pai_node *n, int code, const char *fmt, ...)
     PAI_PRINTF(4, 5);
 
+/* Operator arity check shared by every operator: the first k inputs are present
+ * (and float32 when float_only) and there is an output. */
+int pai_need_inputs(const pai_ctx *c, const pai_node *n, pai_tensor *const *in, int nin,
+                    int nout, int k, bool float_only);
+#define PAI_NEED_INPUTS(k, float_only)                                                    \
+    do {                                                                                  \
+        int rc_ = pai_need_inputs(c, n, in, nin, nout, (k), (float_only));                \
+        if (rc_)                                                                          \
+            return rc_;                                                                   \
+    } while (0)
+
 /* Attribute lookups (default when absent). */
 const pai_attr *pai_attr_get(const pai_node *n, const char *name);
 int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def);

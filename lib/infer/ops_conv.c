@@ -10,16 +10,7 @@
 #include <cblas.h>
 #include <string.h>
 
-#define NEED_INPUTS(k)                                                                    \
-    do {                                                                                  \
-        if (nin < (k) || nout < 1)                                                        \
-            return pai_node_error(c, n, PA_EFORMAT, "needs %d input(s) and an output", k); \
-        for (int i_ = 0; i_ < (k); i_++)                                                  \
-            if (!in[i_])                                                                  \
-                return pai_node_error(c, n, PA_EFORMAT, "input %d is missing", i_);       \
-            else if (in[i_]->dtype != PA_DT_FLOAT32)                                      \
-                return pai_node_error(c, n, PA_EUNSUPPORTED, "only float32 tensors");     \
-    } while (0)
+#define NEED_INPUTS(k) PAI_NEED_INPUTS(k, true)
 
 /* Column-buffer budget per tile, in floats (about 2 MB: stays in L2/L3). */
 #define PAI_COL_FLOATS (1u << 19)

@@ -5,14 +5,7 @@
 
 #include <string.h>
 
-#define NEED_INPUTS(k)                                                                    \
-    do {                                                                                  \
-        if (nin < (k) || nout < 1)                                                        \
-            return pai_node_error(c, n, PA_EFORMAT, "needs %d input(s) and an output", k); \
-        for (int i_ = 0; i_ < (k); i_++)                                                  \
-            if (!in[i_])                                                                  \
-                return pai_node_error(c, n, PA_EFORMAT, "input %d is missing", i_);       \
-    } while (0)
+#define NEED_INPUTS(k) PAI_NEED_INPUTS(k, false)
 
 /* Read a 1-D int64 tensor (shape/axes/pads inputs). */
 static int ints_of(pai_ctx *c, const pai_node *n, const pai_tensor *t, const int64_t **v,

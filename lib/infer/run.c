@@ -80,6 +80,20 @@ int pai_node_error(const pai_ctx *c, const pai_node *n, int code, const char *fm
     return pai_error(code, "%s: node '%s' (%s): %s", c->m->label, n->name, n->op, msg);
 }
 
+int pai_need_inputs(const pai_ctx *c, const pai_node *n, pai_tensor *const *in, int nin,
+                    int nout, int k, bool float_only)
+{
+    if (nin < k || nout < 1)
+        return pai_node_error(c, n, PA_EFORMAT, "needs %d input(s) and an output", k);
+    for (int i = 0; i < k; i++) {
+        if (!in[i])
+            return pai_node_error(c, n, PA_EFORMAT, "input %d is missing", i);
+        if (float_only && in[i]->dtype != PA_DT_FLOAT32)
+            return pai_node_error(c, n, PA_EUNSUPPORTED, "only float32 tensors");
+    }
+    return 0;
+}
+
 int pai_norm_axis(int64_t axis, int ndim, int *out)
 {
     if (axis < 0)

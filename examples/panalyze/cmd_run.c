@@ -1,6 +1,7 @@
 /* cmd_run.c — panalyze run: the parallel pipeline over many files.
  *
- * Rows are the same as `panalyze seq --format tsv` (header from cmd_seq.h);
+ * Rows are the same as `panalyze seq --format tsv` (header from cmd_seq.h),
+ * with an ss3 column after seqres under --ss;
  * results arrive serialized from the pipeline, in input order unless
  * --unordered, so printing needs no locking. */
 #include "cli.h"
@@ -14,6 +15,7 @@ typedef enum { RUN_TSV = 0, RUN_JSONL = 1 } run_format;
 
 typedef struct {
     run_format format;
+    int ss; /* ss3 column / field */
     size_t done, total, failed;
     int progress; /* stderr is a terminal */
 } run_state;
@@ -23,7 +25,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] FILE...|--from LIST\n\n"
+            "                    [--all-models] [--ss] FILE...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
             "  --chunk C          files a worker takes at a time (default 1)\n"
@@ -34,6 +36,8 @@ static void usage(FILE *f)
             "  --format jsonl     one JSON object per file, with diagnostics\n"
             "  --unordered        print results as they complete, not in input order\n"
             "  --all-models       chains of every model, not only the first\n"
+            "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
+            "                     protein chains with the built-in model: column/field ss3\n"
             "  --from LIST        read paths from LIST, one per line ('-' = stdin)\n"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n",
             seq_tsv_header);
@@ -54,18 +58,24 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void print_tsv(const pa_result *r)
+/* Rows as `panalyze seq --format tsv`, plus ss3 ("" for chains without). */
+static void print_tsv(const pa_result *r, int ss)
 {
     for (size_t i = 0; i < pa_result_chain_count(r); i++) {
         pa_chain_seq c;
         if (pa_result_chain(r, i, &c) != 0)
             continue;
-        printf("%s\t%d\t%s\t%s\t%zu\t%s\t%s\n", pa_result_path(r), c.model, c.auth_id,
+        printf("%s\t%d\t%s\t%s\t%zu\t%s\t%s", pa_result_path(r), c.model, c.auth_id,
                pa_polymer_type_name(c.polymer_type), c.n_observed, c.observed, c.seqres);
+        if (ss) {
+            const char *s3 = pa_result_chain_ss(r, i);
+            printf("\t%s", s3 ? s3 : "");
+        }
+        putchar('\n');
     }
 }
 
-static void print_jsonl(const pa_result *r)
+static void print_jsonl(const pa_result *r, int ss)
 {
     pa_result_summary s;
     pa_result_summary_get(r, &s);
@@ -92,6 +102,14 @@ static void print_jsonl(const pa_result *r)
         json_str(stdout, c.observed);
         fputs(",\"seqres\":", stdout);
         json_str(stdout, c.seqres);
+        if (ss) {
+            const char *s3 = pa_result_chain_ss(r, i);
+            fputs(",\"ss3\":", stdout);
+            if (s3)
+                json_str(stdout, s3);
+            else
+                fputs("null", stdout);
+        }
         fputc('}', stdout);
     }
     fputs("],\"diagnostics\":[", stdout);
@@ -136,9 +154,9 @@ static int on_result(void *ctx, const pa_result *r)
         report_failure(r);
     }
     if (s->format == RUN_JSONL)
-        print_jsonl(r);
+        print_jsonl(r, s->ss);
     else
-        print_tsv(r);
+        print_tsv(r, s->ss);
     s->done++;
     if (s->progress)
         draw_progress(s);
@@ -187,6 +205,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->po.ordered = 0;
         } else if (!strcmp(o, "--all-models")) {
             a->all_models = 1;
+        } else if (!strcmp(o, "--ss")) {
+            a->po.predict_ss = 1;
         } else if (!strcmp(o, "--threads") && has) {
             if ((v = cli_parse_long(o, argv[++i], 0, 4096)) < 0)
                 return -1;
@@ -268,9 +288,10 @@ int cmd_run(int argc, char **argv)
         free_args(&a);
         return CLI_SOME_FAILED;
     }
-    run_state s = {.format = a.format, .total = a.n, .progress = isatty(STDERR_FILENO)};
-    if (a.format == RUN_TSV)
-        fputs(seq_tsv_header, stdout);
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .total = a.n,
+                   .progress = isatty(STDERR_FILENO)};
+    if (a.format == RUN_TSV) /* seq's header, with ss3 appended when asked */
+        printf("%.*s%s\n", (int)strlen(seq_tsv_header) - 1, seq_tsv_header, s.ss ? "\tss3" : "");
     rc = pa_pipeline_run(NULL, (const char *const *)a.paths, a.n, &a.po, on_result, &s, m);
     fflush(stdout);
     int status = s.failed ? CLI_SOME_FAILED : CLI_OK;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# panalyze run: same TSV as `panalyze seq`, exit codes, cache reuse, JSONL.
+# panalyze run: same TSV as `panalyze seq`, exit codes, cache reuse, JSONL, --ss;
+# panalyze seq --threads: same output as without.
 # usage: cli_run.sh PANALYZE DATA_DIR
 set -u
 P=$1
@@ -21,6 +22,35 @@ printf '%s\n' $FILES >"$T/list"
 cmp -s "$T/seq.tsv" "$T/c1.tsv" || fail "cached-run TSV differs"
 [ "$(grep -c '"cached":true' "$T/c2.jsonl")" -eq 6 ] || fail "second run not served from the cache"
 grep -q '"stages"' "$T/m.json" || fail "no metrics JSON"
+
+# panalyze seq --threads N: byte-identical output and exit status for every N.
+for args in "" "--width 0" "--seqres --width 7" "--format tsv" "--format tsv --all-models"; do
+    "$P" seq $args $FILES >"$T/s1" 2>/dev/null; r1=$?
+    for n in 2 3; do
+        "$P" seq --threads $n $args $FILES >"$T/sn" 2>"$T/sn.err"; rn=$?
+        [ $rn -eq $r1 ] || fail "seq --threads $n $args: exit $rn, want $r1"
+        cmp -s "$T/s1" "$T/sn" || fail "seq --threads $n $args: output differs"
+    done
+done
+grep -q "empty.pdb" "$T/sn.err" || fail "seq --threads: no diagnostic for empty.pdb"
+
+# panalyze run --ss: seq's columns plus ss3 (one letter per observed residue of a
+# protein chain), the same for every threads x chunk, and the same from the cache.
+"$P" run --ss --threads 1 $FILES >"$T/ss1.tsv" 2>/dev/null
+head -1 "$T/ss1.tsv" | grep -q "	seqres	ss3$" || fail "no ss3 column in the header"
+cut -f1-7 "$T/ss1.tsv" | cmp -s - "$T/seq.tsv" || fail "run --ss: seq columns differ"
+awk -F'\t' 'NR > 1 && $4 == "protein" && $5 > 0 && (length($8) != $5 || $8 !~ /^[HEC]+$/) {
+    bad = 1 } NR > 1 && $4 != "protein" && $8 != "" { bad = 1 } END { exit bad }' "$T/ss1.tsv" ||
+    fail "ss3 column malformed"
+grep -q "	[HEC]*H[HEC]*$" "$T/ss1.tsv" || fail "no helix predicted anywhere"
+for tc in "2 1" "2 2" "3 3"; do
+    set -- $tc
+    "$P" run --ss --threads $1 --chunk $2 --cache "$T/sscache" $FILES >"$T/ssn.tsv" 2>/dev/null
+    cmp -s "$T/ss1.tsv" "$T/ssn.tsv" || fail "run --ss --threads $1 --chunk $2 differs"
+done
+"$P" run --ss --format jsonl --cache "$T/sscache" $FILES >"$T/ss.jsonl" 2>/dev/null
+[ "$(grep -c '"cached":true' "$T/ss.jsonl")" -eq 6 ] || fail "--ss run not served from the cache"
+grep -q '"ss3":"[HEC]*"' "$T/ss.jsonl" || fail "no ss3 field in JSONL"
 
 "$P" run --help >/dev/null || fail "--help should exit 0"
 "$P" run --threads x $FILES >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad option should exit 2"

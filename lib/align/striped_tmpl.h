@@ -32,24 +32,21 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     VT *hs = buf, *hl = buf + seg, *pe = buf + 2 * seg, *save = buf + 3 * seg;
     const int mxmax = mx->max > 0 ? mx->max : 0;
 
-    /* column 0: H = boundary, E = the gap opened from it (constant when local) */
-    ET *h0 = (ET *)hs, *e0 = (ET *)pe;
-    if (local) {
-        const VT z = VSET1(0), e = VSET1(-p->go < NEGV ? NEGV : -p->go);
-        for (int64_t s = 0; s < seg; s++) {
-            VSTORE(hs + s, z);
-            VSTORE(pe + s, e);
-        }
+    /* column 0: H = boundary (0 when local), E = none. pe holds E of the last column
+     * computed; each column derives its own E from the previous column's final H, so
+     * the lazy-F correction below has no E to fix up. */
+    const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV);
+    for (int64_t s = 0; s < seg; s++) {
+        VSTORE(hs + s, VSET1(0));
+        VSTORE(pe + s, vneg);
     }
+    ET *h0 = (ET *)hs;
     for (int64_t s = 0; s < seg && !local; s++)
         for (int l = 0; l < L; l++) {
             int64_t i = s + (int64_t)l * seg;
             int64_t h = i < m ? pai_bound_col(p, i + 1) : NEGV;
-            int64_t e = h - p->go;
             h0[s * L + l] = (ET)(h < NEGV ? NEGV : h);
-            e0[s * L + l] = (ET)(e < NEGV ? NEGV : e);
         }
-    const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV);
     const VT vnegl0 = VLANE0(NEGV);
 #if WBITS == 8
     const VT vbias = VSET1(sp->bias);
@@ -76,11 +73,13 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
         if (local)
             vmax = vneg;
         for (int64_t s = 0; s < seg; s++) {
+            VT vhp = VLOAD(hl + s); /* previous column, final */
+            VT ve = VMAX(VSUB(VLOAD(pe + s), vge), VSUB(vhp, vgo));
+            VSTORE(pe + s, ve);
             vh = VADD(vh, VLOAD(vp + s));
 #if WBITS == 8
             vh = VSUB(vh, vbias);
 #endif
-            VT ve = VLOAD(pe + s);
             vh = VMAX(vh, ve);
 #if WBITS != 8
             if (local)
@@ -92,9 +91,8 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
             vh = VMAX(vh, vf);
             vmax = VMAX(vmax, vh);
             VSTORE(hs + s, vh);
-            VSTORE(pe + s, VMAX(VSUB(ve, vge), VSUB(vh, vgo)));
             vf = VMAX(VSUB(vf, vge), vxo);
-            vh = VLOAD(hl + s);
+            vh = vhp;
         }
         /* lazy F: carry the vertical gaps across lanes until they stop mattering. No
          * separate entry test: the first step is as cheap as the test, and the carry
@@ -108,7 +106,6 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
                 int raised = linear && VANYGT(vf, old);
                 VSTORE(hs + s, v); /* v <= some H above it: vmax needs no update */
                 VT vho = VSUB(v, vgo);
-                VSTORE(pe + s, VMAX(VLOAD(pe + s), vho));
                 vf = VSUB(vf, vge);
                 if (linear ? !raised : !VANYGT(vf, vho))
                     goto done;

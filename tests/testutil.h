@@ -44,6 +44,18 @@ static inline const char *pa_shared_data(const char *rel, char *buf, size_t n)
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 
+/* Split a TSV line in place into at most max columns (missing ones stay NULL). */
+static inline void pa_split_tabs(char *line, char **col, int max)
+{
+    char *p = line;
+    for (int i = 0; i < max && p; i++) {
+        col[i] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = '\0';
+    }
+}
+
 /* Run a suite; returns the process exit code. */
 static inline int pa_run_suite(Suite *s)
 {

@@ -847,13 +847,7 @@ START_TEST(test_shared_manifest_counts)
     int files = 0;
     while (fgets(line, sizeof line, f)) {
         char *col[10] = {0};
-        char *p = line;
-        for (int i = 0; i < 10 && p; i++) {
-            col[i] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
+        pa_split_tabs(line, col, 10);
         if (!col[8] || strncmp(col[0], "cif/", 4) != 0)
             continue;
         char rel[2100];

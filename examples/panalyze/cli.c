@@ -56,3 +56,17 @@ int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap)
         fclose(f);
     return 0;
 }
+
+/* "dir/1abc.cif.gz" -> "1abc" */
+void cli_base_name(const char *path, char *out, size_t n)
+{
+    const char *b = strrchr(path, '/');
+    snprintf(out, n, "%s", b ? b + 1 : path);
+    static const char *ext[] = {".gz", ".zst", ".pdb", ".ent", ".cif", ".mmcif", ".xml", ".pdbml"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t l = strlen(out), e = strlen(ext[i]);
+        if (l > e && !strcmp(out + l - e, ext[i]))
+            out[l - e] = '\0';
+    }
+}
+

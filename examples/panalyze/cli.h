@@ -23,4 +23,7 @@ long cli_parse_long(const char *opt, const char *val, long min, long max);
 /* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
 int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
 
+/* File name without directory and structure/compression extensions ("dir/1abc.cif.gz" -> "1abc"). */
+void cli_base_name(const char *path, char *out, size_t n);
+
 #endif

@@ -71,19 +71,6 @@ static int is_fasta_name(const char *p)
     return 0;
 }
 
-/* "dir/1abc.cif.gz" -> "1abc" */
-static void base_name(const char *path, char *out, size_t n)
-{
-    const char *b = strrchr(path, '/');
-    snprintf(out, n, "%s", b ? b + 1 : path);
-    static const char *ext[] = {".gz", ".zst", ".pdb", ".ent", ".cif", ".mmcif", ".xml", ".pdbml"};
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-        size_t l = strlen(out), e = strlen(ext[i]);
-        if (l > e && !strcmp(out + l - e, ext[i]))
-            out[l - e] = '\0';
-    }
-}
-
 static int add_structure(const char *path, seq_table *t)
 {
     pa_structure *s;
@@ -102,7 +89,7 @@ static int add_structure(const char *path, seq_table *t)
     pa_seqset *q;
     if ((rc = pa_sequence_extract(s, NULL, &q)) == 0) {
         char base[256], id[512];
-        base_name(path, base, sizeof base);
+        cli_base_name(path, base, sizeof base);
         for (size_t i = 0; i < pa_seqset_count(q) && !rc; i++) {
             pa_chain_seq c;
             if ((rc = pa_seqset_get(q, i, &c)))

@@ -46,4 +46,10 @@ if [ -f bindings/r/DESCRIPTION ]; then
 else
   echo "no R tests yet"
 fi
+step "ABI check against abi/libpanalyzer.abi (libabigail)"
+if command -v abidw >/dev/null && [ -f abi/libpanalyzer.abi ]; then
+  tools/abi-check.sh build-asan   # a debug build: abidw needs DWARF
+else
+  echo "skipped: abigail-tools not installed or no baseline"
+fi
 step "all test suites passed"

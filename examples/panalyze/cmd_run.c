@@ -15,7 +15,8 @@ typedef enum { RUN_TSV = 0, RUN_JSONL = 1 } run_format;
 
 typedef struct {
     run_format format;
-    int ss; /* ss3 column / field */
+    int ss;   /* ss3 column / field */
+    int refs; /* reference columns / field */
     size_t done, total, failed;
     int progress; /* stderr is a terminal */
 } run_state;
@@ -25,7 +26,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] FILE...|--from LIST\n\n"
+            "                    [--all-models] [--ss] [--references REF.fasta]\n"
+            "                    FILE...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
             "  --chunk C          files a worker takes at a time (default 1)\n"
@@ -38,6 +40,9 @@ static void usage(FILE *f)
             "  --all-models       chains of every model, not only the first\n"
             "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
             "                     protein chains with the built-in model: column/field ss3\n"
+            "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
+            "                     the mapping onto it: columns reference, ref_identity,\n"
+            "                     ref_coverage (JSONL: field reference)\n"
             "  --from LIST        read paths from LIST, one per line ('-' = stdin)\n"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n",
             seq_tsv_header);
@@ -59,7 +64,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* Rows as `panalyze seq --format tsv`, plus ss3 ("" for chains without). */
-static void print_tsv(const pa_result *r, int ss)
+static void print_tsv(const pa_result *r, int ss, int refs)
 {
     for (size_t i = 0; i < pa_result_chain_count(r); i++) {
         pa_chain_seq c;
@@ -71,11 +76,16 @@ static void print_tsv(const pa_result *r, int ss)
             const char *s3 = pa_result_chain_ss(r, i);
             printf("\t%s", s3 ? s3 : "");
         }
+        pa_result_ref f;
+        if (refs && pa_result_chain_reference(r, i, &f) == 0)
+            printf("\t%s\t%.4f\t%.4f", f.id, f.identity, f.coverage);
+        else if (refs)
+            fputs("\t\t\t", stdout);
         putchar('\n');
     }
 }
 
-static void print_jsonl(const pa_result *r, int ss)
+static void print_jsonl(const pa_result *r, int ss, int refs)
 {
     pa_result_summary s;
     pa_result_summary_get(r, &s);
@@ -109,6 +119,15 @@ static void print_jsonl(const pa_result *r, int ss)
                 json_str(stdout, s3);
             else
                 fputs("null", stdout);
+        }
+        pa_result_ref f;
+        if (refs && pa_result_chain_reference(r, i, &f) == 0) {
+            fputs(",\"reference\":{\"id\":", stdout);
+            json_str(stdout, f.id);
+            printf(",\"score\":%lld,\"mapped\":%lld,\"identity\":%.4f,\"coverage\":%.4f}",
+                   (long long)f.score, (long long)f.mapped, f.identity, f.coverage);
+        } else if (refs) {
+            fputs(",\"reference\":null", stdout);
         }
         fputc('}', stdout);
     }
@@ -154,9 +173,9 @@ static int on_result(void *ctx, const pa_result *r)
         report_failure(r);
     }
     if (s->format == RUN_JSONL)
-        print_jsonl(r, s->ss);
+        print_jsonl(r, s->ss, s->refs);
     else
-        print_tsv(r, s->ss);
+        print_tsv(r, s->ss, s->refs);
     s->done++;
     if (s->progress)
         draw_progress(s);
@@ -184,6 +203,7 @@ typedef struct {
     run_format format;
     int all_models;
     const char *metrics_file;
+    const char *references;
     char **paths;
     size_t n, cap;
 } run_args;
@@ -219,6 +239,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             if ((v = cli_parse_long(o, argv[++i], 1, 100000000)) < 0)
                 return -1;
             a->po.batch = (size_t)v;
+        } else if (!strcmp(o, "--references") && has) {
+            a->references = argv[++i];
         } else if (!strcmp(o, "--cache") && has) {
             a->po.cache_dir = argv[++i];
         } else if (!strcmp(o, "--metrics") && has) {
@@ -283,15 +305,24 @@ int cmd_run(int argc, char **argv)
     a.po.reader = &ro;
     a.po.seq = &so;
 
+    pa_seqlist *refs = NULL;
+    if (a.references && pa_fasta_read(a.references, &refs) != 0) {
+        fprintf(stderr, "panalyze run: %s\n", pa_last_error());
+        free_args(&a);
+        return CLI_USAGE;
+    }
+    a.po.references = refs;
     pa_metrics *m = NULL;
     if (a.metrics_file && pa_metrics_new(&m) != 0) {
+        pa_seqlist_free(refs);
         free_args(&a);
         return CLI_SOME_FAILED;
     }
-    run_state s = {.format = a.format, .ss = a.po.predict_ss, .total = a.n,
-                   .progress = isatty(STDERR_FILENO)};
-    if (a.format == RUN_TSV) /* seq's header, with ss3 appended when asked */
-        printf("%.*s%s\n", (int)strlen(seq_tsv_header) - 1, seq_tsv_header, s.ss ? "\tss3" : "");
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL,
+                   .total = a.n, .progress = isatty(STDERR_FILENO)};
+    if (a.format == RUN_TSV) /* seq's header, with the optional columns appended */
+        printf("%.*s%s%s\n", (int)strlen(seq_tsv_header) - 1, seq_tsv_header,
+               s.ss ? "\tss3" : "", s.refs ? "\treference\tref_identity\tref_coverage" : "");
     rc = pa_pipeline_run(NULL, (const char *const *)a.paths, a.n, &a.po, on_result, &s, m);
     fflush(stdout);
     int status = s.failed ? CLI_SOME_FAILED : CLI_OK;
@@ -302,6 +333,7 @@ int cmd_run(int argc, char **argv)
     if (m && write_metrics(a.metrics_file, m) != 0)
         status = CLI_SOME_FAILED;
     pa_metrics_free(m);
+    pa_seqlist_free(refs);
     free_args(&a);
     return status;
 }

@@ -48,7 +48,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 2
+#define PA_PIPELINE_OPTS_VERSION 3
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -64,9 +64,13 @@ typedef struct {
     const pa_model *model;        /* model for predict_ss; NULL: the built-in one, loaded
                                      once per run. Any other model bypasses the cache (it
                                      cannot be identified in a key). */
+    /* version 3 */
+    const pa_seqlist *references; /* NULL, or a "map" stage: each protein chain's best
+                                     reference (see pa_result_chain_reference); borrowed,
+                                     unchanged during the run */
 } pa_pipeline_opts;
 #define PA_PIPELINE_OPTS_INIT \
-    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL}
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
@@ -74,7 +78,7 @@ typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 /* Run the pipeline over paths[0..n). ex may be NULL (a temporary executor of
  * opts->threads threads is used). metrics (may be NULL) receives per-stage
  * samples (ns per file): "load" (raw bytes from disk), "read" (decompress +
- * parse + validate), "extract" (sequences), "ss" (with predict_ss),
+ * parse + validate), "extract" (sequences), "ss" (with predict_ss), "map" (with references),
  * "cache_lookup", "cache_store" and "file" (the whole file). Returns 0 when every file was processed
  * (even if some failed: see pa_result_status), PA_ECANCELED when the callback or
  * a cancel asked to stop, PA_EINVAL for bad arguments, PA_EIO when cache_dir
@@ -105,6 +109,21 @@ PA_API int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out); /* 
  * one per observed residue, as pa_predict_ss gives them. NULL when the chain has none
  * (predict_ss off, not a protein, no observed residue) or i is out of range. */
 PA_API const char *pa_result_chain_ss(const pa_result *r, size_t i);
+
+/* Reference of a protein chain (opts.references): the reference with the best local
+ * alignment score against the chain's observed sequence (BLOSUM62, gaps 11/1; ties: the
+ * first), then pa_map_chain_to_reference onto it. */
+typedef struct {
+    const char *id;   /* the reference's FASTA id (borrowed from the result) */
+    size_t index;     /* its position in opts.references */
+    int64_t score;    /* the local alignment score that chose it */
+    int64_t mapped;   /* observed residues given a reference position */
+    double identity;  /* identical / mapped */
+    double coverage;  /* mapped / reference length */
+} pa_result_ref;
+/* 0; PA_ENOTFOUND when chain i has none (no references given, not a protein, no
+ * reference scoring above 0); PA_ERANGE. */
+PA_API int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out);
 
 #ifdef __cplusplus
 }

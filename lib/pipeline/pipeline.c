@@ -10,6 +10,7 @@
  * (serialized) and freed right after. */
 #include "executor/executor_int.h"
 #include "pipeline_int.h"
+#include "panalyzer/align.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -99,11 +100,102 @@ static int stage_ss(void *sctx, pai_work *w)
     return rc;
 }
 
-static const pai_stage default_stages[] = {
-    {"read", stage_read, NULL},
-    {"extract", stage_extract, NULL},
-    {"ss", stage_ss, NULL},
-};
+/* References for the map stage, taken out of the seqlist once per run. */
+typedef struct {
+    const char **ids, **seqs;
+    size_t *lens, n;
+} ref_set;
+
+/* Best reference of one chain: highest local score, the first on ties; -1 when
+ * none scores above 0. */
+static long best_reference(const ref_set *rs, const char *obs, size_t n, int64_t *score)
+{
+    pa_profile *p = NULL;
+    pa_hit *hits = NULL;
+    size_t nh = 0;
+    pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+    bo.top_k = 1;
+    long best = -1;
+    int rc = pa_profile_new(&p, obs, n, NULL);
+    if (rc == 0)
+        rc = pa_profile_align_many(NULL, p, rs->seqs, rs->lens, rs->n, &bo, &hits, &nh);
+    if (rc == 0 && nh && hits[0].aln.score > 0) {
+        best = (long)hits[0].target;
+        *score = hits[0].aln.score;
+    }
+    pa_hits_free(hits, nh);
+    pa_profile_free(p);
+    return rc < 0 ? rc : best;
+}
+
+static int stage_map(void *sctx, pai_work *w)
+{
+    const ref_set *rs = sctx;
+    pa_result *r = w->result;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->n_chains; i++) {
+        const pai_chain_rec *k = &r->chains[i];
+        if (k->ptype != PA_POLY_PROTEIN || !k->n_obs)
+            continue;
+        pa_result_ref f = {0};
+        long b = best_reference(rs, r->pool.s + k->obs, k->n_obs, &f.score);
+        if (b < 0) {
+            rc = (int)b;
+            break;
+        }
+        int64_t *map = NULL;
+        size_t nm = 0;
+        pa_map_stats ms;
+        rc = pa_map_chain_to_reference(w->structure, k->chain, rs->seqs[b], rs->lens[b], NULL,
+                                       &map, &nm, &ms);
+        pa_map_free(map);
+        if (rc < 0)
+            break;
+        f.id = rs->ids[b];
+        f.index = (size_t)b;
+        f.mapped = ms.mapped;
+        f.identity = ms.identity;
+        f.coverage = ms.coverage;
+        rc = pai_result_set_chain_ref(r, i, &f);
+    }
+    if (rc < 0 && rc != PA_ENOMEM)
+        pai_diag(r->diags, PA_SEV_ERROR, PA_D_OTHER, w->path, 0, 0,
+                 "mapping to the references failed: %s", pa_last_error());
+    return rc;
+}
+
+static int ref_set_init(ref_set *rs, const pa_seqlist *l, uint64_t *digest)
+{
+    size_t n = pa_seqlist_count(l), m = n ? n : 1;
+    rs->n = n;
+    rs->ids = pai_malloc(m * sizeof *rs->ids);
+    rs->seqs = pai_malloc(m * sizeof *rs->seqs);
+    rs->lens = pai_malloc(m * sizeof *rs->lens);
+    if (!rs->ids || !rs->seqs || !rs->lens)
+        return pai_error(PA_ENOMEM, "out of memory");
+    pai_xxh64_state h;
+    pai_xxh64_init(&h, 0x524546);
+    for (size_t i = 0; i < n; i++) {
+        pa_seq_record rec;
+        int rc = pa_seqlist_get(l, i, &rec);
+        if (rc < 0)
+            return rc;
+        rs->ids[i] = rec.id;
+        rs->seqs[i] = rec.seq;
+        rs->lens[i] = rec.len;
+        pai_xxh64_update(&h, rec.id, strlen(rec.id) + 1);
+        pai_xxh64_update(&h, rec.seq, rec.len + 1);
+    }
+    *digest = pai_xxh64_digest(&h);
+    return 0;
+}
+
+static void ref_set_free(ref_set *rs)
+{
+    pai_free(rs->ids);
+    pai_free(rs->seqs);
+    pai_free(rs->lens);
+}
 
 /* ---- one file ------------------------------------------------------------------------- */
 
@@ -323,8 +415,12 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
         return 0;
     if (opts->version < 1 || opts->version > PA_PIPELINE_OPTS_VERSION)
         return pai_error(PA_EINVAL, "pa_pipeline_opts: unknown version %u", opts->version);
-    /* a version-1 caller's struct ends before predict_ss */
-    memcpy(o, opts, opts->version == 1 ? offsetof(pa_pipeline_opts, predict_ss) : sizeof *o);
+    /* an older caller's struct ends before the fields of later versions */
+    size_t size = opts->version == 1   ? offsetof(pa_pipeline_opts, predict_ss)
+                  : opts->version == 2 ? offsetof(pa_pipeline_opts, references)
+                                       : sizeof *o;
+    memcpy(o, opts, size);
+    o->version = PA_PIPELINE_OPTS_VERSION;
     if (o->threads < 0)
         return pai_error(PA_EINVAL, "pa_pipeline_opts: threads must be >= 0");
     if (o->chunk == 0)
@@ -418,27 +514,36 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
     int rc = check_opts(opts, &o);
     if (rc < 0)
         return rc;
-    size_t nstages = sizeof default_stages / sizeof default_stages[0];
-    if (!o.predict_ss)
-        return pai_pipeline_run_stages(ex, paths, n, &o, default_stages, nstages - 1, fn, ctx,
-                                       metrics);
-    /* The built-in model once per run; its bytes name it in cache keys. A
-     * caller's model cannot be named, so it bypasses the cache. */
+    pai_stage stages[4] = {{"read", stage_read, NULL}, {"extract", stage_extract, NULL}};
+    size_t ns = 2;
+    uint64_t key = 0; /* what the optional stages add to cache keys */
     pa_model *own = NULL;
-    if (!o.model) {
-        if ((rc = pa_model_load_default(&own)) < 0)
-            return rc;
-        o.model = own;
-        size_t size;
-        const void *bytes = pa_model_default_data(&size);
-        o.version = PA_PIPELINE_OPTS_VERSION;
-        rc = run_stages_keyed(ex, paths, n, &o, default_stages, nstages, fn, ctx,
-                                           metrics, pai_xxh64(bytes, size, 0x5353) | 1);
-    } else {
-        o.cache_dir = NULL;
-        rc = pai_pipeline_run_stages(ex, paths, n, &o, default_stages, nstages, fn, ctx,
-                                     metrics);
+    ref_set rs = {0};
+    if (o.predict_ss) {
+        /* The built-in model once per run; its bytes name it in cache keys. A
+         * caller's model cannot be named, so it bypasses the cache. */
+        if (!o.model) {
+            size_t size;
+            const void *bytes = pa_model_default_data(&size);
+            key = pai_xxh64(bytes, size, 0x5353) | 1;
+            if ((rc = pa_model_load_default(&own)) < 0)
+                return rc;
+            o.model = own;
+        } else {
+            o.cache_dir = NULL;
+        }
+        stages[ns++] = (pai_stage){"ss", stage_ss, NULL};
     }
+    if (o.references) {
+        uint64_t d = 0;
+        if ((rc = ref_set_init(&rs, o.references, &d)) < 0)
+            goto done;
+        key = pai_xxh64(&d, sizeof d, key) | 1;
+        stages[ns++] = (pai_stage){"map", stage_map, &rs};
+    }
+    rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key);
+done:
+    ref_set_free(&rs);
     pa_model_free(own);
     return rc;
 }

@@ -20,6 +20,11 @@ typedef struct {
     size_t seqres_len, seqres;
     size_t map; /* first entry in maps / residues */
     size_t ss;  /* pool offset of the ss3 string, 0 when none */
+    int has_ref;
+    size_t ref_id; /* pool offset */
+    size_t ref_index;
+    int64_t ref_score, ref_mapped;
+    double ref_identity, ref_coverage;
 } pai_chain_rec;
 
 struct pa_result {
@@ -40,7 +45,7 @@ struct pa_result {
 };
 
 /* Serialized result layout version (part of the cache key and entry header). */
-#define PAI_RESULT_FORMAT 2 /* 2: per-chain ss3 */
+#define PAI_RESULT_FORMAT 3 /* 2: per-chain ss3; 3: per-chain reference */
 
 int pai_result_new(pa_result **out, const char *path, size_t index);
 void pai_result_free(pa_result *r);
@@ -50,6 +55,8 @@ int pai_result_add_chain(pa_result *r, const pa_chain_seq *c);
 int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
 /* Attach the ss3 string (n_obs letters) to chain i. */
 int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss);
+/* Attach a reference (ref->id is copied) to chain i. */
+int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref);
 /* Serialize everything but path/index/cached; parse it back (PA_ECORRUPT on any
  * inconsistency). Diagnostics about the file itself are stored without the
  * path and get the new result's path back. */

@@ -121,6 +121,24 @@ int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss)
     return 0;
 }
 
+int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref)
+{
+    if (i >= r->n_chains)
+        return pai_error(PA_ERANGE, "chain %zu out of range", i);
+    size_t off;
+    if (pool_str(r, ref->id, &off) < 0)
+        return PA_ENOMEM;
+    pai_chain_rec *k = &r->chains[i];
+    k->has_ref = 1;
+    k->ref_id = off;
+    k->ref_index = ref->index;
+    k->ref_score = ref->score;
+    k->ref_mapped = ref->mapped;
+    k->ref_identity = ref->identity;
+    k->ref_coverage = ref->coverage;
+    return 0;
+}
+
 /* ---- public accessors -------------------------------------------------------------- */
 
 const char *pa_result_path(const pa_result *r) { return r && r->path ? r->path : ""; }
@@ -148,6 +166,20 @@ const char *pa_result_chain_ss(const pa_result *r, size_t i)
     if (!r || i >= r->n_chains || !r->chains[i].ss)
         return NULL;
     return r->pool.s + r->chains[i].ss;
+}
+
+int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out)
+{
+    if (!r || !out)
+        return pai_error(PA_EINVAL, "pa_result_chain_reference: NULL argument");
+    if (i >= r->n_chains)
+        return pai_error(PA_ERANGE, "pa_result_chain_reference: index %zu out of range", i);
+    const pai_chain_rec *k = &r->chains[i];
+    if (!k->has_ref)
+        return PA_ENOTFOUND;
+    *out = (pa_result_ref){r->pool.s + k->ref_id, k->ref_index, k->ref_score, k->ref_mapped,
+                           k->ref_identity, k->ref_coverage};
+    return 0;
 }
 
 int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out)
@@ -188,6 +220,20 @@ static int put_str(pai_buf *b, const char *s, size_t n)
 {
     int rc = put_u64(b, n);
     return rc ? rc : pai_buf_add(b, s, n);
+}
+
+static uint64_t dbl_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double bits_dbl(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
 }
 
 int pai_result_serialize(const pa_result *r, pai_buf *b)
@@ -239,6 +285,18 @@ int pai_result_serialize(const pa_result *r, pai_buf *b)
         const char *ss = pa_result_chain_ss(r, i);
         if ((rc = put_str(b, ss ? ss : "", ss ? c.n_observed : 0)) < 0)
             return rc;
+        pa_result_ref f;
+        int has = pa_result_chain_reference(r, i, &f) == 0;
+        PUT(has);
+        if (has) {
+            if ((rc = put_str(b, f.id, strlen(f.id))) < 0)
+                return rc;
+            PUT(f.index);
+            PUT(f.score);
+            PUT(f.mapped);
+            PUT(dbl_bits(f.identity));
+            PUT(dbl_bits(f.coverage));
+        }
     }
 #undef PUT
     return 0;
@@ -321,6 +379,30 @@ static int all_hec(const char *s, size_t n)
     return 1;
 }
 
+/* The optional reference of the chain just added. */
+static int deserialize_ref(pa_result *r, reader *rd)
+{
+    uint64_t has = get_u64(rd);
+    if (rd->bad || has > 1)
+        return PA_ECORRUPT;
+    if (!has)
+        return 0;
+    pa_result_ref f;
+    char *id = dup_str(rd);
+    f.id = id;
+    f.index = (size_t)get_u64(rd);
+    f.score = (int64_t)get_u64(rd);
+    f.mapped = (int64_t)get_u64(rd);
+    f.identity = bits_dbl(get_u64(rd));
+    f.coverage = bits_dbl(get_u64(rd));
+    int rc = rd->bad || !id || !(f.identity >= 0 && f.identity <= 1) ||
+                     !(f.coverage >= 0 && f.coverage <= 1)
+                 ? PA_ECORRUPT
+                 : pai_result_set_chain_ref(r, r->n_chains - 1, &f);
+    pai_free(id);
+    return rc;
+}
+
 static int deserialize_chain(pa_result *r, reader *rd)
 {
     pa_chain_seq c;
@@ -363,6 +445,8 @@ static int deserialize_chain(pa_result *r, reader *rd)
         rc = copy ? pai_result_set_chain_ss(r, r->n_chains - 1, copy) : PA_ENOMEM;
         pai_free(copy);
     }
+    if (rc == 0)
+        rc = deserialize_ref(r, rd);
     pai_free(auth);
     pai_free(label);
     pai_free(entity);

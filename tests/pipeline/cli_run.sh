@@ -52,6 +52,19 @@ done
 [ "$(grep -c '"cached":true' "$T/ss.jsonl")" -eq 6 ] || fail "--ss run not served from the cache"
 grep -q '"ss3":"[HEC]*"' "$T/ss.jsonl" || fail "no ss3 field in JSONL"
 
+# panalyze run --references: best reference per protein chain, and its mapping.
+printf '>decoy\nGGGGSGGGGS\n>crambin\nTTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN\n' >"$T/refs.fa"
+"$P" run --references "$T/refs.fa" --threads 2 $FILES >"$T/ref.tsv" 2>/dev/null
+head -1 "$T/ref.tsv" | grep -q "	seqres	reference	ref_identity	ref_coverage$" ||
+    fail "no reference columns in the header"
+grep "1crn.pdb" "$T/ref.tsv" | cut -f8- | grep -q "^crambin	1.0000	1.0000$" ||
+    fail "1crn not mapped onto crambin"
+cut -f1-7 "$T/ref.tsv" | cmp -s - "$T/seq.tsv" || fail "run --references: seq columns differ"
+"$P" run --references "$T/refs.fa" --format jsonl "$D/1crn.pdb" |
+    grep -q '"reference":{"id":"crambin","score":[0-9]*,"mapped":46,' || fail "no reference in JSONL"
+"$P" run --references "$T/missing.fa" $FILES >/dev/null 2>&1; [ $? -eq 2 ] ||
+    fail "unreadable references should exit 2"
+
 "$P" run --help >/dev/null || fail "--help should exit 0"
 "$P" run --threads x $FILES >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad option should exit 2"
 "$P" run >/dev/null 2>&1; [ $? -eq 2 ] || fail "no files should exit 2"

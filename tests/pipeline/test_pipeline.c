@@ -70,7 +70,12 @@ static char *describe(const pa_result *r)
         for (size_t j = 0; j < c.n_observed; j++)
             pai_buf_printf(&b, " %d:%u", c.map[j], c.residue[j]);
         const char *ss = pa_result_chain_ss(r, i);
-        pai_buf_printf(&b, " ss=%s\n", ss ? ss : "-");
+        pai_buf_printf(&b, " ss=%s", ss ? ss : "-");
+        pa_result_ref f;
+        if (pa_result_chain_reference(r, i, &f) == 0)
+            pai_buf_printf(&b, " ref=%s#%zu/%lld/%lld/%.6f/%.6f", f.id, f.index,
+                           (long long)f.score, (long long)f.mapped, f.identity, f.coverage);
+        pai_buf_putc(&b, '\n');
     }
     return b.s;
 }
@@ -525,6 +530,8 @@ START_TEST(test_serialize_roundtrip_and_hash)
     ck_assert_int_eq(pai_result_set_chain_ss(r, 1, "CHE"), 0);
     ck_assert_int_eq(pai_result_set_chain_ss(r, 1, "CH"), PA_EINVAL);
     ck_assert_int_eq(pai_result_set_chain_ss(r, 2, "CHE"), PA_ERANGE);
+    pa_result_ref rf = {"uniprot|P1", 4, 17, 3, 2.0 / 3, 0.25}, gf;
+    ck_assert_int_eq(pai_result_set_chain_ref(r, 1, &rf), 0);
     pai_diag(r->diags, PA_SEV_WARNING, PA_D_CHAIN_BREAK, "x.pdb", 4, 2, "gap");
     pai_diag(r->diags, PA_SEV_INFO, PA_D_OTHER, "elsewhere", 0, 0, "note");
     r->status = PA_ETRUNCATED;
@@ -541,6 +548,14 @@ START_TEST(test_serialize_roundtrip_and_hash)
     ck_assert_uint_eq(g.residue[1], 6);
     ck_assert_ptr_null(pa_result_chain_ss(q, 0));
     ck_assert_str_eq(pa_result_chain_ss(q, 1), "CHE");
+    ck_assert_int_eq(pa_result_chain_reference(q, 0, &gf), PA_ENOTFOUND);
+    ck_assert_int_eq(pa_result_chain_reference(q, 1, &gf), 0);
+    ck_assert_str_eq(gf.id, "uniprot|P1");
+    ck_assert_uint_eq(gf.index, 4);
+    ck_assert_int_eq(gf.score, 17);
+    ck_assert_int_eq(gf.mapped, 3);
+    ck_assert(gf.identity == 2.0 / 3 && gf.coverage == 0.25);
+    ck_assert_int_eq(pa_result_chain_reference(q, 2, &gf), PA_ERANGE);
     ck_assert_ptr_null(pa_result_chain_ss(q, 2));
     ck_assert_int_eq(pa_result_chain(q, 2, &g), PA_ERANGE);
     ck_assert_str_eq(pa_diags_get(q->diags, 0)->file, "y.pdb");
@@ -712,7 +727,7 @@ START_TEST(test_ss_stage)
             const char *seq = cs.observed;
             ck_assert_int_eq(pa_predict_ss(m, &seq, 1, NULL, &sr), 0);
             char want[8192];
-            snprintf(want, sizeof want, " ss=%s\n", sr->ss3[0]);
+            snprintf(want, sizeof want, " ss=%s\n", sr->ss3[0]); /* no ref= (no references) */
             ck_assert_msg(strstr(ref.texts[i], want), "%s chain %s", paths[i], cs.auth_id);
             pa_ss_result_free(sr);
             checked++;
@@ -724,6 +739,73 @@ START_TEST(test_ss_stage)
     collect_free(&c);
     collect_free(&ref);
     pa_model_free(m);
+    for (size_t i = 0; i < N_REAL; i++)
+        free(paths[i]);
+    rm_tree(tmp_root);
+}
+END_TEST
+
+/* Map stage: each protein chain's best reference, the same for every threads x
+ * chunk and from the cache; other references give other cache keys. */
+static collect run_refs(char **paths, size_t n, const pa_seqlist *refs, int threads,
+                        size_t chunk, const char *cache)
+{
+    collect c;
+    collect_init(&c, n);
+    pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+    o.threads = threads;
+    o.chunk = chunk;
+    o.references = refs;
+    o.cache_dir = cache;
+    ck_assert_int_eq(
+        pa_pipeline_run(NULL, (const char *const *)paths, n, &o, on_result, &c, NULL), 0);
+    ck_assert_uint_eq(c.calls, n);
+    return c;
+}
+
+START_TEST(test_map_stage)
+{
+    char *paths[N_REAL];
+    char buf[512], full[512];
+    for (size_t i = 0; i < N_REAL; i++) {
+        snprintf(buf, sizeof buf, "pipeline/%s", real_files[i]);
+        paths[i] = strdup(pa_test_data(buf, full, sizeof full));
+    }
+    make_tmp();
+    char cache[512];
+    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    pa_seqlist *refs;
+    ck_assert_int_eq(pa_seqlist_new(&refs), 0);
+    ck_assert_int_eq(pa_seqlist_add(refs, "decoy", NULL, "GGGGSGGGGSGGGGS"), 0);
+    ck_assert_int_eq(pa_seqlist_add(refs, "crambin", NULL,
+                                    "MTTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYANK"), 0);
+    ck_assert_int_eq(pa_seqlist_add(refs, "ubiquitin", NULL,
+                                    "MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSD"
+                                    "YNIQKESTLHLVLRLRGG"), 0);
+    collect ref = run_refs(paths, N_REAL, refs, 1, 1, NULL);
+    ck_assert_msg(strstr(ref.texts[0], " ref=crambin#1/") &&
+                      strstr(ref.texts[0], "/46/1.000000/0.958333"),
+                  "%s", ref.texts[0]);
+    ck_assert_ptr_nonnull(strstr(ref.texts[1], " ref=ubiquitin#2/"));
+    int threads[] = {2, 2, 1, 2};
+    size_t chunks[] = {1, 3, 2, 1};
+    for (int pass = 0; pass < 4; pass++) {
+        collect c = run_refs(paths, N_REAL, refs, threads[pass], chunks[pass],
+                             pass >= 2 ? cache : NULL);
+        ck_assert_uint_eq(c.cached, pass == 3 ? N_REAL - 1 : 0);
+        for (size_t i = 0; i < N_REAL; i++)
+            ck_assert_str_eq(c.texts[i], ref.texts[i]);
+        collect_free(&c);
+    }
+    /* Another reference list: other keys, so no stale mapping. */
+    ck_assert_int_eq(pa_seqlist_add(refs, "crambin2", NULL,
+                                    "TTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN"), 0);
+    collect c = run_refs(paths, N_REAL, refs, 2, 1, cache);
+    ck_assert_uint_eq(c.cached, 0);
+    ck_assert_ptr_nonnull(strstr(c.texts[0], " ref=crambin#1/")); /* ties: the first */
+    collect_free(&c);
+    collect_free(&ref);
+    pa_seqlist_free(refs);
     for (size_t i = 0; i < N_REAL; i++)
         free(paths[i]);
     rm_tree(tmp_root);
@@ -785,6 +867,7 @@ int main(void)
     tcase_add_test(tc, test_cache_stat_index);
     tcase_add_test(tc, test_real_files);
     tcase_add_test(tc, test_ss_stage);
+    tcase_add_test(tc, test_map_stage);
     tcase_add_test(tc, test_shared_corpus);
     suite_add_tcase(s, tc);
     return pa_run_suite(s);

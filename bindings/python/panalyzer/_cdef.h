@@ -16,7 +16,7 @@
 #define PA_MODEL_OPTS_VERSION 1
 #define PA_SS_OPTS_VERSION 1
 #define PA_EXECUTOR_OPTS_VERSION 1
-#define PA_PIPELINE_OPTS_VERSION 2
+#define PA_PIPELINE_OPTS_VERSION 3
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
@@ -26,7 +26,7 @@
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
-/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -527,6 +527,7 @@ typedef struct {
     pa_cancel_token *cancel;
     int predict_ss;
     const pa_model *model;
+    const pa_seqlist *references;
 } pa_pipeline_opts;
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
@@ -546,3 +547,12 @@ int pa_result_cached(const pa_result *r);
 size_t pa_result_chain_count(const pa_result *r);
 int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out);
 const char *pa_result_chain_ss(const pa_result *r, size_t i);
+typedef struct {
+    const char *id;
+    size_t index;
+    int64_t score;
+    int64_t mapped;
+    double identity;
+    double coverage;
+} pa_result_ref;
+int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out);

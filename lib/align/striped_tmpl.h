@@ -9,7 +9,8 @@
 static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
               const pai_params *p, const struct pa_matrix *mx, pai_ws *w, pai_kres *r)
 {
-    enum { L = (int)(sizeof(VT) / sizeof(ET)) };
+    /* LAZY_MIN: lazy-F steps taken before testing whether to stop (see below) */
+    enum { L = (int)(sizeof(VT) / sizeof(ET)), LAZY_MIN = 10 };
 #if WBITS == 8
     const int32_t NEGV = 0, TOP = 255;
 #elif WBITS == 16
@@ -94,9 +95,11 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
             vf = VMAX(VSUB(vf, vge), vxo);
             vh = vhp;
         }
-        /* lazy F: carry the vertical gaps across lanes until they stop mattering. No
-         * separate entry test: the first step is as cheap as the test, and the carry
-         * is needed in most columns anyway (one branch fewer to mispredict). */
+        /* lazy F: carry the vertical gaps across lanes until they stop mattering. The
+         * carry usually matters for a few steps (gaps 11/1: ~5-8), and a data-dependent
+         * exit costs a mispredicted branch per column, so take LAZY_MIN steps without
+         * testing: extra steps are no-ops, as vf never exceeds the true F (<= H). */
+        int nstep = 0;
         for (int k = 0; k < L; k++) {
             vf = VOR(VSHL1(vf), vnegl0);
             for (int64_t s = 0; s < seg; s++) {
@@ -107,7 +110,7 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
                 VSTORE(hs + s, v); /* v <= some H above it: vmax needs no update */
                 VT vho = VSUB(v, vgo);
                 vf = VSUB(vf, vge);
-                if (linear ? !raised : !VANYGT(vf, vho))
+                if (++nstep >= LAZY_MIN && (linear ? !raised : !VANYGT(vf, vho)))
                     goto done;
             }
         }

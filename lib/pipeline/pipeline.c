@@ -106,26 +106,27 @@ typedef struct {
     size_t *lens, n;
 } ref_set;
 
-/* Best reference of one chain: highest local score, the first on ties; -1 when
- * none scores above 0. */
-static long best_reference(const ref_set *rs, const char *obs, size_t n, int64_t *score)
+/* Best reference of one chain: highest local score, the first on ties; *best = -1
+ * when none scores above 0. */
+static int best_reference(const ref_set *rs, const char *obs, size_t n, long *best,
+                          int64_t *score)
 {
     pa_profile *p = NULL;
     pa_hit *hits = NULL;
     size_t nh = 0;
     pa_batch_opts bo = PA_BATCH_OPTS_INIT;
     bo.top_k = 1;
-    long best = -1;
+    *best = -1;
     int rc = pa_profile_new(&p, obs, n, NULL);
     if (rc == 0)
         rc = pa_profile_align_many(NULL, p, rs->seqs, rs->lens, rs->n, &bo, &hits, &nh);
     if (rc == 0 && nh && hits[0].aln.score > 0) {
-        best = (long)hits[0].target;
+        *best = (long)hits[0].target;
         *score = hits[0].aln.score;
     }
     pa_hits_free(hits, nh);
     pa_profile_free(p);
-    return rc < 0 ? rc : best;
+    return rc;
 }
 
 static int stage_map(void *sctx, pai_work *w)
@@ -138,11 +139,11 @@ static int stage_map(void *sctx, pai_work *w)
         if (k->ptype != PA_POLY_PROTEIN || !k->n_obs)
             continue;
         pa_result_ref f = {0};
-        long b = best_reference(rs, r->pool.s + k->obs, k->n_obs, &f.score);
-        if (b < 0) {
-            rc = (int)b;
+        long b;
+        if ((rc = best_reference(rs, r->pool.s + k->obs, k->n_obs, &b, &f.score)) < 0)
             break;
-        }
+        if (b < 0)
+            continue;
         int64_t *map = NULL;
         size_t nm = 0;
         pa_map_stats ms;

@@ -804,6 +804,17 @@ START_TEST(test_map_stage)
     ck_assert_uint_eq(c.cached, 0);
     ck_assert_ptr_nonnull(strstr(c.texts[0], " ref=crambin#1/")); /* ties: the first */
     collect_free(&c);
+    /* No reference scoring above 0: no reference, and the files do not fail. */
+    pa_seqlist *none;
+    ck_assert_int_eq(pa_seqlist_new(&none), 0);
+    ck_assert_int_eq(pa_seqlist_add(none, "x", NULL, "X"), 0);
+    collect a = run_refs(paths, N_REAL, NULL, 2, 1, NULL);
+    collect b = run_refs(paths, N_REAL, none, 2, 1, NULL);
+    for (size_t i = 0; i < N_REAL; i++)
+        ck_assert_str_eq(a.texts[i], b.texts[i]);
+    collect_free(&a);
+    collect_free(&b);
+    pa_seqlist_free(none);
     collect_free(&ref);
     pa_seqlist_free(refs);
     for (size_t i = 0; i < N_REAL; i++)

@@ -1,10 +1,11 @@
 /* pipeline_int.h — pipeline internals: results, stages, cache, hashing.
  *
- * Adding a stage (e.g. alignment or secondary structure): write a pai_stage
- * whose run() reads w->structure / the result's chains and stores its output in
- * the result (add fields to struct pa_result plus accessors in pipeline.h),
- * append it to the default list in pipeline.c, and extend the cache
- * serialization in result.c (bump PAI_RESULT_FORMAT so old entries miss). */
+ * Adding a stage (as "ss" and "map" are): write a pai_stage whose run() reads
+ * w->structure / the result's chains and stores its output in the result (add
+ * fields to pai_chain_rec or struct pa_result plus accessors in pipeline.h),
+ * add it to the list pa_pipeline_run builds from the options, fold what its
+ * options change into the cache key (the stages_key there), and extend the
+ * cache serialization in result.c (bump PAI_RESULT_FORMAT so old entries miss). */
 #ifndef PAI_PIPELINE_INT_H
 #define PAI_PIPELINE_INT_H
 

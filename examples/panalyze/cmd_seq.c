@@ -23,19 +23,6 @@ static void usage(FILE *f)
             seq_tsv_header);
 }
 
-/* "dir/1abc.cif.gz" -> "1abc" */
-static void base_name(const char *path, char *out, size_t n)
-{
-    const char *b = strrchr(path, '/');
-    snprintf(out, n, "%s", b ? b + 1 : path);
-    static const char *ext[] = {".gz", ".zst", ".pdb", ".ent", ".cif", ".mmcif", ".xml", ".pdbml"};
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-        size_t l = strlen(out), e = strlen(ext[i]);
-        if (l > e && !strcmp(out + l - e, ext[i]))
-            out[l - e] = '\0';
-    }
-}
-
 /* One FASTA record per chain, as pa_seqset_to_fasta writes it. */
 static void fasta_record(FILE *f, const char *base, const seq_cli_opts *o, const pa_chain_seq *c)
 {
@@ -58,7 +45,7 @@ int seq_render_chains(FILE *f, const char *path, const seq_cli_opts *o, const vo
                       size_t n, seq_chain_fn get)
 {
     char base[256];
-    base_name(path, base, sizeof base);
+    cli_base_name(path, base, sizeof base);
     for (size_t i = 0; i < n; i++) {
         pa_chain_seq c;
         int rc = get(src, i, &c);

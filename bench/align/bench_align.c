@@ -1,8 +1,8 @@
 /* bench_align.c — local alignment GCUPS: libpanalyzer (1 and 2 threads, and each of its
  * ISAs on 1 thread) against parasail's striped/scan profile kernels, in one run.
  * BLOSUM62, gaps 11/1, queries of 100-1000 residues against a subsample of the targets.
- * usage: bench_align [QUERIES.fasta TARGETS.fasta.gz [NQUERIES [NTARGETS]]]
- *        (defaults: ../shared/data/seq/queries.fasta, uniprot20k.fasta.gz, 6, 3000)
+ * usage: bench_align [QUERIES.fasta TARGETS.fasta.gz [NQUERIES [NTARGETS [MINLEN MAXLEN]]]]
+ *        (defaults: ../shared/data/seq/queries.fasta, uniprot20k.fasta.gz, 6, 3000, 100, 1000)
  * Times are process CPU seconds (best of 3) unless marked wall. */
 #include <panalyzer.h>
 #include <parasail.h>
@@ -123,18 +123,23 @@ int main(int argc, char **argv)
     const char *qp = argc > 1 ? argv[1] : "../shared/data/seq/queries.fasta";
     const char *tp = argc > 2 ? argv[2] : "../shared/data/seq/uniprot20k.fasta.gz";
     size_t want_q = argc > 3 ? (size_t)atol(argv[3]) : 6, want_t = argc > 4 ? (size_t)atol(argv[4]) : 3000;
+    size_t minlen = argc > 5 ? (size_t)atol(argv[5]) : 100, maxlen = argc > 6 ? (size_t)atol(argv[6]) : 1000;
     pa_seqlist *ql, *tl;
     size_t nq_all, nt;
     const char **qa = load(qp, &nq_all, &ql), **t = load(tp, &nt, &tl);
     nt = nt < want_t ? nt : want_t;
-    /* queries of 100..1000 residues, evenly spread over that range by length */
+    /* queries of MINLEN..MAXLEN residues, evenly spread over that range by length */
     const char **mid = malloc(nq_all * sizeof *mid);
     size_t nm = 0;
     for (size_t i = 0; i < nq_all; i++)
-        if (strlen(qa[i]) >= 100 && strlen(qa[i]) <= 1000)
+        if (strlen(qa[i]) >= minlen && strlen(qa[i]) <= maxlen)
             mid[nm++] = qa[i];
     qsort(mid, nm, sizeof *mid, by_len);
     size_t nq = want_q < nm ? want_q : nm;
+    if (!nq) {
+        fprintf(stderr, "no query of %zu..%zu residues\n", minlen, maxlen);
+        return 1;
+    }
     const char **q = malloc(nq * sizeof *q);
     double qres = 0, tres = 0;
     for (size_t i = 0; i < nq; i++) {

@@ -17,7 +17,7 @@ from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, map
                     map_sequences)
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
-from .pipeline import Result, run, run_all
+from .pipeline import ChainResult, Reference, Result, run, run_all
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
@@ -29,7 +29,7 @@ __all__ = [
     "sequences", "to_fasta", "read_fasta", "parse_fasta", "one_letter", "residue_kind",
     "align", "align_many", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
     "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
-    "parallel_for", "suggest_chunk", "run", "run_all", "Result",
+    "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
 ]
 
 

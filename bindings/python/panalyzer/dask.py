@@ -24,7 +24,9 @@ def _run_files(paths, offset, threads, chunk, kw):
 
 
 def run(paths, client, files_per_task=64, threads=1, chunk=1, ordered=False, **kw):
-    """Yield a Result per file. kw: pipeline options (cache_dir, format, altloc, ...)."""
+    """Yield a Result per file. kw: pipeline options (cache_dir, format, altloc,
+    predict_ss, references, ...); they travel to the workers, so give references as
+    (id, sequence) pairs, a dict or a FASTA path the workers can read, and model as a path."""
     from dask.distributed import as_completed
 
     paths = [str(p) for p in paths]

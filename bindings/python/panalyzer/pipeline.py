@@ -4,15 +4,21 @@
         if r.ok: print(r.path, [c["sequence"] for c in r.chains])
         else:    print(r.path, r.error)
 
+    for r in pa.run(paths, predict_ss=True, references="refs.fa"):
+        for c in r.chains:
+            print(c.id, c.ss3, c.reference and c.reference.id)
+
 pa.run() starts pa_pipeline_run() on a helper thread (the C call releases the
 GIL); the library's callback copies each result into a Result and hands it
 over through a bounded queue, so results arrive while later files are still
 being read and memory stays bounded. Leaving the loop early stops the run.
 """
+import collections
+import os
 import queue
 import threading
 
-from ._ffi import ffi, lib, new_opts, string
+from ._ffi import check, ffi, fspath, lib, new_opts, string
 from .diagnostics import from_c
 from .errors import error_from_code
 from .structure import FORMAT_NAMES, reader_opts
@@ -50,6 +56,33 @@ class Result:
         return "<Result %s %s chains=%d>" % (self.path, state, len(self.chains or ()))
 
 
+class ChainResult(dict):
+    """A chain's entry in Result.chains: a dict ("id", "sequence", "ss3", ...) whose keys
+    also read as attributes (c.ss3, c.reference)."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __reduce__(self):
+        return (ChainResult, (dict(self),))
+
+
+# A chain's best reference (pa_result_ref): id, position in the references, the local
+# alignment score that chose it, observed residues mapped, identical/mapped, mapped/length.
+Reference = collections.namedtuple("Reference", "id index score mapped identity coverage")
+
+
+def _reference(r, i, out):
+    if lib.pa_result_chain_reference(r, i, out) != 0:
+        return None  # PA_ENOTFOUND: no references, not a protein, nothing scoring above 0
+    return Reference(string(out.id), int(out.index), int(out.score), int(out.mapped),
+                     float(out.identity), float(out.coverage))
+
+
 def _copy_result(r):
     s = ffi.new("pa_result_summary *")
     status = lib.pa_result_status(r)
@@ -57,14 +90,18 @@ def _copy_result(r):
     lib.pa_result_summary_get(r, s)
     chains = []
     c = ffi.new("pa_chain_seq *")
+    ref = ffi.new("pa_result_ref *")
     for i in range(lib.pa_result_chain_count(r)):
         if lib.pa_result_chain(r, i, c) != 0:
             continue
         n = c.n_observed
-        chains.append({"id": string(c.auth_id), "model": c.model, "entity_id": string(c.entity_id),
-                       "polymer_type": string(lib.pa_polymer_type_name(c.polymer_type)),
-                       "sequence": string(c.observed), "seqres": string(c.seqres),
-                       "mapping": list(c.map[0:n]) if n else []})
+        ss = lib.pa_result_chain_ss(r, i)
+        chains.append(ChainResult(
+            id=string(c.auth_id), model=c.model, entity_id=string(c.entity_id),
+            polymer_type=string(lib.pa_polymer_type_name(c.polymer_type)),
+            sequence=string(c.observed), seqres=string(c.seqres),
+            mapping=list(c.map[0:n]) if n else [],
+            ss3=string(ss) if ss != ffi.NULL else None, reference=_reference(r, i, ref)))
     errors = [d for d in diags if d.severity >= 2]
     message = ""
     if status < 0:
@@ -76,17 +113,45 @@ def _copy_result(r):
                   cached=bool(lib.pa_result_cached(r)), chains=chains)
 
 
+def _seqlist(refs):
+    """A pa_seqlist (freed by the GC) from a FASTA path, a {id: sequence} dict or
+    (id, sequence) / (id, description, sequence) tuples."""
+    out = ffi.new("pa_seqlist **")
+    if isinstance(refs, (str, bytes, os.PathLike)):
+        check(lib.pa_fasta_read(fspath(refs), out))
+        return ffi.gc(out[0], lib.pa_seqlist_free)
+    check(lib.pa_seqlist_new(out))
+    lst = ffi.gc(out[0], lib.pa_seqlist_free)
+    items = refs.items() if isinstance(refs, dict) else refs
+    for rec in items:
+        if len(rec) == 2:
+            rid, desc, seq = rec[0], None, rec[1]
+        elif len(rec) == 3:
+            rid, desc, seq = rec
+        else:
+            raise ValueError("references: expected (id, sequence) pairs, got %r" % (rec,))
+        enc = [x.encode() if isinstance(x, str) else x for x in (rid, desc, seq)]
+        check(lib.pa_seqlist_add(lst, enc[0], enc[1] if desc is not None else ffi.NULL, enc[2]))
+    return lst
+
+
 _DONE = object()
 
 
 def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
-        metrics=None, cancel=None, all_models=False, max_queue=256, **reader):
+        metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
+        model=None, references=None, **reader):
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
     worker takes at a time (honoured exactly); batch: files in flight; cache_dir: result
     cache; metrics: a Metrics receiving "read", "extract", "file", ... stages; cancel: a
-    CancelToken; reader options as for read() (format, altloc, first_model_only, ...)."""
+    CancelToken; reader options as for read() (format, altloc, first_model_only, ...).
+    predict_ss: each protein chain gets its secondary structure as chain.ss3 (model: a
+    Model or a model file path, default the built-in one; another model bypasses the
+    cache). references: a
+    FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
+    best-scoring one as chain.reference (a Reference, or None)."""
     paths = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in paths]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -99,6 +164,14 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     po.cache_dir = cdir
     if cancel is not None:
         po.cancel = cancel._ptr
+    po.predict_ss = int(bool(predict_ss))
+    if model is not None:
+        if not hasattr(model, "_ptr"):
+            from .infer import Model
+            model = Model(model)  # a path (what a dask task can carry)
+        po.model = model._ptr
+    refs = _seqlist(references) if references is not None else ffi.NULL
+    po.references = refs
 
     q = queue.Queue(maxsize=max(1, max_queue))
     stop = threading.Event()
@@ -146,7 +219,7 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
                 q.get(timeout=0.1)
             except queue.Empty:
                 pass
-        t.join()  # the C-side arguments (keep, arr, po, ...) stay alive until here
+        t.join()  # the C-side arguments (keep, arr, po, refs, model, ...) stay alive until here
     # reached only when the run ended by itself (not when the caller left the loop)
     if "exc" in outcome:
         raise outcome["exc"]

@@ -36,3 +36,15 @@ def test_dask_ordered(client):
     paths = [data("1crn.pdb")] * 7
     res = list(pdask.run(paths, client, files_per_task=2, ordered=True))
     assert [r.index for r in res] == list(range(7))
+
+
+def test_dask_passes_predict_ss_and_references(client):
+    need("pa_result_chain_ss", "pa_result_chain_reference")
+    import panalyzer.dask as pdask
+    paths = [data("1crn.pdb"), data("1CRN.cif")] * 2
+    refs = [("other", "MQIFVKTLTGKTITLEVEPS"), ("crn", "TTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN")]
+    dist = pdask.run_all(paths, client, files_per_task=1, predict_ss=True, references=refs)
+    local = pa.run_all(paths, predict_ss=True, references=refs)
+    assert [r.chains for r in dist] == [r.chains for r in local]
+    c = dist[0].chains[0]
+    assert c.ss3 == pa.predict_ss(c.sequence) and c.reference.id == "crn"

@@ -72,3 +72,76 @@ def test_results_pickle():
     (r,) = pa.run_all([data("1crn.pdb")])
     r2 = pickle.loads(pickle.dumps(r))
     assert r2.chains == r.chains and r2.ok
+
+
+# ---- optional stages: secondary structure and references ----------------------------------
+
+UBQ = "MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSDYNIQKESTLHLVLRLRGG"
+
+
+def example(name):
+    from conftest import ROOT
+    import os
+    return os.path.join(ROOT, "examples", "data", name)
+
+
+def test_predict_ss_matches_predict_ss():
+    need("pa_result_chain_ss")
+    paths = [data("1crn.pdb"), example("1ubq.cif")]
+    res = pa.run_all(paths, threads=2, predict_ss=True)
+    seen = 0
+    for r in res:
+        assert r.ok
+        for c in r.chains:
+            if c.polymer_type != "protein":
+                assert c.ss3 is None
+                continue
+            assert c.ss3 == pa.predict_ss(c.sequence) and len(c.ss3) == len(c.sequence)
+            assert c["ss3"] == c.ss3 and c.reference is None
+            seen += 1
+    assert seen >= 2
+    # off by default
+    assert all(c.ss3 is None for c in pa.run_all(paths[:1])[0].chains)
+
+
+def test_predict_ss_with_a_model_and_cache(tmp_path):
+    need("pa_result_chain_ss")
+    m = pa.Model.default()
+    a = pa.run_all([data("1crn.pdb")], predict_ss=True, model=m, cache_dir=tmp_path)
+    assert a[0].chains[0].ss3 == pa.predict_ss(CRN)
+    b = pa.run_all([data("1crn.pdb")], predict_ss=True, cache_dir=tmp_path)
+    c = pa.run_all([data("1crn.pdb")], predict_ss=True, cache_dir=tmp_path)
+    assert c[0].cached and c[0].chains[0].ss3 == b[0].chains[0].ss3 == a[0].chains[0].ss3
+
+
+@pytest.mark.parametrize("form", ["pairs", "dict", "fasta"])
+def test_references_pick_the_right_one(form, tmp_path):
+    need("pa_result_chain_reference")
+    refs = [("decoy", "GGGGSSSSGGGGWWWW"), ("ubq", UBQ), ("crn", CRN + "KK")]
+    if form == "dict":
+        refs = dict(refs)
+    elif form == "fasta":
+        p = tmp_path / "refs.fa"
+        p.write_text("".join(">%s some description\n%s\n" % r for r in refs))
+        refs = str(p)
+    res = pa.run_all([data("1crn.pdb"), example("1ubq.cif")], references=refs)
+    crn = res[0].chains[0].reference
+    assert isinstance(crn, pa.Reference)
+    assert (crn.id, crn.index, crn.mapped, crn.identity) == ("crn", 2, len(CRN), 1.0)
+    assert crn.score > 0 and crn.coverage == pytest.approx(len(CRN) / (len(CRN) + 2))
+    ubq = [c for c in res[1].chains if c.polymer_type == "protein"][0].reference
+    assert (ubq.id, ubq.index, ubq.identity, ubq.coverage) == ("ubq", 1, 1.0, 1.0)
+    assert res[0].chains[0].ss3 is None
+    # picklable, as dask needs
+    back = pickle.loads(pickle.dumps(res[0]))
+    assert back.chains[0].reference == crn and back.chains[0]["sequence"] == CRN
+
+
+def test_references_none_scoring_and_bad_input():
+    need("pa_result_chain_reference")
+    r = pa.run_all([data("1crn.pdb")], references=[("unknowns", "XXXX")])[0]
+    assert r.ok and r.chains[0].reference is None
+    with pytest.raises(ValueError):
+        pa.run_all([data("1crn.pdb")], references=[("x",)])
+    with pytest.raises(pa.IOError):
+        pa.run_all([data("1crn.pdb")], references=data("no-such.fa"))

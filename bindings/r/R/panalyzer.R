@@ -74,11 +74,15 @@ predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
 #' Returns a list of two data frames: files (path, status = 0 or a negative
 #' error code, message, format, id, models, chains, residues, atoms, cached), in
 #' input order, and chains (path, model, chain, polymer_type, sequence,
-#' seqres). A file that fails does not stop the run. threads: worker threads;
-#' chunk: files a worker takes at a time; cache_dir: optional result cache.
-run_pipeline <- function(paths, threads = 1L, chunk = 1L, cache_dir = NULL) {
+#' seqres, ss3). A file that fails does not stop the run. threads: worker threads;
+#' chunk: files a worker takes at a time; cache_dir: optional result cache;
+#' predict_ss: fill ss3 with each protein chain's predicted secondary structure
+#' ("H", "E", "C" per observed residue, as predict_ss() gives it; NA otherwise).
+run_pipeline <- function(paths, threads = 1L, chunk = 1L, cache_dir = NULL,
+                         predict_ss = FALSE) {
   paths <- path.expand(as.character(paths))
   r <- .Call(rpa_run_pipeline, paths, as.integer(threads), as.integer(chunk),
-             if (is.null(cache_dir)) NULL else as.character(cache_dir))
+             if (is.null(cache_dir)) NULL else as.character(cache_dir),
+             isTRUE(as.logical(predict_ss)))
   list(files = .df(r$files), chains = .df(r$chains))
 }

@@ -13,7 +13,7 @@ static const R_CallMethodDef calls[] = {
     {"rpa_sequences", (DL_FUNC)&rpa_sequences, 2},
     {"rpa_align", (DL_FUNC)&rpa_align, 8},
     {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 3},
-    {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 4},
+    {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 5},
     {NULL, NULL, 0}};
 
 void R_init_panalyzer(DllInfo *dll)

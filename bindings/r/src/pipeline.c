@@ -17,6 +17,7 @@
 #pragma weak pa_result_cached
 #pragma weak pa_result_chain_count
 #pragma weak pa_result_chain
+#pragma weak pa_result_chain_ss
 #pragma weak pa_polymer_type_name
 #pragma weak pa_format_name
 
@@ -32,6 +33,7 @@ typedef struct {
     size_t file; /* input index */
     int model;
     char *chain, *sequence, *seqres;
+    char *ss3; /* NULL: none (NA) */
     pa_polymer_type type;
 } chain_row;
 
@@ -110,7 +112,9 @@ static int on_result(void *ctx, const pa_result *r)
         row->chain = dup(s.auth_id);
         row->sequence = dup(s.observed);
         row->seqres = dup(s.seqres);
-        if (!row->chain || !row->sequence || !row->seqres)
+        const char *ss = (void *)pa_result_chain_ss ? pa_result_chain_ss(r, i) : NULL;
+        row->ss3 = ss ? dup(ss) : NULL;
+        if (!row->chain || !row->sequence || !row->seqres || (ss && !row->ss3))
             return c->oom = 1;
     }
     return 0;
@@ -128,6 +132,7 @@ static void free_collect(void *p, size_t n)
         free(c->chains[i].chain);
         free(c->chains[i].sequence);
         free(c->chains[i].seqres);
+        free(c->chains[i].ss3);
     }
     free(c->files);
     free(c->chains);
@@ -174,9 +179,9 @@ static SEXP file_columns(const collect *c, SEXP paths)
 static SEXP chain_columns(const collect *c, SEXP paths)
 {
     static const char *const names[] = {"path", "model", "chain", "polymer_type", "sequence",
-                                        "seqres"};
-    static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP, STRSXP};
-    SEXP l = PROTECT(columns(names, types, 6, (R_xlen_t)c->nchains));
+                                        "seqres", "ss3"};
+    static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP, STRSXP, STRSXP};
+    SEXP l = PROTECT(columns(names, types, 7, (R_xlen_t)c->nchains));
     for (size_t i = 0; i < c->nchains; i++) {
         const chain_row *r = &c->chains[i];
         SET_STRING_ELT(VECTOR_ELT(l, 0), i, STRING_ELT(paths, (R_xlen_t)r->file));
@@ -185,13 +190,15 @@ static SEXP chain_columns(const collect *c, SEXP paths)
         SET_STRING_ELT(VECTOR_ELT(l, 3), i, Rf_mkChar(pa_polymer_type_name(r->type)));
         SET_STRING_ELT(VECTOR_ELT(l, 4), i, Rf_mkChar(r->sequence));
         SET_STRING_ELT(VECTOR_ELT(l, 5), i, Rf_mkChar(r->seqres));
+        SET_STRING_ELT(VECTOR_ELT(l, 6), i, r->ss3 ? Rf_mkChar(r->ss3) : NA_STRING);
     }
     UNPROTECT(1);
     return l;
 }
 
-/* list(files = columns, chains = columns); files in input order. */
-SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir)
+/* list(files = columns, chains = columns); files in input order. predict_ss: the
+ * chains' ss3 column (NA for chains without a prediction). */
+SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss)
 {
     RPA_REQUIRE(pa_pipeline_run);
     if (!Rf_isString(paths))
@@ -209,6 +216,9 @@ SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir)
     o.chunk = (size_t)rpa_int(chunk, 1);
     o.ordered = 1;
     o.cache_dir = rpa_str(cache_dir, NULL);
+    o.predict_ss = Rf_asLogical(predict_ss) == TRUE;
+    if (o.predict_ss)
+        RPA_REQUIRE(pa_result_chain_ss);
 
     collect *c = calloc(1, sizeof *c);
     if (!c)

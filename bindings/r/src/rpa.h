@@ -59,6 +59,7 @@ SEXP rpa_sequences(SEXP ptr, SEXP all_models);
 SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
                SEXP top_k, SEXP threads);
 SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs);
-SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir);
+SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir,
+                      SEXP predict_ss);
 
 #endif

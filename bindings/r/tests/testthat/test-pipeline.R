@@ -22,3 +22,14 @@ test_that("run_pipeline() uses the cache", {
   expect_true(b$files$cached)
   expect_equal(a$chains, b$chains)
 })
+
+test_that("run_pipeline(predict_ss = TRUE) adds the chains' secondary structure", {
+  need(run_pipeline(character()))
+  paths <- c(data_file("1crn.pdb"), data_file("1CRN.cif"))
+  off <- run_pipeline(paths)
+  expect_true(all(is.na(off$chains$ss3)))
+  r <- run_pipeline(paths, threads = 2, predict_ss = TRUE)
+  expect_equal(r$files$status, c(0L, 0L))
+  expect_equal(r$chains$ss3, rep(predict_ss(r$chains$sequence[1]), 2))
+  expect_equal(nchar(r$chains$ss3), nchar(r$chains$sequence))
+})

@@ -304,6 +304,11 @@ PAI_OP(slice)
         int64_t dim = X->shape[d], s = st[k], e = en[k], p = sp ? sp[k] : 1;
         if (p == 0)
             return pai_node_error(c, n, PA_EINVAL, "step 0");
+        /* a step beyond the dimension takes one element: clamp it so the counts cannot overflow */
+        if (p > dim)
+            p = dim + 1;
+        else if (p < -dim)
+            p = -dim - 1;
         if (s < 0)
             s += dim;
         if (e < 0 && e > INT64_MIN / 2)

@@ -32,16 +32,6 @@
 #define VANYGT(a, b) (!_mm256_testz_si256(_mm256_subs_epu8((a), (b)), _mm256_subs_epu8((a), (b))))
 #define VSHL1(v) SHLB(v, 1)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_avx2_16
 #define ET int16_t
@@ -54,16 +44,6 @@
 #define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi16((a), (b))) != 0)
 #define VSHL1(v) SHLB(v, 2)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_avx2_32
 #define ET int32_t

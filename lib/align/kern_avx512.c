@@ -33,16 +33,6 @@
 #define VANYGT(a, b) (_mm512_cmpgt_epu8_mask((a), (b)) != 0)
 #define VSHL1(v) SHLB(v, 1)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_avx512_16
 #define ET int16_t
@@ -55,16 +45,6 @@
 #define VANYGT(a, b) (_mm512_cmpgt_epi16_mask((a), (b)) != 0)
 #define VSHL1(v) SHLB(v, 2)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_avx512_32
 #define ET int32_t

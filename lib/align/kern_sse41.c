@@ -29,16 +29,6 @@
 #define VANYGT(a, b) (!_mm_testz_si128(_mm_subs_epu8((a), (b)), _mm_subs_epu8((a), (b))))
 #define VSHL1(v) _mm_slli_si128((v), 1)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_sse41_16
 #define ET int16_t
@@ -51,16 +41,6 @@
 #define VANYGT(a, b) (_mm_movemask_epi8(_mm_cmpgt_epi16((a), (b))) != 0)
 #define VSHL1(v) _mm_slli_si128((v), 2)
 #include "align/striped_tmpl.h"
-#undef FN
-#undef ET
-#undef WBITS
-#undef VADD
-#undef VSUB
-#undef VMAX
-#undef VSET1
-#undef VLANE0
-#undef VANYGT
-#undef VSHL1
 
 #define FN k_sse41_32
 #define ET int32_t

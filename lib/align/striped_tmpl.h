@@ -183,3 +183,15 @@ static int FN(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
     r->overflow = 0;
     return 0;
 }
+
+/* The template consumes its parameters so the next instantiation can define them afresh. */
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADD
+#undef VSUB
+#undef VMAX
+#undef VSET1
+#undef VLANE0
+#undef VANYGT
+#undef VSHL1

@@ -254,26 +254,27 @@ class Structure:
             return None
         return tuple(cell) + (string(sg[0]),)
 
+    def _collect(self, ctype, count_fn, get_fn, cls):
+        """Wrap every item of one hierarchy level (models or chains) once."""
+        info = ffi.new(ctype)
+        out = []
+        for i in range(count_fn(self._ptr)):
+            check(get_fn(self._ptr, i, info))
+            out.append(cls(self, i, info))
+        return out
+
     @property
     def models(self):
         if self._models is None:
-            info = ffi.new("pa_model_info *")
-            out = []
-            for i in range(lib.pa_structure_model_count(self._ptr)):
-                check(lib.pa_structure_model(self._ptr, i, info))
-                out.append(Model(self, i, info))
-            self._models = out
+            self._models = self._collect("pa_model_info *", lib.pa_structure_model_count,
+                                         lib.pa_structure_model, Model)
         return self._models
 
     @property
     def all_chains(self):
         if self._chains is None:
-            info = ffi.new("pa_chain_info *")
-            out = []
-            for i in range(lib.pa_structure_chain_count(self._ptr)):
-                check(lib.pa_structure_chain(self._ptr, i, info))
-                out.append(Chain(self, i, info))
-            self._chains = out
+            self._chains = self._collect("pa_chain_info *", lib.pa_structure_chain_count,
+                                         lib.pa_structure_chain, Chain)
         return self._chains
 
     @property

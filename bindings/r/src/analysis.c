@@ -17,19 +17,6 @@
 #pragma weak pa_predict_ss
 #pragma weak pa_ss_result_free
 
-static SEXP named_list(const char *const *names, int n, const SEXPTYPE *types, R_xlen_t len)
-{
-    SEXP l = PROTECT(Rf_allocVector(VECSXP, n));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
-    for (int i = 0; i < n; i++) {
-        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-        SET_VECTOR_ELT(l, i, Rf_allocVector(types[i], len));
-    }
-    Rf_setAttrib(l, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return l;
-}
-
 static void free_seqset(void *p, size_t n) { (void)n; pa_seqset_free(p); }
 
 SEXP rpa_sequences(SEXP ptr, SEXP all_models)
@@ -44,7 +31,7 @@ SEXP rpa_sequences(SEXP ptr, SEXP all_models)
     size_t n = pa_seqset_count(set);
     static const char *const names[] = {"model", "chain", "polymer_type", "sequence", "seqres"};
     static const SEXPTYPE types[] = {INTSXP, STRSXP, STRSXP, STRSXP, STRSXP};
-    SEXP l = PROTECT(named_list(names, 5, types, (R_xlen_t)n));
+    SEXP l = PROTECT(rpa_columns(names, types, 5, (R_xlen_t)n));
     for (size_t i = 0; i < n; i++) {
         pa_chain_seq c;
         RPA_CHECK(pa_seqset_get(set, i, &c), "pa_seqset_get");
@@ -119,7 +106,7 @@ SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, 
                                         "cigar", "identity", "similarity"};
     static const SEXPTYPE types[] = {INTSXP, REALSXP, INTSXP, INTSXP, INTSXP, INTSXP, STRSXP,
                                      REALSXP, REALSXP};
-    SEXP l = PROTECT(named_list(names, 9, types, (R_xlen_t)nh));
+    SEXP l = PROTECT(rpa_columns(names, types, 9, (R_xlen_t)nh));
     for (size_t i = 0; i < nh; i++) {
         const pa_alignment *a = &hits[i].aln;
         INTEGER(VECTOR_ELT(l, 0))[i] = (int)hits[i].target + 1;

@@ -139,26 +139,13 @@ static void free_collect(void *p, size_t n)
     free(c);
 }
 
-static SEXP columns(const char *const *names, const SEXPTYPE *types, int n, R_xlen_t len)
-{
-    SEXP l = PROTECT(Rf_allocVector(VECSXP, n));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
-    for (int i = 0; i < n; i++) {
-        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-        SET_VECTOR_ELT(l, i, Rf_allocVector(types[i], len));
-    }
-    Rf_setAttrib(l, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return l;
-}
-
 static SEXP file_columns(const collect *c, SEXP paths)
 {
     static const char *const names[] = {"path", "status", "message", "format", "id", "models",
                                         "chains", "residues", "atoms", "cached"};
     static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP, INTSXP, INTSXP,
                                      INTSXP, INTSXP, LGLSXP};
-    SEXP l = PROTECT(columns(names, types, 10, (R_xlen_t)c->nfiles));
+    SEXP l = PROTECT(rpa_columns(names, types, 10, (R_xlen_t)c->nfiles));
     for (size_t i = 0; i < c->nfiles; i++) {
         const file_row *f = &c->files[i];
         SET_STRING_ELT(VECTOR_ELT(l, 0), i, STRING_ELT(paths, (R_xlen_t)f->index));
@@ -181,7 +168,7 @@ static SEXP chain_columns(const collect *c, SEXP paths)
     static const char *const names[] = {"path", "model", "chain", "polymer_type", "sequence",
                                         "seqres", "ss3"};
     static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP, STRSXP, STRSXP};
-    SEXP l = PROTECT(columns(names, types, 7, (R_xlen_t)c->nchains));
+    SEXP l = PROTECT(rpa_columns(names, types, 7, (R_xlen_t)c->nchains));
     for (size_t i = 0; i < c->nchains; i++) {
         const chain_row *r = &c->chains[i];
         SET_STRING_ELT(VECTOR_ELT(l, 0), i, STRING_ELT(paths, (R_xlen_t)r->file));

@@ -29,6 +29,8 @@ const char *rpa_str(SEXP x, const char *dflt);
 
 /* "name" padded to width n (NUL-terminated or full) as a CHARSXP. */
 SEXP rpa_fixed(const char *s, size_t n);
+/* Named list of n new columns (types[i], length len); returned unprotected. */
+SEXP rpa_columns(const char *const *names, const SEXPTYPE *types, int n, R_xlen_t len);
 
 /* Modules other than common/structure may be absent from the library being
  * built against while it grows; their entry points are weak references and

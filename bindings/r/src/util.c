@@ -119,3 +119,17 @@ void rpa_executor_free(pa_executor *ex)
     if (ex)
         pa_executor_free(ex);
 }
+
+/* A named list of n freshly allocated columns of the given types and length. */
+SEXP rpa_columns(const char *const *names, const SEXPTYPE *types, int n, R_xlen_t len)
+{
+    SEXP l = PROTECT(Rf_allocVector(VECSXP, n));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
+    for (int i = 0; i < n; i++) {
+        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+        SET_VECTOR_ELT(l, i, Rf_allocVector(types[i], len));
+    }
+    Rf_setAttrib(l, R_NamesSymbol, nm);
+    UNPROTECT(2);
+    return l;
+}

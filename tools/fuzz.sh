@@ -11,7 +11,8 @@
 # asking for that much must fail cleanly with PA_ENOMEM, not be reported as OOM.
 # The corpus grows in $FUZZ_DIR/corpus/<target>; findings (crash-*, leak-*,
 # timeout-*, oom-*) land in $FUZZ_DIR/findings/<target>/ and make the script
-# exit 1. Copy each one to tests/data/corrupt/regress/<module>/ once fixed.
+# exit 1 (the 60 s timeout is wall time: generous, for a loaded machine). Copy
+# each one to tests/data/corrupt/regress/<module>/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -93,7 +94,7 @@ for t in "${targets[@]}"; do
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=256 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     /usr/bin/time -o "$ROOT/$DIR/findings/$t/.cpu" -f '%U %S' \
-    nice -n 10 "$ROOT/$DIR/fuzzers/$t" -max_total_time="$SECS" -max_len=65536 -timeout=20 \
+    nice -n 10 "$ROOT/$DIR/fuzzers/$t" -max_total_time="$SECS" -max_len=65536 -timeout=60 \
       -rss_limit_mb=2048 -print_final_stats=1 "$ROOT/$DIR/corpus/$t" ) \
     >"$DIR/findings/$t/last.log" 2>&1 || true
   wall=$(( $(date +%s) - start ))

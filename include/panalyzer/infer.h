@@ -72,12 +72,17 @@ typedef struct {
 typedef struct pa_model pa_model;
 typedef struct pa_infer_ws pa_infer_ws;
 
-#define PA_MODEL_OPTS_VERSION 1
+#define PA_MODEL_OPTS_VERSION 2
 typedef struct {
     unsigned version;  /* PA_MODEL_OPTS_VERSION */
     const char *name;  /* used in error messages; NULL: the path or "<memory>" */
+    /* version 2: memory budget of one pa_model_run, in bytes: the tensors alive at once
+     * plus the convolution scratch. A run that would exceed it fails with PA_ENOMEM
+     * before allocating (a model is a program: an untrusted one can ask for gigabytes).
+     * 0: no budget beyond the per-tensor limit of 2^30 elements. */
+    size_t max_run_bytes;
 } pa_model_opts;
-#define PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL}
+#define PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0}
 
 /* Load an ONNX model from a file / a memory buffer (copied what is needed; the buffer
  * may be freed after the call). opts may be NULL. */
@@ -104,7 +109,7 @@ PA_API void pa_infer_ws_free(pa_infer_ws *ws); /* NULL-safe */
 /* Run the model on inputs[0..ninputs) (in the model's input order) and fill
  * outputs[0..noutputs) (noutputs <= pa_model_num_outputs; extra outputs are dropped).
  * Each output's data is newly allocated: release it with pa_tensor_clear().
- * ws may be NULL (a temporary one is used). On failure no output is left allocated. */
+ * ws may be NULL (a temporary one is used). On failure every output is left zeroed. */
 PA_API int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs,
                         size_t ninputs, pa_tensor *outputs, size_t noutputs);
 

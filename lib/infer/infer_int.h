@@ -100,6 +100,7 @@ struct pa_model {
     int *inputs, *outputs;          /* value indices */
     pa_tensor_info *in_info, *out_info;
     size_t nin, nout;
+    size_t max_run_bytes;           /* pa_model_opts.max_run_bytes (0: none) */
 };
 
 typedef struct {
@@ -114,6 +115,9 @@ struct pa_infer_ws {
     size_t scratch_cap;             /* floats */
     pai_pooled *pool;
     size_t npool, cappool;
+    size_t live;                    /* bytes of scratch + tensors handed out in this run */
+    size_t limit;                   /* this run's budget (0: none) */
+    const char *label;              /* the running model's, for messages */
 };
 
 typedef struct pai_ctx {

@@ -857,7 +857,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
     if (!out || (!data && size))
         return pai_error(PA_EINVAL, "pa_model_load_memory: NULL argument");
     *out = NULL;
-    if (opts && opts->version != PA_MODEL_OPTS_VERSION)
+    if (opts && (opts->version < 1 || opts->version > PA_MODEL_OPTS_VERSION))
         return pai_error(PA_EINVAL, "pa_model_opts: unknown version %u", opts->version);
     const char *label = opts && opts->name ? opts->name : "<memory>";
     if (size == 0)
@@ -886,6 +886,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         pa_model_free(m);
         return rc;
     }
+    m->max_run_bytes = opts && opts->version >= 2 ? opts->max_run_bytes : 0;
     openblas_set_num_threads(1); /* parallelism comes from the caller / executor */
     *out = m;
     return 0;
@@ -924,10 +925,12 @@ int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts)
     if (!rc) {
         pa_model_opts o = PA_MODEL_OPTS_INIT;
         o.name = opts && opts->name ? opts->name : path;
-        if (opts && opts->version != PA_MODEL_OPTS_VERSION)
+        if (opts && (opts->version < 1 || opts->version > PA_MODEL_OPTS_VERSION))
             rc = pai_error(PA_EINVAL, "pa_model_opts: unknown version %u", opts->version);
-        else
+        else {
+            o.max_run_bytes = opts && opts->version >= 2 ? opts->max_run_bytes : 0;
             rc = pa_model_load_memory(out, buf, n, &o);
+        }
     }
     pai_free(buf);
     return rc;

@@ -239,7 +239,7 @@ PAI_OP(conv)
     T = T > P ? P : T;
     float *col = pai_ws_scratch(c->ws, (size_t)(K * T + Mg * T));
     if (!col)
-        return pai_node_error(c, n, PA_ENOMEM, "out of memory for the column buffer");
+        return pai_node_error(c, n, PA_ENOMEM, "out of memory (or over max_run_bytes) for the column buffer");
     float *buf = col + K * T;
     for (int64_t gi = 0; gi < g.G; gi++)
         for (int64_t p0 = 0; p0 < P; p0 += T) {

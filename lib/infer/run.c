@@ -132,7 +132,17 @@ void pa_infer_ws_free(pa_infer_ws *ws)
     }
 }
 
-int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t *shape)
+/* Would `bytes` more (tensors or scratch) exceed the run's budget? Sets the error. */
+static int over_budget(const pa_infer_ws *ws, size_t bytes)
+{
+    if (!ws->limit || (ws->live <= ws->limit && bytes <= ws->limit - ws->live))
+        return 0;
+    return pai_error(PA_ENOMEM, "%s: the run needs more than its memory budget of %zu bytes "
+                     "(pa_model_opts.max_run_bytes)", ws->label ? ws->label : "model",
+                     ws->limit);
+}
+
+static int out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t *shape)
 {
     pa_infer_ws *ws = c->ws;
     size_t n = 1, es = pai_dtype_size(dtype);
@@ -142,6 +152,8 @@ int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t 
         n *= (size_t)shape[i];
     }
     size_t need = n * es, best = SIZE_MAX;
+    if (over_budget(ws, need))
+        return PA_ENOMEM;
     for (size_t i = 0; es && ndim <= PAI_MAXD && i < ws->npool; i++) {
         size_t b = ws->pool[i].bytes; /* smallest fit, not more than 2x too big */
         if (b >= need && b <= 2 * need + 4096 && (best == SIZE_MAX || b < ws->pool[best].bytes))
@@ -161,8 +173,18 @@ int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t 
     return 0;
 }
 
+int pai_out_alloc(pai_ctx *c, pai_tensor *t, int dtype, int ndim, const int64_t *shape)
+{
+    int rc = out_alloc(c, t, dtype, ndim, shape);
+    if (!rc && c->ws->limit)
+        c->ws->live += t->cap;
+    return rc;
+}
+
 void pai_ws_release(pa_infer_ws *ws, pai_tensor *t)
 {
+    if (ws->limit && t->own && t->data)
+        ws->live -= t->cap < ws->live ? t->cap : ws->live;
     if (t->own && t->data && PAI_GROW(ws->pool, ws->cappool, ws->npool + 1) == 0) {
         ws->pool[ws->npool++] = (pai_pooled){t->data, t->cap};
         t->data = NULL;
@@ -174,12 +196,16 @@ void pai_ws_release(pa_infer_ws *ws, pai_tensor *t)
 float *pai_ws_scratch(pa_infer_ws *ws, size_t n)
 {
     if (n > ws->scratch_cap) {
+        size_t more = (n - ws->scratch_cap) * sizeof(float);
+        if (n > SIZE_MAX / sizeof(float) || over_budget(ws, more))
+            return NULL;
         float *p = pai_malloc(n * sizeof *p);
         if (!p)
             return NULL;
         pai_free(ws->scratch);
         ws->scratch = p;
         ws->scratch_cap = n;
+        ws->live += more;
     }
     return ws->scratch;
 }
@@ -290,10 +316,15 @@ int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs, si
     if (noutputs > m->nout)
         return pai_error(PA_EINVAL, "%s: the model has %zu outputs, asked for %zu", m->label,
                          m->nout, noutputs);
+    if (noutputs)
+        memset(outputs, 0, noutputs * sizeof *outputs); /* empty on failure */
     pa_infer_ws *tmp = NULL;
     if (!ws && pa_infer_ws_new(&tmp))
         return pai_fail(PA_ENOMEM);
     pai_ctx c = {m, ws ? ws : tmp};
+    c.ws->live = c.ws->scratch_cap * sizeof(float); /* kept from earlier runs */
+    c.ws->limit = m->max_run_bytes;
+    c.ws->label = m->label;
     pai_tensor *slots = pai_calloc(m->nvals + 1, sizeof *slots);
     int rc = slots ? 0 : pai_error(PA_ENOMEM, "out of memory");
     for (size_t v = 0; !rc && v < m->nvals; v++)

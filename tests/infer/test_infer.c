@@ -416,6 +416,60 @@ START_TEST(test_default_model_truncated)
 }
 END_TEST
 
+/* A run over its pa_model_opts.max_run_bytes fails before allocating, with a clear
+ * message; within the budget it equals an unbudgeted run, also with a reused workspace. */
+static int run_ids(const pa_model *m, pa_infer_ws *ws, int64_t B, int64_t L, pa_tensor *out)
+{
+    int64_t *ids = malloc((size_t)(B * L) * sizeof *ids);
+    for (int64_t i = 0; i < B * L; i++)
+        ids[i] = 1 + i * 7 % 21;
+    pa_tensor in = {PA_DT_INT64, 2, {B, L}, ids};
+    int rc = pa_model_run(m, ws, &in, 1, out, 1);
+    free(ids);
+    return rc;
+}
+
+START_TEST(test_run_memory_budget)
+{
+    if (!have_default())
+        return;
+    size_t sz;
+    const void *data = pa_model_default_data(&sz);
+    pa_model *free_m, *tight, *roomy, *v1;
+    pa_model_opts o = PA_MODEL_OPTS_INIT;
+    ck_assert_int_eq(pa_model_load_memory(&free_m, data, sz, &o), 0);
+    o.max_run_bytes = 1 << 16;
+    ck_assert_int_eq(pa_model_load_memory(&tight, data, sz, &o), 0);
+    o.max_run_bytes = (size_t)64 << 20;
+    ck_assert_int_eq(pa_model_load_memory(&roomy, data, sz, &o), 0);
+    o.version = 1; /* callers built against version 1 have no budget field */
+    o.max_run_bytes = 1;
+    ck_assert_int_eq(pa_model_load_memory(&v1, data, sz, &o), 0);
+
+    pa_tensor ref, out;
+    ck_assert_int_eq(run_ids(free_m, NULL, 4, 200, &ref), 0);
+    ck_assert_int_eq(run_ids(tight, NULL, 4, 200, &out), PA_ENOMEM);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "max_run_bytes"));
+    ck_assert_ptr_null(out.data);
+    pa_infer_ws *ws;
+    ck_assert_int_eq(pa_infer_ws_new(&ws), 0);
+    for (int rep = 0; rep < 3; rep++) {
+        pa_model *m = rep == 2 ? v1 : roomy;
+        ck_assert_int_eq(run_ids(m, ws, 4, 200, &out), 0);
+        ck_assert_mem_eq(out.data, ref.data, pa_tensor_numel(&ref) * sizeof(float));
+        pa_tensor_clear(&out);
+    }
+    /* the workspace now holds scratch from big runs: a tight model still fails cleanly */
+    ck_assert_int_eq(run_ids(tight, ws, 1, 10, &out), PA_ENOMEM);
+    pa_infer_ws_free(ws);
+    pa_tensor_clear(&ref);
+    pa_model_free(free_m);
+    pa_model_free(tight);
+    pa_model_free(roomy);
+    pa_model_free(v1);
+}
+END_TEST
+
 /* ---- concurrency ---------------------------------------------------------------------------- */
 #define NSEQ 48
 static char *gen_seqs[NSEQ];
@@ -536,6 +590,7 @@ static Suite *infer_suite(void)
     tcase_add_test(tc, test_allocation_failures_are_clean);
     tcase_add_test(tc, test_default_model_matches_pytorch);
     tcase_add_test(tc, test_default_model_truncated);
+    tcase_add_test(tc, test_run_memory_budget);
     tcase_add_test(tc, test_concurrent_runs_agree_with_serial);
     suite_add_tcase(s, tc);
     return s;

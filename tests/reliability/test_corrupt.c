@@ -232,7 +232,9 @@ START_TEST(test_corpus_onnx)
     for (int by_path = 0; by_path < 2; by_path++) {
         pa_model *m = NULL;
         pa_clear_error();
-        int rc = by_path ? pa_model_load(&m, path, NULL) : pa_model_load_memory(&m, buf, n, NULL);
+        pa_model_opts o = PA_MODEL_OPTS_INIT; /* as a service running untrusted models */
+        o.max_run_bytes = (size_t)256 << 20;
+        int rc = by_path ? pa_model_load(&m, path, &o) : pa_model_load_memory(&m, buf, n, &o);
         ck_assert_msg(rc <= 0, "%s: %d", path, rc);
         if (rc == 0) {
             for (size_t i = 0; i < pa_model_num_inputs(m); i++) {

@@ -13,7 +13,7 @@
 #define PA_BATCH_OPTS_VERSION 1
 #define PA_MAP_OPTS_VERSION 1
 #define PA_TENSOR_MAX_DIMS 8
-#define PA_MODEL_OPTS_VERSION 1
+#define PA_MODEL_OPTS_VERSION 2
 #define PA_SS_OPTS_VERSION 1
 #define PA_EXECUTOR_OPTS_VERSION 1
 #define PA_PIPELINE_OPTS_VERSION 3
@@ -23,7 +23,7 @@
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
 /* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
-/* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL} */
+/* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
 /* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL} */
@@ -407,6 +407,7 @@ typedef struct pa_infer_ws pa_infer_ws;
 typedef struct {
     unsigned version;
     const char *name;
+    size_t max_run_bytes;
 } pa_model_opts;
 int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts);
 int pa_model_load_memory(pa_model **out, const void *data, size_t size,

@@ -7,16 +7,24 @@ DTYPES = {1: np.float32, 7: np.int64}
 _CODES = {np.dtype(np.float32): 1, np.dtype(np.int64): 7}
 
 
+def _model_opts(name, max_run_bytes):
+    """pa_model_opts and the name buffer that must outlive the call."""
+    o = new_opts("pa_model_opts")
+    keep = ffi.new("char[]", name.encode()) if name else ffi.NULL
+    o.name = keep
+    o.max_run_bytes = max_run_bytes
+    return o, keep
+
+
 class Model:
     """A loaded ONNX model (read-only; may be run from many threads at once).
-    Model(path), Model.default() (the built-in 3-state SS model), Model.from_bytes(data)."""
+    Model(path), Model.default() (the built-in 3-state SS model), Model.from_bytes(data).
+    max_run_bytes > 0 bounds the memory of each run (MemoryError beyond it)."""
 
-    def __init__(self, path=None, name=None, _ptr=None):
+    def __init__(self, path=None, name=None, max_run_bytes=0, _ptr=None):
         if _ptr is None:
             out = ffi.new("pa_model **")
-            o = new_opts("pa_model_opts")
-            keep = ffi.new("char[]", name.encode()) if name else ffi.NULL
-            o.name = keep
+            o, keep = _model_opts(name, max_run_bytes)
             check(lib.pa_model_load(out, fspath(path), o))
             _ptr = out[0]
         self._ptr = ffi.gc(_ptr, lib.pa_model_free)
@@ -28,11 +36,9 @@ class Model:
         return cls(_ptr=out[0])
 
     @classmethod
-    def from_bytes(cls, data, name=None):
+    def from_bytes(cls, data, name=None, max_run_bytes=0):
         out = ffi.new("pa_model **")
-        o = new_opts("pa_model_opts")
-        keep = ffi.new("char[]", name.encode()) if name else ffi.NULL
-        o.name = keep
+        o, keep = _model_opts(name, max_run_bytes)
         buf = ffi.from_buffer(data)
         check(lib.pa_model_load_memory(out, buf, len(buf), o))
         return cls(_ptr=out[0])

@@ -46,3 +46,13 @@ def test_bad_model_bytes():
     with pytest.raises(pa.Error) as ei:
         pa.Model.from_bytes(b"\x08\x07garbage-not-onnx", name="bad.onnx")
     assert ei.value.code in (pa.lib.PA_EFORMAT, pa.lib.PA_ETRUNCATED, pa.lib.PA_EUNSUPPORTED)
+
+
+def test_run_memory_budget():
+    ids = np.ones((4, 200), dtype=np.int64)
+    tight = pa.Model.from_bytes(pa.Model.default_bytes(), max_run_bytes=1 << 16)
+    with pytest.raises(MemoryError) as ei:
+        tight.run(ids)
+    assert "max_run_bytes" in str(ei.value)
+    roomy = pa.Model.from_bytes(pa.Model.default_bytes(), max_run_bytes=64 << 20)
+    np.testing.assert_array_equal(roomy.run(ids)[0], pa.Model.default().run(ids)[0])

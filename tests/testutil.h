@@ -44,6 +44,17 @@ static inline const char *pa_shared_data(const char *rel, char *buf, size_t n)
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 
+/* PA_TEST_QUICK=1 (tools/valgrind.sh sets it: memcheck runs ~50x slower) thins the
+ * randomized and exhaustive loops: they step by pa_test_stride() instead of 1, so every
+ * code path still runs, on fewer cases. */
+static inline int pa_test_quick(void)
+{
+    const char *q = getenv("PA_TEST_QUICK");
+    return q && *q && *q != '0';
+}
+
+static inline int pa_test_stride(void) { return pa_test_quick() ? 17 : 1; }
+
 /* Split a TSV line in place into at most max columns (missing ones stay NULL). */
 static inline void pa_split_tabs(char *line, char **col, int max)
 {

@@ -5,6 +5,7 @@
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   # default 60 s, every target
 #   tools/fuzz.sh --build-only
 #   FUZZ_JOBS=1 FUZZ_DIR=build-fuzz tools/fuzz.sh 600 pdb mmcif
+#   FUZZ_NICE=0 tools/fuzz.sh 600 onnx            # fuzzers run at nice 10 unless told
 #
 # Seeds come from tests/data and ../shared/data (when present), cut to 64 KB.
 # Requests over 256 MB get NULL (ASan max_allocation_size_mb): a model or header
@@ -94,7 +95,7 @@ for t in "${targets[@]}"; do
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=256 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     /usr/bin/time -o "$ROOT/$DIR/findings/$t/.cpu" -f '%U %S' \
-    nice -n 10 "$ROOT/$DIR/fuzzers/$t" -max_total_time="$SECS" -max_len=65536 -timeout=60 \
+    nice -n "${FUZZ_NICE:-10}" "$ROOT/$DIR/fuzzers/$t" -max_total_time="$SECS" -max_len=65536 -timeout=60 \
       -rss_limit_mb=2048 -print_final_stats=1 "$ROOT/$DIR/corpus/$t" ) \
     >"$DIR/findings/$t/last.log" 2>&1 || true
   wall=$(( $(date +%s) - start ))

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: C (Check) in a release build, an ASan+UBSan build and a
-# TSan build of the threaded suites, then Python (pytest) and R (testthat).
+# The whole test suite: C (Check) in a release build, an ASan+UBSan build, a
+# TSan build of the threaded suites and a valgrind memcheck run, then Python
+# (pytest), R (testthat) and the ABI check. PA_SKIP_VALGRIND=1 skips the slowest
+# step (valgrind) for a quick local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -33,6 +35,15 @@ if grep -q "suite : 'executor'" tests/executor/meson.build 2>/dev/null; then
     meson test -C build-tsan --print-errorlogs --timeout-multiplier 4 --suite executor --suite pipeline --suite stress
 else
   echo "no threaded suites yet"
+fi
+
+step "C tests under valgrind memcheck (loops thinned by PA_TEST_QUICK)"
+if [ "${PA_SKIP_VALGRIND:-0}" = 1 ]; then
+  echo "skipped: PA_SKIP_VALGRIND=1"
+elif command -v valgrind >/dev/null; then
+  tools/valgrind.sh
+else
+  echo "skipped: valgrind not installed"
 fi
 
 step "Python tests (pytest)"

@@ -30,7 +30,7 @@ args=("$@")
 [ ${#args[@]} -eq 0 ] && args=("${tests[@]}")
 if [[ " ${args[*]} " == *" --suite "* ]]; then args+=("${tests[@]}"); fi
 
-CK_FORK=no CK_DEFAULT_TIMEOUT=3600 OPENBLAS_NUM_THREADS=1 PA_ALLOCFAIL_STRIDE=37 \
+CK_FORK=no CK_DEFAULT_TIMEOUT=3600 OPENBLAS_NUM_THREADS=1 PA_ALLOCFAIL_STRIDE=37 PA_TEST_QUICK=1 \
   meson test -C "$DIR" --print-errorlogs --timeout-multiplier 20 \
   --wrap="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --track-origins=yes --suppressions=$PWD/tests/reliability/valgrind.supp --quiet" \
   "${args[@]}"

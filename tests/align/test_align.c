@@ -291,7 +291,7 @@ static const pa_align_mode modes[3] = {PA_ALIGN_LOCAL, PA_ALIGN_GLOBAL, PA_ALIGN
 
 START_TEST(test_scalar_vs_naive)
 {
-    for (int it = 0; it < 300; it++) {
+    for (int it = 0; it < 300; it += pa_test_stride()) {
         size_t m = next_rand() % 40, n;
         char *q = rand_seq(m);
         char *t = it % 2 ? mutate(q, &n) : rand_seq(n = next_rand() % 40);
@@ -412,7 +412,7 @@ START_TEST(test_kernels_random)
 {
     find_isas();
     ck_assert_int_ge(nisas, 1);
-    for (int it = 0; it < 600; it++) {
+    for (int it = 0; it < 600; it += pa_test_stride()) {
         size_t m = it < 40 ? (size_t)(it % 4) : 1 + next_rand() % (it % 7 == 0 ? 700 : 120), n;
         char *q = rand_seq(m);
         char *t = it % 2 ? mutate(q, &n) : rand_seq(n = next_rand() % 150);
@@ -457,8 +457,8 @@ END_TEST
 START_TEST(test_long_and_overflow)
 {
     find_isas();
-    /* 10k random vs a mutated copy, every mode */
-    char *q = rand_seq(10000);
+    /* 10k random vs a mutated copy, every mode (2k under valgrind) */
+    char *q = rand_seq(pa_test_quick() ? 2000 : 10000);
     size_t n;
     char *t = mutate(q, &n);
     for (int md = 0; md < 3; md++) {
@@ -528,7 +528,7 @@ START_TEST(test_traceback_memory)
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     size_t len = 6000; /* sanitizers are ~10x slower; keep the same code path */
 #else
-    size_t len = 30000;
+    size_t len = pa_test_quick() ? 6000 : 30000;
 #endif
     char *q = rand_seq(len);
     size_t n;

@@ -205,7 +205,7 @@ START_TEST(test_truncated_models_fail_cleanly)
         size_t n;
         unsigned char *buf = slurp(data_path(names[k], ".onnx"), &n);
         ck_assert_int_eq(try_model(buf, n, NULL), 0);
-        for (size_t cut = 0; cut < n; cut++) {
+        for (size_t cut = 0; cut < n; cut += (size_t)pa_test_stride()) {
             unsigned char *part = malloc(cut + 1); /* exact size: ASan sees overreads */
             memcpy(part, buf, cut);
             int rc = try_model(part, cut, NULL);
@@ -226,7 +226,7 @@ START_TEST(test_corrupted_models_do_not_crash)
         unsigned char *buf = slurp(data_path(names[k], ".onnx"), &n);
         io_file io;
         io_read(names[k], &io);
-        for (int iter = 0; iter < 600; iter++) {
+        for (int iter = 0; iter < 600; iter += pa_test_stride()) {
             unsigned char *c = malloc(n);
             memcpy(c, buf, n);
             for (int f = 0; f < 1 + iter % 3; f++) {
@@ -404,7 +404,7 @@ START_TEST(test_default_model_truncated)
         return;
     size_t n;
     const unsigned char *data = pa_model_default_data(&n);
-    for (int k = 0; k < 120; k++) {
+    for (int k = 0; k < 120; k += pa_test_stride()) {
         size_t cut = (size_t)((double)n * k / 120.0) + (size_t)k * 7 % 97;
         if (cut >= n)
             continue;
@@ -447,15 +447,15 @@ START_TEST(test_run_memory_budget)
     ck_assert_int_eq(pa_model_load_memory(&v1, data, sz, &o), 0);
 
     pa_tensor ref, out;
-    ck_assert_int_eq(run_ids(free_m, NULL, 4, 200, &ref), 0);
-    ck_assert_int_eq(run_ids(tight, NULL, 4, 200, &out), PA_ENOMEM);
+    ck_assert_int_eq(run_ids(free_m, NULL, 2, 64, &ref), 0);
+    ck_assert_int_eq(run_ids(tight, NULL, 2, 64, &out), PA_ENOMEM);
     ck_assert_ptr_nonnull(strstr(pa_last_error(), "max_run_bytes"));
     ck_assert_ptr_null(out.data);
     pa_infer_ws *ws;
     ck_assert_int_eq(pa_infer_ws_new(&ws), 0);
     for (int rep = 0; rep < 3; rep++) {
         pa_model *m = rep == 2 ? v1 : roomy;
-        ck_assert_int_eq(run_ids(m, ws, 4, 200, &out), 0);
+        ck_assert_int_eq(run_ids(m, ws, 2, 64, &out), 0);
         ck_assert_mem_eq(out.data, ref.data, pa_tensor_numel(&ref) * sizeof(float));
         pa_tensor_clear(&out);
     }
@@ -473,13 +473,14 @@ END_TEST
 /* ---- concurrency ---------------------------------------------------------------------------- */
 #define NSEQ 48
 static char *gen_seqs[NSEQ];
+static size_t nseq(void) { return pa_test_quick() ? 12 : NSEQ; } /* valgrind: fewer */
 
 static void make_seqs(void)
 {
     const char *aa = "ACDEFGHIKLMNPQRSTVWYX";
     uint64_t s = 99;
     for (int i = 0; i < NSEQ; i++) {
-        size_t len = 5 + (size_t)(i * 37 % 190);
+        size_t len = 5 + (size_t)(i * 37 % (pa_test_quick() ? 30 : 190)); /* valgrind: short */
         gen_seqs[i] = malloc(len + 1);
         for (size_t j = 0; j < len; j++) {
             s = s * 6364136223846793005ull + 1;
@@ -513,12 +514,12 @@ static void *worker(void *p)
 {
     thread_arg *a = p;
     a->ok = 1;
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < (pa_test_quick() ? 1 : 3); rep++) {
         pa_ss_opts o = PA_SS_OPTS_INIT;
         o.batch = 8 + rep * 5;
         o.probs = 1;
         pa_ss_result *r;
-        if (pa_predict_ss(a->m, (const char *const *)gen_seqs, NSEQ, &o, &r)) {
+        if (pa_predict_ss(a->m, (const char *const *)gen_seqs, nseq(), &o, &r)) {
             a->ok = 0;
             return NULL;
         }
@@ -539,15 +540,16 @@ START_TEST(test_concurrent_runs_agree_with_serial)
     o.batch = 1;
     o.probs = 1;
     pa_ss_result *serial;
-    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, NSEQ, &o, &serial), 0);
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, nseq(), &o, &serial), 0);
 
     pthread_t th[6];
     thread_arg args[6];
-    for (int t = 0; t < 6; t++) {
+    int nth = pa_test_quick() ? 2 : 6;
+    for (int t = 0; t < nth; t++) {
         args[t] = (thread_arg){m, serial, 0};
         ck_assert_int_eq(pthread_create(&th[t], NULL, worker, &args[t]), 0);
     }
-    for (int t = 0; t < 6; t++) {
+    for (int t = 0; t < nth; t++) {
         pthread_join(th[t], NULL);
         ck_assert_msg(args[t].ok, "thread %d disagrees with the serial run", t);
     }
@@ -562,11 +564,11 @@ START_TEST(test_concurrent_runs_agree_with_serial)
     o.executor = ex;
     o.metrics = met;
     pa_ss_result *par;
-    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, NSEQ, &o, &par), 0);
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)gen_seqs, nseq(), &o, &par), 0);
     ck_assert(same_result(par, serial));
     pa_stage_stats st;
     ck_assert_int_eq(pa_metrics_stage(met, "ss_batch", &st), 0);
-    ck_assert_uint_eq(st.count, NSEQ / 4);
+    ck_assert_uint_eq(st.count, nseq() / 4);
     pa_ss_result_free(par);
     pa_metrics_free(met);
     pa_executor_free(ex);

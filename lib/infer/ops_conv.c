@@ -1,5 +1,8 @@
 /* ops_conv.c — Conv, MatMul and Gemm on OpenBLAS sgemm.
  *
+ * 1-D stride-1 convolutions with packed weights (conv1d.c) run the direct AVX2 / AVX-512
+ * kernel instead; everything below is the reference and the fallback for other shapes.
+ *
  * Conv lowers to im2col + GEMM over *all* output positions of the batch at once (in tiles
  * that fit the cache), so a batch of short sequences is one large GEMM rather than many
  * small ones; the GEMM result is then scattered to NCHW with the bias. Depthwise
@@ -195,6 +198,130 @@ static void apply_act(float *y, size_t n, int act)
             y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
 
+/* View of a fused Add / Mul operand t broadcast onto the output shape [N, M, spatial...]:
+ * 0 when it does not broadcast that way (then the Conv runs unfused). */
+static int bview(const pai_tensor *t, int nd, const int64_t *shape, pai_bview *v)
+{
+    if (!t || t->dtype != PA_DT_FLOAT32 || t->ndim > nd)
+        return 0;
+    int64_t e[PAI_MAXD], st[PAI_MAXD], s = 1;
+    int ones = 1, full = 1;
+    for (int i = nd - 1; i >= 0; i--) {
+        int it = i - (nd - t->ndim);
+        e[i] = it >= 0 ? t->shape[it] : 1;
+        if (e[i] != 1 && e[i] != shape[i])
+            return 0;
+        st[i] = s;
+        s *= e[i];
+        if (i >= 2) {
+            ones &= e[i] == 1;
+            full &= e[i] == shape[i];
+        }
+    }
+    if (!ones && !full)
+        return 0;
+    *v = (pai_bview){pai_f(t), e[0] == 1 ? 0 : st[0], e[1] == 1 ? 0 : st[1], full ? 1 : 0};
+    return 1;
+}
+
+/* The fused residual Add and mask Mul as a pass over y [N, M, S] (the reference path). */
+static void tail_pass(float *y, int64_t N, int64_t M, int64_t S, const pai_bview *res,
+                      const pai_bview *mul)
+{
+    for (int64_t nb = 0; nb < N; nb++)
+        for (int64_t m = 0; m < M; m++, y += S) {
+            if (res->p) {
+                const float *r = res->p + nb * res->sn + m * res->sm;
+                for (int64_t s = 0; s < S; s++)
+                    y[s] = y[s] + r[s * res->ss];
+            }
+            if (mul->p) {
+                const float *k = mul->p + nb * mul->sn + m * mul->sm;
+                for (int64_t s = 0; s < S; s++)
+                    y[s] = y[s] * k[s * mul->ss];
+            }
+        }
+}
+
+/* The convolution (with its fused activation) into the allocated y, by the direct kernel
+ * when the node has a pack and the shape suits it, else im2col + sgemm. */
+static int conv_compute(pai_ctx *c, const pai_node *n, const conv_geom *g, const float *x,
+                        const float *w, const float *b, float *y, const pai_bview *res,
+                        const pai_bview *mul)
+{
+    const pai_conv1d_pack *pk = n->pack;
+    if (pk && g->H == 1 && g->kh == 1 && g->G == 1 && g->sw == 1 && pk->M == g->M &&
+        pk->C == g->C && pk->K == g->kw) {
+        float *xpad = pai_ws_scratch(c->ws, pai_conv1d_scratch(pk, g->pw, g->W, g->dw, g->OW));
+        if (!xpad)
+            return pai_node_error(c, n, PA_ENOMEM, "out of memory for the padded input");
+        pai_conv1d_run(pk, x, g->N, g->W, g->pw, g->dw, g->OW, y, xpad, n->act, res, mul);
+        return 0;
+    }
+    int64_t Cg = g->C / g->G, Mg = g->M / g->G, K = Cg * g->kh * g->kw, ohw = g->OH * g->OW;
+    size_t ny = (size_t)(g->N * g->M * ohw);
+    if (Cg == 1 && Mg == 1) {
+        conv_depthwise(g, x, w, b, y);
+        apply_act(y, ny, n->act);
+    } else if (g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 &&
+               g->pw == 0 && g->OH == g->H && g->OW == g->W) {
+        /* 1x1: per image and group, Y = W x X directly */
+        for (int64_t nb = 0; nb < g->N; nb++)
+            for (int64_t gi = 0; gi < g->G; gi++) {
+                float *yg = y + (nb * g->M + gi * Mg) * ohw;
+                for (int64_t m = 0; m < Mg; m++)
+                    for (int64_t j = 0; j < ohw; j++)
+                        yg[m * ohw + j] = b ? b[gi * Mg + m] : 0.0f;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)ohw, (int)Cg,
+                            1.0f, w + gi * Mg * Cg, (int)Cg,
+                            x + (nb * g->C + gi * Cg) * g->H * g->W, (int)ohw, 1.0f, yg,
+                            (int)ohw);
+            }
+        apply_act(y, ny, n->act);
+    } else {
+        int64_t P = g->N * ohw, T = (int64_t)PAI_COL_FLOATS / K;
+        T = T < 64 ? 64 : T;
+        T = T > P ? P : T;
+        float *col = pai_ws_scratch(c->ws, (size_t)(K * T + Mg * T));
+        if (!col)
+            return pai_node_error(c, n, PA_ENOMEM, "out of memory for the column buffer");
+        float *buf = col + K * T;
+        for (int64_t gi = 0; gi < g->G; gi++)
+            for (int64_t p0 = 0; p0 < P; p0 += T) {
+                int64_t t = P - p0 < T ? P - p0 : T;
+                im2col(g, x, gi * Cg, Cg, p0, t, col);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)t, (int)K,
+                            1.0f, w + gi * Mg * K, (int)K, col, (int)t, 0.0f, buf, (int)t);
+                scatter(g, buf, gi * Mg, Mg, p0, t, b, y, n->act);
+            }
+    }
+    if (res->p || mul->p)
+        tail_pass(y, g->N, g->M, ohw, res, mul);
+    return 0;
+}
+
+/* A fused Add / Mul whose operand does not broadcast onto the output as the epilogue
+ * needs: finish with the operators themselves (y is the Conv result, consumed). */
+static int conv_unfused_tail(pai_ctx *c, const pai_node *n, pai_tensor *const *in, int nin,
+                             pai_tensor *y, pai_tensor *out)
+{
+    for (int i = 3; i < 5; i++) {
+        if (i >= nin || !in[i])
+            continue;
+        pai_tensor t = {0};
+        pai_tensor *ab[2] = {y, in[i]};
+        int rc = (i == 3 ? pai_op_add : pai_op_mul)(c, n, ab, 2, &t, 1);
+        pai_ws_release(c->ws, y);
+        *y = t;
+        if (rc) {
+            pai_ws_release(c->ws, y);
+            return rc;
+        }
+    }
+    *out = *y;
+    return 0;
+}
+
 PAI_OP(conv)
 {
     NEED_INPUTS(2);
@@ -208,48 +335,23 @@ PAI_OP(conv)
     int64_t shape[4] = {g.N, g.M, g.OH, g.OW};
     if (X->ndim == 3)
         shape[2] = g.OW;
-    if ((rc = pai_out_alloc(c, out, PA_DT_FLOAT32, X->ndim, shape)) || out->n == 0)
+    /* fused residual Add (input 3) and mask Mul (input 4) */
+    const pai_tensor *R = n->tail && nin > 3 ? in[3] : NULL, *Mk = n->tail && nin > 4 ? in[4] : NULL;
+    pai_bview res = {0}, mul = {0};
+    int fused = (!R || bview(R, X->ndim, shape, &res)) && (!Mk || bview(Mk, X->ndim, shape, &mul));
+    pai_tensor y = {0};
+    if ((rc = pai_out_alloc(c, fused ? out : &y, PA_DT_FLOAT32, X->ndim, shape)))
         return rc;
-    const float *x = pai_f(X), *w = pai_f(Wt), *b = B ? pai_f(B) : NULL;
-    float *y = pai_f(out);
-    int64_t Cg = g.C / g.G, Mg = g.M / g.G, K = Cg * g.kh * g.kw, ohw = g.OH * g.OW;
-    if (Cg == 1 && Mg == 1) {
-        conv_depthwise(&g, x, w, b, y);
-        apply_act(y, out->n, n->act);
-        return 0;
+    pai_tensor *dst = fused ? out : &y;
+    pai_bview none = {0};
+    if (dst->n)
+        rc = conv_compute(c, n, &g, pai_f(X), pai_f(Wt), B ? pai_f(B) : NULL, pai_f(dst),
+                          fused ? &res : &none, fused ? &mul : &none);
+    if (fused || rc) {
+        pai_ws_release(c->ws, &y);
+        return rc;
     }
-    if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
-        g.OH == g.H && g.OW == g.W) {
-        /* 1x1: per image and group, Y = W x X directly */
-        for (int64_t nb = 0; nb < g.N; nb++)
-            for (int64_t gi = 0; gi < g.G; gi++) {
-                float *yg = y + (nb * g.M + gi * Mg) * ohw;
-                for (int64_t m = 0; m < Mg; m++)
-                    for (int64_t j = 0; j < ohw; j++)
-                        yg[m * ohw + j] = b ? b[gi * Mg + m] : 0.0f;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)ohw, (int)Cg,
-                            1.0f, w + gi * Mg * Cg, (int)Cg,
-                            x + (nb * g.C + gi * Cg) * g.H * g.W, (int)ohw, 1.0f, yg, (int)ohw);
-            }
-        apply_act(y, out->n, n->act);
-        return 0;
-    }
-    int64_t P = g.N * ohw, T = (int64_t)PAI_COL_FLOATS / K;
-    T = T < 64 ? 64 : T;
-    T = T > P ? P : T;
-    float *col = pai_ws_scratch(c->ws, (size_t)(K * T + Mg * T));
-    if (!col)
-        return pai_node_error(c, n, PA_ENOMEM, "out of memory for the column buffer");
-    float *buf = col + K * T;
-    for (int64_t gi = 0; gi < g.G; gi++)
-        for (int64_t p0 = 0; p0 < P; p0 += T) {
-            int64_t t = P - p0 < T ? P - p0 : T;
-            im2col(&g, x, gi * Cg, Cg, p0, t, col);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)t, (int)K, 1.0f,
-                        w + gi * Mg * K, (int)K, col, (int)t, 0.0f, buf, (int)t);
-            scatter(&g, buf, gi * Mg, Mg, p0, t, b, y, n->act);
-        }
-    return 0;
+    return conv_unfused_tail(c, n, in, nin, &y, out);
 }
 
 /* MatMul with numpy semantics (1-D promotion, broadcast batch dimensions). */

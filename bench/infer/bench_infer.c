@@ -5,6 +5,7 @@
  *   bench_infer image MODEL N C H W SECONDS   a float [N, C, H, W] input
  *   bench_infer predict MODEL|- TSV THREADS BATCH   pa_predict_ss over the seq column
  *   bench_infer gemm M N K SECONDS            cblas_sgemm GFLOP/s (single thread)
+ *   bench_infer fma SECONDS                   FMA peak GFLOP/s of one core (AVX-512, AVX2)
  * Each prints one JSON object per line. */
 #include <cblas.h>
 #include <panalyzer.h>
@@ -199,22 +200,71 @@ static int bench_gemm(char **a)
         B[i] = (float)(i % 5) * 0.1f;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1, A, K, B, N, 0, C, N);
     int runs = 0;
-    double t0 = now(), t_end = t0 + atof(a[3]);
+    double t0 = now(), t_end = t0 + atof(a[3]), c0 = cpu_now();
     while (runs < 3 || now() < t_end) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1, A, K, B, N, 0, C, N);
         runs++;
     }
-    double dt = now() - t0;
-    printf("{\"bench\":\"gemm_%dx%dx%d\",\"gflops\":%.2f}\n", M, N, K,
-           2.0 * M * N * K * runs / dt / 1e9);
+    double dt = now() - t0, cpu = cpu_now() - c0;
+    printf("{\"bench\":\"gemm_%dx%dx%d\",\"gflops\":%.2f,\"cpu_gflops\":%.2f}\n", M, N, K,
+           2.0 * M * N * K * runs / dt / 1e9, 2.0 * M * N * K * runs / cpu / 1e9);
     free(A);
     free(B);
     free(C);
     return 0;
 }
 
+/* Independent FMA chains (more than latency x ports), 2 FLOPs per lane each. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define FMA_PEAK(name, attr, VT, SET1, FMA, LANES)                                          \
+    __attribute__((target(attr))) static double name(long iters)                           \
+    {                                                                                      \
+        VT a0 = SET1(0.f), a1 = SET1(1.f), a2 = SET1(2.f), a3 = SET1(3.f), a4 = SET1(4.f),  \
+           a5 = SET1(5.f), a6 = SET1(6.f), a7 = SET1(7.f), a8 = SET1(8.f), a9 = SET1(9.f),  \
+           m = SET1(0.999999f), b = SET1(1e-7f);                                            \
+        double c0 = cpu_now();                                                             \
+        for (long i = 0; i < iters; i++) {                                                 \
+            a0 = FMA(a0, m, b), a1 = FMA(a1, m, b), a2 = FMA(a2, m, b), a3 = FMA(a3, m, b); \
+            a4 = FMA(a4, m, b), a5 = FMA(a5, m, b), a6 = FMA(a6, m, b), a7 = FMA(a7, m, b); \
+            a8 = FMA(a8, m, b), a9 = FMA(a9, m, b);                                         \
+            __asm__ volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4));       \
+        }                                                                                  \
+        double dt = cpu_now() - c0;                                                        \
+        volatile VT sink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9;                \
+        (void)sink;                                                                        \
+        return 10.0 * 2 * LANES * iters / dt / 1e9;                                        \
+    }
+FMA_PEAK(peak_avx512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16)
+FMA_PEAK(peak_avx2, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8)
+
+static int bench_fma(char **a)
+{
+    double best512 = 0, best256 = 0, t_end = now() + atof(a[0]);
+    __builtin_cpu_init();
+    do { /* best of several short samples: the machine may be shared */
+        double g = __builtin_cpu_supports("avx512f") ? peak_avx512(20000000) : 0;
+        best512 = g > best512 ? g : best512;
+        g = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? peak_avx2(20000000) : 0;
+        best256 = g > best256 ? g : best256;
+    } while (now() < t_end);
+    printf("{\"bench\":\"fma\",\"avx512_gflops\":%.2f,\"avx2_gflops\":%.2f}\n", best512,
+           best256);
+    return 0;
+}
+#else
+static int bench_fma(char **a)
+{
+    (void)a;
+    printf("{\"bench\":\"fma\",\"avx512_gflops\":0,\"avx2_gflops\":0}\n");
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "fma"))
+        return bench_fma(argv + 2);
     if (argc >= 6 && !strcmp(argv[1], "ss"))
         return bench_ss(argv + 2);
     if (argc >= 8 && !strcmp(argv[1], "image"))

@@ -10,6 +10,12 @@
  * tap are adjacent. */
 
 #define INLINE static inline __attribute__((always_inline))
+/* Loops over MR and NV must unroll fully, or the accumulators live in memory. */
+#ifdef __clang__
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
 
 /* pai_gelu with the same rational erf, lane-wise. */
 INLINE VT gelu_v(VT v)
@@ -55,72 +61,39 @@ INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int 
     return r;
 }
 
-/* Output channels [mb * MR, +MR) x positions [o0, o0 + nv * VW); nv is a constant after
- * inlining, so acc[][] lives in registers. */
-INLINE void tile(const pai_conv1d_job *j, int64_t mb, int64_t o0, int nv)
-{
-    const pai_conv1d_pack *pk = j->pk;
-    const float *w = pk->w + mb * pk->C * pk->K * MR, *x = j->x + o0;
-    VT acc[MR][NVMAX];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
-#pragma GCC unroll 16
-        for (int v = 0; v < nv; v++)
-            acc[i][v] = VZERO;
-    for (int64_t c = 0; c < pk->C; c++, x += j->xs)
-        for (int64_t k = 0; k < pk->K; k++, w += MR) {
-            const float *xk = x + k * j->d;
-            VT xv[NVMAX];
-#pragma GCC unroll 16
-            for (int v = 0; v < nv; v++)
-                xv[v] = VLOADU(xk + v * VW);
-#pragma GCC unroll 16
-            for (int i = 0; i < MR; i++) {
-                VT wi = VSET1(w[i]);
-#pragma GCC unroll 16
-                for (int v = 0; v < nv; v++)
-                    acc[i][v] = VFMA(wi, xv[v], acc[i][v]);
-            }
-        }
-    for (int i = 0; i < MR; i++) {
-        int64_t m = mb * MR + i;
-        if (m >= pk->M)
-            break;
-        VT bias = VSET1(pk->b[m]);
-        float *y = j->y + m * j->ow;
-        for (int v = 0; v < nv; v++) {
-            int64_t o = o0 + v * VW, left = j->ow - o;
-            int full = left >= VW;
-            VM k = VTAIL(full ? VW : (int)left);
-            VT r = finish(j, VADD(acc[i][v], bias), m, o, k, full);
-            if (full)
-                VSTOREU(y + o, r);
-            else
-                VSTOREM(y + o, k, r);
-        }
-    }
-}
+/* tile_1 .. tile_NVMAX: output channels [mb * MR, +MR) x positions [o0, o0 + nv * VW). */
+#define NV 1
+#include "infer/conv1d_tile.h"
+#define NV 2
+#include "infer/conv1d_tile.h"
+#define NV 3
+#include "infer/conv1d_tile.h"
+#if NVMAX > 3
+#define NV 4
+#include "infer/conv1d_tile.h"
+#endif
 
 #if NVMAX < 3 || NVMAX > 4
 #error "the tail switch below handles NVMAX 3 and 4"
 #endif
 static void FN(const pai_conv1d_job *j)
 {
+    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
+        NULL, tile_1, tile_2, tile_3,
+#if NVMAX > 3
+        tile_4,
+#endif
+    };
     int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
     for (int64_t mb = 0; mb < nb; mb++) {
         int64_t o0 = 0;
         for (; o0 + step <= j->ow; o0 += step)
-            tile(j, mb, o0, NVMAX);
-        switch ((j->ow - o0 + VW - 1) / VW) { /* the last, shorter tile: 0..NVMAX vectors */
-        case 1: tile(j, mb, o0, 1); break;
-        case 2: tile(j, mb, o0, 2); break;
-        case 3: tile(j, mb, o0, 3); break;
-#if NVMAX > 3
-        case 4: tile(j, mb, o0, 4); break;
-#endif
-        default: break;
-        }
+            tiles[NVMAX](j, mb, o0);
+        int64_t rest = (j->ow - o0 + VW - 1) / VW; /* the last, shorter tile */
+        if (rest > 0)
+            tiles[rest](j, mb, o0);
     }
 }
 
 #undef INLINE
+#undef UNROLL

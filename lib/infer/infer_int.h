@@ -110,8 +110,9 @@ typedef struct {
     size_t bytes;
 } pai_pooled;
 
-/* Per-run scratch: the im2col buffer and a pool of freed tensor buffers, so that steady
- * runs allocate nothing (large fresh buffers would page-fault on every run). */
+/* Per-run scratch: the im2col buffer or the direct kernel's padded input, and a pool of freed
+ * tensor buffers, so that steady runs allocate nothing (large fresh buffers would page-fault
+ * on every run). */
 struct pa_infer_ws {
     float *scratch;
     size_t scratch_cap;             /* floats */

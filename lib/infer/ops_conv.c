@@ -96,6 +96,61 @@ static int conv_setup(pai_ctx *c, const pai_node *n, const pai_tensor *X, const 
     return 0;
 }
 
+/* Taps k in [*lo, *hi) with 0 <= o * s + k * d - p < n. */
+static void tap_range(int64_t o, int64_t s, int64_t d, int64_t p, int64_t n, int64_t k,
+                      int64_t *lo, int64_t *hi)
+{
+    int64_t first = p - o * s, last = n - 1 + p - o * s; /* k * d in [first, last] */
+    *lo = first <= 0 ? 0 : (first + d - 1) / d;
+    *hi = last < 0 ? 0 : last / d + 1;
+    *hi = *hi > k ? k : *hi;
+    *lo = *lo > *hi ? *hi : *lo;
+}
+
+/* One border output of a depthwise channel: bias + its valid taps in (ky, kx) order. */
+static float depthwise_one(const conv_geom *g, const float *xc, const float *wk, float bias,
+                           int64_t ky0, int64_t ky1, int64_t oy, int64_t ox)
+{
+    int64_t kx0, kx1;
+    tap_range(ox, g->sw, g->dw, g->pw, g->W, g->kw, &kx0, &kx1);
+    float s = bias;
+    for (int64_t ky = ky0; ky < ky1; ky++) {
+        const float *row = xc + (oy * g->sh + ky * g->dh - g->ph) * g->W;
+        for (int64_t kx = kx0; kx < kx1; kx++)
+            s += row[ox * g->sw + kx * g->dw - g->pw] * wk[ky * g->kw + kx];
+    }
+    return s;
+}
+
+/* One output row of a depthwise channel. Interior outputs (every kx tap inside the input
+ * row) accumulate tap by tap across the row, which vectorises; the same (ky, kx) order as
+ * the borders', so the sums are those of a per-output loop. */
+static void depthwise_row(const conv_geom *g, const float *xc, const float *wk, float bias,
+                          int64_t oy, float *yr)
+{
+    const int64_t W = g->W, kw = g->kw, OW = g->OW, sw = g->sw, dw = g->dw, pw = g->pw;
+    int64_t ky0, ky1, lo = (pw + sw - 1) / sw, top = W - 1 + pw - (kw - 1) * dw;
+    int64_t hi = top < 0 ? 0 : top / sw + 1;
+    hi = hi > OW ? OW : hi;
+    lo = lo > hi ? hi : lo;
+    tap_range(oy, g->sh, g->dh, g->ph, g->H, g->kh, &ky0, &ky1);
+    for (int64_t ox = lo; ox < hi; ox++)
+        yr[ox] = bias;
+    for (int64_t ky = ky0; ky < ky1; ky++) {
+        const float *row = xc + (oy * g->sh + ky * g->dh - g->ph) * W;
+        for (int64_t kx = 0; kx < kw; kx++) {
+            float wv = wk[ky * kw + kx];
+            int64_t off = kx * dw - pw;
+            for (int64_t ox = lo; ox < hi; ox++)
+                yr[ox] += row[ox * sw + off] * wv;
+        }
+    }
+    for (int64_t ox = 0; ox < lo; ox++)
+        yr[ox] = depthwise_one(g, xc, wk, bias, ky0, ky1, oy, ox);
+    for (int64_t ox = hi; ox < OW; ox++)
+        yr[ox] = depthwise_one(g, xc, wk, bias, ky0, ky1, oy, ox);
+}
+
 /* Depthwise: each output channel reads exactly one input channel. */
 static void conv_depthwise(const conv_geom *g, const float *x, const float *w, const float *b,
                            float *y)
@@ -106,22 +161,8 @@ static void conv_depthwise(const conv_geom *g, const float *x, const float *w, c
             const float *xc = x + (nb * g->C + m / mult) * g->H * g->W;
             const float *wk = w + m * g->kh * g->kw;
             float *yc = y + (nb * g->M + m) * g->OH * g->OW;
-            float bias = b ? b[m] : 0.0f;
             for (int64_t oy = 0; oy < g->OH; oy++)
-                for (int64_t ox = 0; ox < g->OW; ox++) {
-                    float s = bias;
-                    for (int64_t ky = 0; ky < g->kh; ky++) {
-                        int64_t iy = oy * g->sh + ky * g->dh - g->ph;
-                        if (iy < 0 || iy >= g->H)
-                            continue;
-                        for (int64_t kx = 0; kx < g->kw; kx++) {
-                            int64_t ix = ox * g->sw + kx * g->dw - g->pw;
-                            if (ix >= 0 && ix < g->W)
-                                s += xc[iy * g->W + ix] * wk[ky * g->kw + kx];
-                        }
-                    }
-                    yc[oy * g->OW + ox] = s;
-                }
+                depthwise_row(g, xc, wk, b ? b[m] : 0.0f, oy, yc + oy * g->OW);
         }
 }
 
@@ -224,22 +265,34 @@ static int bview(const pai_tensor *t, int nd, const int64_t *shape, pai_bview *v
     return 1;
 }
 
+/* y[s] = y[s] + v[s] (or * v[s]) over one row; v broadcast when ss is 0. Separate loops so
+ * each one vectorises. */
+static void tail_row(float *y, int64_t S, const float *v, int64_t ss, int mul)
+{
+    if (ss && mul)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] * v[s];
+    else if (ss)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] + v[s];
+    else if (mul)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] * v[0];
+    else
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] + v[0];
+}
+
 /* The fused residual Add and mask Mul as a pass over y [N, M, S] (the reference path). */
 static void tail_pass(float *y, int64_t N, int64_t M, int64_t S, const pai_bview *res,
                       const pai_bview *mul)
 {
     for (int64_t nb = 0; nb < N; nb++)
         for (int64_t m = 0; m < M; m++, y += S) {
-            if (res->p) {
-                const float *r = res->p + nb * res->sn + m * res->sm;
-                for (int64_t s = 0; s < S; s++)
-                    y[s] = y[s] + r[s * res->ss];
-            }
-            if (mul->p) {
-                const float *k = mul->p + nb * mul->sn + m * mul->sm;
-                for (int64_t s = 0; s < S; s++)
-                    y[s] = y[s] * k[s * mul->ss];
-            }
+            if (res->p)
+                tail_row(y, S, res->p + nb * res->sn + m * res->sm, res->ss, 0);
+            if (mul->p)
+                tail_row(y, S, mul->p + nb * mul->sn + m * mul->sm, mul->ss, 1);
         }
 }
 

@@ -129,6 +129,18 @@ def main():
     cases.append(case("cast_mean", Lambda(
         lambda m, x: (x * 3).long().float() + x.mean(dim=-1, keepdim=True)),
         [r(2, 3, 4)], [r(3, 3, 5)], dyn3))
+    # Residual blocks whose Add and mask Mul the engine fuses into the Conv (ss3's pattern,
+    # 1-D with a [B, 1, L] mask, and 2-D).
+    cases.append(case("conv1d_residual_mask", Lambda(
+        lambda m, x, k: (x + F.gelu(m[0](x))) * k, nn.Conv1d(8, 8, 5, dilation=3, padding=6)),
+        [r(1, 8, 9), torch.ones(1, 1, 9)],
+        [r(3, 8, 23), (torch.rand(3, 1, 23) > 0.3).float()],
+        {"in0": {0: "b", 2: "l"}, "in1": {0: "b", 2: "l"}}))
+    cases.append(case("conv2d_residual_mask", Lambda(
+        lambda m, x, k: (x + m[0](x)) * k, nn.Conv2d(6, 6, 3, padding=1)),
+        [r(1, 6, 5, 5), torch.ones(1, 1, 5, 5)],
+        [r(2, 6, 7, 4), (torch.rand(2, 1, 7, 4) > 0.3).float()],
+        {"in0": {0: "b", 2: "h", 3: "w"}, "in1": {0: "b", 2: "h", 3: "w"}}))
     with open(os.path.join(OUT, "cases.txt"), "w") as f:
         f.write("\n".join(cases) + "\n")
 

@@ -1,7 +1,9 @@
 /* fuse.c — load-time graph rewrites that save whole passes over the activations:
  *   Div(x, sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5)   (PyTorch's exact GELU export)
  *       becomes one Gelu node;
- *   Conv whose only reader is Relu or Gelu computes the activation in its epilogue.
+ *   Conv whose only reader is Relu or Gelu computes the activation in its epilogue;
+ *   then Conv -> Add(r) [-> Mul(k)] or Conv -> Mul(k) (a residual block, a padding mask)
+ *       also become the Conv's epilogue, r and k joining its inputs as 3 and 4.
  * Only values read by exactly one node are fused away, so results are unchanged. */
 #include "infer/infer_int.h"
 
@@ -100,6 +102,63 @@ static void fuse_conv_act(fuser *f, size_t k)
     f->dead[r] = 1;
 }
 
+/* v is available before node k runs: a constant, a graph input or an earlier output. */
+static int ready_before(const fuser *f, int v, size_t k)
+{
+    const pa_model *m = f->m;
+    if (v < 0)
+        return 0;
+    if (m->vals[v].init || m->vals[v].graph_input >= 0)
+        return 1;
+    for (size_t i = 0; i < k; i++)
+        for (int j = 0; !f->dead[i] && j < m->nodes[i].nout; j++)
+            if (m->nodes[i].out[j] == v)
+                return 1;
+    return 0;
+}
+
+/* The operand of node r (an `op` reading v) that node k could read instead, or -1. */
+static int tail_operand(const fuser *f, int r, const char *op, int v, size_t k)
+{
+    if (r < 0 || !is_op(&f->m->nodes[r], op))
+        return -1;
+    int o = other(&f->m->nodes[r], v);
+    return o >= 0 && o != v && ready_before(f, o, k) ? o : -1;
+}
+
+static int fuse_conv_tail(fuser *f, size_t k)
+{
+    pa_model *m = f->m;
+    pai_node *c = &m->nodes[k];
+    if (!is_op(c, "Conv") || c->nout != 1 || c->nin > 3 || c->tail)
+        return 0;
+    int v = c->out[0], ra = reader(f, v), res = tail_operand(f, ra, "Add", v, k), rm = -1;
+    if (res >= 0)
+        v = m->nodes[ra].out[0];
+    rm = reader(f, v);
+    int mul = tail_operand(f, rm, "Mul", v, k);
+    if (mul >= 0)
+        v = m->nodes[rm].out[0];
+    if (res < 0 && mul < 0)
+        return 0;
+    int *in = pai_realloc(c->in, 5 * sizeof *in);
+    if (!in)
+        return PA_ENOMEM;
+    for (int j = c->nin; j < 3; j++)
+        in[j] = -1;
+    in[3] = res;
+    in[4] = mul;
+    c->in = in;
+    c->nin = 5;
+    c->tail = 1;
+    c->out[0] = v;
+    if (res >= 0)
+        f->dead[ra] = 1;
+    if (mul >= 0)
+        f->dead[rm] = 1;
+    return 0;
+}
+
 int pai_fuse(pa_model *m)
 {
     fuser f = {m, pai_calloc(m->nvals + 1, sizeof(int)), pai_calloc(m->nnodes + 1, 1)};
@@ -116,6 +175,9 @@ int pai_fuse(pa_model *m)
     for (size_t k = 0; !rc && k < m->nnodes; k++)
         if (!f.dead[k])
             fuse_conv_act(&f, k);
+    for (size_t k = 0; !rc && k < m->nnodes; k++)
+        if (!f.dead[k])
+            rc = fuse_conv_tail(&f, k);
     size_t kept = 0;
     for (size_t k = 0; !rc && k < m->nnodes; k++) {
         if (f.dead[k]) {

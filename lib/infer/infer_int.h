@@ -74,11 +74,14 @@ typedef struct pai_node {
     int *release;       /* values whose last use is this node */
     int nrelease;
     int act;            /* fused activation applied to the output (PAI_ACT_*) */
+    int tail;           /* Conv: in[3] is a fused residual Add, in[4] a fused Mul (-1: none) */
+    struct pai_conv1d_pack *pack; /* Conv: weights packed for the direct kernel, or NULL */
 } pai_node;
 
 enum { PAI_ACT_NONE = 0, PAI_ACT_RELU = 1, PAI_ACT_GELU = 2 };
 void pai_node_free(pai_node *n);
-/* Load-time rewrites (fuse.c): GELU subgraphs to one node, activations into Conv. */
+/* Load-time rewrites (fuse.c): GELU subgraphs to one node, activations, residual Add and
+ * mask Mul into Conv. */
 int pai_fuse(pa_model *m);
 float pai_gelu(float v);
 
@@ -108,8 +111,9 @@ typedef struct {
     size_t bytes;
 } pai_pooled;
 
-/* Per-run scratch: the im2col buffer and a pool of freed tensor buffers, so that steady
- * runs allocate nothing (large fresh buffers would page-fault on every run). */
+/* Per-run scratch: the im2col buffer or the direct kernel's padded input, and a pool of freed
+ * tensor buffers, so that steady runs allocate nothing (large fresh buffers would page-fault
+ * on every run). */
 struct pa_infer_ws {
     float *scratch;
     size_t scratch_cap;             /* floats */
@@ -155,6 +159,53 @@ float pai_attr_float(const pai_node *n, const char *name, float def);
 const char *pai_attr_str(const pai_node *n, const char *name, const char *def);
 /* ints attribute: count and pointer (NULL/0 when absent). */
 const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count);
+
+/* ---- direct 1-D convolution (conv1d.c; kernels in conv1d_avx2.c, conv1d_avx512.c) ---- */
+enum { PAI_ISA_REF = 0, PAI_ISA_AVX2 = 1, PAI_ISA_AVX512 = 2 };
+
+/* Weights of one Conv, packed at load for one kernel: read-only, shared by all runs. */
+typedef struct pai_conv1d_pack {
+    int isa, mr;          /* kernel and its block of output channels */
+    int64_t M, C, K;
+    float *w;             /* [ceil(M / mr)][C][K][mr], zero rows past M */
+    float *b;             /* [ceil(M / mr) * mr], zeros when the Conv has no bias */
+} pai_conv1d_pack;
+
+/* An operand broadcast onto an [N, M, S] output: element (n, m, s) is at
+ * p[n * sn + m * sm + s * ss], ss being 0 or 1. */
+typedef struct {
+    const float *p;
+    int64_t sn, sm, ss;
+} pai_bview;
+
+/* One kernel call: one sequence, all output channels, positions [0, ow). */
+typedef struct {
+    const pai_conv1d_pack *pk;
+    const float *x;       /* zero-padded input [C][xs]: output o reads x[c][o + k * d] */
+    int64_t xs, d, ow;
+    float *y;             /* [M][ow] */
+    int act;
+    pai_bview res, mul;   /* fused Add / Mul operands of this sequence (p NULL: none) */
+} pai_conv1d_job;
+
+typedef void (*pai_conv1d_fn)(const pai_conv1d_job *j);
+extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512; /* NULL when not built */
+/* Output-channel block of each kernel (lanes and registers decide it). */
+#define PAI_CONV1D_MR_AVX2 4
+#define PAI_CONV1D_MR_AVX512 6
+
+/* The kernel to use: PA_INFER_ISA (ref, avx2, avx512) or the best this CPU runs. */
+int pai_conv1d_isa(int *isa);
+/* Pack the weights of every Conv the direct kernel can run (at load). */
+int pai_conv1d_prepare(pa_model *m);
+void pai_conv1d_pack_free(pai_conv1d_pack *p);
+/* Run a 1-D, stride-1, ungrouped Conv with its pack; X [N, C, W], out [N, M, ow]. */
+void pai_conv1d_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t W,
+                    int64_t pl, int64_t d, int64_t ow, float *y, float *xpad, int act,
+                    const pai_bview *res, const pai_bview *mul);
+/* Floats of xpad pai_conv1d_run needs. */
+size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int64_t d,
+                          int64_t ow);
 
 /* Operator table lookup; NULL when unsupported. */
 pai_op_fn pai_op_find(const char *op_type);

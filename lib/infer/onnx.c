@@ -619,6 +619,7 @@ void pai_node_free(pai_node *n)
     pai_free(n->in);
     pai_free(n->out);
     pai_free(n->release);
+    pai_conv1d_pack_free(n->pack);
     for (int k = 0; k < n->nattr; k++) {
         pai_attr *a = &n->attrs[k];
         pai_free(a->name);
@@ -799,7 +800,9 @@ static int resolve(loader *L)
         set_info(&m->out_info[m->nout++], &m->vals[v], &L->gout[i]);
     }
     pai_free(last_use);
-    return pai_fuse(m) ? pai_error(PA_ENOMEM, "out of memory") : build_release(m);
+    if (pai_fuse(m))
+        return pai_error(PA_ENOMEM, "out of memory");
+    return (rc = pai_conv1d_prepare(m)) ? rc : build_release(m);
 }
 
 /* ---- public API --------------------------------------------------------------------- */

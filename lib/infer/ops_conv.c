@@ -1,5 +1,8 @@
 /* ops_conv.c — Conv, MatMul and Gemm on OpenBLAS sgemm.
  *
+ * 1-D stride-1 convolutions with packed weights (conv1d.c) run the direct AVX2 / AVX-512
+ * kernel instead; everything below is the reference and the fallback for other shapes.
+ *
  * Conv lowers to im2col + GEMM over *all* output positions of the batch at once (in tiles
  * that fit the cache), so a batch of short sequences is one large GEMM rather than many
  * small ones; the GEMM result is then scattered to NCHW with the bias. Depthwise
@@ -93,6 +96,61 @@ static int conv_setup(pai_ctx *c, const pai_node *n, const pai_tensor *X, const 
     return 0;
 }
 
+/* Taps k in [*lo, *hi) with 0 <= o * s + k * d - p < n. */
+static void tap_range(int64_t o, int64_t s, int64_t d, int64_t p, int64_t n, int64_t k,
+                      int64_t *lo, int64_t *hi)
+{
+    int64_t first = p - o * s, last = n - 1 + p - o * s; /* k * d in [first, last] */
+    *lo = first <= 0 ? 0 : (first + d - 1) / d;
+    *hi = last < 0 ? 0 : last / d + 1;
+    *hi = *hi > k ? k : *hi;
+    *lo = *lo > *hi ? *hi : *lo;
+}
+
+/* One border output of a depthwise channel: bias + its valid taps in (ky, kx) order. */
+static float depthwise_one(const conv_geom *g, const float *xc, const float *wk, float bias,
+                           int64_t ky0, int64_t ky1, int64_t oy, int64_t ox)
+{
+    int64_t kx0, kx1;
+    tap_range(ox, g->sw, g->dw, g->pw, g->W, g->kw, &kx0, &kx1);
+    float s = bias;
+    for (int64_t ky = ky0; ky < ky1; ky++) {
+        const float *row = xc + (oy * g->sh + ky * g->dh - g->ph) * g->W;
+        for (int64_t kx = kx0; kx < kx1; kx++)
+            s += row[ox * g->sw + kx * g->dw - g->pw] * wk[ky * g->kw + kx];
+    }
+    return s;
+}
+
+/* One output row of a depthwise channel. Interior outputs (every kx tap inside the input
+ * row) accumulate tap by tap across the row, which vectorises; the same (ky, kx) order as
+ * the borders', so the sums are those of a per-output loop. */
+static void depthwise_row(const conv_geom *g, const float *xc, const float *wk, float bias,
+                          int64_t oy, float *yr)
+{
+    const int64_t W = g->W, kw = g->kw, OW = g->OW, sw = g->sw, dw = g->dw, pw = g->pw;
+    int64_t ky0, ky1, lo = (pw + sw - 1) / sw, top = W - 1 + pw - (kw - 1) * dw;
+    int64_t hi = top < 0 ? 0 : top / sw + 1;
+    hi = hi > OW ? OW : hi;
+    lo = lo > hi ? hi : lo;
+    tap_range(oy, g->sh, g->dh, g->ph, g->H, g->kh, &ky0, &ky1);
+    for (int64_t ox = lo; ox < hi; ox++)
+        yr[ox] = bias;
+    for (int64_t ky = ky0; ky < ky1; ky++) {
+        const float *row = xc + (oy * g->sh + ky * g->dh - g->ph) * W;
+        for (int64_t kx = 0; kx < kw; kx++) {
+            float wv = wk[ky * kw + kx];
+            int64_t off = kx * dw - pw;
+            for (int64_t ox = lo; ox < hi; ox++)
+                yr[ox] += row[ox * sw + off] * wv;
+        }
+    }
+    for (int64_t ox = 0; ox < lo; ox++)
+        yr[ox] = depthwise_one(g, xc, wk, bias, ky0, ky1, oy, ox);
+    for (int64_t ox = hi; ox < OW; ox++)
+        yr[ox] = depthwise_one(g, xc, wk, bias, ky0, ky1, oy, ox);
+}
+
 /* Depthwise: each output channel reads exactly one input channel. */
 static void conv_depthwise(const conv_geom *g, const float *x, const float *w, const float *b,
                            float *y)
@@ -103,22 +161,8 @@ static void conv_depthwise(const conv_geom *g, const float *x, const float *w, c
             const float *xc = x + (nb * g->C + m / mult) * g->H * g->W;
             const float *wk = w + m * g->kh * g->kw;
             float *yc = y + (nb * g->M + m) * g->OH * g->OW;
-            float bias = b ? b[m] : 0.0f;
             for (int64_t oy = 0; oy < g->OH; oy++)
-                for (int64_t ox = 0; ox < g->OW; ox++) {
-                    float s = bias;
-                    for (int64_t ky = 0; ky < g->kh; ky++) {
-                        int64_t iy = oy * g->sh + ky * g->dh - g->ph;
-                        if (iy < 0 || iy >= g->H)
-                            continue;
-                        for (int64_t kx = 0; kx < g->kw; kx++) {
-                            int64_t ix = ox * g->sw + kx * g->dw - g->pw;
-                            if (ix >= 0 && ix < g->W)
-                                s += xc[iy * g->W + ix] * wk[ky * g->kw + kx];
-                        }
-                    }
-                    yc[oy * g->OW + ox] = s;
-                }
+                depthwise_row(g, xc, wk, b ? b[m] : 0.0f, oy, yc + oy * g->OW);
         }
 }
 
@@ -195,6 +239,143 @@ static void apply_act(float *y, size_t n, int act)
             y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
 
+/* View of a fused Add / Mul operand t broadcast onto the output shape [N, M, spatial...]:
+ * 0 when it does not broadcast that way (then the Conv runs unfused). */
+static int bview(const pai_tensor *t, int nd, const int64_t *shape, pai_bview *v)
+{
+    if (!t || t->dtype != PA_DT_FLOAT32 || t->ndim > nd)
+        return 0;
+    int64_t e[PAI_MAXD], st[PAI_MAXD], s = 1;
+    int ones = 1, full = 1;
+    for (int i = nd - 1; i >= 0; i--) {
+        int it = i - (nd - t->ndim);
+        e[i] = it >= 0 ? t->shape[it] : 1;
+        if (e[i] != 1 && e[i] != shape[i])
+            return 0;
+        st[i] = s;
+        s *= e[i];
+        if (i >= 2) {
+            ones &= e[i] == 1;
+            full &= e[i] == shape[i];
+        }
+    }
+    if (!ones && !full)
+        return 0;
+    *v = (pai_bview){pai_f(t), e[0] == 1 ? 0 : st[0], e[1] == 1 ? 0 : st[1], full ? 1 : 0};
+    return 1;
+}
+
+/* y[s] = y[s] + v[s] (or * v[s]) over one row; v broadcast when ss is 0. Separate loops so
+ * each one vectorises. */
+static void tail_row(float *y, int64_t S, const float *v, int64_t ss, int mul)
+{
+    if (ss && mul)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] * v[s];
+    else if (ss)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] + v[s];
+    else if (mul)
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] * v[0];
+    else
+        for (int64_t s = 0; s < S; s++)
+            y[s] = y[s] + v[0];
+}
+
+/* The fused residual Add and mask Mul as a pass over y [N, M, S] (the reference path). */
+static void tail_pass(float *y, int64_t N, int64_t M, int64_t S, const pai_bview *res,
+                      const pai_bview *mul)
+{
+    for (int64_t nb = 0; nb < N; nb++)
+        for (int64_t m = 0; m < M; m++, y += S) {
+            if (res->p)
+                tail_row(y, S, res->p + nb * res->sn + m * res->sm, res->ss, 0);
+            if (mul->p)
+                tail_row(y, S, mul->p + nb * mul->sn + m * mul->sm, mul->ss, 1);
+        }
+}
+
+/* The convolution (with its fused activation) into the allocated y, by the direct kernel
+ * when the node has a pack and the shape suits it, else im2col + sgemm. */
+static int conv_compute(pai_ctx *c, const pai_node *n, const conv_geom *g, const float *x,
+                        const float *w, const float *b, float *y, const pai_bview *res,
+                        const pai_bview *mul)
+{
+    const pai_conv1d_pack *pk = n->pack;
+    if (pk && g->H == 1 && g->kh == 1 && g->G == 1 && g->sw == 1 && pk->M == g->M &&
+        pk->C == g->C && pk->K == g->kw) {
+        float *xpad = pai_ws_scratch(c->ws, pai_conv1d_scratch(pk, g->pw, g->W, g->dw, g->OW));
+        if (!xpad)
+            return pai_node_error(c, n, PA_ENOMEM, "out of memory (or over max_run_bytes) for the padded input");
+        pai_conv1d_run(pk, x, g->N, g->W, g->pw, g->dw, g->OW, y, xpad, n->act, res, mul);
+        return 0;
+    }
+    int64_t Cg = g->C / g->G, Mg = g->M / g->G, K = Cg * g->kh * g->kw, ohw = g->OH * g->OW;
+    size_t ny = (size_t)(g->N * g->M * ohw);
+    if (Cg == 1 && Mg == 1) {
+        conv_depthwise(g, x, w, b, y);
+        apply_act(y, ny, n->act);
+    } else if (g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 &&
+               g->pw == 0 && g->OH == g->H && g->OW == g->W) {
+        /* 1x1: per image and group, Y = W x X directly */
+        for (int64_t nb = 0; nb < g->N; nb++)
+            for (int64_t gi = 0; gi < g->G; gi++) {
+                float *yg = y + (nb * g->M + gi * Mg) * ohw;
+                for (int64_t m = 0; m < Mg; m++)
+                    for (int64_t j = 0; j < ohw; j++)
+                        yg[m * ohw + j] = b ? b[gi * Mg + m] : 0.0f;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)ohw, (int)Cg,
+                            1.0f, w + gi * Mg * Cg, (int)Cg,
+                            x + (nb * g->C + gi * Cg) * g->H * g->W, (int)ohw, 1.0f, yg,
+                            (int)ohw);
+            }
+        apply_act(y, ny, n->act);
+    } else {
+        int64_t P = g->N * ohw, T = (int64_t)PAI_COL_FLOATS / K;
+        T = T < 64 ? 64 : T;
+        T = T > P ? P : T;
+        float *col = pai_ws_scratch(c->ws, (size_t)(K * T + Mg * T));
+        if (!col)
+            return pai_node_error(c, n, PA_ENOMEM,
+                                  "out of memory (or over max_run_bytes) for the column buffer");
+        float *buf = col + K * T;
+        for (int64_t gi = 0; gi < g->G; gi++)
+            for (int64_t p0 = 0; p0 < P; p0 += T) {
+                int64_t t = P - p0 < T ? P - p0 : T;
+                im2col(g, x, gi * Cg, Cg, p0, t, col);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)t, (int)K,
+                            1.0f, w + gi * Mg * K, (int)K, col, (int)t, 0.0f, buf, (int)t);
+                scatter(g, buf, gi * Mg, Mg, p0, t, b, y, n->act);
+            }
+    }
+    if (res->p || mul->p)
+        tail_pass(y, g->N, g->M, ohw, res, mul);
+    return 0;
+}
+
+/* A fused Add / Mul whose operand does not broadcast onto the output as the epilogue
+ * needs: finish with the operators themselves (y is the Conv result, consumed). */
+static int conv_unfused_tail(pai_ctx *c, const pai_node *n, pai_tensor *const *in, int nin,
+                             pai_tensor *y, pai_tensor *out)
+{
+    for (int i = 3; i < 5; i++) {
+        if (i >= nin || !in[i])
+            continue;
+        pai_tensor t = {0};
+        pai_tensor *ab[2] = {y, in[i]};
+        int rc = (i == 3 ? pai_op_add : pai_op_mul)(c, n, ab, 2, &t, 1);
+        pai_ws_release(c->ws, y);
+        *y = t;
+        if (rc) {
+            pai_ws_release(c->ws, y);
+            return rc;
+        }
+    }
+    *out = *y;
+    return 0;
+}
+
 PAI_OP(conv)
 {
     NEED_INPUTS(2);
@@ -208,48 +389,23 @@ PAI_OP(conv)
     int64_t shape[4] = {g.N, g.M, g.OH, g.OW};
     if (X->ndim == 3)
         shape[2] = g.OW;
-    if ((rc = pai_out_alloc(c, out, PA_DT_FLOAT32, X->ndim, shape)) || out->n == 0)
+    /* fused residual Add (input 3) and mask Mul (input 4) */
+    const pai_tensor *R = n->tail && nin > 3 ? in[3] : NULL, *Mk = n->tail && nin > 4 ? in[4] : NULL;
+    pai_bview res = {0}, mul = {0};
+    int fused = (!R || bview(R, X->ndim, shape, &res)) && (!Mk || bview(Mk, X->ndim, shape, &mul));
+    pai_tensor y = {0};
+    if ((rc = pai_out_alloc(c, fused ? out : &y, PA_DT_FLOAT32, X->ndim, shape)))
         return rc;
-    const float *x = pai_f(X), *w = pai_f(Wt), *b = B ? pai_f(B) : NULL;
-    float *y = pai_f(out);
-    int64_t Cg = g.C / g.G, Mg = g.M / g.G, K = Cg * g.kh * g.kw, ohw = g.OH * g.OW;
-    if (Cg == 1 && Mg == 1) {
-        conv_depthwise(&g, x, w, b, y);
-        apply_act(y, out->n, n->act);
-        return 0;
+    pai_tensor *dst = fused ? out : &y;
+    pai_bview none = {0};
+    if (dst->n)
+        rc = conv_compute(c, n, &g, pai_f(X), pai_f(Wt), B ? pai_f(B) : NULL, pai_f(dst),
+                          fused ? &res : &none, fused ? &mul : &none);
+    if (fused || rc) {
+        pai_ws_release(c->ws, &y);
+        return rc;
     }
-    if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
-        g.OH == g.H && g.OW == g.W) {
-        /* 1x1: per image and group, Y = W x X directly */
-        for (int64_t nb = 0; nb < g.N; nb++)
-            for (int64_t gi = 0; gi < g.G; gi++) {
-                float *yg = y + (nb * g.M + gi * Mg) * ohw;
-                for (int64_t m = 0; m < Mg; m++)
-                    for (int64_t j = 0; j < ohw; j++)
-                        yg[m * ohw + j] = b ? b[gi * Mg + m] : 0.0f;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)ohw, (int)Cg,
-                            1.0f, w + gi * Mg * Cg, (int)Cg,
-                            x + (nb * g.C + gi * Cg) * g.H * g.W, (int)ohw, 1.0f, yg, (int)ohw);
-            }
-        apply_act(y, out->n, n->act);
-        return 0;
-    }
-    int64_t P = g.N * ohw, T = (int64_t)PAI_COL_FLOATS / K;
-    T = T < 64 ? 64 : T;
-    T = T > P ? P : T;
-    float *col = pai_ws_scratch(c->ws, (size_t)(K * T + Mg * T));
-    if (!col)
-        return pai_node_error(c, n, PA_ENOMEM, "out of memory (or over max_run_bytes) for the column buffer");
-    float *buf = col + K * T;
-    for (int64_t gi = 0; gi < g.G; gi++)
-        for (int64_t p0 = 0; p0 < P; p0 += T) {
-            int64_t t = P - p0 < T ? P - p0 : T;
-            im2col(&g, x, gi * Cg, Cg, p0, t, col);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mg, (int)t, (int)K, 1.0f,
-                        w + gi * Mg * K, (int)K, col, (int)t, 0.0f, buf, (int)t);
-            scatter(&g, buf, gi * Mg, Mg, p0, t, b, y, n->act);
-        }
-    return 0;
+    return conv_unfused_tail(c, n, in, nin, &y, out);
 }
 
 /* MatMul with numpy semantics (1-D promotion, broadcast batch dimensions). */

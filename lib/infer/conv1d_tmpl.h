@@ -1,0 +1,99 @@
+/* conv1d_tmpl.h — the direct 1-D convolution kernel, included once per ISA (conv1d_avx2.c,
+ * conv1d_avx512.c) after defining FN, MR (output channels per tile), NVMAX (position vectors
+ * per tile) and the vector macros VT, VM, VW, VZERO, VSET1, VLOADU, VLOADM, VSTOREU, VSTOREM,
+ * VTAIL, VFMA, VADD, VMUL, VDIV, VMIN, VMAX.
+ *
+ * A tile is MR output channels x nv vectors of consecutive positions, accumulated in
+ * registers over every input channel and tap straight from the zero-padded input (no
+ * im2col); the epilogue (bias, activation, residual, mask) runs on the registers before the
+ * single store. Weights come pre-packed as [block][C][K][MR], so the MR broadcasts of one
+ * tap are adjacent. */
+
+#define INLINE static inline __attribute__((always_inline))
+/* Loops over MR and NV must unroll fully, or the accumulators live in memory. */
+#ifdef __clang__
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
+
+/* pai_gelu with the same rational erf, lane-wise. */
+INLINE VT gelu_v(VT v)
+{
+    VT x = VMUL(v, VSET1(0.70710678118f));
+    x = VMAX(VSET1(-4.0f), VMIN(x, VSET1(4.0f)));
+    VT x2 = VMUL(x, x);
+    VT p = VSET1(-2.72614225801306e-10f);
+    p = VFMA(p, x2, VSET1(2.77068142495902e-08f));
+    p = VFMA(p, x2, VSET1(-2.10102402082508e-06f));
+    p = VFMA(p, x2, VSET1(-5.69250639462346e-05f));
+    p = VFMA(p, x2, VSET1(-7.34990630326855e-04f));
+    p = VFMA(p, x2, VSET1(-2.95459980854025e-03f));
+    p = VFMA(p, x2, VSET1(-1.60960333262415e-02f));
+    VT q = VSET1(-1.45660718464996e-05f);
+    q = VFMA(q, x2, VSET1(-2.13374055278905e-04f));
+    q = VFMA(q, x2, VSET1(-1.68282697438203e-03f));
+    q = VFMA(q, x2, VSET1(-7.37332916720468e-03f));
+    q = VFMA(q, x2, VSET1(-1.42647390514189e-02f));
+    VT e = VDIV(VMUL(x, p), q);
+    return VMUL(VMUL(VSET1(0.5f), v), VADD(VSET1(1.0f), e));
+}
+
+/* Operand of a fused Add / Mul at channel m, positions o.. (k: the valid lanes). */
+INLINE VT operand(const pai_bview *b, int64_t m, int64_t o, VM k, int full)
+{
+    const float *p = b->p + m * b->sm;
+    if (!b->ss)
+        return VSET1(*p);
+    return full ? VLOADU(p + o) : VLOADM(p + o, k);
+}
+
+INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full)
+{
+    if (j->act == PAI_ACT_GELU)
+        r = gelu_v(r);
+    else if (j->act == PAI_ACT_RELU)
+        r = VMAX(r, VZERO);
+    if (j->res.p)
+        r = VADD(r, operand(&j->res, m, o, k, full));
+    if (j->mul.p)
+        r = VMUL(r, operand(&j->mul, m, o, k, full));
+    return r;
+}
+
+/* tile_1 .. tile_NVMAX: output channels [mb * MR, +MR) x positions [o0, o0 + nv * VW). */
+#define NV 1
+#include "infer/conv1d_tile.h"
+#define NV 2
+#include "infer/conv1d_tile.h"
+#define NV 3
+#include "infer/conv1d_tile.h"
+#if NVMAX > 3
+#define NV 4
+#include "infer/conv1d_tile.h"
+#endif
+
+#if NVMAX < 3 || NVMAX > 4
+#error "the tail switch below handles NVMAX 3 and 4"
+#endif
+static void FN(const pai_conv1d_job *j)
+{
+    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
+        NULL, tile_1, tile_2, tile_3,
+#if NVMAX > 3
+        tile_4,
+#endif
+    };
+    int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
+    for (int64_t mb = 0; mb < nb; mb++) {
+        int64_t o0 = 0;
+        for (; o0 + step <= j->ow; o0 += step)
+            tiles[NVMAX](j, mb, o0);
+        int64_t rest = (j->ow - o0 + VW - 1) / VW; /* the last, shorter tile */
+        if (rest > 0)
+            tiles[rest](j, mb, o0);
+    }
+}
+
+#undef INLINE
+#undef UNROLL

@@ -1,0 +1,415 @@
+/* test_conv1d.c — the direct 1-D convolution kernels (PA_INFER_ISA = ref, avx2, avx512) against
+ * a double-precision convolution, on random shapes: dilations, odd lengths, lengths shorter
+ * than the kernel span, channel counts off the register blocks, and the fused epilogue
+ * (activation, residual Add, mask Mul, broadcast operands, and operands that cannot fuse).
+ * Models are written here as ONNX bytes: Conv [-> Relu | Gelu] [-> Add(r)] [-> Mul(k)]. */
+#include "testutil.h"
+
+#include <math.h>
+#include <panalyzer/infer.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* ---- a minimal protobuf writer ------------------------------------------------------ */
+typedef struct {
+    unsigned char *p;
+    size_t n, cap;
+} pbuf;
+
+static void put(pbuf *b, const void *d, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2 + 64;
+        b->p = realloc(b->p, b->cap);
+        ck_assert_ptr_nonnull(b->p);
+    }
+    memcpy(b->p + b->n, d, n);
+    b->n += n;
+}
+
+static void varint(pbuf *b, uint64_t v)
+{
+    do {
+        unsigned char c = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        c |= v ? 0x80 : 0;
+        put(b, &c, 1);
+    } while (v);
+}
+
+static void f_int(pbuf *b, int field, uint64_t v)
+{
+    varint(b, (uint64_t)field << 3);
+    varint(b, v);
+}
+
+static void f_bytes(pbuf *b, int field, const void *d, size_t n)
+{
+    varint(b, (uint64_t)field << 3 | 2);
+    varint(b, n);
+    put(b, d, n);
+}
+
+static void f_str(pbuf *b, int field, const char *s) { f_bytes(b, field, s, strlen(s)); }
+
+/* Append sub-message s as field `field` and free it. */
+static void f_sub(pbuf *b, int field, pbuf *s)
+{
+    f_bytes(b, field, s->p, s->n);
+    free(s->p);
+    memset(s, 0, sizeof *s);
+}
+
+/* ValueInfoProto of a float tensor with a fixed shape. */
+static void value_info(pbuf *g, int field, const char *name, int nd, const int64_t *shape)
+{
+    pbuf vi = {0}, tp = {0}, tt = {0}, sh = {0};
+    for (int i = 0; i < nd; i++) {
+        pbuf dim = {0};
+        f_int(&dim, 1, (uint64_t)shape[i]);
+        f_sub(&sh, 1, &dim);
+    }
+    f_int(&tt, 1, 1);
+    f_sub(&tt, 2, &sh);
+    f_sub(&tp, 1, &tt);
+    f_str(&vi, 1, name);
+    f_sub(&vi, 2, &tp);
+    f_sub(g, field, &vi);
+}
+
+static void initializer(pbuf *g, const char *name, int nd, const int64_t *shape, const float *v)
+{
+    pbuf t = {0};
+    size_t n = 1;
+    for (int i = 0; i < nd; i++) {
+        f_int(&t, 1, (uint64_t)shape[i]);
+        n *= (size_t)shape[i];
+    }
+    f_int(&t, 2, 1);
+    f_str(&t, 8, name);
+    f_bytes(&t, 9, v, n * sizeof *v);
+    f_sub(g, 5, &t);
+}
+
+static void attr_ints(pbuf *node, const char *name, int n, const int64_t *v)
+{
+    pbuf a = {0};
+    f_str(&a, 1, name);
+    for (int i = 0; i < n; i++)
+        f_int(&a, 8, (uint64_t)v[i]);
+    f_int(&a, 20, 7);
+    f_sub(node, 5, &a);
+}
+
+static void node(pbuf *g, const char *op, const char *in0, const char *in1, const char *out,
+                 pbuf *attrs)
+{
+    pbuf n = {0};
+    f_str(&n, 1, in0);
+    if (in1)
+        f_str(&n, 1, in1);
+    f_str(&n, 2, out);
+    f_str(&n, 3, out);
+    f_str(&n, 4, op);
+    if (attrs)
+        put(&n, attrs->p, attrs->n);
+    f_sub(g, 1, &n);
+}
+
+/* ---- one random case -------------------------------------------------------------------- */
+typedef struct {
+    int64_t N, C, M, K, d, pl, pr, W, ow;
+    int bias, act;         /* act: 0 none, 1 Relu, 2 Gelu */
+    int res, mul;          /* 0 none, 1 full [N, M, ow], 2 broadcast, 3 cannot fuse */
+    float *w, *b, *x, *r, *k;
+    int64_t rshape[4], kshape[4];
+    int rnd, knd;
+    size_t rn, kn;
+} ccase;
+
+static uint64_t rng = 12345;
+static double urand(void)
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+static int64_t irand(int64_t lo, int64_t hi) { return lo + (int64_t)(urand() * (double)(hi - lo + 1)); }
+
+static float *rand_floats(size_t n, double scale)
+{
+    float *v = malloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (float)((urand() * 2 - 1) * scale);
+    return v;
+}
+
+/* Operand shapes: 1 exact, 2 broadcast ([N, 1, ow], [1, M, 1], [ow] or [1]), 3 one that
+ * widens the output ([2, N, M, ow]: the Conv cannot take it in its epilogue). */
+static int operand_shape(const ccase *c, int kind, int64_t *shape)
+{
+    int64_t full[3] = {c->N, c->M, c->ow};
+    if (kind == 1) {
+        memcpy(shape, full, sizeof full);
+        return 3;
+    }
+    if (kind == 3) {
+        shape[0] = 2;
+        memcpy(shape + 1, full, sizeof full);
+        return 4;
+    }
+    switch (irand(0, 3)) {
+    case 0: shape[0] = c->N, shape[1] = 1, shape[2] = c->ow; return 3;
+    case 1: shape[0] = 1, shape[1] = c->M, shape[2] = 1; return 3;
+    case 2: shape[0] = c->ow; return 1;
+    default: shape[0] = 1; return 1;
+    }
+}
+
+static size_t numel(int nd, const int64_t *s)
+{
+    size_t n = 1;
+    for (int i = 0; i < nd; i++)
+        n *= (size_t)s[i];
+    return n;
+}
+
+static void make_case(ccase *c, int i)
+{
+    memset(c, 0, sizeof *c);
+    c->N = irand(1, 3);
+    c->C = irand(1, 20);
+    c->M = irand(1, 23);
+    c->K = irand(1, 7);
+    c->d = irand(1, 5);
+    int64_t span = c->d * (c->K - 1) + 1;
+    c->pl = irand(0, span);
+    c->pr = irand(0, span);
+    c->W = i % 4 == 0 ? irand(1, span) : irand(1, 90); /* shorter than the span, odd lengths */
+    c->ow = c->W + c->pl + c->pr - span + 1;
+    if (c->ow < 1) { /* keep an output: pad on the right */
+        c->pr += 1 - c->ow;
+        c->ow = 1;
+    }
+    c->bias = irand(0, 3) > 0;
+    c->act = (int)irand(0, 2);
+    c->res = (int)irand(0, 2);
+    c->mul = (int)irand(0, 2);
+    if (i % 13 == 5)
+        c->res = 3;
+    if (i % 13 == 9)
+        c->mul = 3;
+    c->w = rand_floats((size_t)(c->M * c->C * c->K), 1.0 / sqrt((double)(c->C * c->K)));
+    c->b = rand_floats((size_t)c->M, 0.5);
+    c->x = rand_floats((size_t)(c->N * c->C * c->W), 1.0);
+    if (c->res) {
+        c->rnd = operand_shape(c, c->res, c->rshape);
+        c->rn = numel(c->rnd, c->rshape);
+        c->r = rand_floats(c->rn, 1.0);
+    }
+    if (c->mul) {
+        c->knd = operand_shape(c, c->mul, c->kshape);
+        c->kn = numel(c->knd, c->kshape);
+        c->k = rand_floats(c->kn, 1.0);
+    }
+}
+
+static void free_case(ccase *c)
+{
+    free(c->w);
+    free(c->b);
+    free(c->x);
+    free(c->r);
+    free(c->k);
+}
+
+static unsigned char *case_model(const ccase *c, size_t *size)
+{
+    pbuf g = {0}, at = {0}, model = {0}, op = {0};
+    int64_t xs[3] = {c->N, c->C, c->W}, ws[3] = {c->M, c->C, c->K}, bs[1] = {c->M};
+    int64_t ks[1] = {c->K}, dl[1] = {c->d}, pd[2] = {c->pl, c->pr};
+    attr_ints(&at, "kernel_shape", 1, ks);
+    attr_ints(&at, "dilations", 1, dl);
+    attr_ints(&at, "pads", 2, pd);
+    pbuf cn = {0};
+    f_str(&cn, 1, "x");
+    f_str(&cn, 1, "w");
+    if (c->bias)
+        f_str(&cn, 1, "b");
+    f_str(&cn, 2, "c");
+    f_str(&cn, 3, "conv");
+    f_str(&cn, 4, "Conv");
+    put(&cn, at.p, at.n);
+    free(at.p);
+    f_sub(&g, 1, &cn);
+    const char *cur = "c";
+    if (c->act) {
+        node(&g, c->act == 1 ? "Relu" : "Gelu", cur, NULL, "a", NULL);
+        cur = "a";
+    }
+    if (c->res) {
+        node(&g, "Add", "r", cur, "s", NULL); /* residual first, as PyTorch exports it */
+        cur = "s";
+    }
+    if (c->mul) {
+        node(&g, "Mul", cur, "k", "y", NULL);
+        cur = "y";
+    }
+    f_str(&g, 2, "conv1d_case");
+    initializer(&g, "w", 3, ws, c->w);
+    if (c->bias)
+        initializer(&g, "b", 1, bs, c->b);
+    value_info(&g, 11, "x", 3, xs);
+    if (c->res)
+        value_info(&g, 11, "r", c->rnd, c->rshape);
+    if (c->mul)
+        value_info(&g, 11, "k", c->knd, c->kshape);
+    pbuf out = {0};
+    f_str(&out, 1, cur);
+    f_sub(&g, 12, &out);
+    f_int(&model, 1, 7);
+    f_int(&op, 2, 17);
+    f_sub(&model, 8, &op);
+    f_sub(&model, 7, &g);
+    *size = model.n;
+    return model.p;
+}
+
+/* ---- the expected output, in double ------------------------------------------------------ */
+static double operand_at(const float *v, int nd, const int64_t *s, int64_t lead, int64_t n,
+                         int64_t m, int64_t o)
+{
+    /* right-aligned over [lead, N, M, ow] */
+    int64_t want[4] = {lead, n, m, o};
+    size_t off = 0;
+    for (int i = 0; i < nd; i++)
+        off = off * (size_t)s[i] + (size_t)(s[i] == 1 ? 0 : want[4 - nd + i]);
+    return v[off];
+}
+
+static double gelu(double v) { return 0.5 * v * (1.0 + erf(v / sqrt(2.0))); }
+
+/* Expected y at (lead, n, m, o). */
+static double expect(const ccase *c, int64_t lead, int64_t n, int64_t m, int64_t o)
+{
+    double s = c->bias ? c->b[m] : 0.0;
+    for (int64_t ci = 0; ci < c->C; ci++)
+        for (int64_t k = 0; k < c->K; k++) {
+            int64_t i = o + k * c->d - c->pl;
+            if (i >= 0 && i < c->W)
+                s += (double)c->w[(m * c->C + ci) * c->K + k] * c->x[(n * c->C + ci) * c->W + i];
+        }
+    s = c->act == 1 ? (s > 0 ? s : 0) : c->act == 2 ? gelu(s) : s;
+    if (c->res)
+        s = operand_at(c->r, c->rnd, c->rshape, lead, n, m, o) + s;
+    if (c->mul)
+        s *= operand_at(c->k, c->knd, c->kshape, lead, n, m, o);
+    return s;
+}
+
+/* Run case c with PA_INFER_ISA=isa and check every output. */
+static void run_case(const ccase *c, const char *isa, int idx)
+{
+    setenv("PA_INFER_ISA", isa, 1);
+    size_t size;
+    unsigned char *bytes = case_model(c, &size);
+    pa_model *m;
+    ck_assert_msg(pa_model_load_memory(&m, bytes, size, NULL) == 0, "case %d (%s): %s", idx, isa,
+                  pa_last_error());
+    free(bytes);
+    pa_tensor in[3];
+    int nin = 0;
+    memset(in, 0, sizeof in);
+    in[nin++] = (pa_tensor){PA_DT_FLOAT32, 3, {c->N, c->C, c->W}, c->x};
+    if (c->res) {
+        in[nin] = (pa_tensor){PA_DT_FLOAT32, c->rnd, {0}, c->r};
+        memcpy(in[nin++].shape, c->rshape, sizeof c->rshape);
+    }
+    if (c->mul) {
+        in[nin] = (pa_tensor){PA_DT_FLOAT32, c->knd, {0}, c->k};
+        memcpy(in[nin++].shape, c->kshape, sizeof c->kshape);
+    }
+    pa_tensor out;
+    ck_assert_msg(pa_model_run(m, NULL, in, (size_t)nin, &out, 1) == 0, "case %d (%s): %s", idx,
+                  isa, pa_last_error());
+    int wide = c->res == 3 || c->mul == 3;
+    ck_assert_int_eq(out.ndim, 3 + wide);
+    int64_t leads = wide ? 2 : 1;
+    const float *y = out.data;
+    for (int64_t l = 0; l < leads; l++)
+        for (int64_t n = 0; n < c->N; n++)
+            for (int64_t mm = 0; mm < c->M; mm++)
+                for (int64_t o = 0; o < c->ow; o++, y++) {
+                    double e = expect(c, l, n, mm, o);
+                    ck_assert_msg(fabs(*y - e) <= 1e-4 * (1 + fabs(e)),
+                                  "case %d (%s) N=%lld C=%lld M=%lld K=%lld d=%lld pads=%lld,%lld "
+                                  "W=%lld act=%d res=%d mul=%d: y[%lld,%lld,%lld,%lld] = %g, "
+                                  "expected %g",
+                                  idx, isa, (long long)c->N, (long long)c->C, (long long)c->M,
+                                  (long long)c->K, (long long)c->d, (long long)c->pl,
+                                  (long long)c->pr, (long long)c->W, c->act, c->res, c->mul,
+                                  (long long)l, (long long)n, (long long)mm, (long long)o, *y, e);
+                }
+    pa_tensor_clear(&out);
+    pa_model_free(m);
+}
+
+static int isa_runs(const char *isa)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (!strcmp(isa, "avx2"))
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (!strcmp(isa, "avx512"))
+        return __builtin_cpu_supports("avx512f");
+    return 1;
+#else
+    return !strcmp(isa, "ref");
+#endif
+}
+
+START_TEST(test_kernels_match_reference)
+{
+    const char *isas[3] = {"ref", "avx2", "avx512"};
+    for (int i = 0; i < 150; i++) {
+        ccase c;
+        make_case(&c, i);
+        for (int k = 0; k < 3; k++)
+            if (isa_runs(isas[k]))
+                run_case(&c, isas[k], i);
+        free_case(&c);
+    }
+    unsetenv("PA_INFER_ISA");
+}
+END_TEST
+
+START_TEST(test_isa_override_is_checked)
+{
+    ccase c;
+    make_case(&c, 1);
+    size_t size;
+    unsigned char *bytes = case_model(&c, &size);
+    pa_model *m = NULL;
+    setenv("PA_INFER_ISA", "sse9", 1);
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), PA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "PA_INFER_ISA"));
+    setenv("PA_INFER_ISA", "REF", 1); /* names are case-insensitive */
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
+    pa_model_free(m);
+    unsetenv("PA_INFER_ISA");
+    free(bytes);
+    free_case(&c);
+}
+END_TEST
+
+static Suite *conv1d_suite(void)
+{
+    Suite *s = suite_create("conv1d");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_kernels_match_reference);
+    tcase_add_test(tc, test_isa_override_is_checked);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return pa_run_suite(conv1d_suite()); }

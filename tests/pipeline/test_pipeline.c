@@ -588,18 +588,29 @@ static const char *real_files[] = {"1crn.pdb", "1ubq.cif", "1aki.pdb.gz", "1SSU_
                                    "garbage_random.cif", "1T2Y.pdb", "missing.pdb"};
 #define N_REAL (sizeof real_files / sizeof real_files[0])
 
-START_TEST(test_real_files)
+/* Paths of real_files under tests/data/pipeline, a fresh tmp_root and its cache dir. */
+static void real_setup(char **paths, char *cache, size_t cache_size)
 {
-    char *paths[N_REAL];
-    char buf[512];
+    char buf[512], full[512];
     for (size_t i = 0; i < N_REAL; i++) {
         snprintf(buf, sizeof buf, "pipeline/%s", real_files[i]);
-        char full[512];
         paths[i] = strdup(pa_test_data(buf, full, sizeof full));
     }
     make_tmp();
-    char cache[512];
-    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    snprintf(cache, cache_size, "%s/cache", tmp_root);
+}
+
+static void real_teardown(char **paths)
+{
+    for (size_t i = 0; i < N_REAL; i++)
+        free(paths[i]);
+    rm_tree(tmp_root);
+}
+
+START_TEST(test_real_files)
+{
+    char *paths[N_REAL], cache[512];
+    real_setup(paths, cache, sizeof cache);
     collect ref;
     memset(&ref, 0, sizeof ref);
     for (int pass = 0; pass < 4; pass++) {
@@ -637,9 +648,7 @@ START_TEST(test_real_files)
     ck_assert_ptr_nonnull(strstr(ref.texts[N_REAL - 1], "status=-3"));
     ck_assert_ptr_null(strstr(ref.texts[5], "status=0 "));
     collect_free(&ref);
-    for (size_t i = 0; i < N_REAL; i++)
-        free(paths[i]);
-    rm_tree(tmp_root);
+    real_teardown(paths);
 }
 END_TEST
 
@@ -647,15 +656,8 @@ END_TEST
  * pa_predict_ss on the same sequences, and the same again from the cache. */
 START_TEST(test_ss_stage)
 {
-    char *paths[N_REAL];
-    char buf[512], full[512];
-    for (size_t i = 0; i < N_REAL; i++) {
-        snprintf(buf, sizeof buf, "pipeline/%s", real_files[i]);
-        paths[i] = strdup(pa_test_data(buf, full, sizeof full));
-    }
-    make_tmp();
-    char cache[512];
-    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    char *paths[N_REAL], cache[512];
+    real_setup(paths, cache, sizeof cache);
     pa_model *m;
     ck_assert_int_eq(pa_model_load_default(&m), 0);
     collect ref;
@@ -739,9 +741,7 @@ START_TEST(test_ss_stage)
     collect_free(&c);
     collect_free(&ref);
     pa_model_free(m);
-    for (size_t i = 0; i < N_REAL; i++)
-        free(paths[i]);
-    rm_tree(tmp_root);
+    real_teardown(paths);
 }
 END_TEST
 
@@ -765,15 +765,8 @@ static collect run_refs(char **paths, size_t n, const pa_seqlist *refs, int thre
 
 START_TEST(test_map_stage)
 {
-    char *paths[N_REAL];
-    char buf[512], full[512];
-    for (size_t i = 0; i < N_REAL; i++) {
-        snprintf(buf, sizeof buf, "pipeline/%s", real_files[i]);
-        paths[i] = strdup(pa_test_data(buf, full, sizeof full));
-    }
-    make_tmp();
-    char cache[512];
-    snprintf(cache, sizeof cache, "%s/cache", tmp_root);
+    char *paths[N_REAL], cache[512];
+    real_setup(paths, cache, sizeof cache);
     pa_seqlist *refs;
     ck_assert_int_eq(pa_seqlist_new(&refs), 0);
     ck_assert_int_eq(pa_seqlist_add(refs, "decoy", NULL, "GGGGSGGGGSGGGGS"), 0);
@@ -817,9 +810,7 @@ START_TEST(test_map_stage)
     pa_seqlist_free(none);
     collect_free(&ref);
     pa_seqlist_free(refs);
-    for (size_t i = 0; i < N_REAL; i++)
-        free(paths[i]);
-    rm_tree(tmp_root);
+    real_teardown(paths);
 }
 END_TEST
 

@@ -43,7 +43,7 @@ for src in fuzz/fuzz_*.c; do
   t=$(basename "$src" .c); t=${t#fuzz_}
   out="$DIR/fuzzers/$t"
   if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$DIR/lib/libpanalyzer.a" -nt "$out" ] \
-     || [ fuzz/fuzz_util.h -nt "$out" ]; then
+     || [ -n "$(find fuzz -name '*.h' -newer "$out")" ]; then
     if ! nice -n 10 $CC -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,$SAN \
         -fno-sanitize-recover=undefined -Iinclude -Ilib -Ifuzz "$src" \
         "$DIR/lib/libpanalyzer.a" $LIBS -lstdc++ -lm -lpthread -o "$out" 2>"$DIR/fuzzers/$t.log"; then

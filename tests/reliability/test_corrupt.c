@@ -7,6 +7,7 @@
  * diagnostics where something was wrong): no crash, leak, hang or
  * inconsistent model. */
 #include "corpus.h"
+#include "../../fuzz/onnx_tiny_run.h"
 
 #include <zlib.h>
 
@@ -188,41 +189,6 @@ START_TEST(test_corpus_matrix)
 }
 END_TEST
 
-/* Run a loaded model once on tiny zero inputs of its declared types (as the
- * onnx fuzz target does): running must fail cleanly or give sane outputs. */
-static void run_tiny(const pa_model *m)
-{
-    size_t nin = pa_model_num_inputs(m), nout = pa_model_num_outputs(m);
-    if (nin == 0 || nin > 4 || nout == 0 || nout > 4)
-        return;
-    pa_tensor in[4], out[4];
-    void *bufs[4] = {0};
-    memset(in, 0, sizeof in);
-    memset(out, 0, sizeof out);
-    for (size_t i = 0; i < nin; i++) {
-        pa_tensor_info ti;
-        ck_assert_int_eq(pa_model_input_info(m, i, &ti), 0);
-        in[i].dtype = ti.dtype;
-        in[i].ndim = ti.ndim;
-        size_t k = 1;
-        for (int d = 0; d < ti.ndim; d++) {
-            int64_t v = ti.shape[d];
-            in[i].shape[d] = (v > 0 && v <= 8) ? v : (v < 0 ? 2 : 1);
-            k *= (size_t)in[i].shape[d];
-        }
-        bufs[i] = calloc(k ? k : 1, 8);
-        in[i].data = bufs[i];
-    }
-    int rc = pa_model_run(m, NULL, in, nin, out, nout);
-    ck_assert_int_le(rc, 0);
-    for (size_t i = 0; rc == 0 && i < nout; i++) {
-        ck_assert(out[i].ndim >= 0 && out[i].ndim <= PA_TENSOR_MAX_DIMS);
-        pa_tensor_clear(&out[i]);
-    }
-    for (size_t i = 0; i < nin; i++)
-        free(bufs[i]);
-}
-
 START_TEST(test_corpus_onnx)
 {
     const char *path = files[K_ONNX].path[_i];
@@ -244,7 +210,7 @@ START_TEST(test_corpus_onnx)
                 ck_assert(ti.ndim >= 0 && ti.ndim <= PA_TENSOR_MAX_DIMS);
             }
             if (!by_path)
-                run_tiny(m);
+                ck_assert_msg(pa_onnx_tiny_run(m) == 0, "%s: bad run", path);
         } else {
             ck_assert_ptr_null(m);
             ck_assert_msg(pa_last_error()[0], "%s: error %d without message", path, rc);

@@ -11,13 +11,21 @@ dropout) -> Conv1d(k=1) to 3 classes -> softmax.  BatchNorm folds into the convo
 export (eval mode), so the ONNX graph uses Gather, Transpose, Conv, Mul, Add, Div, Erf,
 Softmax only.
 
+Regularisation for the 9,710 training chains: dropout, token noise (--noise: a fraction of
+residues replaced by a random letter), weight decay, and stochastic weight averaging over the
+tail of the cosine schedule (--swa-frac; BatchNorm statistics re-estimated for the average).
+The shipped model is an ensemble (--members): the members' probabilities are averaged in one
+ONNX graph.
+
 Usage (from the repository root; data from ../shared/data/ss):
-  /usr/bin/python3 tools/train_ss.py [--minutes 35] [--data ../shared/data/ss]
+  /usr/bin/python3 tools/train_ss.py [--minutes 35] [--data ../shared/data/ss] [--ch 160]
+      [--dropout P] [--noise P] [--wd W] [--swa-frac F] [--ckpt OUT.pt]
   /usr/bin/python3 tools/train_ss.py --export-only      # export the best checkpoint
+  /usr/bin/python3 tools/train_ss.py --members a.pt:160,b.pt:128   # export an ensemble
 Outputs: models/ss3.onnx, models/ss3_eval.md (Q3 + confusion matrices),
 tests/data/infer/ss3_ref.txt (fixed sequences with PyTorch probabilities).
 """
-import argparse, csv, gzip, io, math, os, random, sys, time
+import argparse, csv, gzip, math, os, random, time
 
 import numpy as np
 import torch
@@ -62,6 +70,7 @@ class Block(nn.Module):
 
 class SSNet(nn.Module):
     def __init__(self, emb=48, ch=160, k=5, dils=(1, 2, 4, 8, 16, 1, 2, 4, 8, 16), p=0.15):
+        # The bench (bench/infer/run_bench.py) rebuilds this shape from the ONNX weights.
         super().__init__()
         self.emb = nn.Embedding(VOCAB, emb, padding_idx=0)
         # Fixed 0/1 table: a second "embedding" gives the padding mask with a plain Gather.
@@ -73,8 +82,9 @@ class SSNet(nn.Module):
         self.blocks = nn.ModuleList([Block(ch, k, d, p) for d in dils])
         self.out = nn.Conv1d(ch, 3, 1)
 
-    def logits(self, ids):
-        mask = F.embedding(ids, self.mask_table).transpose(1, 2)  # [B,1,L]
+    def logits(self, ids, mask=None):
+        if mask is None:
+            mask = F.embedding(ids, self.mask_table).transpose(1, 2)  # [B,1,L]
         x = self.emb(ids).transpose(1, 2)  # [B,E,L]
         x = F.gelu(self.inp_bn(self.inp(x))) * mask
         for b in self.blocks:
@@ -85,12 +95,45 @@ class SSNet(nn.Module):
         return torch.softmax(self.logits(ids).transpose(1, 2), dim=-1)  # [B,L,3]
 
 
-def batches(data, max_tokens, crop, shuffle):
+class Ensemble(nn.Module):
+    """Mean of the members' probabilities; one padding mask shared by all members."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, ids):
+        mask = F.embedding(ids, self.members[0].mask_table).transpose(1, 2)
+        p = [torch.softmax(m.logits(ids, mask), dim=1) for m in self.members]
+        return (sum(p) / len(p)).transpose(1, 2)  # [B,L,3]
+
+    def logits(self, ids):
+        return torch.log(self.forward(ids).transpose(1, 2))  # argmax = the ensemble's class
+
+
+def load_members(spec, p):
+    """'a.pt:160,b.pt:128' -> SSNet members with those checkpoints and channel counts."""
+    out = []
+    for item in spec.split(","):
+        path, ch = item.rsplit(":", 1)
+        m = SSNet(ch=int(ch), p=p)
+        m.load_state_dict(torch.load(path))
+        out.append(m)
+    return out
+
+
+def batches(data, max_tokens, crop, shuffle, noise=0.0):
     items = []
     for _, _, x, y in data:
         if crop and len(x) > crop:
             st = random.randint(0, len(x) - crop)
             x, y = x[st:st + crop], y[st:st + crop]
+        if noise > 0:
+            # token noise: a fraction of residues become a random letter or X (regularises;
+            # the labels stay, as with a point mutation that keeps the fold)
+            x = x.copy()
+            hit = np.random.random_sample(len(x)) < noise
+            x[hit] = np.random.randint(1, VOCAB, int(hit.sum()))
         items.append((x, y))
     items.sort(key=lambda t: len(t[0]))
     groups, cur, cur_max = [], [], 0
@@ -173,6 +216,78 @@ def write_ref(model, path):
             f.write(s + "\t" + ";".join(",".join(f"{v:.7g}" for v in r) for r in p) + "\n")
 
 
+def refresh_bn(model, data):
+    """BatchNorm statistics for averaged weights: one forward pass in train mode."""
+    moms = {}
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm1d):
+            m.reset_running_stats()
+            moms[m], m.momentum = m.momentum, None  # cumulative average
+    model.train()
+    with torch.no_grad():
+        for X, _ in batches(data, 12000, 512, False):
+            model.logits(X)
+    for m, v in moms.items():
+        m.momentum = v
+
+
+def train_model(model, a, lf):
+    train = read_tsv(os.path.join(a.data, "train.tsv.gz"))
+    val = read_tsv(os.path.join(a.data, "val.tsv"))
+    log(f"train {len(train)} chains, val {len(val)}", lf)
+    if a.resume:
+        model.load_state_dict(torch.load(a.resume))
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
+    # Stochastic weight averaging over the tail of the schedule (frac >= swa_frac).
+    swa = torch.optim.swa_utils.AveragedModel(model)
+    swa_n = 0
+    bn_data = random.sample(train, min(2500, len(train)))
+    t0, best, bad, step = time.time(), -1.0, 0, 0
+    if a.resume:
+        best, _ = evaluate(model, val)
+        log(f"resumed: val Q3 {100 * best:.2f}", lf)
+    deadline = t0 + 60 * a.minutes
+    for ep in range(a.epochs):
+        model.train()
+        tl, tn = 0.0, 0
+        for X, Y in batches(train, 12000, 512, True, a.noise):
+            # cosine over the wall-clock budget: robust to a machine shared with others
+            frac = min((time.time() - t0) / (deadline - t0), 1.0)
+            lr = a.lr if a.const_lr else a.lr * 0.5 * (1 + math.cos(math.pi * frac))
+            for g in opt.param_groups:
+                g["lr"] = max(lr, a.lr * 0.02)
+            model.train()
+            loss = F.cross_entropy(model.logits(X), Y, ignore_index=-100,
+                                   label_smoothing=0.05)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tl, tn, step = tl + loss.item(), tn + 1, step + 1
+            if frac >= a.swa_frac and step % a.swa_every == 0:
+                swa.update_parameters(model)
+                swa_n += 1
+            if time.time() > deadline:
+                break
+        q3, _ = evaluate(model, val)
+        msg = f"epoch {ep} steps {step} loss {tl / max(tn, 1):.4f} val Q3 {100 * q3:.2f}"
+        cand = [(q3, model)]
+        if swa_n:
+            refresh_bn(swa.module, bn_data)
+            sq3, _ = evaluate(swa.module, val)
+            msg += f" swa({swa_n}) {100 * sq3:.2f}"
+            cand.append((sq3, swa.module))
+        log(msg + f" ({(time.time() - t0) / 60:.1f} min)", lf)
+        q, m = max(cand, key=lambda c: c[0])
+        if q > best:
+            best, bad = q, 0
+            torch.save(m.state_dict(), a.ckpt)
+        else:
+            bad += 1
+        if (bad >= a.patience and not swa_n) or time.time() > deadline:
+            break
+    log(f"best val Q3 {100 * best:.2f}", lf)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="../shared/data/ss")
@@ -182,10 +297,22 @@ def main():
     ap.add_argument("--ckpt", default="build-infer-train/ss3_best.pt")
     ap.add_argument("--out", default="models/ss3.onnx")
     ap.add_argument("--log", default="build-infer-train/train.log")
+    ap.add_argument("--ref", default="tests/data/infer/ss3_ref.txt")
     ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--members", default="",
+                    help="export the ensemble CKPT:CH,CKPT:CH,... (no training)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--resume", action="store_true", help="start from the best checkpoint")
+    ap.add_argument("--resume", default="", help="start from this checkpoint")
+    ap.add_argument("--ch", type=int, default=160, help="channels of the residual blocks")
+    ap.add_argument("--dropout", type=float, default=0.15)
+    ap.add_argument("--wd", type=float, default=1e-2)
+    ap.add_argument("--noise", type=float, default=0.0, help="token noise rate")
+    ap.add_argument("--const-lr", action="store_true", help="no cosine decay")
+    ap.add_argument("--swa-frac", type=float, default=1.0,
+                    help="average weights once this fraction of the budget has passed")
+    ap.add_argument("--swa-every", type=int, default=50, help="steps between averages")
+    ap.add_argument("--patience", type=int, default=4)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     random.seed(a.seed)
@@ -193,54 +320,17 @@ def main():
     torch.manual_seed(a.seed)
     os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
     lf = open(a.log, "a")
-    model = SSNet()
-    log(f"params {sum(p.numel() for p in model.parameters())}", lf)
+    model = (Ensemble(load_members(a.members, a.dropout)) if a.members
+             else SSNet(ch=a.ch, p=a.dropout))
+    log(f"params {sum(p.numel() for p in model.parameters())} args {vars(a)}", lf)
+    if not a.export_only and not a.members:
+        train_model(model, a, lf)
 
-    if not a.export_only:
-        train = read_tsv(os.path.join(a.data, "train.tsv.gz"))
-        val = read_tsv(os.path.join(a.data, "val.tsv"))
-        log(f"train {len(train)} chains, val {len(val)}", lf)
-        if a.resume:
-            model.load_state_dict(torch.load(a.ckpt))
-        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-2)
-        t0, best, bad, step = time.time(), -1.0, 0, 0
-        if a.resume:
-            best, _ = evaluate(model, val)
-            log(f"resumed: val Q3 {100 * best:.2f}", lf)
-        deadline = t0 + 60 * a.minutes
-        for ep in range(a.epochs):
-            model.train()
-            tl, tn = 0.0, 0
-            for X, Y in batches(train, 12000, 512, True):
-                # cosine over the wall-clock budget: robust to a machine shared with others
-                frac = min((time.time() - t0) / (deadline - t0), 1.0)
-                lr = a.lr * 0.5 * (1 + math.cos(math.pi * frac))
-                for g in opt.param_groups:
-                    g["lr"] = max(lr, a.lr * 0.02)
-                loss = F.cross_entropy(model.logits(X), Y, ignore_index=-100,
-                                       label_smoothing=0.05)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                tl, tn, step = tl + loss.item(), tn + 1, step + 1
-                if time.time() > deadline:
-                    break
-            q3, _ = evaluate(model, val)
-            log(f"epoch {ep} steps {step} loss {tl / max(tn, 1):.4f} val Q3 {100 * q3:.2f} "
-                f"({(time.time() - t0) / 60:.1f} min)", lf)
-            if q3 > best:
-                best, bad = q3, 0
-                torch.save(model.state_dict(), a.ckpt)
-            else:
-                bad += 1
-            if bad >= 4 or time.time() > deadline:
-                break
-        log(f"best val Q3 {100 * best:.2f}", lf)
-
-    model.load_state_dict(torch.load(a.ckpt))
+    if not a.members:
+        model.load_state_dict(torch.load(a.ckpt))
     model.eval()
     export(model, a.out)
-    write_ref(model, "tests/data/infer/ss3_ref.txt")
+    write_ref(model, a.ref)
     md = ["# Default model evaluation (generated by tools/train_ss.py)\n"]
     for name in ("val.tsv", "cb513.tsv", "ts115.tsv"):
         q3, cm = evaluate(model, read_tsv(os.path.join(a.data, name)))

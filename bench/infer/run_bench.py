@@ -26,7 +26,8 @@ AA = "ACDEFGHIKLMNPQRSTVWY"
 
 
 class SSFromOnnx(nn.Module):
-    """The ss3 graph (tools/train_ss.py, BatchNorm folded) with the ONNX file's weights."""
+    """The ss3 graph (tools/train_ss.py, BatchNorm folded) with the ONNX file's weights: one
+    network, or an ensemble of them whose probabilities are averaged."""
 
     def __init__(self, path):
         super().__init__()
@@ -34,23 +35,31 @@ class SSFromOnnx(nn.Module):
         init = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in g.initializer}
         tables = [init[n.input[0]] for n in g.node if n.op_type == "Gather"]
         self.register_buffer("mask_table", [t for t in tables if t.shape[1] == 1][0])
-        self.register_buffer("emb", [t for t in tables if t.shape[1] != 1][0])
-        self.convs = nn.ModuleList()
+        self.embs = [t for t in tables if t.shape[1] != 1]  # one per member, in graph order
+        self.members, convs = nn.ModuleList(), nn.ModuleList()
         for n in (n for n in g.node if n.op_type == "Conv"):
             a = {x.name: list(x.ints) for x in n.attribute if x.ints}
             w = init[n.input[1]]
             c = nn.Conv1d(w.shape[1], w.shape[0], w.shape[2], padding=a["pads"][0],
                           dilation=a.get("dilations", [1])[0])
             c.weight.data, c.bias.data = w, init[n.input[2]]
-            self.convs.append(c)
+            convs.append(c)
+            if w.shape[0] == 3:  # a member's output layer ends it
+                self.members.append(convs)
+                convs = nn.ModuleList()
+
+    @staticmethod
+    def member(convs, x, mask):
+        x = F.gelu(convs[0](x)) * mask
+        for c in convs[1:-1]:
+            x = (x + F.gelu(c(x))) * mask
+        return torch.softmax(convs[-1](x), dim=1)
 
     def forward(self, ids):
         mask = F.embedding(ids, self.mask_table).transpose(1, 2)
-        x = F.embedding(ids, self.emb).transpose(1, 2)
-        x = F.gelu(self.convs[0](x)) * mask
-        for c in self.convs[1:-1]:
-            x = (x + F.gelu(c(x))) * mask
-        return torch.softmax(self.convs[-1](x).transpose(1, 2), dim=-1)
+        p = [self.member(convs, F.embedding(ids, e).transpose(1, 2), mask)
+             for convs, e in zip(self.members, self.embs)]
+        return (sum(p) / len(p)).transpose(1, 2)
 
 
 def run_c(build, *args):
@@ -104,13 +113,12 @@ def main():
     model_path = os.path.join(ROOT, "models", "ss3.onnx")
     torch.set_num_threads(1)
     tm = SSFromOnnx(model_path).eval()
-    rows = []
 
     peak = max(r["gflops"] for r in run_c(a.build, "gemm", 160, 4096, 800, 1) +
                run_c(a.build, "gemm", 1024, 1024, 1024, 1))
     fma = run_c(a.build, "fma", 1)[0]
     fma_peak = fma["avx512_gflops"] or fma["avx2_gflops"]
-    flops_res = sum(2 * c.weight.numel() for c in tm.convs)  # MACs x 2 per residue
+    flops_res = sum(2 * c.weight.numel() for m in tm.members for c in m)  # 2 x MACs per residue
     print(f"sgemm peak (1 thread, this run): {peak:.1f} GFLOP/s; FMA peak of one core: "
           f"{fma['avx512_gflops']:.1f} GFLOP/s AVX-512, {fma['avx2_gflops']:.1f} AVX2 (CPU "
           f"time); ss3: {flops_res / 1e6:.2f} MFLOP per residue")

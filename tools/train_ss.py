@@ -256,7 +256,6 @@ def train_model(model, a, lf):
             lr = a.lr if a.const_lr else a.lr * 0.5 * (1 + math.cos(math.pi * frac))
             for g in opt.param_groups:
                 g["lr"] = max(lr, a.lr * 0.02)
-            model.train()
             loss = F.cross_entropy(model.logits(X), Y, ignore_index=-100,
                                    label_smoothing=0.05)
             opt.zero_grad()

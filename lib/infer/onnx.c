@@ -855,14 +855,32 @@ static void loader_free(loader *L)
     pai_free(L->hash);
 }
 
+/* The caller's options (any known version) as a current-version struct; name defaults to
+ * dflt_name and fields newer than the caller's version to their defaults. */
+static int read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o)
+{
+    *o = (pa_model_opts)PA_MODEL_OPTS_INIT;
+    o->name = dflt_name;
+    if (!opts)
+        return 0;
+    if (opts->version < 1 || opts->version > PA_MODEL_OPTS_VERSION)
+        return pai_error(PA_EINVAL, "pa_model_opts: unknown version %u", opts->version);
+    if (opts->name)
+        o->name = opts->name;
+    if (opts->version >= 2)
+        o->max_run_bytes = opts->max_run_bytes;
+    return 0;
+}
+
 int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa_model_opts *opts)
 {
     if (!out || (!data && size))
         return pai_error(PA_EINVAL, "pa_model_load_memory: NULL argument");
     *out = NULL;
-    if (opts && (opts->version < 1 || opts->version > PA_MODEL_OPTS_VERSION))
-        return pai_error(PA_EINVAL, "pa_model_opts: unknown version %u", opts->version);
-    const char *label = opts && opts->name ? opts->name : "<memory>";
+    pa_model_opts o;
+    if (read_opts(opts, "<memory>", &o))
+        return PA_EINVAL;
+    const char *label = o.name;
     if (size == 0)
         return pai_error(PA_EFORMAT, "%s: empty model", label);
     pa_model *m = pai_calloc(1, sizeof *m);
@@ -889,7 +907,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         pa_model_free(m);
         return rc;
     }
-    m->max_run_bytes = opts && opts->version >= 2 ? opts->max_run_bytes : 0;
+    m->max_run_bytes = o.max_run_bytes;
     openblas_set_num_threads(1); /* parallelism comes from the caller / executor */
     *out = m;
     return 0;
@@ -925,16 +943,9 @@ int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts)
         }
     }
     fclose(f);
-    if (!rc) {
-        pa_model_opts o = PA_MODEL_OPTS_INIT;
-        o.name = opts && opts->name ? opts->name : path;
-        if (opts && (opts->version < 1 || opts->version > PA_MODEL_OPTS_VERSION))
-            rc = pai_error(PA_EINVAL, "pa_model_opts: unknown version %u", opts->version);
-        else {
-            o.max_run_bytes = opts && opts->version >= 2 ? opts->max_run_bytes : 0;
-            rc = pa_model_load_memory(out, buf, n, &o);
-        }
-    }
+    pa_model_opts o;
+    if (!rc && !(rc = read_opts(opts, path, &o)))
+        rc = pa_model_load_memory(out, buf, n, &o);
     pai_free(buf);
     return rc;
 }

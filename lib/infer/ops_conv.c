@@ -307,7 +307,8 @@ static int conv_compute(pai_ctx *c, const pai_node *n, const conv_geom *g, const
         pk->C == g->C && pk->K == g->kw) {
         float *xpad = pai_ws_scratch(c->ws, pai_conv1d_scratch(pk, g->pw, g->W, g->dw, g->OW));
         if (!xpad)
-            return pai_node_error(c, n, PA_ENOMEM, "out of memory (or over max_run_bytes) for the padded input");
+            return pai_node_error(c, n, PA_ENOMEM,
+                                  "out of memory (or over max_run_bytes) for the padded input");
         pai_conv1d_run(pk, x, g->N, g->W, g->pw, g->dw, g->OW, y, xpad, n->act, res, mul);
         return 0;
     }

@@ -6,6 +6,7 @@
  * --unordered, so printing needs no locking. */
 #include "cli.h"
 #include "cmd_seq.h"
+#include "longrun.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,8 @@ typedef struct {
     run_format format;
     int ss;   /* ss3 column / field */
     int refs; /* reference columns / field */
-    size_t done, total, failed;
-    int progress; /* stderr is a terminal */
+    size_t failed;
+    longrun *lr; /* progress, whole records */
 } run_state;
 
 static void usage(FILE *f)
@@ -27,7 +28,9 @@ static void usage(FILE *f)
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
             "                    [--all-models] [--ss] [--references REF.fasta]\n"
-            "                    FILE...|--from LIST\n\n"
+            "                    [--include GLOB] [--exclude GLOB] [--progress] [--quiet]\n"
+            "                    [--output FILE [--resume]] [--max-memory SIZE]\n"
+            "                    FILE|DIR...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
             "  --chunk C          files a worker takes at a time (default 1)\n"
@@ -43,9 +46,10 @@ static void usage(FILE *f)
             "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
             "                     the mapping onto it: columns reference, ref_identity,\n"
             "                     ref_coverage (JSONL: field reference)\n"
-            "  --from LIST        read paths from LIST, one per line ('-' = stdin)\n"
-            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n",
-            seq_tsv_header);
+            "%s%s"
+            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage,\n"
+            "130 SIGINT, 143 SIGTERM.\n",
+            seq_tsv_header, walk_help, longrun_help);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -153,32 +157,19 @@ static void report_failure(const pa_result *r)
                 pa_strerror(pa_result_status(r)));
 }
 
-static void draw_progress(const run_state *s)
-{
-    const int width = 30;
-    int fill = s->total ? (int)(s->done * (size_t)width / s->total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu files, %zu failed", fill,
-            "##############################", width - fill, "", s->done, s->total, s->failed);
-    if (s->done == s->total)
-        fputc('\n', stderr);
-}
-
 static int on_result(void *ctx, const pa_result *r)
 {
     run_state *s = ctx;
     if (pa_result_status(r) < 0) {
         s->failed++;
-        if (s->progress)
-            fputc('\r', stderr);
+        progress_clear(&s->lr->prog);
         report_failure(r);
     }
     if (s->format == RUN_JSONL)
         print_jsonl(r, s->ss, s->refs);
     else
         print_tsv(r, s->ss, s->refs);
-    s->done++;
-    if (s->progress)
-        draw_progress(s);
+    longrun_result(s->lr, r);
     return 0;
 }
 
@@ -204,8 +195,8 @@ typedef struct {
     int all_models;
     const char *metrics_file;
     const char *references;
-    char **paths;
-    size_t n, cap;
+    walk *w;    /* FILE / DIR arguments, --from lists, globs */
+    longrun lr; /* --progress, --output, --max-memory, ... */
 } run_args;
 
 /* Parse argv into a; returns 0, -1 (usage error) or -2 (--help). */
@@ -216,6 +207,13 @@ static int parse_args(int argc, char **argv, run_args *a)
         const char *o = argv[i];
         int has = i + 1 < argc;
         long v;
+        int k = walk_parse_opt(a->w, argc, argv, &i);
+        if (!k)
+            k = longrun_parse_opt(&a->lr, "panalyze run", argc, argv, &i);
+        if (k < 0)
+            return -1;
+        if (k > 0)
+            continue;
         if (!strcmp(o, "--")) {
             i++;
             break;
@@ -255,42 +253,28 @@ static int parse_args(int argc, char **argv, run_args *a)
                 fprintf(stderr, "panalyze run: unknown format '%s' (tsv or jsonl)\n", f);
                 return -1;
             }
-        } else if (!strcmp(o, "--from") && has) {
-            if (cli_read_list(argv[++i], &a->paths, &a->n, &a->cap) != 0)
-                return -1;
         } else {
             fprintf(stderr, "panalyze run: unknown or incomplete option '%s'\n", o);
             return -1;
         }
     }
-    for (; i < argc; i++) {
-        if (a->n == a->cap) {
-            size_t nc = a->cap ? a->cap * 2 : 64;
-            char **np = realloc(a->paths, nc * sizeof *np);
-            if (!np)
-                return -1;
-            a->paths = np;
-            a->cap = nc;
-        }
-        a->paths[a->n++] = strdup(argv[i]);
-    }
-    if (a->n == 0) {
+    for (; i < argc; i++)
+        if (walk_add(a->w, argv[i]) < 0)
+            return -1;
+    if (walk_empty(a->w)) {
         fprintf(stderr, "panalyze run: no input files\n");
         return -1;
     }
     return 0;
 }
 
-static void free_args(run_args *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->paths[i]);
-    free(a->paths);
-}
+static void free_args(run_args *a) { walk_free(a->w); }
 
 int cmd_run(int argc, char **argv)
 {
     run_args a = {.po = PA_PIPELINE_OPTS_INIT};
+    if (walk_new(&a.w, "panalyze run") < 0)
+        return CLI_SOME_FAILED;
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) {
         usage(rc == -2 ? stdout : stderr);
@@ -312,26 +296,29 @@ int cmd_run(int argc, char **argv)
         return CLI_USAGE;
     }
     a.po.references = refs;
-    pa_metrics *m = NULL;
-    if (a.metrics_file && pa_metrics_new(&m) != 0) {
+    pa_metrics *m = NULL; /* for the summary, and --metrics */
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL, .lr = &a.lr};
+    char header[512]; /* seq's header, with the optional columns appended */
+    snprintf(header, sizeof header, "%.*s%s%s\n", (int)strlen(seq_tsv_header) - 1,
+             seq_tsv_header, s.ss ? "\tss3" : "",
+             s.refs ? "\treference\tref_identity\tref_coverage" : "");
+    if (pa_metrics_new(&m) != 0 ||
+        longrun_begin(&a.lr, "panalyze run", a.format == RUN_TSV ? header : NULL) < 0) {
+        pa_metrics_free(m);
         pa_seqlist_free(refs);
         free_args(&a);
-        return CLI_SOME_FAILED;
+        return CLI_USAGE;
     }
-    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL,
-                   .total = a.n, .progress = isatty(STDERR_FILENO)};
-    if (a.format == RUN_TSV) /* seq's header, with the optional columns appended */
-        printf("%.*s%s%s\n", (int)strlen(seq_tsv_header) - 1, seq_tsv_header,
-               s.ss ? "\tss3" : "", s.refs ? "\treference\tref_identity\tref_coverage" : "");
-    rc = pa_pipeline_run(NULL, (const char *const *)a.paths, a.n, &a.po, on_result, &s, m);
+    rc = longrun_pipeline(&a.lr, a.w, &a.po, on_result, &s, m);
     fflush(stdout);
-    int status = s.failed ? CLI_SOME_FAILED : CLI_OK;
+    int status = s.failed || walk_errors(a.w) ? CLI_SOME_FAILED : CLI_OK;
     if (rc != 0) {
         fprintf(stderr, "panalyze run: %s\n", pa_last_error()[0] ? pa_last_error() : pa_strerror(rc));
         status = CLI_SOME_FAILED;
     }
-    if (m && write_metrics(a.metrics_file, m) != 0)
+    if (a.metrics_file && write_metrics(a.metrics_file, m) != 0)
         status = CLI_SOME_FAILED;
+    status = longrun_end(&a.lr, "panalyze run", m, status);
     pa_metrics_free(m);
     pa_seqlist_free(refs);
     free_args(&a);

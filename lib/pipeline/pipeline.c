@@ -41,6 +41,8 @@ typedef struct {
     size_t next;      /* next file to hand out */
     size_t delivered; /* results handed to the callback (or dropped after a stop) */
     pa_result **slots;
+    size_t inflight_bytes, inflight_files; /* admission control (max_bytes) */
+    size_t next_cost, next_cost_of;        /* estimate of file next_cost_of - 1 (0: none) */
     _Atomic int stop; /* PA_ECANCELED / PA_ENOMEM once the run must end (read unlocked) */
 } run_state;
 
@@ -356,8 +358,28 @@ static void deliver_locked(run_state *st, pa_result *r, size_t i)
     }
 }
 
-/* Next chunk [*lo, *hi) this worker may start; 0 when there is nothing left. */
-static int take_chunk(run_state *st, size_t *lo, size_t *hi)
+/* With max_bytes: whether file i fits next to the files in flight (a file over
+ * the budget waits until it is alone). *cost: its estimate. Caller holds mu. */
+static int admit_locked(run_state *st, size_t i, size_t *cost)
+{
+    *cost = 0;
+    if (!st->o.max_bytes)
+        return 1;
+    if (st->next_cost_of != i + 1) { /* estimated once, however long it waits */
+        st->next_cost = pai_budget_estimate(st->paths[i], st->model != NULL);
+        st->next_cost_of = i + 1;
+    }
+    *cost = st->next_cost;
+    if (st->inflight_files && st->inflight_bytes + *cost > st->o.max_bytes)
+        return 0;
+    st->inflight_bytes += *cost;
+    st->inflight_files++;
+    return 1;
+}
+
+/* Next chunk [*lo, *hi) this worker may start, and its estimated memory
+ * (max_bytes); 0 when there is nothing left. */
+static int take_chunk(run_state *st, size_t *lo, size_t *hi, size_t *cost)
 {
     pthread_mutex_lock(&st->mu);
     for (;;) {
@@ -366,7 +388,7 @@ static int take_chunk(run_state *st, size_t *lo, size_t *hi)
             return 0;
         }
         size_t i = st->next, len = st->n - i < st->chunk ? st->n - i : st->chunk;
-        if (i + len <= st->delivered + st->window) {
+        if (i + len <= st->delivered + st->window && admit_locked(st, i, cost)) {
             st->next = i + len;
             *lo = i;
             *hi = i + len;
@@ -385,17 +407,33 @@ static int take_chunk(run_state *st, size_t *lo, size_t *hi)
     }
 }
 
+static void warn_over_budget(const run_state *st, pa_result *r, size_t cost)
+{
+    const double mib = 1024.0 * 1024.0;
+    pai_diag(r->diags, PA_SEV_WARNING, PA_D_LIMIT, r->path, 0, 0,
+             "needs about %.0f MiB, more than the memory budget of %.0f MiB: ran alone",
+             (double)cost / mib, (double)st->o.max_bytes / mib);
+    pai_log(PA_LOG_WARN, "%s: needs about %.0f MiB, more than the memory budget of %.0f MiB: ran alone",
+            r->path, (double)cost / mib, (double)st->o.max_bytes / mib);
+}
+
 static int worker(void *ctx, size_t lo_w, size_t hi_w, int wk)
 {
     (void)lo_w;
     (void)hi_w;
     (void)wk;
     run_state *st = ctx;
-    size_t lo, hi;
-    while (take_chunk(st, &lo, &hi)) {
+    size_t lo, hi, cost;
+    while (take_chunk(st, &lo, &hi, &cost)) {
         for (size_t i = lo; i < hi; i++) {
             pa_result *r = stopped(st) ? NULL : process(st, i);
+            if (r && cost > st->o.max_bytes)
+                warn_over_budget(st, r, cost);
             pthread_mutex_lock(&st->mu);
+            if (st->o.max_bytes) {
+                st->inflight_bytes -= cost;
+                st->inflight_files--;
+            }
             if (!r && !st->stop)
                 st->stop = stopped(st) ? PA_ECANCELED : PA_ENOMEM;
             deliver_locked(st, r, i);
@@ -419,6 +457,7 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
     /* an older caller's struct ends before the fields of later versions */
     size_t size = opts->version == 1   ? offsetof(pa_pipeline_opts, predict_ss)
                   : opts->version == 2 ? offsetof(pa_pipeline_opts, references)
+                  : opts->version == 3 ? offsetof(pa_pipeline_opts, max_bytes)
                                        : sizeof *o;
     memcpy(o, opts, size);
     o->version = PA_PIPELINE_OPTS_VERSION;
@@ -428,6 +467,8 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
         o->chunk = 1;
     if (o->batch == 0)
         o->batch = 64;
+    if (o->max_bytes)
+        o->chunk = 1; /* admission is per file */
     return 0;
 }
 

@@ -90,6 +90,10 @@ int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
                             const pa_pipeline_opts *opts, const pai_stage *stages,
                             size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics);
 
+/* ---- memory budget (budget.c) ---------------------------------------------------- */
+/* Estimated peak memory of one file in the pipeline (0 when it cannot be opened). */
+size_t pai_budget_estimate(const char *path, int predict_ss);
+
 /* ---- hashing (XXH64) ----------------------------------------------------------- */
 typedef struct {
     uint64_t v[4], total;

@@ -1,7 +1,7 @@
 /* budget.c — how much memory a file will take in the pipeline, before reading it.
  *
  * The estimate is the raw bytes (held for the cache key and the reader), the
- * decompressed text when compressed (gzip: the ISIZE trailer; zstd: the frame's
+ * text the reader parses (gzip: the ISIZE trailer; zstd: the frame's
  * content size when the header has it; else a typical ratio), the parsed
  * structure (proportional to the text) and, with predict_ss, the model's
  * activations per residue. Constants come from peak-RSS measurements of
@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 enum {
-    PAI_BUDGET_RATIO = 6,        /* text / compressed when the size is not recorded */
-    PAI_BUDGET_TEXT_PER_RES = 650, /* bytes of text per residue (PDB ~81 B/atom, ~8 atoms) */
-    PAI_BUDGET_SS_PER_RES = 4096,  /* model activations per residue (ss stage) */
+    PAI_BUDGET_RATIO = 6,          /* text / compressed when the size is not recorded */
+    PAI_BUDGET_TEXT_PER_RES = 600, /* bytes of PDB text per residue (~81 B/atom, ~8 atoms) */
+    PAI_BUDGET_SS_PER_RES = 1400,  /* ss stage: model activations and buffers per residue */
 };
 /* Parsed structure: this many eighths of the text size. */
-#define PAI_BUDGET_PARSE_EIGHTHS 6
+#define PAI_BUDGET_PARSE_EIGHTHS 5
 
 static uint64_t le32(const unsigned char *b)
 {
@@ -42,20 +42,17 @@ static uint64_t zstd_content_size(const unsigned char *h, size_t n)
     return len == 2 ? v + 256 : v;
 }
 
-/* Size of the text once decompressed; *compressed set when it is. */
-static uint64_t text_size(int fd, uint64_t size, int *compressed)
+/* Size of the text once decompressed. */
+static uint64_t text_size(int fd, uint64_t size)
 {
     unsigned char h[18], t[4];
     ssize_t n = pread(fd, h, sizeof h, 0);
-    *compressed = 0;
     if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
-        *compressed = 1;
         uint64_t isize = size >= 4 && pread(fd, t, 4, (off_t)size - 4) == 4 ? le32(t) : 0;
         /* ISIZE is modulo 2^32 and only counts the last member */
         return isize >= size ? isize : size * PAI_BUDGET_RATIO;
     }
     if (n >= 4 && le32(h) == 0xFD2FB528u) {
-        *compressed = 1;
         uint64_t c = zstd_content_size(h, (size_t)n);
         return c >= size ? c : size * PAI_BUDGET_RATIO;
     }
@@ -72,10 +69,10 @@ size_t pai_budget_estimate(const char *path, int predict_ss)
         return 0; /* it will fail to load: costs nothing */
     }
     uint64_t size = (uint64_t)sb.st_size;
-    int compressed;
-    uint64_t text = text_size(fd, size, &compressed);
+    uint64_t text = text_size(fd, size);
     close(fd);
-    uint64_t est = size + (compressed ? text : 0) + text / 8 * PAI_BUDGET_PARSE_EIGHTHS;
+    /* the reader works on a text copy even of a plain file */
+    uint64_t est = size + text + text / 8 * PAI_BUDGET_PARSE_EIGHTHS;
     if (predict_ss)
         est += text / PAI_BUDGET_TEXT_PER_RES * PAI_BUDGET_SS_PER_RES;
     return est > SIZE_MAX ? SIZE_MAX : (size_t)est;

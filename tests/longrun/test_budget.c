@@ -1,0 +1,101 @@
+/* The pipeline's memory budget (max_bytes): estimates, admission of files over
+ * the budget one at a time with a warning, the same results as without a
+ * budget, and older option versions that do not have the field. */
+#include "pipeline/pipeline_int.h"
+#include "testutil.h"
+
+
+enum { NFILES = 12 };
+
+typedef struct {
+    size_t n, warned, atoms;
+} tally;
+
+static int count(void *ctx, const pa_result *r)
+{
+    tally *t = ctx;
+    pa_result_summary s;
+    ck_assert_int_eq(pa_result_status(r), 0);
+    ck_assert_int_eq(pa_result_summary_get(r, &s), 0);
+    const pa_diags *d = pa_result_diagnostics(r);
+    for (size_t i = 0; i < pa_diags_count(d); i++) {
+        const pa_diag *g = pa_diags_get(d, i);
+        if (g->code == PA_D_LIMIT && g->severity == PA_SEV_WARNING &&
+            strstr(g->message, "memory budget"))
+            t->warned++;
+    }
+    t->n++;
+    t->atoms += s.atoms;
+    return 0;
+}
+
+static void files(char bufs[NFILES][512], const char *paths[NFILES])
+{
+    static const char *names[] = {"pipeline/1crn.pdb", "pipeline/1ubq.cif",
+                                  "pipeline/1aki.pdb.gz"};
+    for (int i = 0; i < NFILES; i++)
+        paths[i] = pa_test_data(names[i % 3], bufs[i], sizeof bufs[i]);
+}
+
+static tally run_with(unsigned version, size_t max_bytes, int threads)
+{
+    char bufs[NFILES][512];
+    const char *paths[NFILES];
+    files(bufs, paths);
+    pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+    o.version = version;
+    o.threads = threads;
+    o.chunk = 3; /* ignored under a budget */
+    o.max_bytes = max_bytes;
+    tally t = {0};
+    ck_assert_int_eq(pa_pipeline_run(NULL, paths, NFILES, &o, count, &t, NULL), 0);
+    ck_assert_uint_eq(t.n, NFILES);
+    return t;
+}
+
+START_TEST(test_budget_admission)
+{
+    tally free_run = run_with(PA_PIPELINE_OPTS_VERSION, 0, 2);
+    ck_assert_uint_eq(free_run.warned, 0);
+    /* every file over a 1-byte budget: each runs alone, with a warning */
+    tally tight = run_with(PA_PIPELINE_OPTS_VERSION, 1, 2);
+    ck_assert_uint_eq(tight.warned, NFILES);
+    ck_assert_uint_eq(tight.atoms, free_run.atoms);
+    tally roomy = run_with(PA_PIPELINE_OPTS_VERSION, (size_t)1 << 30, 2);
+    ck_assert_uint_eq(roomy.warned, 0);
+    /* version 3 callers have no max_bytes: whatever follows is not read */
+    tally v3 = run_with(3, 1, 2);
+    ck_assert_uint_eq(v3.warned, 0);
+}
+END_TEST
+
+START_TEST(test_budget_estimates)
+{
+    char p[512], gz[512];
+    pa_test_data("pipeline/1crn.pdb", p, sizeof p);
+    pa_test_data("pipeline/1aki.pdb.gz", gz, sizeof gz);
+    struct stat sp, sg;
+    ck_assert_int_eq(stat(p, &sp), 0);
+    ck_assert_int_eq(stat(gz, &sg), 0);
+    size_t ep = pai_budget_estimate(p, 0), eg = pai_budget_estimate(gz, 0);
+    /* raw bytes + a text copy + the parsed structure */
+    ck_assert_uint_ge(ep, 2 * (size_t)sp.st_size);
+    ck_assert_uint_le(ep, 4 * (size_t)sp.st_size);
+    /* gzip: from the ISIZE trailer, several times the compressed size */
+    ck_assert_uint_ge(eg, 3 * (size_t)sg.st_size);
+    ck_assert_uint_gt(pai_budget_estimate(p, 1), ep); /* the ss stage costs more */
+    ck_assert_uint_eq(pai_budget_estimate("/nonexistent/x.pdb", 0), 0);
+    ck_assert_uint_eq(pai_budget_estimate(getenv("PA_TEST_DATA"), 0), 0); /* a directory */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("longrun");
+    TCase *tc = tcase_create("budget");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_budget_admission);
+    tcase_add_test(tc, test_budget_estimates);
+    suite_add_tcase(s, tc);
+    return pa_run_suite(s);
+}

@@ -16,7 +16,7 @@
 #define PA_MODEL_OPTS_VERSION 2
 #define PA_SS_OPTS_VERSION 1
 #define PA_EXECUTOR_OPTS_VERSION 1
-#define PA_PIPELINE_OPTS_VERSION 3
+#define PA_PIPELINE_OPTS_VERSION 4
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
@@ -26,7 +26,7 @@
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
-/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -529,6 +529,7 @@ typedef struct {
     int predict_ss;
     const pa_model *model;
     const pa_seqlist *references;
+    size_t max_bytes;
 } pa_pipeline_opts;
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,

@@ -140,7 +140,7 @@ _DONE = object()
 
 def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
         metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
-        model=None, references=None, **reader):
+        model=None, references=None, max_bytes=0, **reader):
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -151,7 +151,9 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     Model or a model file path, default the built-in one; another model bypasses the
     cache). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
-    best-scoring one as chain.reference (a Reference, or None)."""
+    best-scoring one as chain.reference (a Reference, or None). max_bytes: memory budget
+    (0: none): files are admitted while their estimated memory fits; a larger file runs
+    alone, with a warning in its diagnostics."""
     paths = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in paths]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -172,6 +174,8 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
         po.model = model._ptr
     refs = _seqlist(references) if references is not None else ffi.NULL
     po.references = refs
+    if max_bytes:
+        po.max_bytes = int(max_bytes)
 
     q = queue.Queue(maxsize=max(1, max_queue))
     stop = threading.Event()

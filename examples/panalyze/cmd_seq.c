@@ -1,6 +1,8 @@
 /* cmd_seq.c — panalyze seq: chain sequences of structure files as FASTA or TSV. */
 #include "cmd_seq.h"
 #include "cli.h"
+#include "signals.h"
+#include "walk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze seq [--seqres] [--format fasta|tsv] [--all-models] [--width N]\n"
-            "                    [--threads N] FILE...\n\n"
+            "                    [--threads N] [--include GLOB] [--exclude GLOB]\n"
+            "                    FILE|DIR...|--from LIST\n\n"
             "Chain sequences of PDB, mmCIF and PDBML files (plain, gzip or zstd).\n"
             "  --format fasta   '>{file}_{chain} {polymer type} ...' records (default)\n"
             "  --format tsv     %s"
@@ -19,8 +22,10 @@ static void usage(FILE *f)
             "  --all-models     every model, not only the first\n"
             "  --width N        FASTA line width (default 80, 0 = one line)\n"
             "  --threads N      read files on N threads (same output, in input order)\n"
-            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n",
-            seq_tsv_header);
+            "%s"
+            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage,\n"
+            "130/143 interrupted.\n",
+            seq_tsv_header, walk_help);
 }
 
 /* One FASTA record per chain, as pa_seqset_to_fasta writes it. */
@@ -139,10 +144,6 @@ static int parse_args(int argc, char **argv, seq_cli_opts *o)
             return -1;
         }
     }
-    if (i >= argc) {
-        fprintf(stderr, "panalyze seq: no input files\n");
-        return -1;
-    }
     return i;
 }
 
@@ -196,7 +197,19 @@ static int seq_threaded(const seq_cli_opts *o, char **paths, size_t n)
     return rc != 0 || sr.failed ? CLI_SOME_FAILED : CLI_OK;
 }
 
-int cmd_seq(int argc, char **argv)
+/* Every input path (a walk over directories and lists), then the pipeline. */
+static int seq_threaded_walk(const seq_cli_opts *o, walk *w)
+{
+    char **paths;
+    size_t n;
+    int rc = walk_collect(w, &paths, &n) < 0 ? CLI_SOME_FAILED : seq_threaded(o, paths, n);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    return rc || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK;
+}
+
+static int seq_main(int argc, char **argv, walk *w)
 {
     seq_cli_opts o = {SEQ_FMT_FASTA, 0, 0, 80, 1};
     int first = parse_args(argc, argv, &o);
@@ -204,29 +217,30 @@ int cmd_seq(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
-    if (first < 0) {
+    if (first < 0 || walk_add_args(w, first, argc, argv) < 0) {
         usage(stderr);
         return CLI_USAGE;
     }
     if (o.format == SEQ_FMT_TSV)
         fputs(seq_tsv_header, stdout);
     if (o.threads > 1)
-        return seq_threaded(&o, argv + first, (size_t)(argc - first));
+        return seq_threaded_walk(&o, w);
     int failed = 0;
     pa_diags *d = NULL;
     if (pa_diags_new(&d) != 0)
         return CLI_SOME_FAILED;
-    for (int i = first; i < argc; i++) {
+    sig_install(NULL); /* SIGINT/SIGTERM: stop after the current file */
+    for (char *path; !sig_caught() && (path = walk_next(w)); free(path)) {
         char *text;
         size_t len;
         pa_diags_clear(d);
-        int rc = seq_render_file(argv[i], &o, &text, &len, d);
+        int rc = seq_render_file(path, &o, &text, &len, d);
         if (rc) { /* the diagnostics say why; else the last error */
             cli_print_diags(d, PA_SEV_ERROR);
             const char *msg = pa_last_error()[0] ? pa_last_error() : pa_strerror(rc);
             if (pa_diags_count_at_least(d, PA_SEV_ERROR) == 0)
-                fprintf(stderr, "panalyze seq: %s%s%s\n", strstr(msg, argv[i]) ? "" : argv[i],
-                        strstr(msg, argv[i]) ? "" : ": ", msg);
+                fprintf(stderr, "panalyze seq: %s%s%s\n", strstr(msg, path) ? "" : path,
+                        strstr(msg, path) ? "" : ": ", msg);
             failed = 1;
             continue;
         }
@@ -235,5 +249,17 @@ int cmd_seq(int argc, char **argv)
     }
     pa_diags_free(d);
     fflush(stdout);
-    return failed ? CLI_SOME_FAILED : CLI_OK;
+    int code = sig_exit_code();
+    sig_restore();
+    return code ? code : failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK;
+}
+
+int cmd_seq(int argc, char **argv)
+{
+    walk *w;
+    if (walk_args(&w, "panalyze seq", &argc, argv) < 0)
+        return CLI_USAGE;
+    int rc = seq_main(argc, argv, w);
+    walk_free(w);
+    return rc;
 }

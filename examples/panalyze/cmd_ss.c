@@ -1,6 +1,7 @@
 /* cmd_ss.c — panalyze ss: secondary structure (H/E/C) of FASTA records or of the protein
  * chains of structure files, with the built-in model or an ONNX file. */
 #include "cli.h"
+#include "walk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze ss [--model FILE.onnx] [--threads N] [--batch B] [--probs] "
-            "[--format tsv] INPUT...\n\n"
+            "[--format tsv]\n"
+            "                   [--include GLOB] [--exclude GLOB] INPUT|DIR...|--from LIST\n\n"
             "Predict 3-state secondary structure (H helix, E strand, C other) from sequence.\n"
             "INPUT is FASTA (plain, gzip or zstd) or a PDB/mmCIF/PDBML structure file, whose\n"
             "protein chains' observed sequences are used (id = file_chain).\n"
@@ -19,7 +21,9 @@ static void usage(FILE *f)
             "  --batch B      sequences per model run (default 32)\n"
             "  --probs        add prob_H, prob_E, prob_C columns (comma-separated per residue)\n"
             "  --format tsv   output format (the only one): id, seq, ss3[, probs]\n"
-            "Exit status: 0 all inputs read, 1 some failed (reported on stderr), 2 usage.\n");
+            "%s"
+            "Exit status: 0 all inputs read, 1 some failed (reported on stderr), 2 usage.\n",
+            walk_help);
 }
 
 typedef struct {
@@ -132,7 +136,7 @@ static void print_probs(const float *p, size_t len, int k)
         printf(j ? ",%.3f" : "%.3f", p[3 * j + k]);
 }
 
-int cmd_ss(int argc, char **argv)
+static int ss_main(int argc, char **argv, walk *w)
 {
     const char *model_path = NULL;
     long threads = 1, batch = 32;
@@ -166,8 +170,7 @@ int cmd_ss(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (i >= argc) {
-        fprintf(stderr, "panalyze ss: no input files\n");
+    if (walk_add_args(w, i, argc, argv) < 0) {
         usage(stderr);
         return CLI_USAGE;
     }
@@ -179,13 +182,14 @@ int cmd_ss(int argc, char **argv)
     }
     int failed = 0;
     seq_table t = {0};
-    for (; i < argc; i++)
-        if ((rc = add_input(argv[i], &t))) {
+    for (char *p; (p = walk_next(w)); free(p))
+        if ((rc = add_input(p, &t))) {
             const char *msg = pa_last_error()[0] ? pa_last_error() : pa_strerror(rc);
-            fprintf(stderr, "panalyze ss: %s%s%s\n", strstr(msg, argv[i]) ? "" : argv[i],
-                    strstr(msg, argv[i]) ? "" : ": ", msg);
+            fprintf(stderr, "panalyze ss: %s%s%s\n", strstr(msg, p) ? "" : p,
+                    strstr(msg, p) ? "" : ": ", msg);
             failed = 1;
         }
+    failed |= walk_errors(w) != 0;
     pa_executor *ex = NULL;
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
     eo.threads = (int)threads;
@@ -214,4 +218,14 @@ int cmd_ss(int argc, char **argv)
     table_free(&t);
     fflush(stdout);
     return failed ? CLI_SOME_FAILED : CLI_OK;
+}
+
+int cmd_ss(int argc, char **argv)
+{
+    walk *w;
+    if (walk_args(&w, "panalyze ss", &argc, argv) < 0)
+        return CLI_USAGE;
+    int rc = ss_main(argc, argv, w);
+    walk_free(w);
+    return rc;
 }

@@ -1,17 +1,23 @@
 /* cmd_validate.c — panalyze validate: read files completely, print their
  * diagnostics and a one-line verdict per file. */
 #include "cli.h"
+#include "signals.h"
+#include "walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: panalyze validate [--strict] FILE...\n\n"
+    fprintf(f, "usage: panalyze validate [--strict] [--include GLOB] [--exclude GLOB]\n"
+               "                         FILE|DIR...|--from LIST\n\n"
                "Reads every data block of each file and prints its diagnostics, then\n"
                "'FILE: OK', 'FILE: N warnings' (errors the reader recovered from count too)\n"
                "or 'FILE: FAILED'.\n"
                "  --strict   any error-severity diagnostic fails the file\n"
-               "Exit status: 0 all files read, 1 some failed, 2 usage.\n");
+               "%s"
+               "Exit status: 0 all files read, 1 some failed, 2 usage, 130/143 interrupted.\n",
+               walk_help);
 }
 
 /* Read all blocks of one file; returns 0 when it was usable. */
@@ -53,7 +59,7 @@ static int validate_file(const char *path, const pa_reader_opts *ro)
     return rc;
 }
 
-int cmd_validate(int argc, char **argv)
+static int validate_main(int argc, char **argv, walk *w)
 {
     pa_reader_opts ro = PA_READER_OPTS_INIT;
     int i = 1;
@@ -72,14 +78,27 @@ int cmd_validate(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (i >= argc) {
-        fprintf(stderr, "panalyze validate: no input files\n");
+    if (walk_add_args(w, i, argc, argv) < 0) {
         usage(stderr);
         return CLI_USAGE;
     }
     int failed = 0;
-    for (; i < argc; i++)
-        failed |= validate_file(argv[i], &ro) != 0;
-    fflush(stdout);
-    return failed ? CLI_SOME_FAILED : CLI_OK;
+    sig_install(NULL); /* SIGINT/SIGTERM: stop after the current file */
+    for (char *p; !sig_caught() && (p = walk_next(w)); free(p)) {
+        failed |= validate_file(p, &ro) != 0;
+        fflush(stdout);
+    }
+    int code = sig_exit_code();
+    sig_restore();
+    return code ? code : failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    walk *w;
+    if (walk_args(&w, "panalyze validate", &argc, argv) < 0)
+        return CLI_USAGE;
+    int rc = validate_main(argc, argv, w);
+    walk_free(w);
+    return rc;
 }

@@ -361,3 +361,37 @@ int walk_collect(walk *w, char ***paths, size_t *n)
             return -1;
     return 0;
 }
+
+int walk_args(walk **out, const char *cmd, int *argc, char **argv)
+{
+    if (walk_new(out, cmd) < 0)
+        return -1;
+    int k = 1;
+    for (int i = 1; i < *argc; i++) {
+        int r = strcmp(argv[i], "--") ? walk_parse_opt(*out, *argc, argv, &i) : 0;
+        if (r < 0) {
+            walk_free(*out);
+            *out = NULL;
+            return -1;
+        }
+        if (r == 0)
+            argv[k++] = argv[i];
+        if (r == 0 && !strcmp(argv[i], "--")) /* the rest are files */
+            while (++i < *argc)
+                argv[k++] = argv[i];
+    }
+    *argc = k;
+    return 0;
+}
+
+int walk_add_args(walk *w, int first, int argc, char **argv)
+{
+    for (int i = first; i < argc; i++)
+        if (walk_add(w, argv[i]) < 0)
+            return -1;
+    if (walk_empty(w)) {
+        fprintf(stderr, "%s: no input files\n", w->cmd);
+        return -1;
+    }
+    return 0;
+}

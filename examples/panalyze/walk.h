@@ -24,6 +24,13 @@ void walk_free(walk *w);
  * Returns 1 when argv[*i] was one of them (*i advanced past its value), 0 when not,
  * -1 when its value is missing. */
 int walk_parse_opt(walk *w, int argc, char **argv, int *i);
+/* For subcommands with their own parser: take --include/--exclude/--from (and
+ * their values) out of argv before it parses the rest (*argc shrinks). 0, or -1
+ * (reported; *out is NULL). */
+int walk_args(walk **out, const char *cmd, int *argc, char **argv);
+/* argv[first..argc) as FILE/DIR arguments; -1 (reported) when there is no input
+ * at all, or out of memory. */
+int walk_add_args(walk *w, int first, int argc, char **argv);
 /* A FILE or DIR argument, in command-line order after the --from lists. 0 or -1. */
 int walk_add(walk *w, const char *arg);
 /* 1 when no input was given at all. */

@@ -18,10 +18,15 @@ CRN, UBQ = os.path.join(DATA, "1crn.pdb"), os.path.join(DATA, "1ubq.cif")
 
 def run(*args, stdin=None, check_rc=None):
     """panalyze run ARGS."""
-    p = subprocess.run([P, "run", *args], input=stdin, capture_output=True, text=True, timeout=120)
+    p = cli("run", *args, stdin=stdin)
     if check_rc is not None:
         assert p.returncode == check_rc, (args, p.returncode, p.stderr)
     return p
+
+
+def cli(*args, stdin=None):
+    """panalyze ARGS (any subcommand)."""
+    return subprocess.run([P, *args], input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def paths_of(tsv):
@@ -74,6 +79,17 @@ def test_walk(t):
                                   os.path.join(d, "pdb/cr/pdb1crn.ent.gz"), CRN]
     run("--include", check_rc=2)
     run(os.path.join(t, "missing-dir"), check_rc=1)
+    # the other subcommands that take files walk the same way
+    taken = [x for x in expect if not x.endswith(".zst")]
+    p = cli("seq", "--format", "tsv", "--exclude", "*.zst", d)
+    assert p.returncode == 0 and paths_of(p.stdout) == taken, p.stderr
+    p = cli("seq", "--threads", "2", "--format", "tsv", "--exclude", "*.zst", d)
+    assert p.returncode == 0 and paths_of(p.stdout) == taken, p.stderr
+    p = cli("validate", "--exclude", "*.zst", d)
+    assert p.returncode == 0, p.stderr
+    assert [l.rsplit(": ", 1)[0] for l in p.stdout.splitlines() if l.endswith(": OK")] == taken
+    p = cli("ss", "--include", "*.gz", d)
+    assert p.returncode == 0 and p.stdout.splitlines()[1].startswith("pdb1crn_A\t"), p.stdout
 
 
 def corpus(t, name, n, target=UBQ):

@@ -3,7 +3,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,15 @@ typedef struct {
     int list; /* 1: a --from list, 0: a FILE or DIR argument */
     char *s;
 } source;
+
+/* A --from list read with its own buffer, so that the walk can tell whether a
+ * line is ready without blocking (a list on a pipe streams). */
+typedef struct {
+    int fd; /* -1: no list open */
+    char *buf;
+    size_t len, off, cap;
+    int eof;
+} line_reader;
 
 typedef struct {
     char *dir;
@@ -28,7 +39,7 @@ struct walk {
     size_t n_src, cap_src, next_src;
     char **inc, **exc;
     size_t n_inc, n_exc;
-    FILE *list; /* the list being read */
+    line_reader list;
     frame *stack;
     size_t depth, cap_stack;
     size_t errors;
@@ -49,6 +60,7 @@ int walk_new(walk **out, const char *cmd)
     if (!*out)
         return -1;
     (*out)->cmd = cmd;
+    (*out)->list.fd = -1;
     return 0;
 }
 
@@ -69,8 +81,9 @@ void walk_free(walk *w)
     free(w->src);
     free(w->inc);
     free(w->exc);
-    if (w->list && w->list != stdin)
-        fclose(w->list);
+    if (w->list.fd > STDIN_FILENO)
+        close(w->list.fd);
+    free(w->list.buf);
     while (w->depth)
         frame_free(&w->stack[--w->depth]);
     free(w->stack);
@@ -287,34 +300,86 @@ static char *take_arg(walk *w, const char *arg)
     return take_file(w, arg) ? strdup(arg) : NULL;
 }
 
+/* Next line of r (NUL-terminated, in r->buf), or NULL at the end. */
+static char *read_line(line_reader *r)
+{
+    for (;;) {
+        char *nl = memchr(r->buf + r->off, '\n', r->len - r->off);
+        if (nl || (r->eof && r->off < r->len)) {
+            char *line = r->buf + r->off;
+            if (!nl) /* a last line without newline: room was kept for its NUL */
+                nl = r->buf + r->len;
+            *nl = '\0';
+            r->off = (size_t)(nl - r->buf) + 1;
+            if (r->off > r->len)
+                r->off = r->len;
+            return line;
+        }
+        if (r->eof)
+            return NULL;
+        memmove(r->buf, r->buf + r->off, r->len - r->off);
+        r->len -= r->off;
+        r->off = 0;
+        if (r->len + 1 >= r->cap) {
+            size_t nc = r->cap ? 2 * r->cap : 65536;
+            char *nb = realloc(r->buf, nc);
+            if (!nb)
+                return NULL;
+            r->buf = nb;
+            r->cap = nc;
+        }
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            r->eof = 1;
+        else
+            r->len += (size_t)n;
+    }
+}
+
+/* 1 when the list has a line to give without waiting. */
+static int line_ready(const line_reader *r)
+{
+    struct pollfd p = {r->fd, POLLIN, 0};
+    return r->eof || memchr(r->buf + r->off, '\n', r->len - r->off) || poll(&p, 1, 0) > 0;
+}
+
+static void close_list(walk *w)
+{
+    if (w->list.fd > STDIN_FILENO)
+        close(w->list.fd);
+    w->list.fd = -1;
+    w->list.len = w->list.off = 0;
+    w->list.eof = 0;
+}
+
 /* Next line of the current list as an argument; closes the list at its end. */
 static char *step_list(walk *w)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while ((len = getline(&line, &cap, w->list)) >= 0) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] && line[0] != '#') {
-            char *p = take_arg(w, line);
-            free(line);
-            return p;
-        }
+    char *line;
+    while ((line = read_line(&w->list))) {
+        line[strcspn(line, "\r")] = '\0';
+        if (line[0] && line[0] != '#')
+            return take_arg(w, line);
     }
-    free(line);
-    if (w->list != stdin)
-        fclose(w->list);
-    w->list = NULL;
+    close_list(w);
     return NULL;
 }
 
 static void open_list(walk *w, const char *name)
 {
-    w->list = strcmp(name, "-") ? fopen(name, "r") : stdin;
-    if (!w->list) {
+    w->list.fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    if (w->list.fd < 0) {
         fprintf(stderr, "%s: cannot open list %s: %s\n", w->cmd, name, strerror(errno));
         w->errors++;
     }
+}
+
+/* 1 when the next path would wait for a list on a pipe or terminal. */
+static int would_block(const walk *w)
+{
+    return !w->depth && w->list.fd >= 0 && !line_ready(&w->list);
 }
 
 char *walk_next(walk *w)
@@ -323,7 +388,7 @@ char *walk_next(walk *w)
         char *p = NULL;
         if (w->depth)
             p = step_dir(w);
-        else if (w->list)
+        else if (w->list.fd >= 0)
             p = step_list(w);
         else if (w->next_src == w->n_src)
             break;
@@ -341,6 +406,8 @@ char *walk_next(walk *w)
 int walk_next_block(walk *w, char ***paths, size_t *n, size_t *cap, size_t max)
 {
     for (size_t k = 0; k < max; k++) {
+        if (k && would_block(w)) /* stream what there is */
+            break;
         if (grow((void **)paths, cap, *n, sizeof **paths) < 0)
             return -1;
         char *p = walk_next(w);

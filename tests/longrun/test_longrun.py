@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 P, DATA = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -90,6 +91,26 @@ def test_walk(t):
     assert [l.rsplit(": ", 1)[0] for l in p.stdout.splitlines() if l.endswith(": OK")] == taken
     p = cli("ss", "--include", "*.gz", d)
     assert p.returncode == 0 and p.stdout.splitlines()[1].startswith("pdb1crn_A\t"), p.stdout
+
+
+def test_stream_from_pipe(t):
+    """Paths from a pipe are processed as they come, before the list ends."""
+    p = subprocess.Popen([P, "run", "--from", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    watchdog = threading.Timer(60, p.kill)  # a run that waits for the list's end hangs
+    watchdog.start()
+    try:
+        assert p.stdout.readline().startswith("path\t")
+        for f in (CRN, UBQ):
+            p.stdin.write(f + "\n")
+            p.stdin.flush()
+            assert p.stdout.readline().startswith(f + "\t"), "no row before the list ended"
+        p.stdin.close()
+        assert p.wait(60) == 0
+    finally:
+        watchdog.cancel()
+        if p.poll() is None:
+            p.kill()
 
 
 def corpus(t, name, n, target=UBQ):

@@ -43,7 +43,8 @@ typedef uint32_t pa_task_id;
 /* ---- metrics ----------------------------------------------------------------
  * Latency samples per named stage. Recording is thread-safe and cheap (a short
  * critical section, no allocation once a stage exists). Percentiles are exact
- * over the first 1,048,576 samples of a stage, from a uniform reservoir beyond. */
+ * over the first 65,536 samples of a stage, from a uniform reservoir beyond
+ * (so memory stays bounded, at 512 KiB a stage, however long the run). */
 typedef struct {
     uint64_t count;      /* samples recorded (including those outside the reservoir) */
     uint64_t total_ns;   /* sum of all samples */

@@ -246,9 +246,17 @@ static int load_file(const char *path, char **data, size_t *size)
     return 0;
 }
 
+static int stopped(run_state *st);
+
+/* A cancel between stages ends the file (PA_ECANCELED): a huge file does not keep
+ * a stopped run waiting through its later stages. */
 static void run_stages(run_state *st, pai_work *w)
 {
     for (size_t s = 0; s < st->nstages; s++) {
+        if (s && stopped(st)) {
+            w->result->status = PA_ECANCELED;
+            return;
+        }
         uint64_t t0 = pai_now_ns();
         int rc = st->stages[s].run(st->stages[s].sctx, w);
         record(st, st->stages[s].name, t0);
@@ -271,7 +279,7 @@ static int index_hit(run_state *st, const char *path, pa_result *r, pai_cache_ke
            pai_cache_load(st->o.cache_dir, &ck, r);
 }
 
-/* Produce the result of file i (never NULL unless out of memory). */
+/* Produce the result of file i (NULL when out of memory or cancelled mid-file). */
 static pa_result *process(run_state *st, size_t i)
 {
     uint64_t t_file = pai_now_ns();
@@ -310,6 +318,11 @@ static pa_result *process(run_state *st, size_t i)
     if (!hit) {
         run_stages(st, &w);
         pa_structure_free(w.structure);
+    }
+    if (r->status == PA_ECANCELED) { /* never delivered, never cached */
+        pai_free(data);
+        pai_result_free(r);
+        return NULL;
     }
     if (st->o.cache_dir && r->status != PA_ENOMEM) {
         t0 = pai_now_ns();

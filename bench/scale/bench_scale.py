@@ -24,6 +24,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from gen_pdb import write_pdb  # noqa: E402
 
 
 def size_class(data, lo, hi):
@@ -129,17 +131,6 @@ def soak(args):
     print("".join(err[-6:]), end="")
 
 
-def gen_pdb(path, atoms):
-    names = ["N", "CA", "C", "O", "CB", "CG", "CD", "NE"]
-    with open(path, "w") as f:
-        for i in range(atoms):
-            r, a = i // 8 % 9999 + 1, names[i % 8]
-            f.write("ATOM  %5d  %-3s ARG %s%4d    %8.3f%8.3f%8.3f  1.00 20.00           %s\n"
-                    % (i % 100000, a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i // 79992 % 26], r,
-                       i % 97 * 1.1, i % 89 * 1.3, i % 83 * 0.7, a[0]))
-        f.write("END\n")
-
-
 def peak_run(cmd):
     """(exit code, wall s, peak RSS MiB) of one run in a child of its own."""
     t0 = time.time()
@@ -160,7 +151,7 @@ def spike(args):
             os.symlink(small[i % len(small)], os.path.join(d, "s%03d.pdb" % i))
         t0 = time.time()
         big = os.path.join(t, "big.pdb")
-        gen_pdb(big, args.atoms)
+        write_pdb(big, args.atoms)
         for k in range(4):  # spread among the small ones in path order
             os.symlink(big, os.path.join(d, "s%03d_big.pdb" % (25 + 50 * k)))
         print("spike: 200 small files + 4 x %d atoms (%.1f MB each), %d threads; made in "

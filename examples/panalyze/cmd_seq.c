@@ -249,17 +249,10 @@ static int seq_main(int argc, char **argv, walk *w)
     }
     pa_diags_free(d);
     fflush(stdout);
-    int code = sig_exit_code();
-    sig_restore();
-    return code ? code : failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK;
+    return sig_end(failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK);
 }
 
 int cmd_seq(int argc, char **argv)
 {
-    walk *w;
-    if (walk_args(&w, "panalyze seq", &argc, argv) < 0)
-        return CLI_USAGE;
-    int rc = seq_main(argc, argv, w);
-    walk_free(w);
-    return rc;
+    return walk_main("panalyze seq", argc, argv, seq_main);
 }

@@ -222,10 +222,5 @@ static int ss_main(int argc, char **argv, walk *w)
 
 int cmd_ss(int argc, char **argv)
 {
-    walk *w;
-    if (walk_args(&w, "panalyze ss", &argc, argv) < 0)
-        return CLI_USAGE;
-    int rc = ss_main(argc, argv, w);
-    walk_free(w);
-    return rc;
+    return walk_main("panalyze ss", argc, argv, ss_main);
 }

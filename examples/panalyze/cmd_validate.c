@@ -88,17 +88,10 @@ static int validate_main(int argc, char **argv, walk *w)
         failed |= validate_file(p, &ro) != 0;
         fflush(stdout);
     }
-    int code = sig_exit_code();
-    sig_restore();
-    return code ? code : failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK;
+    return sig_end(failed || walk_errors(w) ? CLI_SOME_FAILED : CLI_OK);
 }
 
 int cmd_validate(int argc, char **argv)
 {
-    walk *w;
-    if (walk_args(&w, "panalyze validate", &argc, argv) < 0)
-        return CLI_USAGE;
-    int rc = validate_main(argc, argv, w);
-    walk_free(w);
-    return rc;
+    return walk_main("panalyze validate", argc, argv, validate_main);
 }

@@ -147,10 +147,9 @@ int longrun_end(longrun *l, const char *cmd, const pa_metrics *m, int status)
     if (l->skipped && !l->quiet)
         fprintf(stderr, "%s: --resume: %zu files already in %s\n", cmd, l->skipped, l->output);
     progress_finish(&l->prog, cmd, m, sig_caught());
-    int code = sig_exit_code();
-    sig_restore();
+    status = sig_end(status);
     pa_set_log_callback(NULL, NULL, PA_LOG_WARN);
     pa_cancel_token_free(l->tok);
     out_set_free(l->done);
-    return code ? code : status;
+    return status;
 }

@@ -40,3 +40,10 @@ void sig_restore(void)
 int sig_caught(void) { return caught; }
 
 int sig_exit_code(void) { return caught ? 128 + caught : 0; }
+
+int sig_end(int status)
+{
+    int code = sig_exit_code();
+    sig_restore();
+    return code ? code : status;
+}

@@ -15,5 +15,7 @@ void sig_restore(void);
 int sig_caught(void);
 /* 128 + the signal caught, or 0. */
 int sig_exit_code(void);
+/* Restore the handlers; the exit status: 128 + the signal caught, else status. */
+int sig_end(int status);
 
 #endif

@@ -462,3 +462,13 @@ int walk_add_args(walk *w, int first, int argc, char **argv)
     }
     return 0;
 }
+
+int walk_main(const char *cmd, int argc, char **argv, walk_main_fn fn)
+{
+    walk *w;
+    if (walk_args(&w, cmd, &argc, argv) < 0)
+        return 2; /* CLI_USAGE */
+    int rc = fn(argc, argv, w);
+    walk_free(w);
+    return rc;
+}

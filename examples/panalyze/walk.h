@@ -28,6 +28,10 @@ int walk_parse_opt(walk *w, int argc, char **argv, int *i);
  * their values) out of argv before it parses the rest (*argc shrinks). 0, or -1
  * (reported; *out is NULL). */
 int walk_args(walk **out, const char *cmd, int *argc, char **argv);
+/* A subcommand's body once the walk options are out of argv. */
+typedef int (*walk_main_fn)(int argc, char **argv, walk *w);
+/* walk_args, then fn, then walk_free: returns fn's exit status (2 on bad walk options). */
+int walk_main(const char *cmd, int argc, char **argv, walk_main_fn fn);
 /* argv[first..argc) as FILE/DIR arguments; -1 (reported) when there is no input
  * at all, or out of memory. */
 int walk_add_args(walk *w, int first, int argc, char **argv);

@@ -12,6 +12,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from gen_pdb import write_pdb  # noqa: E402
+
 P, DATA = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 QUICK = bool(os.environ.get("PA_TEST_QUICK"))
 CRN, UBQ = os.path.join(DATA, "1crn.pdb"), os.path.join(DATA, "1ubq.cif")
@@ -195,17 +198,6 @@ def test_signals(t):
     run("--ss", "--output", os.path.join(t, "out.tsv"), "--resume", d, check_rc=2)
 
 
-def gen_pdb(path, atoms):
-    names = ["N", "CA", "C", "O", "CB", "CG", "CD", "NE"]
-    with open(path, "w") as f:
-        for i in range(atoms):
-            r, a = i // 8 % 9999 + 1, names[i % 8]
-            f.write("ATOM  %5d  %-3s ARG %s%4d    %8.3f%8.3f%8.3f  1.00 20.00           %s\n"
-                    % (i % 100000, a, "ABCDEFGH"[i // 79992 % 8], r, i % 97 * 1.1, i % 89 * 1.3,
-                       i % 83 * 0.7, a[0]))
-        f.write("END\n")
-
-
 def measure(args):
     """(rc, stdout, stderr, peak RSS MiB) of one run, in a fresh child."""
     code = ("import resource, subprocess, sys\n"
@@ -230,7 +222,7 @@ def test_memory(t):
     os.makedirs(d)
     atoms = 60000 if QUICK else 150000  # ~12 MB of text each
     for k in range(2):
-        gen_pdb(os.path.join(d, "big%d.pdb" % k), atoms)
+        write_pdb(os.path.join(d, "big%d.pdb" % k), atoms)
     for i in range(40):
         os.symlink(CRN, os.path.join(d, "small%02d.pdb" % i))
     rc, ref, _, _ = measure(["run", "--threads", "2", "--quiet", d])

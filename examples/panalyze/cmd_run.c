@@ -258,14 +258,7 @@ static int parse_args(int argc, char **argv, run_args *a)
             return -1;
         }
     }
-    for (; i < argc; i++)
-        if (walk_add(a->w, argv[i]) < 0)
-            return -1;
-    if (walk_empty(a->w)) {
-        fprintf(stderr, "panalyze run: no input files\n");
-        return -1;
-    }
-    return 0;
+    return walk_add_args(a->w, i, argc, argv);
 }
 
 static void free_args(run_args *a) { walk_free(a->w); }

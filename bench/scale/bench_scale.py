@@ -154,12 +154,15 @@ def spike(args):
         write_pdb(big, args.atoms)
         for k in range(4):  # spread among the small ones in path order
             os.symlink(big, os.path.join(d, "s%03d_big.pdb" % (25 + 50 * k)))
-        print("spike: 200 small files + 4 x %d atoms (%.1f MB each), %d threads; made in "
-              "%.1f s" % (args.atoms, os.path.getsize(big) / 1e6, args.threads, time.time() - t0))
+        print("spike%s: 200 small files + 4 x %d atoms (%.1f MB each), %d threads; made in "
+              "%.1f s" % (" --ss" if args.ss else "", args.atoms, os.path.getsize(big) / 1e6,
+                          args.threads, time.time() - t0))
         print("\n%-18s %6s %10s %14s %12s %8s" % ("run", "exit", "wall s", "peak RSS MiB",
                                                  "bound MiB", "warned"))
         for budget in [None] + args.budgets:
             cmd = [args.bin, "run", "--threads", str(args.threads), "--quiet", d]
+            if args.ss:
+                cmd[2:2] = ["--ss"]
             if budget:
                 cmd[2:2] = ["--max-memory", "%dM" % budget]
             runs = [peak_run(cmd) for _ in range(args.repeats)]
@@ -187,6 +190,7 @@ def main():
     ap.add_argument("--atoms", type=int, default=1000000)
     ap.add_argument("--budgets", type=int, nargs="*", default=[512, 256, 128])
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--ss", action="store_true", help="spike with the ss stage (run --ss)")
     args = ap.parse_args()
     print("CPU:", next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                         if l.startswith("model name")), "?"), "| cores:", os.cpu_count())

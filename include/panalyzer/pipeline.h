@@ -86,8 +86,9 @@ typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 
 /* Run the pipeline over paths[0..n). ex may be NULL (a temporary executor of
  * opts->threads threads is used). metrics (may be NULL) receives per-stage
- * samples (ns per file): "load" (raw bytes from disk), "read" (decompress +
- * parse + validate), "extract" (sequences), "ss" (with predict_ss), "map" (with references),
+ * samples (ns per file): "load" (raw bytes from disk with a cache_dir; without one
+ * only opening the file, which the reader then reads itself, so that the raw
+ * bytes are not held besides the text), "read" (decompress + parse + validate), "extract" (sequences), "ss" (with predict_ss), "map" (with references),
  * "cache_lookup", "cache_store" and "file" (the whole file). Returns 0 when every file was processed
  * (even if some failed: see pa_result_status), PA_ECANCELED when the callback or
  * a cancel asked to stop, PA_EINVAL for bad arguments, PA_EIO when cache_dir

@@ -1,6 +1,6 @@
 /* budget.c — how much memory a file will take in the pipeline, before reading it.
  *
- * The estimate is the raw bytes (held for the cache key and the reader), the
+ * The estimate is the raw bytes (only with a cache: they make its key), the
  * text the reader parses (gzip: the ISIZE trailer; zstd: the frame's
  * content size when the header has it; else a typical ratio), the parsed
  * structure (proportional to the text) and, with predict_ss, the model's
@@ -59,7 +59,7 @@ static uint64_t text_size(int fd, uint64_t size)
     return size;
 }
 
-size_t pai_budget_estimate(const char *path, int predict_ss)
+size_t pai_budget_estimate(const char *path, int predict_ss, int raw_held)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
@@ -71,8 +71,7 @@ size_t pai_budget_estimate(const char *path, int predict_ss)
     uint64_t size = (uint64_t)sb.st_size;
     uint64_t text = text_size(fd, size);
     close(fd);
-    /* the reader works on a text copy even of a plain file */
-    uint64_t est = size + text + text / 8 * PAI_BUDGET_PARSE_EIGHTHS;
+    uint64_t est = (raw_held ? size : 0) + text + text / 8 * PAI_BUDGET_PARSE_EIGHTHS;
     if (predict_ss)
         est += text / PAI_BUDGET_TEXT_PER_RES * PAI_BUDGET_SS_PER_RES;
     return est > SIZE_MAX ? SIZE_MAX : (size_t)est;

@@ -35,6 +35,7 @@ typedef struct {
     pa_metrics *metrics;
     const pa_model *model; /* ss model, NULL when predict_ss is off */
     uint64_t stages_key;   /* what optional stages add to the cache key */
+    int from_path;         /* the read stage opens the file itself (no cache key to make) */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -48,11 +49,14 @@ typedef struct {
 
 /* ---- default stages ------------------------------------------------------------------ */
 
+/* From the raw bytes when they were loaded (cache), else from the file: the
+ * reader then holds only the text, not the raw bytes too. */
 static int stage_read(void *sctx, pai_work *w)
 {
     (void)sctx;
-    int rc = pa_structure_read_memory(w->data, w->size, w->path, w->reader, &w->structure,
-                                      w->result->diags);
+    int rc = w->data ? pa_structure_read_memory(w->data, w->size, w->path, w->reader,
+                                                &w->structure, w->result->diags)
+                     : pa_structure_read(w->path, w->reader, &w->structure, w->result->diags);
     if (rc < 0)
         return rc;
     return pai_result_set_structure(w->result, w->structure);
@@ -208,17 +212,36 @@ static void record(run_state *st, const char *stage, uint64_t t0)
         pa_metrics_record(st->metrics, stage, pai_now_ns() - t0);
 }
 
-/* Raw bytes of a file (compressed or not): they key the cache and feed the reader. */
-static int load_file(const char *path, char **data, size_t *size)
+/* Open a file that is not a directory: the descriptor, or a PA_EIO error. */
+static int open_file(const char *path, struct stat *sb)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
-        int e = fd < 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : errno;
+    if (fd < 0 || fstat(fd, sb) < 0 || S_ISDIR(sb->st_mode)) {
+        int e = fd < 0 ? errno : S_ISDIR(sb->st_mode) ? EISDIR : errno;
         if (fd >= 0)
             close(fd);
         return pai_error(PA_EIO, "%s", strerror(e));
     }
+    return fd;
+}
+
+/* Without a cache the reader opens the file itself; fail here the same way as a load. */
+static int probe_file(const char *path)
+{
+    struct stat sb;
+    int fd = open_file(path, &sb);
+    if (fd >= 0)
+        close(fd);
+    return fd < 0 ? fd : 0;
+}
+
+/* Raw bytes of a file (compressed or not): they key the cache and feed the reader. */
+static int load_file(const char *path, char **data, size_t *size)
+{
+    struct stat sb;
+    int fd = open_file(path, &sb);
+    if (fd < 0)
+        return fd;
     size_t cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536, n = 0;
     char *b = pai_malloc(cap);
     int rc = b ? 0 : pai_error(PA_ENOMEM, "out of memory");
@@ -298,7 +321,7 @@ static pa_result *process(run_state *st, size_t i)
     }
     char *data = NULL;
     t0 = pai_now_ns();
-    int rc = load_file(w.path, &data, &w.size);
+    int rc = st->from_path ? probe_file(w.path) : load_file(w.path, &data, &w.size);
     record(st, "load", t0);
     if (rc < 0) {
         r->status = rc;
@@ -379,7 +402,7 @@ static int admit_locked(run_state *st, size_t i, size_t *cost)
     if (!st->o.max_bytes)
         return 1;
     if (st->next_cost_of != i + 1) { /* estimated once, however long it waits */
-        st->next_cost = pai_budget_estimate(st->paths[i], st->model != NULL);
+        st->next_cost = pai_budget_estimate(st->paths[i], st->model != NULL, !st->from_path);
         st->next_cost_of = i + 1;
     }
     *cost = st->next_cost;
@@ -488,20 +511,21 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
 static int run_stages_keyed(pa_executor *ex, const char *const *paths, size_t n,
                                          const pa_pipeline_opts *opts, const pai_stage *stages,
                                          size_t nstages, pa_result_fn fn, void *ctx,
-                                         pa_metrics *metrics, uint64_t stages_key);
+                                         pa_metrics *metrics, uint64_t stages_key,
+                                         int from_path);
 
 int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
                             const pa_pipeline_opts *opts, const pai_stage *stages,
                             size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics)
 {
-    return run_stages_keyed(ex, paths, n, opts, stages, nstages, fn, ctx, metrics,
-                                         0);
+    return run_stages_keyed(ex, paths, n, opts, stages, nstages, fn, ctx, metrics, 0, 0);
 }
 
 static int run_stages_keyed(pa_executor *ex, const char *const *paths, size_t n,
                                          const pa_pipeline_opts *opts, const pai_stage *stages,
                                          size_t nstages, pa_result_fn fn, void *ctx,
-                                         pa_metrics *metrics, uint64_t stages_key)
+                                         pa_metrics *metrics, uint64_t stages_key,
+                                         int from_path)
 {
     if ((n && !paths) || !fn)
         return pai_error(PA_EINVAL, "pa_pipeline_run: paths and callback are required");
@@ -530,6 +554,7 @@ static int run_stages_keyed(pa_executor *ex, const char *const *paths, size_t n,
     st.metrics = metrics;
     st.model = st.o.predict_ss ? st.o.model : NULL;
     st.stages_key = stages_key;
+    st.from_path = from_path;
     if (!n)
         return 0;
     if (st.o.ordered && !(st.slots = pai_calloc(st.window, sizeof *st.slots)))
@@ -596,7 +621,7 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
         key = pai_xxh64(&d, sizeof d, key) | 1;
         stages[ns++] = (pai_stage){"map", stage_map, &rs};
     }
-    rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key);
+    rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key, !o.cache_dir);
 done:
     ref_set_free(&rs);
     pa_model_free(own);

@@ -91,8 +91,9 @@ int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
                             size_t nstages, pa_result_fn fn, void *ctx, pa_metrics *metrics);
 
 /* ---- memory budget (budget.c) ---------------------------------------------------- */
-/* Estimated peak memory of one file in the pipeline (0 when it cannot be opened). */
-size_t pai_budget_estimate(const char *path, int predict_ss);
+/* Estimated peak memory of one file in the pipeline (0 when it cannot be opened);
+ * raw_held: its raw bytes are loaded too (with a cache), besides the text. */
+size_t pai_budget_estimate(const char *path, int predict_ss, int raw_held);
 
 /* ---- hashing (XXH64) ----------------------------------------------------------- */
 typedef struct {

@@ -79,15 +79,16 @@ START_TEST(test_budget_estimates)
     struct stat sp, sg;
     ck_assert_int_eq(stat(p, &sp), 0);
     ck_assert_int_eq(stat(gz, &sg), 0);
-    size_t ep = pai_budget_estimate(p, 0), eg = pai_budget_estimate(gz, 0);
-    /* raw bytes + a text copy + the parsed structure */
+    size_t ep = pai_budget_estimate(p, 0, 1), eg = pai_budget_estimate(gz, 0, 1);
+    /* raw bytes + a text copy + the parsed structure; without the raw bytes, less */
     ck_assert_uint_ge(ep, 2 * (size_t)sp.st_size);
     ck_assert_uint_le(ep, 4 * (size_t)sp.st_size);
+    ck_assert_uint_eq(pai_budget_estimate(p, 0, 0), ep - (size_t)sp.st_size);
     /* gzip: from the ISIZE trailer, several times the compressed size */
     ck_assert_uint_ge(eg, 3 * (size_t)sg.st_size);
-    ck_assert_uint_gt(pai_budget_estimate(p, 1), ep); /* the ss stage costs more */
-    ck_assert_uint_eq(pai_budget_estimate("/nonexistent/x.pdb", 0), 0);
-    ck_assert_uint_eq(pai_budget_estimate(getenv("PA_TEST_DATA"), 0), 0); /* a directory */
+    ck_assert_uint_gt(pai_budget_estimate(p, 1, 1), ep); /* the ss stage costs more */
+    ck_assert_uint_eq(pai_budget_estimate("/nonexistent/x.pdb", 0, 1), 0);
+    ck_assert_uint_eq(pai_budget_estimate(getenv("PA_TEST_DATA"), 0, 1), 0); /* a directory */
 }
 END_TEST
 
@@ -112,7 +113,7 @@ START_TEST(test_budget_headers)
     memcpy(b, "\x1f\x8b\x08", 3);
     b[60] = 0x00, b[61] = 0x00, b[62] = 0x10, b[63] = 0x00;
     const char *p = temp_file(b, 64);
-    ck_assert_uint_ge(pai_budget_estimate(p, 0), (size_t)3 << 19); /* text + parse */
+    ck_assert_uint_ge(pai_budget_estimate(p, 0, 1), (size_t)3 << 19); /* text + parse */
     unlink(p);
     /* zstd single-segment frames with content sizes of 1, 2, 4 and 8 bytes */
     for (unsigned flag = 0; flag < 4; flag++) {
@@ -121,7 +122,7 @@ START_TEST(test_budget_headers)
         b[4] = (unsigned char)(flag << 6 | 1 << 5);
         b[5] = 0x00, b[6] = 0x00, b[7] = 0x20; /* 2 MiB when the field is >= 3 bytes */
         p = temp_file(b, sizeof b);
-        size_t e = pai_budget_estimate(p, 0);
+        size_t e = pai_budget_estimate(p, 0, 1);
         ck_assert_uint_ge(e, sizeof b);
         if (flag >= 2)
             ck_assert_uint_ge(e, (size_t)2 << 20);
@@ -135,7 +136,7 @@ START_TEST(test_budget_headers)
         if (n > 1 && (n & 1))
             memcpy(b, n & 2 ? "\x1f\x8b" : "\x28\xb5\x2f\xfd", n & 2 ? 2 : (n < 4 ? n : 4));
         p = temp_file(b, n);
-        ck_assert_uint_ge(pai_budget_estimate(p, n & 4), n);
+        ck_assert_uint_ge(pai_budget_estimate(p, n & 4, 1), n);
         unlink(p);
     }
 }

@@ -4,6 +4,7 @@
 usage: test_longrun.py PANALYZE DATA_DIR [TEST...]
 """
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -138,6 +139,22 @@ def test_progress(t):
     assert re.search(r"read .*p50 .* ms  p95 .* ms  p99 .* ms", p.stderr), p.stderr
     p = run("--quiet", d, check_rc=0)
     assert p.stderr == "", p.stderr
+    # on a terminal: one line redrawn in place ("\r", erase to the end of the line)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([P, "run", d], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    tty = b""
+    while True:  # read while it runs, so that a full terminal buffer cannot block it
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO once the other side is closed
+            break
+        if not chunk:
+            break
+        tty += chunk
+    os.close(master)
+    rc = proc.wait(120)
+    assert rc == 0 and b"\r300/300 files  " in tty and b"\x1b[K" in tty, tty
     p = run(d, check_rc=0)  # not a terminal, no --progress: the summary only
     assert not any(PROGRESS.match(l) for l in p.stderr.splitlines()) and "300 files" in p.stderr
 

@@ -183,7 +183,7 @@ def interrupt(args, sig, out, twice=False):
 
 
 def test_signals(t):
-    n = 1000 if QUICK else 3000
+    n = 1000 if QUICK or sanitized() else 3000  # sanitizers: 5-15x slower
     d = corpus(t, "sig", n)
     full = run("--threads", "2", d, check_rc=0).stdout
     out = os.path.join(t, "out.tsv")

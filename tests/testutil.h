@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* dir + "/" + rel into buf (truncated to n - 1 bytes). */
 static inline const char *pa_join_path(const char *dir, const char *rel, char *buf, size_t n)
@@ -42,6 +43,18 @@ static inline const char *pa_shared_data(const char *rel, char *buf, size_t n)
         return NULL;
     pa_join_path(d, rel, buf, n);
     return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+/* n bytes of data in a new file under /tmp; its path (malloc'd: unlink and free it). */
+static inline char *pa_write_temp(const void *data, size_t n)
+{
+    char *path = strdup("/tmp/pa_test_XXXXXX");
+    ck_assert_ptr_nonnull(path);
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    return path;
 }
 
 /* PA_TEST_QUICK=1 (tools/valgrind.sh sets it: memcheck runs ~50x slower) thins the

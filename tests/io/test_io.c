@@ -269,23 +269,13 @@ START_TEST(test_peek_then_read)
 }
 END_TEST
 
-static char *write_temp(const void *data, size_t n)
-{
-    char *path = strdup("/tmp/pa_test_io_XXXXXX");
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
-    close(fd);
-    return path;
-}
-
 START_TEST(test_files)
 {
     size_t n = 1500000, gn, zn;
     char *t = make_text(n);
     unsigned char *g = gzip_data(t, n, &gn);
     unsigned char *z = zstd_data(t, n, &zn);
-    char *paths[3] = {write_temp(t, n), write_temp(g, gn), write_temp(z, zn)};
+    char *paths[3] = {pa_write_temp(t, n), pa_write_temp(g, gn), pa_write_temp(z, zn)};
     pa_compression comps[3] = {PA_COMP_NONE, PA_COMP_GZIP, PA_COMP_ZSTD};
     for (int i = 0; i < 3; i++) {
         pa_input *in;
@@ -312,7 +302,7 @@ START_TEST(test_files)
         unlink(paths[i]);
         free(paths[i]);
     }
-    char *empty = write_temp("", 0);
+    char *empty = pa_write_temp("", 0);
     char *data;
     size_t size;
     ck_assert_int_eq(pa_read_file(empty, &data, &size), 0);

@@ -4,8 +4,6 @@
 #include "pipeline/pipeline_int.h"
 #include "testutil.h"
 
-#include <unistd.h>
-
 
 enum { NFILES = 12 };
 
@@ -92,18 +90,6 @@ START_TEST(test_budget_estimates)
 }
 END_TEST
 
-/* Write bytes to a temporary file; returns its path (static buffer). */
-static const char *temp_file(const void *data, size_t n)
-{
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/pa_budget_XXXXXX");
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
-    close(fd);
-    return path;
-}
-
 /* Compressed headers, well-formed or not: estimates never below the file size,
  * and sizes the header records are used. */
 START_TEST(test_budget_headers)
@@ -112,21 +98,23 @@ START_TEST(test_budget_headers)
     /* gzip whose ISIZE trailer says 1 MiB */
     memcpy(b, "\x1f\x8b\x08", 3);
     b[60] = 0x00, b[61] = 0x00, b[62] = 0x10, b[63] = 0x00;
-    const char *p = temp_file(b, 64);
+    char *p = pa_write_temp(b, 64);
     ck_assert_uint_ge(pai_budget_estimate(p, 0, 1), (size_t)3 << 19); /* text + parse */
     unlink(p);
+    free(p);
     /* zstd single-segment frames with content sizes of 1, 2, 4 and 8 bytes */
     for (unsigned flag = 0; flag < 4; flag++) {
         memset(b, 0, sizeof b);
         memcpy(b, "\x28\xb5\x2f\xfd", 4);
         b[4] = (unsigned char)(flag << 6 | 1 << 5);
         b[5] = 0x00, b[6] = 0x00, b[7] = 0x20; /* 2 MiB when the field is >= 3 bytes */
-        p = temp_file(b, sizeof b);
+        p = pa_write_temp(b, sizeof b);
         size_t e = pai_budget_estimate(p, 0, 1);
         ck_assert_uint_ge(e, sizeof b);
         if (flag >= 2)
             ck_assert_uint_ge(e, (size_t)2 << 20);
         unlink(p);
+        free(p);
     }
     /* truncated headers and random bytes: no crash, at least the file size */
     srand(15);
@@ -135,9 +123,10 @@ START_TEST(test_budget_headers)
             b[i] = (unsigned char)rand();
         if (n > 1 && (n & 1))
             memcpy(b, n & 2 ? "\x1f\x8b" : "\x28\xb5\x2f\xfd", n & 2 ? 2 : (n < 4 ? n : 4));
-        p = temp_file(b, n);
+        p = pa_write_temp(b, n);
         ck_assert_uint_ge(pai_budget_estimate(p, n & 4, 1), n);
         unlink(p);
+        free(p);
     }
 }
 END_TEST

@@ -23,6 +23,13 @@ long cli_parse_long(const char *opt, const char *val, long min, long max);
 /* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
 int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
 
+/* FASTA through the library's input cleaning (strict: non-residue characters are errors).
+ * Warnings go to stderr. Returns 0; CLI_FASTA_REPORTED when the file is FASTA but was
+ * rejected (already reported); or the library's negative code, unreported (PA_EFORMAT
+ * when the file is not FASTA at all). */
+enum { CLI_FASTA_REPORTED = 1 };
+int cli_read_fasta(const char *path, int strict, pa_seqlist **out);
+
 /* File name without directory and structure/compression extensions ("dir/1abc.cif.gz" -> "1abc"). */
 void cli_base_name(const char *path, char *out, size_t n);
 

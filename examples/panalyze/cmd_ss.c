@@ -9,7 +9,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze ss [--model FILE.onnx] [--threads N] [--batch B] [--probs] "
-            "[--format tsv] INPUT...\n\n"
+            "[--format tsv] [--strict] INPUT...\n\n"
             "Predict 3-state secondary structure (H helix, E strand, C other) from sequence.\n"
             "INPUT is FASTA (plain, gzip or zstd) or a PDB/mmCIF/PDBML structure file, whose\n"
             "protein chains' observed sequences are used (id = file_chain).\n"
@@ -19,6 +19,8 @@ static void usage(FILE *f)
             "  --batch B      sequences per model run (default 32)\n"
             "  --probs        add prob_H, prob_E, prob_C columns (comma-separated per residue)\n"
             "  --format tsv   output format (the only one): id, seq, ss3[, probs]\n"
+            "  --strict       FASTA characters that are not residue letters (gaps '-' '.',\n"
+            "                 an inner '*') are errors; default: removed with a warning\n"
             "Exit status: 0 all inputs read, 1 some failed (reported on stderr), 2 usage.\n");
 }
 
@@ -107,10 +109,10 @@ static int add_structure(const char *path, seq_table *t)
 }
 
 /* FASTA first; anything the FASTA reader rejects is tried as a structure file. */
-static int add_input(const char *path, seq_table *t)
+static int add_input(const char *path, int strict, seq_table *t)
 {
     pa_seqlist *l;
-    int rc = pa_fasta_read(path, &l);
+    int rc = cli_read_fasta(path, strict, &l);
     if (rc == 0) {
         for (size_t i = 0; i < pa_seqlist_count(l) && !rc; i++) {
             pa_seq_record r;
@@ -136,7 +138,7 @@ int cmd_ss(int argc, char **argv)
 {
     const char *model_path = NULL;
     long threads = 1, batch = 32;
-    int probs = 0, i = 1;
+    int probs = 0, strict = 0, i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) {
@@ -147,6 +149,8 @@ int cmd_ss(int argc, char **argv)
             return CLI_OK;
         } else if (!strcmp(a, "--probs")) {
             probs = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (!strcmp(a, "--model") && i + 1 < argc) {
             model_path = argv[++i];
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
@@ -180,7 +184,9 @@ int cmd_ss(int argc, char **argv)
     int failed = 0;
     seq_table t = {0};
     for (; i < argc; i++)
-        if ((rc = add_input(argv[i], &t))) {
+        if ((rc = add_input(argv[i], strict, &t)) == CLI_FASTA_REPORTED) {
+            failed = 1;
+        } else if (rc) {
             const char *msg = pa_last_error()[0] ? pa_last_error() : pa_strerror(rc);
             fprintf(stderr, "panalyze ss: %s%s%s\n", strstr(msg, argv[i]) ? "" : argv[i],
                     strstr(msg, argv[i]) ? "" : ": ", msg);

@@ -17,12 +17,13 @@ void cli_print_diags(const pa_diags *d, pa_severity min)
     }
 }
 
-/* A FASTA rejection: an error in a record (a header was read), not a non-FASTA file. */
+/* A FASTA rejection: an error inside a record (a header was read), not a file that is
+ * not FASTA at all (PA_D_UNKNOWN_FORMAT). */
 static int fasta_rejected(const pa_diags *d)
 {
     for (size_t i = 0; i < pa_diags_count(d); i++) {
         const pa_diag *g = pa_diags_get(d, i);
-        if (g->severity == PA_SEV_ERROR && g->code == PA_D_MALFORMED_RECORD)
+        if (g->severity == PA_SEV_ERROR && g->code != PA_D_UNKNOWN_FORMAT)
             return 1;
     }
     return 0;

@@ -129,17 +129,18 @@ static int put_residue(fasta_ctx *c, char ch)
     return 0;
 }
 
-/* An input error at line:col of the open input: an error diagnostic (the reader prints
+/* An input error (a pa_diag_code) at line:col of the open input: an error diagnostic (the reader prints
  * the path) and the same text after "name:line:col: " in pa_last_error(). */
-static int fail(fasta_ctx *c, long line, int col, const char *fmt, ...) PAI_PRINTF(4, 5);
-static int fail(fasta_ctx *c, long line, int col, const char *fmt, ...)
+static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
+    PAI_PRINTF(5, 6);
+static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    pai_diag(c->diags, PA_SEV_ERROR, PA_D_MALFORMED_RECORD, c->name, line, col, "%s", msg);
+    pai_diag(c->diags, PA_SEV_ERROR, code, c->name, line, col, "%s", msg);
     if (col)
         return pai_error(PA_EFORMAT, "%s:%ld:%d: %s", c->name, line, col, msg);
     return pai_error(PA_EFORMAT, "%s:%ld: %s", c->name, line, msg);
@@ -150,7 +151,8 @@ static int fail(fasta_ctx *c, long line, int col, const char *fmt, ...)
 static int bad_char(fasta_ctx *c, char ch, long line, int col, size_t pos)
 {
     if (c->strict)
-        return fail(c, line, col, "record '%s': '%c' at position %zu is not a residue letter",
+        return fail(c, PA_D_MALFORMED_RECORD, line, col,
+                    "record '%s': '%c' at position %zu is not a residue letter",
                     open_id(c), ch, pos);
     if (!c->nbad++) {
         c->bad = ch;
@@ -196,7 +198,7 @@ static int seq_line(fasta_ctx *c, const char *p, size_t n)
         if (is_blank(p[i]))
             continue;
         if (ch < 0x20 || ch >= 0x7f)
-            return fail(c, c->line, 0, "byte 0x%02x in a sequence", ch);
+            return fail(c, PA_D_ENCODING, c->line, 0, "byte 0x%02x in a sequence", ch);
         int rc = seq_char(c, p[i], i < INT_MAX ? (int)i + 1 : 0);
         if (rc)
             return rc;
@@ -255,7 +257,7 @@ static int text_line(fasta_ctx *c, const char *p, size_t n)
         return seq_line(c, p, n);
     for (size_t i = 0; i < n; i++)
         if (!is_blank(p[i]))
-            return fail(c, c->line, 0, "text before the first '>' header");
+            return fail(c, PA_D_UNKNOWN_FORMAT, c->line, 0, "text before the first '>' header");
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #define PA_NONE_INDEX 4294967295
 #define PA_SEQ_ID_NONE -2147483648
 #define PA_SEQSET_OPTS_VERSION 1
+#define PA_FASTA_OPTS_VERSION 1
 #define PA_ALIGN_OPTS_VERSION 1
 #define PA_BATCH_OPTS_VERSION 1
 #define PA_MAP_OPTS_VERSION 1
@@ -20,6 +21,7 @@
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
+/* @init PA_FASTA_OPTS_INIT {PA_FASTA_OPTS_VERSION, 0} */
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
 /* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
@@ -269,6 +271,15 @@ typedef struct {
     const char *seq;
     size_t len;
 } pa_seq_record;
+typedef struct {
+    unsigned version;
+    int strict;
+} pa_fasta_opts;
+int pa_fasta_read_ex(const char *path, const pa_fasta_opts *opts, pa_seqlist **out,
+                            pa_diags *diags);
+int pa_fasta_read_memory_ex(const void *data, size_t size, const char *name,
+                                   const pa_fasta_opts *opts, pa_seqlist **out,
+                                   pa_diags *diags);
 int pa_fasta_read(const char *path, pa_seqlist **out);
 int pa_fasta_read_memory(const void *data, size_t size, const char *name,
                                 pa_seqlist **out);

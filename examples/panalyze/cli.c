@@ -39,7 +39,7 @@ int cli_read_fasta(const char *path, int strict, pa_seqlist **out)
     int rc = pa_fasta_read_ex(path, &o, out, d);
     if (rc == 0 || (rc == PA_EFORMAT && fasta_rejected(d))) {
         cli_print_diags(d, PA_SEV_WARNING);
-        rc = rc ? CLI_FASTA_REPORTED : 0;
+        rc = rc ? CLI_REPORTED : 0;
     }
     pa_diags_free(d);
     return rc;

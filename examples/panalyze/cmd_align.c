@@ -82,7 +82,7 @@ static int load(const char *path, int strict, seqs *out)
         pa_seqlist_free(l);
         return 0;
     }
-    if (rc == CLI_FASTA_REPORTED)
+    if (rc == CLI_REPORTED)
         return -1;
     if (rc != PA_EFORMAT) {
         fprintf(stderr, "panalyze align: %s\n", pa_last_error());

@@ -312,7 +312,7 @@ int cmd_run(int argc, char **argv)
 
     pa_seqlist *refs = NULL;
     if (a.references && (rc = cli_read_fasta(a.references, a.strict, &refs)) != 0) {
-        if (rc != CLI_FASTA_REPORTED)
+        if (rc != CLI_REPORTED)
             fprintf(stderr, "panalyze run: %s\n", pa_last_error());
         free_args(&a);
         return CLI_USAGE;

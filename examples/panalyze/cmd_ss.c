@@ -84,6 +84,7 @@ static int add_structure(const char *path, seq_table *t)
     int rc = pa_structure_read(path, &ro, &s, d);
     if (rc) {
         cli_print_diags(d, PA_SEV_ERROR);
+        rc = pa_diags_count_at_least(d, PA_SEV_ERROR) ? CLI_REPORTED : rc;
         pa_diags_free(d);
         return rc;
     }
@@ -184,7 +185,7 @@ int cmd_ss(int argc, char **argv)
     int failed = 0;
     seq_table t = {0};
     for (; i < argc; i++)
-        if ((rc = add_input(argv[i], strict, &t)) == CLI_FASTA_REPORTED) {
+        if ((rc = add_input(argv[i], strict, &t)) == CLI_REPORTED) {
             failed = 1;
         } else if (rc) {
             const char *msg = pa_last_error()[0] ? pa_last_error() : pa_strerror(rc);

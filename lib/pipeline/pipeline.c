@@ -215,7 +215,7 @@ static int load_file(const char *path, char **data, size_t *size)
         int e = fd < 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : errno;
         if (fd >= 0)
             close(fd);
-        return pai_error(PA_EIO, "%s", strerror(e));
+        return pai_error(PA_EIO, "cannot open: %s", strerror(e));
     }
     size_t cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536, n = 0;
     char *b = pai_malloc(cap);
@@ -229,7 +229,7 @@ static int load_file(const char *path, char **data, size_t *size)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            rc = pai_error(PA_EIO, "%s", strerror(errno));
+            rc = pai_error(PA_EIO, "cannot read: %s", strerror(errno));
         if (r <= 0)
             break;
         n += (size_t)r;
@@ -292,8 +292,8 @@ static pa_result *process(run_state *st, size_t i)
     record(st, "load", t0);
     if (rc < 0) {
         r->status = rc;
-        pai_diag(r->diags, PA_SEV_ERROR, PA_D_IO, w.path, 0, 0, "cannot read: %s",
-                 pa_last_error());
+        /* same wording as the structure reader's: "cannot open: No such file ..." */
+        pai_diag(r->diags, PA_SEV_ERROR, PA_D_IO, w.path, 0, 0, "%s", pa_last_error());
         record(st, "file", t_file);
         return r;
     }

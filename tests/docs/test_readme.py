@@ -75,6 +75,25 @@ def r_snippets(src, build, tmp):
     return run(["Rscript", "--vanilla", "readme.R"], env, tmp, "R")
 
 
+def dask_defaults(src):
+    """The README states panalyzer.dask.run's defaults: they must be the code's."""
+    with open(os.path.join(src, "README.md"), encoding="utf-8") as f:
+        m = re.search(r"panalyzer\.dask\.run\(paths, client, files_per_task=(\d+), "
+                      r"threads=(\d+)\)` \(those are the defaults\)", f.read())
+    probe = ("import inspect; from panalyzer import dask as d; "
+             "p = inspect.signature(d.run).parameters; "
+             "print(p['files_per_task'].default, p['threads'].default)")
+    env = dict(os.environ, PYTHONPATH=os.path.join(src, "bindings", "python"))
+    out = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True)
+    code = tuple(int(x) for x in out.stdout.split()) if out.returncode == 0 else out.stderr
+    if not m or (int(m.group(1)), int(m.group(2))) != code:
+        print(f"FAIL: README's panalyzer.dask.run defaults "
+              f"{m.groups() if m else 'not found'} differ from the code's {code}")
+        return 1
+    print(f"ok: README and panalyzer.dask.run agree on the defaults {code}")
+    return 0
+
+
 def main():
     src, build = (os.path.abspath(p) for p in sys.argv[1:3])
     tmp = tempfile.mkdtemp()
@@ -83,7 +102,9 @@ def main():
         with open(os.path.join(tmp, "refs.fa"), "w", encoding="utf-8") as f:
             f.write(">crambin\nTTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN*\n"
                     ">ubiquitin\nmqifvktltgktitlevepsdtienvkakiqdkegippdqqrlifagkqledgrtlsdyniqkestlhlvlrlrgg\n")
-        return python_snippets(src, build, tmp) | r_snippets(src, build, tmp)
+        os.environ["PANALYZER_LIB"] = os.path.join(build, "lib", "libpanalyzer.so")
+        return (dask_defaults(src) | python_snippets(src, build, tmp)
+                | r_snippets(src, build, tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -121,14 +121,6 @@ typedef struct {
 
 static const char *open_id(const fasta_ctx *c) { return c->l->pool.s + c->l->recs[c->l->n - 1].id; }
 
-static int put_residue(fasta_ctx *c, char ch)
-{
-    if (pai_buf_putc(&c->l->pool, ch))
-        return pai_error(PA_ENOMEM, "FASTA: out of memory");
-    c->l->recs[c->l->n - 1].len++;
-    return 0;
-}
-
 /* An input error (a pa_diag_code) at line:col of the open input: an error diagnostic (the reader prints
  * the path) and the same text after "name:line:col: " in pa_last_error(). */
 static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
@@ -163,18 +155,42 @@ static int bad_char(fasta_ctx *c, char ch, long line, int col, size_t pos)
     return 0;
 }
 
-/* One sequence byte: letters are upper-cased, digits ignored, a '*' held back until
- * we know whether it ends the record. */
+static int is_letter(char ch) { return (unsigned)((ch | 0x20) - 'a') < 26; }
+
+/* A '*' held back was followed by more residues: it was not the record's end. */
+static int flush_star(fasta_ctx *c)
+{
+    long line = c->star_line;
+    if (!line)
+        return 0;
+    c->star_line = 0;
+    return bad_char(c, '*', line, c->star_col, c->star_pos);
+}
+
+/* A run of letters (the common case, copied at once), upper-cased in the pool. */
+static int put_letters(fasta_ctx *c, const char *p, size_t n)
+{
+    int rc = flush_star(c);
+    if (rc)
+        return rc;
+    size_t at = c->l->pool.len;
+    if (pai_buf_add(&c->l->pool, p, n))
+        return pai_error(PA_ENOMEM, "FASTA: out of memory");
+    for (char *q = c->l->pool.s + at, *e = q + n; q < e; q++)
+        *q = (char)(*q & ~0x20);
+    c->l->recs[c->l->n - 1].len += n;
+    c->pos += n;
+    return 0;
+}
+
+/* One sequence byte other than a letter: digits are ignored, a '*' is held back until
+ * we know whether it ends the record, anything else is not a residue. */
 static int seq_char(fasta_ctx *c, char ch, int col)
 {
     if (ch >= '0' && ch <= '9')
         return 0;
     c->pos++;
-    int rc = 0;
-    if (c->star_line) { /* the held '*' was not the last character */
-        rc = bad_char(c, '*', c->star_line, c->star_col, c->star_pos);
-        c->star_line = 0;
-    }
+    int rc = flush_star(c);
     if (rc)
         return rc;
     if (ch == '*') {
@@ -183,27 +199,29 @@ static int seq_char(fasta_ctx *c, char ch, int col)
         c->star_pos = c->pos;
         return 0;
     }
-    if (ch >= 'a' && ch <= 'z')
-        ch = (char)(ch - 'a' + 'A');
-    if (ch >= 'A' && ch <= 'Z')
-        return put_residue(c, ch);
     return bad_char(c, ch, c->line, col, c->pos);
 }
 
 /* Sequence line: blanks are skipped, control and non-ASCII bytes reject the input. */
 static int seq_line(fasta_ctx *c, const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t s = i;
+        while (i < n && is_letter(p[i]))
+            i++;
+        if (i > s && (rc = put_letters(c, p + s, i - s)))
+            break;
+        if (i == n)
+            break;
         unsigned char ch = (unsigned char)p[i];
         if (is_blank(p[i]))
             continue;
         if (ch < 0x20 || ch >= 0x7f)
             return fail(c, PA_D_ENCODING, c->line, 0, "byte 0x%02x in a sequence", ch);
-        int rc = seq_char(c, p[i], i < INT_MAX ? (int)i + 1 : 0);
-        if (rc)
-            return rc;
+        rc = seq_char(c, p[i], i < INT_MAX ? (int)i + 1 : 0);
     }
-    return 0;
+    return rc;
 }
 
 /* End of the open record: drop a final '*', warn once about removed characters. */

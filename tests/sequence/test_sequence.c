@@ -118,6 +118,8 @@ START_TEST(test_fasta_hygiene_table)
         {">a\nMKV**\n", "MKV", 1, "'*' at position 4"},
         {">a\nMKV\n*\n>b\nac?gt\n", "MKV", 1, "record 'b': '?' at position 3"},
         {">a\n1 mkv 10\n", "MKV", 0, NULL},
+        {">a\nMK*\nvl\n", "MKVL", 1, "h.fa:2:3: record 'a': '*' at position 3"},
+        {">a\nmK\tv\r\n\n>b\n", "MKV", 0, NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         pa_seqlist *l;

@@ -3,17 +3,10 @@
 # build tree. Fails unless the check ends "Status: OK".
 # Usage: bindings/r/check.sh [builddir] (default: build)
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "${1:-$ROOT/build}" && pwd)
-[ -e "$BUILD/lib/libpanalyzer.so" ] || { echo "no $BUILD/lib/libpanalyzer.so" >&2; exit 1; }
+. "$(dirname "$0")/build-env.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-export PANALYZER_CFLAGS="-I$ROOT/include"
-export PANALYZER_LIBS="-L$BUILD/lib -lpanalyzer -Wl,-rpath,$BUILD/lib"
-export OPENBLAS_NUM_THREADS=1
-export PA_SHARED_DATA=${PA_SHARED_DATA:-$ROOT/../shared/data}
 export _R_CHECK_FORCE_SUGGESTS_=false
 cd "$TMP"
 R CMD build --no-build-vignettes --no-manual "$HERE" >build.log 2>&1 || { cat build.log >&2; exit 1; }

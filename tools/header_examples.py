@@ -65,6 +65,8 @@ def doxy_filter(path):
         else:
             line = re.sub(r"^(\s*)/\* ", r"\1/** ", line)
             line = re.sub(r"([;,{])(\s*)/\* ", r"\1\2/**< ", line)
+        if line.lstrip().startswith(("*", "/*")) or "/**<" in line:
+            line = re.sub(r"<(\w+)>", r"\\<\1\\>", line)  # placeholders, not HTML tags
         out.append(line)
     sys.stdout.write("\n".join(out))
 

@@ -121,8 +121,8 @@ typedef struct {
 
 static const char *open_id(const fasta_ctx *c) { return c->l->pool.s + c->l->recs[c->l->n - 1].id; }
 
-/* An input error (a pa_diag_code) at line:col of the open input: an error diagnostic (the reader prints
- * the path) and the same text after "name:line:col: " in pa_last_error(). */
+/* An input error (code: a pa_diag_code) at line:col: an error diagnostic (whose printer
+ * adds the path) and the same text after "name:line:col: " in pa_last_error(). */
 static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
     PAI_PRINTF(5, 6);
 static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
@@ -236,7 +236,7 @@ static int close_record(fasta_ctx *c)
                             "record '%s': %zu non-residue character%s removed (first '%c' at "
                             "position %zu)", open_id(c), c->nbad, c->nbad > 1 ? "s" : "",
                             c->bad, c->bad_pos))
-        return PA_ENOMEM;
+        return pai_error(PA_ENOMEM, "FASTA: out of memory");
     c->nbad = 0;
     c->pos = 0;
     if (pai_buf_putc(&c->l->pool, '\0'))
@@ -321,12 +321,22 @@ static int read_input(pa_input *in, const char *name, const pa_fasta_opts *opts,
     return rc;
 }
 
+/* Options come from callers built against any header version up to ours. */
+static int check_opts(const pa_fasta_opts *o)
+{
+    if (o && (o->version < 1 || o->version > PA_FASTA_OPTS_VERSION))
+        return pai_error(PA_EINVAL, "pa_fasta_opts: unknown version %u", o->version);
+    return 0;
+}
+
 int pa_fasta_read_ex(const char *path, const pa_fasta_opts *opts, pa_seqlist **out,
                      pa_diags *diags)
 {
     if (!path || !out)
         return pai_error(PA_EINVAL, "pa_fasta_read: NULL argument");
     *out = NULL;
+    if (check_opts(opts))
+        return PA_EINVAL;
     pa_input *in;
     int rc = pa_input_open(&in, path);
     return rc ? rc : read_input(in, path, opts, out, diags);
@@ -338,6 +348,8 @@ int pa_fasta_read_memory_ex(const void *data, size_t size, const char *name,
     if ((!data && size) || !out)
         return pai_error(PA_EINVAL, "pa_fasta_read_memory: NULL argument");
     *out = NULL;
+    if (check_opts(opts))
+        return PA_EINVAL;
     if (!name)
         name = "<memory>";
     pa_input *in;

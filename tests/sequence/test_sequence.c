@@ -156,6 +156,11 @@ START_TEST(test_fasta_hygiene_table)
         }
         pa_diags_free(d);
     }
+    pa_fasta_opts bad = PA_FASTA_OPTS_INIT;
+    bad.version = PA_FASTA_OPTS_VERSION + 1;
+    pa_seqlist *none = (pa_seqlist *)1;
+    ck_assert_int_eq(pa_fasta_read_memory_ex(">a\nM\n", 5, "v", &bad, &none, NULL), PA_EINVAL);
+    ck_assert_ptr_null(none);
     /* the default entry points clean the same way */
     pa_seqlist *l;
     ck_assert_int_eq(pa_fasta_read_memory(">a\nmk-v*\n", 9, "x", &l), 0);

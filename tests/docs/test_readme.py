@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""README and code agree: the README's Python and R snippets run as written, with more
-threads than this machine has cores, and print nothing on stderr (the library never
-prints, oneTBB's warnings included).
+"""README and code agree: the README's Python and R snippets (and the R package README's)
+run as written, with more threads than this machine has cores, and print nothing on
+stderr (the library never prints, oneTBB's warnings included).
 
 usage: test_readme.py SOURCE_DIR BUILD_DIR
 The snippets' free names (paths, refs.fa) are given in a scratch directory where
@@ -67,7 +67,8 @@ def r_snippets(src, build, tmp):
     if inst.returncode:
         print(f"FAIL: R CMD INSTALL of bindings/r:\n{inst.stdout}{inst.stderr}")
         return 1
-    code, n = oversubscribe("".join(snippets(os.path.join(src, "README.md"), "r")))
+    code, n = oversubscribe("".join(snippets(os.path.join(src, "README.md"), "r") +
+                                    snippets(os.path.join(pkg, "README.md"), "r")))
     with open(os.path.join(tmp, "readme.R"), "w", encoding="utf-8") as f:
         f.write(R_PRELUDE + code)
     env["R_LIBS"] = lib

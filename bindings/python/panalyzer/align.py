@@ -173,7 +173,7 @@ def align_many(queries: Sequence[str], targets: Sequence[str],
     check(lib.pa_align_many(executor._ptr if executor else ffi.NULL, qp, ql, len(qb), tp, tl,
                             len(tb), o, bo, hits, n))
     try:
-        out = [[] for _ in qb]
+        out: list[list[Alignment]] = [[] for _ in qb]
         for i in range(n[0]):
             h = hits[0][i]
             out[h.query].append(Alignment(h.aln, h.query, h.target))
@@ -186,7 +186,7 @@ def map_sequences(observed: str, reference: str, matrix: str | Matrix | None = N
                   gap_open: int = 10, gap_extend: int = 1) -> tuple[np.ndarray, dict]:
     """Map observed residues onto a reference sequence: (numpy int64 array of 0-based
     reference positions, -1 when unplaced; stats dict)."""
-    keep = []
+    keep: list = []
     o = new_opts("pa_map_opts", gap_open=gap_open, gap_extend=gap_extend)
     o.matrix = _matrix(matrix, keep)
     ob, rb = _bytes(observed), _bytes(reference)
@@ -244,7 +244,7 @@ class Profile:
     def align_many(self, targets: Sequence[str], executor: Executor | None = None,
                    chunk: int = 0, top_k: int = 0) -> list[Alignment]:
         """The query against every target (or the top_k best, best first)."""
-        keep = []
+        keep: list = []
         tp, tl, tb = _seq_array(targets, keep)
         if any(not b for b in tb):
             raise ValueError("empty sequence")
@@ -262,7 +262,7 @@ def map_chain(chain: Chain, reference: str, matrix: str | Matrix | None = None,
               gap_open: int = 10, gap_extend: int = 1) -> tuple[np.ndarray, dict]:
     """SIFTS-like mapping of a Chain's residues onto a reference sequence: (numpy int64
     array, one entry per residue of the chain, -1 when unmapped; stats dict)."""
-    keep = []
+    keep: list = []
     o = new_opts("pa_map_opts", gap_open=gap_open, gap_extend=gap_extend)
     o.matrix = _matrix(matrix, keep)
     rb = _bytes(reference)

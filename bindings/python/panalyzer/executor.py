@@ -122,7 +122,7 @@ class Executor:
         out = ffi.new("pa_executor **")
         check(lib.pa_executor_new(out, o))
         self._ptr = ffi.gc(out[0], lib.pa_executor_free)
-        self._graphs = weakref.WeakSet()  # freed before the executor on close()
+        self._graphs: weakref.WeakSet = weakref.WeakSet()  # freed before the executor on close()
 
     @property
     def threads(self):
@@ -229,9 +229,9 @@ class Graph:
         out = ffi.new("pa_graph **")
         check(lib.pa_graph_new(_live(executor._ptr, "executor"), out))
         self._ptr = ffi.gc(out[0], lib.pa_graph_free)
-        self._handles = []  # keep every task's (graph, fn) handle alive
+        self._handles: list = []  # keep every task's (graph, fn) handle alive
         self._failure = _Failure()
-        self._token = None
+        self._token: CancelToken | None = None
         executor._graphs.add(self)
 
     def _release(self):

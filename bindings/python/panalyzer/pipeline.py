@@ -170,8 +170,8 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
     cache). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
     best-scoring one as chain.reference (a Reference, or None)."""
-    paths = [str(p) for p in paths]
-    keep = [ffi.new("char[]", p.encode()) for p in paths]
+    names = [str(p) for p in paths]
+    keep = [ffi.new("char[]", p.encode()) for p in names]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
     ro = reader_opts(format=format, altloc=altloc, first_model_only=first_model_only,
                      skip_hydrogens=skip_hydrogens, strict=strict, keep_anisou=keep_anisou,
@@ -186,14 +186,13 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         po.cancel = cancel._ptr
     po.predict_ss = int(bool(predict_ss))
     if model is not None:
-        if not hasattr(model, "_ptr"):
-            from .infer import Model
-            model = Model(model)  # a path (what a dask task can carry)
-        po.model = model._ptr
+        from .infer import Model
+        loaded = model if isinstance(model, Model) else Model(model)  # a path (dask tasks)
+        po.model = loaded._ptr
     refs = _seqlist(references) if references is not None else ffi.NULL
     po.references = refs
 
-    q = queue.Queue(maxsize=max(1, max_queue))
+    q: queue.Queue = queue.Queue(maxsize=max(1, max_queue))
     stop = threading.Event()
     outcome = {}
 
@@ -216,7 +215,7 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
 
     def worker():
         try:
-            rc = lib.pa_pipeline_run(executor._ptr if executor else ffi.NULL, arr, len(paths), po,
+            rc = lib.pa_pipeline_run(executor._ptr if executor else ffi.NULL, arr, len(names), po,
                                      on_result, ffi.NULL, metrics._ptr if metrics else ffi.NULL)
             outcome["rc"] = rc
             if rc < 0:
@@ -239,7 +238,7 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
                 q.get(timeout=0.1)
             except queue.Empty:
                 pass
-        t.join()  # the C-side arguments (keep, arr, po, refs, model, ...) stay alive until here
+        t.join()  # the C-side arguments (keep, arr, po, refs, loaded, ...) stay alive until here
     # reached only when the run ended by itself (not when the caller left the loop)
     if "exc" in outcome:
         raise outcome["exc"]

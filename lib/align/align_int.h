@@ -65,6 +65,8 @@ typedef struct {
     size_t dir_cap;
     char *ops;            /* traceback operations (reversed) */
     size_t ops_cap;
+    uint8_t *tb;          /* interleaved targets of one lane batch */
+    size_t tb_cap;
 } pai_ws;
 void pai_ws_free(pai_ws *w);
 void *pai_ws_simd(pai_ws *w, size_t bytes); /* aligned to PAI_VALIGN; NULL on ENOMEM */
@@ -92,6 +94,36 @@ typedef struct {
     int bias;        /* 8-bit only: added to every score */
 } pai_sprofile;
 
+/* ---- inter-sequence SIMD (one lane per target) ---- */
+#define PAI_PAD (PAI_AMAX - 1) /* target code of padding columns (needs k < PAI_AMAX) */
+typedef struct {
+    const uint8_t *q;      /* query codes */
+    int64_t m;
+    const pai_params *p;
+    const uint8_t *tab8;   /* [a][c] = s(a, c) + bias, 0 for PAI_PAD (8-bit lanes) */
+    const int8_t *tab16;   /* [a][c] = s(a, c), -128 for PAI_PAD (16-bit lanes) */
+    const int16_t *tabw;   /* the same as int16 (table permutes of 16-bit lanes) */
+    int k, bias, mxmax;    /* rows in use, 8-bit bias, max(0, largest score) */
+    const uint8_t *tb;     /* target codes interleaved: tb[j * lanes + l], PAI_PAD past the end */
+    int64_t nmax;          /* longest target */
+    const int64_t *n;      /* per lane target length (0: empty lane) */
+} pai_ibatch;
+typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lanes] */);
+/* Per ISA: 8-bit (local only) and 16-bit kernels (NULL when not compiled). */
+extern const pai_inter_fn pai_inter_sse41[2];
+extern const pai_inter_fn pai_inter_avx2[2];
+extern const pai_inter_fn pai_inter_avx512[2];
+
+/* One bit per 16-bit lane from a byte mask (two equal bits per lane). */
+static inline uint64_t pai_pairbits(uint32_t x)
+{
+    x &= 0x55555555u;
+    x = (x | x >> 1) & 0x33333333u;
+    x = (x | x >> 2) & 0x0f0f0f0fu;
+    x = (x | x >> 4) & 0x00ff00ffu;
+    return (x | x >> 8) & 0xffffu;
+}
+
 struct pa_profile {
     struct pa_matrix mx;
     pai_params par;
@@ -101,6 +133,12 @@ struct pa_profile {
     uint8_t *qcode;
     pai_sprofile sp[3];   /* per width (8-bit only for local) */
     void *raw[3];
+    int isa_forced;       /* opts.isa or PA_ALIGN_ISA chose the ISA */
+    int inter_ok;         /* the inter-sequence kernels can run this matrix */
+    int inter_eight;      /* ... starting with 8-bit lanes (local, narrow score range) */
+    uint8_t itab8[PAI_AMAX * PAI_AMAX];
+    int8_t itab16[PAI_AMAX * PAI_AMAX];
+    int16_t itabw[PAI_AMAX * PAI_AMAX];
 };
 
 typedef int (*pai_kernel_fn)(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
@@ -114,6 +152,32 @@ int pai_isa_lanes_bytes(pa_isa isa); /* vector width in bytes (0 for scalar) */
 
 /* Score-only alignment of a profile against an encoded target (escalating widths). */
 int pai_profile_score(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w, pai_kres *r);
+/* The same starting at lane width wmin (PAI_W8..PAI_W32). */
+int pai_profile_score_from(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w,
+                           pai_kres *r, int wmin);
+/* Turn a kernel result into out: coordinates only, or the traceback (target text). */
+int pai_profile_finish(const pa_profile *p, const char *t, size_t n, const pai_kres *r,
+                       pai_ws *w, pa_alignment *out);
+
+int pai_isa_supported(pa_isa isa);
+
+/* ---- kernel choice for batches (choose.c) ---- */
+typedef struct {
+    int inter;     /* inter-sequence kernels (else striped/scalar per pair) */
+    pa_isa isa;    /* ISA of the inter-sequence kernels */
+    char why[256]; /* what ran and why, for pa_align_last_kernel() */
+} pai_kchoice;
+int pai_choose_kernel(const pa_profile *p, size_t nt, pa_align_kernel force, pai_kchoice *c);
+void pai_set_last_kernel(const char *s);
+
+/* ---- inter-sequence driver (inter.c) ---- */
+int pai_inter_lanes(pa_isa isa, int wbits);
+int pai_inter_available(pa_isa isa);
+void pai_inter_tables(pa_profile *p);
+/* Scores and end cells of p against t[0..cnt) (text, lengths n) into out[0..cnt), with
+ * the inter-sequence kernels of isa. Sort targets by length first for speed. */
+int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const int64_t *n,
+                    size_t cnt, pai_ws *w, pai_kres *out);
 /* Align the profile against a target (text) into out using scratch w. */
 int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w,
                          pa_alignment *out);

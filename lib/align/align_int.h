@@ -100,10 +100,9 @@ typedef struct {
     const uint8_t *q;      /* query codes */
     int64_t m;
     const pai_params *p;
-    const uint8_t *tab8;   /* [a][c] = s(a, c) + bias, 0 for PAI_PAD (8-bit lanes) */
-    const int8_t *tab16;   /* [a][c] = s(a, c), -128 for PAI_PAD (16-bit lanes) */
+    const int8_t *tab;     /* [a][c] = s(a, c), -128 for PAI_PAD */
     const int16_t *tabw;   /* the same as int16 (table permutes of 16-bit lanes) */
-    int k, bias, mxmax;    /* rows in use, 8-bit bias, max(0, largest score) */
+    int k, mxmax;          /* rows in use, max(0, largest score) */
     const uint8_t *tb;     /* target codes interleaved: tb[j * lanes + l], PAI_PAD past the end */
     int64_t nmax;          /* longest target */
     const int64_t *n;      /* per lane target length (0: empty lane) */
@@ -135,9 +134,8 @@ struct pa_profile {
     void *raw[3];
     int isa_forced;       /* opts.isa or PA_ALIGN_ISA chose the ISA */
     int inter_ok;         /* the inter-sequence kernels can run this matrix */
-    int inter_eight;      /* ... starting with 8-bit lanes (local, narrow score range) */
-    uint8_t itab8[PAI_AMAX * PAI_AMAX];
-    int8_t itab16[PAI_AMAX * PAI_AMAX];
+    int inter_eight;      /* ... starting with 8-bit lanes (local) */
+    int8_t itab[PAI_AMAX * PAI_AMAX];
     int16_t itabw[PAI_AMAX * PAI_AMAX];
 };
 

@@ -25,15 +25,13 @@ int pai_inter_available(pa_isa isa)
 void pai_inter_tables(pa_profile *p)
 {
     const struct pa_matrix *mx = &p->mx;
-    int bias = mx->min < 0 ? -mx->min : 0;
     p->inter_ok = mx->k < PAI_AMAX && mx->min >= -127 && mx->max <= 127;
-    p->inter_eight = p->par.mode == PA_ALIGN_LOCAL && mx->max - mx->min < 200;
+    p->inter_eight = p->par.mode == PA_ALIGN_LOCAL;
     for (int a = 0; a < PAI_AMAX; a++)
         for (int c = 0; c < PAI_AMAX; c++) {
             int pad = c >= mx->k || a >= mx->k, s = pad ? 0 : mx->s[a * PAI_AMAX + c];
             s = s < -127 ? -127 : s > 127 ? 127 : s; /* only used when inter_ok */
-            p->itab8[a * PAI_AMAX + c] = (uint8_t)(pad ? 0 : s + bias);
-            p->itab16[a * PAI_AMAX + c] = (int8_t)(pad ? -128 : s);
+            p->itab[a * PAI_AMAX + c] = (int8_t)(pad ? -128 : s);
             p->itabw[a * PAI_AMAX + c] = (int16_t)(pad ? -128 : s);
         }
 }
@@ -79,9 +77,8 @@ static int run_width(const pa_profile *p, pa_isa isa, int wd, const char *const 
     const pai_inter_fn fn = inter_of(isa)[wd];
     int64_t ln[64], nmax;
     pai_kres r[64];
-    pai_ibatch b = {p->qcode, p->m, &p->par, p->itab8, p->itab16, p->itabw, p->mx.k,
-                    p->mx.min < 0 ? -p->mx.min : 0, p->mx.max > 0 ? p->mx.max : 0,
-                    NULL, 0, ln};
+    pai_ibatch b = {p->qcode, p->m, &p->par, p->itab, p->itabw, p->mx.k,
+                    p->mx.max > 0 ? p->mx.max : 0, NULL, 0, ln};
     for (size_t at = 0; at < cnt; at += (size_t)lanes) {
         size_t c = cnt - at < (size_t)lanes ? cnt - at : (size_t)lanes;
         int rc = pack(p, t, n, idx + at, c, lanes, w, ln, &nmax);

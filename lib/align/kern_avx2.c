@@ -69,7 +69,7 @@ static inline void i_avx2_prof8(__m256i *prof, const uint8_t *tv, const pai_ibat
 {
     __m256i t = _mm256_loadu_si256((const __m256i *)tv), hi = _mm256_slli_epi16(t, 3);
     for (int a = 0; a < b->k; a++) {
-        const __m128i *row = (const __m128i *)(b->tab8 + a * PAI_AMAX);
+        const __m128i *row = (const __m128i *)((const uint8_t *)b->tab + a * PAI_AMAX);
         __m256i lo = _mm256_broadcastsi128_si256(_mm_loadu_si128(row));
         __m256i up = _mm256_broadcastsi128_si256(_mm_loadu_si128(row + 1));
         prof[a] = _mm256_blendv_epi8(_mm256_shuffle_epi8(lo, t), _mm256_shuffle_epi8(up, t), hi);
@@ -80,18 +80,18 @@ static inline void i_avx2_prof16(__m256i *prof, const uint8_t *tv, const pai_iba
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int a = 0; a < b->k; a++)
-        prof[a] = _mm256_cvtepi8_epi16(i_avx2_lookup((const uint8_t *)b->tab16 + a * PAI_AMAX, t, hi));
+        prof[a] = _mm256_cvtepi8_epi16(i_avx2_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi));
 }
 
 #define FN i_avx2_i8
-#define ET uint8_t
+#define ET int8_t
 #define WBITS 8
-#define VADDS _mm256_adds_epu8
-#define VSUBS _mm256_subs_epu8
-#define VMAX _mm256_max_epu8
+#define VADDS _mm256_adds_epi8
+#define VSUBS _mm256_subs_epi8
+#define VMAX _mm256_max_epi8
 #define VSET1(x) _mm256_set1_epi8((char)(x))
 #define PROF i_avx2_prof8
-#define MASKGT(a, b) ((uint64_t)(uint32_t)~_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_subs_epu8((a), (b)), _mm256_setzero_si256())))
+#define MASKGT(a, b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8((a), (b))))
 #define MASKEQ(a, b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8((a), (b))))
 #include "align/inter_tmpl.h"
 

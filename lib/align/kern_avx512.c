@@ -65,7 +65,7 @@ static inline void i_avx512_prof8(__m512i *prof, const uint8_t *tv, const pai_ib
     __m512i t = _mm512_loadu_si512(tv);
     __mmask64 hi = _mm512_test_epi8_mask(t, _mm512_set1_epi8(16));
     for (int a = 0; a < b->k; a++) {
-        const __m128i *row = (const __m128i *)(b->tab8 + a * PAI_AMAX);
+        const __m128i *row = (const __m128i *)((const uint8_t *)b->tab + a * PAI_AMAX);
         __m512i lo = _mm512_broadcast_i32x4(_mm_loadu_si128(row));
         __m512i up = _mm512_broadcast_i32x4(_mm_loadu_si128(row + 1));
         prof[a] = _mm512_mask_blend_epi8(hi, _mm512_shuffle_epi8(lo, t), _mm512_shuffle_epi8(up, t));
@@ -80,14 +80,14 @@ static inline void i_avx512_prof16(__m512i *prof, const uint8_t *tv, const pai_i
 }
 
 #define FN i_avx512_i8
-#define ET uint8_t
+#define ET int8_t
 #define WBITS 8
-#define VADDS _mm512_adds_epu8
-#define VSUBS _mm512_subs_epu8
-#define VMAX _mm512_max_epu8
+#define VADDS _mm512_adds_epi8
+#define VSUBS _mm512_subs_epi8
+#define VMAX _mm512_max_epi8
 #define VSET1(x) _mm512_set1_epi8((char)(x))
 #define PROF i_avx512_prof8
-#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epu8_mask((a), (b)))
+#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi8_mask((a), (b)))
 #define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi8_mask((a), (b)))
 #include "align/inter_tmpl.h"
 

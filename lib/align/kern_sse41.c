@@ -66,25 +66,25 @@ static inline void i_sse41_prof8(__m128i *prof, const uint8_t *tv, const pai_iba
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int a = 0; a < b->k; a++)
-        prof[a] = i_sse41_lookup(b->tab8 + a * PAI_AMAX, t, hi);
+        prof[a] = i_sse41_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi);
 }
 
 static inline void i_sse41_prof16(__m128i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadl_epi64((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int a = 0; a < b->k; a++)
-        prof[a] = _mm_cvtepi8_epi16(i_sse41_lookup((const uint8_t *)b->tab16 + a * PAI_AMAX, t, hi));
+        prof[a] = _mm_cvtepi8_epi16(i_sse41_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi));
 }
 
 #define FN i_sse41_i8
-#define ET uint8_t
+#define ET int8_t
 #define WBITS 8
-#define VADDS _mm_adds_epu8
-#define VSUBS _mm_subs_epu8
-#define VMAX _mm_max_epu8
+#define VADDS _mm_adds_epi8
+#define VSUBS _mm_subs_epi8
+#define VMAX _mm_max_epi8
 #define VSET1(x) _mm_set1_epi8((char)(x))
 #define PROF i_sse41_prof8
-#define MASKGT(a, b) ((uint64_t)(~_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8((a), (b)), _mm_setzero_si128())) & 0xffff))
+#define MASKGT(a, b) ((uint64_t)_mm_movemask_epi8(_mm_cmpgt_epi8((a), (b))))
 #define MASKEQ(a, b) ((uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8((a), (b))))
 #include "align/inter_tmpl.h"
 

@@ -165,7 +165,9 @@ typedef struct {
     pa_isa isa;    /* ISA of the inter-sequence kernels */
     char why[256]; /* what ran and why, for pa_align_last_kernel() */
 } pai_kchoice;
-int pai_choose_kernel(const pa_profile *p, size_t nt, pa_align_kernel force, pai_kchoice *c);
+/* ts/tn: the batch's targets sorted by length (a sample is timed). */
+int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
+                      pa_align_kernel force, pai_kchoice *c);
 void pai_set_last_kernel(const char *s);
 
 /* ---- inter-sequence driver (inter.c) ---- */

@@ -219,7 +219,7 @@ static int choose_kernels(batch *b, pa_align_kernel force)
     if (!b->kc)
         return pai_error(PA_ENOMEM, "out of memory");
     for (size_t q = 0; q < b->nq && !rc; q++) {
-        rc = pai_choose_kernel(b->prof[q], b->nt, force, &b->kc[q]);
+        rc = pai_choose_kernel(b->prof[q], b->ts, b->tn, b->nt, force, &b->kc[q]);
         differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa);
     }
     if (!rc && b->nq) {

@@ -1,6 +1,7 @@
 /* choose.c — which kernel runs a batch: inter-sequence (per ISA) or striped, decided
- * by timing the candidates on a small synthetic batch with the query at hand, once
- * per process and shape class (query-length class, lane width, forced ISA). CPU flags
+ * by timing the candidates on a small batch of the shape at hand (the query and a
+ * sample of the targets), once per process and shape class (query-length class, lane
+ * width, forced ISA). CPU flags
  * alone mislead: AVX-512 units that are 256 bits wide inside run 64-lane kernels no
  * faster than 32-lane ones, and the per-column costs differ per kernel. */
 #include "align/align_int.h"
@@ -14,6 +15,7 @@
 #include <time.h>
 
 enum { NCLASS = 6, CAL_TARGETS = 64, FEW_TARGETS = 8 };
+#define CAL_CELLS 3e6
 
 typedef struct {
     atomic_int ready;
@@ -43,34 +45,32 @@ static double now_cpu(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Synthetic targets: letters of the matrix, lengths 32..159, fixed seed. */
+/* The calibration batch: 64 consecutive targets around the median length (a lane
+ * batch as the real run packs them), cut to prefixes so one run is at most CAL_CELLS
+ * cells. */
 typedef struct {
-    char *buf;
     const char *t[CAL_TARGETS];
     int64_t n[CAL_TARGETS];
     double cells;
 } cal_set;
 
-static int cal_make(const pa_profile *p, cal_set *s)
+static void cal_make(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
+                     cal_set *s)
 {
-    const char *letters = p->mx.letters;
-    size_t nl = strlen(letters), off = 0;
-    uint32_t x = 12345;
-    s->buf = pai_malloc((size_t)CAL_TARGETS * 160);
-    if (!s->buf || !nl)
-        return pai_error(PA_ENOMEM, "out of memory");
+    double sum = 0;
+    for (size_t i = 0; i < CAL_TARGETS; i++) {
+        size_t lo = nt / 2 > CAL_TARGETS / 2 ? nt / 2 - CAL_TARGETS / 2 : 0, r = (lo + i) % nt;
+        s->t[i] = ts[r];
+        s->n[i] = tn[r];
+        sum += (double)tn[r];
+    }
+    double f = sum * (double)p->m > CAL_CELLS ? CAL_CELLS / (sum * (double)p->m) : 1.0;
     s->cells = 0;
-    for (int i = 0; i < CAL_TARGETS; i++) {
-        x = x * 1103515245u + 12345u;
-        s->n[i] = 32 + (int64_t)((x >> 16) % 128);
-        s->t[i] = s->buf + off;
-        for (int64_t j = 0; j < s->n[i]; j++) {
-            x = x * 1103515245u + 12345u;
-            s->buf[off++] = letters[(x >> 16) % nl];
-        }
+    for (size_t i = 0; i < CAL_TARGETS; i++) {
+        if (f < 1.0)
+            s->n[i] = (int64_t)((double)s->n[i] * f) + 1 < s->n[i] ? (int64_t)((double)s->n[i] * f) + 1 : s->n[i];
         s->cells += (double)s->n[i] * (double)p->m;
     }
-    return 0;
 }
 
 /* Best of two timed runs of one candidate; seconds, or a negative error. */
@@ -103,7 +103,8 @@ static void choice_name(const pai_kchoice *c, char *buf, size_t n)
 }
 
 /* Time every candidate; fill e->c (with its reason). */
-static int calibrate(const pa_profile *p, int cls, cal_entry *e)
+static int calibrate(const pa_profile *p, int cls, const char *const *ts, const int64_t *tn,
+                     size_t nt, cal_entry *e)
 {
     pai_kchoice cand[4];
     int nc = 0;
@@ -114,7 +115,8 @@ static int calibrate(const pa_profile *p, int cls, cal_entry *e)
     cand[nc++] = (pai_kchoice){0, p->isa, ""};
     cal_set s;
     pai_ws w = {0};
-    int rc = cal_make(p, &s), best = 0;
+    int rc = 0, best = 0;
+    cal_make(p, ts, tn, nt, &s);
     double t_all = now_cpu(), gc[4] = {0};
     for (int i = 0; i < nc && !rc; i++) {
         double t = cal_time(p, &cand[i], &s, &w);
@@ -124,7 +126,6 @@ static int calibrate(const pa_profile *p, int cls, cal_entry *e)
         best = gc[i] > gc[best] ? i : best;
     }
     t_all = now_cpu() - t_all;
-    pai_free(s.buf);
     pai_ws_free(&w);
     if (rc)
         return rc;
@@ -139,7 +140,7 @@ static int calibrate(const pa_profile *p, int cls, cal_entry *e)
                                                  "512-1023", ">= 1024"};
     choice_name(&e->c, name, sizeof name);
     snprintf(e->c.why, sizeof e->c.why, "%s %d-bit: measured %s GCUPS on query length %s "
-             "(%.1f ms, once per process)", name, p->inter_eight || !e->c.inter ? 8 : 16, list,
+             "and a sample of the first batch's targets (%.1f ms, once per process)", name, p->inter_eight || !e->c.inter ? 8 : 16, list,
              cls_name[cls], t_all * 1e3);
     return 0;
 }
@@ -165,7 +166,8 @@ static void describe(pai_kchoice *c, const char *how)
     snprintf(c->why, sizeof c->why, "%s: %s", name, how);
 }
 
-int pai_choose_kernel(const pa_profile *p, size_t nt, pa_align_kernel force, pai_kchoice *c)
+int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
+                      pa_align_kernel force, pai_kchoice *c)
 {
     pa_align_kernel k = force;
     int rc;
@@ -186,7 +188,7 @@ int pai_choose_kernel(const pa_profile *p, size_t nt, pa_align_kernel force, pai
     cal_entry *e = &cache[cls][p->isa_forced ? p->isa : 0][p->inter_eight];
     if (!atomic_load_explicit(&e->ready, memory_order_acquire)) {
         pthread_mutex_lock(&cal_lock);
-        rc = atomic_load_explicit(&e->ready, memory_order_relaxed) ? 0 : calibrate(p, cls, e);
+        rc = atomic_load_explicit(&e->ready, memory_order_relaxed) ? 0 : calibrate(p, cls, ts, tn, nt, e);
         if (!rc)
             atomic_store_explicit(&e->ready, 1, memory_order_release);
         pthread_mutex_unlock(&cal_lock);

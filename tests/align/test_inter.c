@@ -275,6 +275,30 @@ START_TEST(test_inter_options)
 }
 END_TEST
 
+/* The pipeline reports the alignment kernel through pa_metrics_set_info. */
+START_TEST(test_metrics_info)
+{
+    pa_metrics *m;
+    char *json;
+    ck_assert_int_eq(pa_metrics_new(&m), 0);
+    ck_assert_int_eq(pa_metrics_to_json(m, &json), 0);
+    ck_assert_ptr_null(strstr(json, "info"));
+    free(json);
+    ck_assert_int_eq(pa_metrics_set_info(m, "align_kernel", "inter \"x\""), 0);
+    ck_assert_int_eq(pa_metrics_set_info(m, "align_kernel", "inter-avx2"), 0);
+    ck_assert_int_eq(pa_metrics_set_info(m, "b", "2"), 0);
+    ck_assert_int_eq(pa_metrics_set_info(m, NULL, "2"), PA_EINVAL);
+    ck_assert_int_eq(pa_metrics_to_json(m, &json), 0);
+    ck_assert_str_eq(json, "{\"stages\":{},\"info\":{\"align_kernel\":\"inter-avx2\",\"b\":\"2\"}}");
+    free(json);
+    pa_metrics_reset(m);
+    ck_assert_int_eq(pa_metrics_to_json(m, &json), 0);
+    ck_assert_str_eq(json, "{\"stages\":{}}");
+    free(json);
+    pa_metrics_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("align-inter");
@@ -285,6 +309,7 @@ int main(void)
     tcase_add_test(tc, test_inter_saturation);
     tcase_add_test(tc, test_inter_topk_traceback);
     tcase_add_test(tc, test_inter_options);
+    tcase_add_test(tc, test_metrics_info);
     suite_add_tcase(s, tc);
     return pa_run_suite(s);
 }

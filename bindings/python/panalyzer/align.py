@@ -10,6 +10,7 @@ from ._ffi import check, ffi, lib, new_opts, string
 MODES = {"local": 0, "global": 1, "semi": 2, "semi-global": 2}
 GAP_MODELS = {"parasail": 0, "blast": 1}
 ISAS = {"auto": 0, "scalar": 1, "sse41": 2, "avx2": 3, "avx512": 4}
+KERNELS = {"auto": 0, "inter": 1, "striped": 2}
 
 
 class Matrix:
@@ -109,9 +110,23 @@ def _seq_array(seqs, keep):
         ffi.new("size_t[]", [len(b) for b in bs]) if bs else ffi.NULL, bs
 
 
-def align(query, targets, executor=None, chunk=0, top_k=0, **opts):
+def _batch_opts(chunk: int, top_k: int, kernel: str):
+    if kernel not in KERNELS:
+        raise ValueError("kernel must be one of %s" % ", ".join(KERNELS))
+    return new_opts("pa_batch_opts", chunk=chunk, top_k=top_k, kernel=KERNELS[kernel])
+
+
+def last_kernel() -> str:
+    """Which kernel the last batch alignment of this thread ran and why (e.g. "inter-avx2
+    8-bit: measured ... GCUPS ..."); "" before the first batch."""
+    return string(lib.pa_align_last_kernel())
+
+
+def align(query, targets, executor=None, chunk=0, top_k=0, kernel: str = "auto", **opts):
     """Align query against one target (str -> Alignment) or many (list -> list of
     Alignment; with top_k, the k best, best first; .target is the target index).
+    kernel (many targets): "auto" (by measurement), "inter" (one target per SIMD lane)
+    or "striped"; the results are identical.
     opts: mode ("local", "global", "semi"), matrix (name or Matrix), gap_open, gap_extend,
     gap_model ("parasail", "blast"), free_ends, isa, traceback (default True)."""
     if isinstance(targets, (str, bytes)):
@@ -126,20 +141,22 @@ def align(query, targets, executor=None, chunk=0, top_k=0, **opts):
             return Alignment(out)
         finally:
             lib.pa_alignment_clear(out)
-    hits = align_many([query], targets, executor=executor, chunk=chunk, top_k=top_k, **opts)
+    hits = align_many([query], targets, executor=executor, chunk=chunk, top_k=top_k,
+                      kernel=kernel, **opts)
     return hits[0]
 
 
-def align_many(queries, targets, executor=None, chunk=0, top_k=0, **opts):
+def align_many(queries, targets, executor=None, chunk=0, top_k=0, kernel: str = "auto", **opts):
     """Every query against every target, on the executor when given (without the GIL).
-    Returns one list of Alignment per query (all targets in order, or the top_k best)."""
+    Returns one list of Alignment per query (all targets in order, or the top_k best).
+    kernel: "auto", "inter" or "striped" (see align())."""
     keep = []
     o = align_opts(keep, **opts)
     qp, ql, qb = _seq_array(queries, keep)
     tp, tl, tb = _seq_array(targets, keep)
     if any(not b for b in qb + tb):
         raise ValueError("empty sequence")
-    bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+    bo = _batch_opts(chunk, top_k, kernel)
     hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
     check(lib.pa_align_many(executor._ptr if executor else ffi.NULL, qp, ql, len(qb), tp, tl,
                             len(tb), o, bo, hits, n))
@@ -207,12 +224,13 @@ class Profile:
         finally:
             lib.pa_alignment_clear(out)
 
-    def align_many(self, targets, executor=None, chunk=0, top_k=0):
+    def align_many(self, targets, executor=None, chunk=0, top_k=0, kernel: str = "auto"):
+        """The profile against many targets (list of Alignment; kernel as in align())."""
         keep = []
         tp, tl, tb = _seq_array(targets, keep)
         if any(not b for b in tb):
             raise ValueError("empty sequence")
-        bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+        bo = _batch_opts(chunk, top_k, kernel)
         hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
         check(lib.pa_profile_align_many(executor._ptr if executor else ffi.NULL, self._ptr, tp, tl,
                                         len(tb), bo, hits, n))

@@ -103,10 +103,16 @@ typedef struct {
     const int8_t *tab;     /* [a][c] = s(a, c), -128 for PAI_PAD */
     const int16_t *tabw;   /* the same as int16 (table permutes of 16-bit lanes) */
     int k, mxmax;          /* rows in use, max(0, largest score) */
+    const uint8_t *rows;   /* the query's distinct letter codes: the score rows to build */
+    int nrows;
     const uint8_t *tb;     /* target codes interleaved: tb[j * lanes + l], PAI_PAD past the end */
     int64_t nmax;          /* longest target */
     const int64_t *n;      /* per lane target length (0: empty lane) */
 } pai_ibatch;
+typedef struct {
+    int64_t j;     /* DP column */
+    uint64_t mask; /* lanes whose best improved there */
+} pai_ilog;
 typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lanes] */);
 /* Per ISA: 8-bit (local only) and 16-bit kernels (NULL when not compiled). */
 extern const pai_inter_fn pai_inter_sse41[2];
@@ -136,6 +142,8 @@ struct pa_profile {
     int inter_ok;         /* the inter-sequence kernels can run this matrix */
     int inter_eight;      /* ... starting with 8-bit lanes (local) */
     int8_t itab[PAI_AMAX * PAI_AMAX];
+    uint8_t qrows[PAI_AMAX]; /* distinct codes of the query */
+    int nqrows;
     int16_t itabw[PAI_AMAX * PAI_AMAX];
 };
 

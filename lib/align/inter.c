@@ -25,6 +25,11 @@ int pai_inter_available(pa_isa isa)
 void pai_inter_tables(pa_profile *p)
 {
     const struct pa_matrix *mx = &p->mx;
+    int seen[PAI_AMAX] = {0};
+    p->nqrows = 0;
+    for (int64_t i = 0; i < p->m; i++)
+        if (!seen[p->qcode[i]]++)
+            p->qrows[p->nqrows++] = p->qcode[i];
     p->inter_ok = mx->k < PAI_AMAX && mx->min >= -127 && mx->max <= 127;
     p->inter_eight = p->par.mode == PA_ALIGN_LOCAL;
     for (int a = 0; a < PAI_AMAX; a++)
@@ -78,7 +83,7 @@ static int run_width(const pa_profile *p, pa_isa isa, int wd, const char *const 
     int64_t ln[64], nmax;
     pai_kres r[64];
     pai_ibatch b = {p->qcode, p->m, &p->par, p->itab, p->itabw, p->mx.k,
-                    p->mx.max > 0 ? p->mx.max : 0, NULL, 0, ln};
+                    p->mx.max > 0 ? p->mx.max : 0, p->qrows, p->nqrows, NULL, 0, ln};
     for (size_t at = 0; at < cnt; at += (size_t)lanes) {
         size_t c = cnt - at < (size_t)lanes ? cnt - at : (size_t)lanes;
         int rc = pack(p, t, n, idx + at, c, lanes, w, ln, &nmax);

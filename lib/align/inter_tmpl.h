@@ -33,7 +33,8 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     }
     if (r[0].overflow)
         return 0;
-    VT *buf = pai_ws_simd(w, (3 * (size_t)m + PAI_AMAX) * sizeof(VT));
+    VT *buf = pai_ws_simd(w, (4 * (size_t)m + 2 * PAI_AMAX) * sizeof(VT) +
+                             (size_t)b->nmax * sizeof(pai_ilog));
     if (!buf)
         return pai_error(PA_ENOMEM, "out of memory");
     /* H of the last column (hc) and of the one before (hn, overwritten by the next):
@@ -51,11 +52,11 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
         VSTORE(ec + i, vneg);
     }
     /* per-lane state kept in scalars: touched only when a lane improves or ends */
-    int64_t best[L], row_best[L], row_j[L];
+    int64_t row_best[L], row_j[L];
     uint64_t live = 0; /* lanes whose target is still running (or not overflowed) */
     uint64_t pend = 0; /* local: lanes whose new best's query end is still to find */
     for (int l = 0; l < L; l++) {
-        best[l] = 0, row_best[l] = INT64_MIN, row_j[l] = 0;
+        row_best[l] = INT64_MIN, row_j[l] = 0;
         live |= b->n[l] > 0 ? (uint64_t)1 << l : 0;
     }
     ET lanes[L] __attribute__((aligned(PAI_VALIGN)));
@@ -70,9 +71,69 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
                 r[__builtin_ctzll(eq_)].qend = i_ + 1;                      \
         }                                                                   \
     } while (0)
+/* After a column (max per lane vcolmax, DP column jj): lanes that beat their best
+ * log the column; lanes whose run of improving columns ended in the column before
+ * (values in prevcol) get their query end. A column beyond a lane's target only holds
+ * values below that lane's best (gap-derived, or padding scores <= 0): lanes never
+ * improve there. Per-lane work happens only when a run ends. */
+#define IMPROVE(vcolmax, prevcol, jj)                                                 \
+    do {                                                                              \
+        uint64_t up_ = MASKGT((vcolmax), vbest) & live;                               \
+        SCAN((prevcol), pend & ~up_);                                                 \
+        pend = up_;                                                                   \
+        if (!up_)                                                                     \
+            break;                                                                    \
+        vbest = VMAX(vbest, (vcolmax));                                               \
+        ilog[nlog].j = (jj);                                                          \
+        ilog[nlog++].mask = up_;                                                      \
+        uint64_t ov_ = MASKGT(vbest, vlimit) & up_; /* may have saturated: redo */   \
+        live &= ~ov_;                                                                 \
+        pend &= ~ov_;                                                                 \
+        for (; ov_; ov_ &= ov_ - 1)                                                   \
+            r[__builtin_ctzll(ov_)].overflow = 1;                                     \
+    } while (0)
+    pai_ilog *ilog = (pai_ilog *)(buf + 4 * m + 2 * PAI_AMAX);
+    size_t nlog = 0;
+    const VT vlimit = VSET1((int32_t)(limit - OFF));
     VT vbest = VSET1(-OFF), vmax = vneg;
     const uint8_t *q = b->q;
-    for (int64_t j = 0; j < b->nmax && live; j++) {
+    int64_t j = 0;
+#if WBITS == 8
+    /* Two columns per pass down the query: column B takes column A's H and E straight
+     * from registers, so H and E go through memory once per two columns. */
+    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair, for the end-row search */
+    for (; j + 1 < b->nmax && live; j += 2) {
+        VT *profb = prof + PAI_AMAX;
+        PROF(prof, b->tb + (size_t)j * L, b);
+        PROF(profb, b->tb + (size_t)(j + 1) * L, b);
+        VT vhda = vneg, vhdb = vneg, vfa = vneg, vfb = vneg, vmaxa = vneg, vmaxb = vneg;
+        for (int64_t i = 0; i < m; i++) {
+            VT vhp = VLOAD(hc + i);
+            VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
+            VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
+            VT vxa = VSUBS(vha, vgo);
+            vha = VMAX(vha, vfa);
+            vmaxa = VMAX(vmaxa, vha);
+            vfa = VMAX(VSUBS(vfa, vge), vxa);
+            VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
+            VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
+            VT vxb = VSUBS(vhb, vgo);
+            vhb = VMAX(vhb, vfb);
+            vmaxb = VMAX(vmaxb, vhb);
+            vfb = VMAX(VSUBS(vfb, vge), vxb);
+            VSTORE(ec + i, veb);
+            VSTORE(hm + i, vha);
+            VSTORE(hn + i, vhb);
+            vhda = vhp;
+            vhdb = vha;
+        }
+        IMPROVE(vmaxa, hc, j + 1);
+        IMPROVE(vmaxb, hm, j + 2);
+        VT *swap = hc;
+        hc = hn, hn = swap;
+    }
+#endif
+    for (; j < b->nmax && live; j++) {
         PROF(prof, b->tb + (size_t)j * L, b);
         int64_t hd0 = pai_bound_row(p, j), f0 = pai_bound_row(p, j + 1) - p->go;
         VT vhd = VSET1((int32_t)((hd0 < NEGV ? NEGV : hd0) - OFF));
@@ -100,31 +161,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
         VT *swap = hc;
         hc = hn, hn = swap; /* hc: this column, hn: the previous one */
         if (local) {
-            /* a column beyond a lane's target only holds values below that lane's best
-             * (gap-derived or padding scores <= 0): lanes never improve there */
-            uint64_t up = MASKGT(vmax, vbest) & live;
-            SCAN(hn, pend & ~up); /* runs that ended in the previous column */
-            pend &= up;
-            if (!up)
-                continue;
-            VSTOREU((VT *)lanes, vmax);
-            for (int l = 0; l < L; l++) {
-                if (!((up >> l) & 1))
-                    continue;
-                best[l] = lanes[l] + OFF;
-                r[l].tend = j + 1;
-                if (best[l] > limit) { /* may have saturated: the caller redoes the lane */
-                    r[l].overflow = 1;
-                    live &= ~((uint64_t)1 << l);
-                } else {
-                    pend |= (uint64_t)1 << l;
-                }
-            }
-            VSTOREU((VT *)lanes, vbest);
-            for (int l = 0; l < L; l++)
-                if ((up >> l) & 1)
-                    lanes[l] = (ET)(best[l] - OFF);
-            vbest = VLOAD((const VT *)lanes);
+            IMPROVE(vmax, hn, j + 1);
             continue;
         }
         if (semi_row) { /* H[m][j+1] of the running lanes */
@@ -158,8 +195,16 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     }
     if (local) {
         SCAN(hc, pend);
+        VSTOREU((VT *)lanes, vbest);
+        uint64_t todo = ~(uint64_t)0;
+        for (size_t e = nlog; e-- > 0 && todo;) { /* a lane's last improving column */
+            uint64_t x = ilog[e].mask & todo;
+            todo &= ~x;
+            for (; x; x &= x - 1)
+                r[__builtin_ctzll(x)].tend = ilog[e].j;
+        }
         for (int l = 0; l < L; l++) {
-            r[l].score = r[l].overflow ? 0 : best[l];
+            r[l].score = r[l].overflow ? 0 : lanes[l] + OFF;
             if (r[l].score == 0)
                 r[l].qend = r[l].tend = 0;
         }
@@ -185,3 +230,4 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #undef MASKGT
 #undef MASKEQ
 #undef SCAN
+#undef IMPROVE

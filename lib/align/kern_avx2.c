@@ -68,7 +68,8 @@ static inline __m128i i_avx2_lookup(const uint8_t *row, __m128i t, __m128i hi)
 static inline void i_avx2_prof8(__m256i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m256i t = _mm256_loadu_si256((const __m256i *)tv), hi = _mm256_slli_epi16(t, 3);
-    for (int a = 0; a < b->k; a++) {
+    for (int ri = 0; ri < b->nrows; ri++) {
+        int a = b->rows[ri];
         const __m128i *row = (const __m128i *)((const uint8_t *)b->tab + a * PAI_AMAX);
         __m256i lo = _mm256_broadcastsi128_si256(_mm_loadu_si128(row));
         __m256i up = _mm256_broadcastsi128_si256(_mm_loadu_si128(row + 1));
@@ -79,8 +80,8 @@ static inline void i_avx2_prof8(__m256i *prof, const uint8_t *tv, const pai_ibat
 static inline void i_avx2_prof16(__m256i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
-    for (int a = 0; a < b->k; a++)
-        prof[a] = _mm256_cvtepi8_epi16(i_avx2_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi));
+    for (int ri = 0; ri < b->nrows; ri++)
+        prof[b->rows[ri]] = _mm256_cvtepi8_epi16(i_avx2_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi));
 }
 
 #define FN i_avx2_i8

@@ -65,15 +65,15 @@ static inline __m128i i_sse41_lookup(const uint8_t *row, __m128i t, __m128i hi)
 static inline void i_sse41_prof8(__m128i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
-    for (int a = 0; a < b->k; a++)
-        prof[a] = i_sse41_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi);
+    for (int ri = 0; ri < b->nrows; ri++)
+        prof[b->rows[ri]] = i_sse41_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi);
 }
 
 static inline void i_sse41_prof16(__m128i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadl_epi64((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
-    for (int a = 0; a < b->k; a++)
-        prof[a] = _mm_cvtepi8_epi16(i_sse41_lookup((const uint8_t *)b->tab + a * PAI_AMAX, t, hi));
+    for (int ri = 0; ri < b->nrows; ri++)
+        prof[b->rows[ri]] = _mm_cvtepi8_epi16(i_sse41_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi));
 }
 
 #define FN i_sse41_i8

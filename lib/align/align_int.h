@@ -171,7 +171,7 @@ int pai_isa_supported(pa_isa isa);
 typedef struct {
     int inter;     /* inter-sequence kernels (else striped/scalar per pair) */
     pa_isa isa;    /* ISA of the inter-sequence kernels */
-    char why[256]; /* what ran and why, for pa_align_last_kernel() */
+    char why[448]; /* what ran and why, for pa_align_last_kernel() */
 } pai_kchoice;
 /* ts/tn: the batch's targets sorted by length (a sample is timed). */
 int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,

@@ -223,7 +223,7 @@ static int choose_kernels(batch *b, pa_align_kernel force)
         differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa);
     }
     if (!rc && b->nq) {
-        char s[320];
+        char s[512];
         snprintf(s, sizeof s, "%s", b->kc[0].why);
         if (differ)
             snprintf(s + strlen(s), sizeof s - strlen(s), "; %zu of %zu queries chose another kernel",

@@ -24,7 +24,7 @@ typedef struct {
 
 static cal_entry cache[NCLASS][PA_ISA_AVX512 + 1][2];
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local char last_kernel[256];
+static _Thread_local char last_kernel[512];
 
 const char *pa_align_last_kernel(void) { return last_kernel; }
 void pai_set_last_kernel(const char *s) { snprintf(last_kernel, sizeof last_kernel, "%s", s); }

@@ -231,7 +231,7 @@ size_t pa_profile_length(const pa_profile *p) { return p ? (size_t)p->m : 0; }
 pa_isa pa_profile_isa(const pa_profile *p) { return p ? p->isa : PA_ISA_SCALAR; }
 
 /* Could a 16-bit global/semi kernel underflow? (Upper overflow is detected at run time.) */
-static int w16_safe(const pa_profile *p, int64_t n)
+int pai_w16_safe(const pa_profile *p, int64_t n)
 {
     double lb = 3.0 * p->par.go + (double)p->par.ge * (double)(p->m + n) - p->mx.min + 2.0 * p->par.ge;
     return lb < 30000.0;
@@ -251,7 +251,7 @@ int pai_profile_score_from(const pa_profile *p, const uint8_t *t, int64_t n, pai
         return pai_scalar_score(p->qcode, p->m, t, n, &p->mx, &p->par, w, r);
     int w0 = p->sp[PAI_W8].data ? PAI_W8 : PAI_W16;
     w0 = w0 > wmin ? w0 : wmin;
-    if (w0 == PAI_W16 && p->par.mode != PA_ALIGN_LOCAL && !w16_safe(p, n))
+    if (w0 == PAI_W16 && p->par.mode != PA_ALIGN_LOCAL && !pai_w16_safe(p, n))
         w0 = PAI_W32;
     for (int wd = w0; wd <= PAI_W32; wd++) {
         if (wd == PAI_W32) {

@@ -109,6 +109,9 @@ typedef struct {
     int64_t nmax;          /* longest target */
     const int64_t *n;      /* per lane target length (0: empty lane) */
 } pai_ibatch;
+/* Score row of the ri-th query letter, as bytes / as int16. */
+#define PAI_ROW8(b, ri) ((const uint8_t *)(b)->tab + (b)->rows[ri] * PAI_AMAX)
+#define PAI_ROW16(b, ri) ((b)->tabw + (b)->rows[ri] * PAI_AMAX)
 typedef struct {
     int64_t j;     /* DP column */
     uint64_t mask; /* lanes whose best improved there */
@@ -158,6 +161,8 @@ int pai_isa_lanes_bytes(pa_isa isa); /* vector width in bytes (0 for scalar) */
 
 /* Score-only alignment of a profile against an encoded target (escalating widths). */
 int pai_profile_score(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w, pai_kres *r);
+/* Can a 16-bit global/semi kernel not underflow against a target of n residues? */
+int pai_w16_safe(const pa_profile *p, int64_t n);
 /* The same starting at lane width wmin (PAI_W8..PAI_W32). */
 int pai_profile_score_from(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w,
                            pai_kres *r, int wmin);

@@ -167,7 +167,8 @@ static int finish_chunk(void *ctx, size_t lo, size_t hi, int worker)
     for (size_t i = lo; i < hi; i++) {
         pa_hit *h = &fc->hits[i];
         size_t t = h->target;
-        int rc = pai_profile_finish(fc->b->prof[h->query], fc->b->targets[t] ? fc->b->targets[t] : "",
+        const char *ts = fc->b->targets[t] ? fc->b->targets[t] : "";
+        int rc = pai_profile_finish(fc->b->prof[h->query], ts,
                                     tlen_of(fc->b, t), &fc->kres[i], &fc->b->ws[worker], &h->aln);
         if (rc)
             return rc;
@@ -226,8 +227,8 @@ static int choose_kernels(batch *b, pa_align_kernel force)
         char s[512];
         snprintf(s, sizeof s, "%s", b->kc[0].why);
         if (differ)
-            snprintf(s + strlen(s), sizeof s - strlen(s), "; %zu of %zu queries chose another kernel",
-                     differ, b->nq);
+            snprintf(s + strlen(s), sizeof s - strlen(s),
+                     "; %zu of %zu queries chose another kernel", differ, b->nq);
         pai_set_last_kernel(s);
     }
     return rc;

@@ -67,8 +67,8 @@ static void cal_make(const pa_profile *p, const char *const *ts, const int64_t *
     double f = sum * (double)p->m > CAL_CELLS ? CAL_CELLS / (sum * (double)p->m) : 1.0;
     s->cells = 0;
     for (size_t i = 0; i < CAL_TARGETS; i++) {
-        if (f < 1.0)
-            s->n[i] = (int64_t)((double)s->n[i] * f) + 1 < s->n[i] ? (int64_t)((double)s->n[i] * f) + 1 : s->n[i];
+        int64_t cut = (int64_t)((double)s->n[i] * f) + 1;
+        s->n[i] = cut < s->n[i] ? cut : s->n[i];
         s->cells += (double)s->n[i] * (double)p->m;
     }
 }
@@ -84,7 +84,8 @@ static double cal_time(const pa_profile *p, const pai_kchoice *c, const cal_set 
         if (c->inter)
             rc = pai_inter_score(p, c->isa, s->t, s->n, CAL_TARGETS, w, r);
         for (int i = 0; i < CAL_TARGETS && !c->inter && !rc; i++) {
-            if ((size_t)s->n[i] + 1 > w->tcode_cap && PAI_GROW(w->tcode, w->tcode_cap, (size_t)s->n[i] + 1))
+            size_t need = (size_t)s->n[i] + 1;
+            if (need > w->tcode_cap && PAI_GROW(w->tcode, w->tcode_cap, need))
                 return PA_ENOMEM;
             pai_encode(&p->mx, s->t[i], (size_t)s->n[i], w->tcode);
             rc = pai_profile_score(p, w->tcode, s->n[i], w, &r[i]);
@@ -134,14 +135,16 @@ static int calibrate(const pa_profile *p, int cls, const char *const *ts, const 
     size_t at = 0;
     for (int i = 0; i < nc && at < sizeof list; i++) {
         choice_name(&cand[i], name, sizeof name);
-        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s %.1f", i ? ", " : "", name, gc[i]);
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s %.1f", i ? ", " : "", name,
+                               gc[i]);
     }
     static const char *const cls_name[NCLASS] = {"< 64", "64-127", "128-255", "256-511",
                                                  "512-1023", ">= 1024"};
     choice_name(&e->c, name, sizeof name);
-    snprintf(e->c.why, sizeof e->c.why, "%s %d-bit: measured %s GCUPS on query length %s "
-             "and a sample of the first batch's targets (%.1f ms, once per process)", name, p->inter_eight || !e->c.inter ? 8 : 16, list,
-             cls_name[cls], t_all * 1e3);
+    snprintf(e->c.why, sizeof e->c.why,
+             "%s %d-bit: measured %s GCUPS on query length %s and a sample of the first "
+             "batch's targets (%.1f ms, once per process)",
+             name, p->inter_eight || !e->c.inter ? 8 : 16, list, cls_name[cls], t_all * 1e3);
     return 0;
 }
 
@@ -188,7 +191,8 @@ int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t 
     cal_entry *e = &cache[cls][p->isa_forced ? p->isa : 0][p->inter_eight];
     if (!atomic_load_explicit(&e->ready, memory_order_acquire)) {
         pthread_mutex_lock(&cal_lock);
-        rc = atomic_load_explicit(&e->ready, memory_order_relaxed) ? 0 : calibrate(p, cls, ts, tn, nt, e);
+        rc = atomic_load_explicit(&e->ready, memory_order_relaxed)
+                 ? 0 : calibrate(p, cls, ts, tn, nt, e);
         if (!rc)
             atomic_store_explicit(&e->ready, 1, memory_order_release);
         pthread_mutex_unlock(&cal_lock);

@@ -41,15 +41,6 @@ void pai_inter_tables(pa_profile *p)
         }
 }
 
-/* Could 16-bit global/semi lanes underflow for this target? (see w16_safe in align.c) */
-static int lane16_safe(const pa_profile *p, int64_t n)
-{
-    if (p->par.mode == PA_ALIGN_LOCAL)
-        return 1;
-    double lb = 3.0 * p->par.go + (double)p->par.ge * (double)(p->m + n) - p->mx.min + 2.0 * p->par.ge;
-    return lb < 30000.0;
-}
-
 /* Interleave up to `lanes` targets into w->tb (PAI_PAD past each end). */
 static int pack(const pa_profile *p, const char *const *t, const int64_t *n, const size_t *idx,
                 size_t cnt, int lanes, pai_ws *w, int64_t *ln, int64_t *nmax)
@@ -125,7 +116,7 @@ int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const
     int rc = 0;
     /* empty sequences and 16-bit lanes that could underflow go per pair */
     for (size_t i = 0; i < cnt && !rc; i++) {
-        if (p->m && n[i] && (p->inter_eight || lane16_safe(p, n[i])))
+        if (p->m && n[i] && (p->inter_eight || p->par.mode == PA_ALIGN_LOCAL || pai_w16_safe(p, n[i])))
             cur[ncur++] = i;
         else
             rc = score_pair(p, t[i], n[i], n[i] && p->m ? PAI_W32 : PAI_W8, w, &out[i]);

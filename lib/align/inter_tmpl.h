@@ -4,10 +4,11 @@
  *
  * Parameters: FN, VT, ET, WBITS (8 = local only, values stored as H - 128 in signed
  * saturating bytes: the floor at 0 is the saturation at -128, so H + s needs one
- * instruction and no bias; 16 = signed saturating, all modes), VADDS VSUBS VMAX VSET1 VLOAD VSTORE VSTOREU, PROF (builds the
- * score vectors of one column: PROF(prof, tb_column, b)), MASKGT/MASKEQ (one bit per
- * lane). Per lane: score and end cell with the scalar reference's tie rules, or
- * overflow = 1 when the lane may have saturated (the caller recomputes it wider).
+ * instruction and no bias; 16 = signed saturating, all modes), VADDS VSUBS VMAX
+ * VSET1 VLOAD VSTORE VSTOREU, PROF (builds the score vectors of one column:
+ * PROF(prof, tb_column, b)), MASKGT/MASKEQ (one bit per lane). Per lane: score and
+ * end cell with the scalar reference's tie rules, or overflow = 1 when the lane may
+ * have saturated (the caller recomputes it wider).
  *
  * Recurrences as in scalar.c; F (query residue vs gap) is carried in a register down
  * the column, E (target residue vs gap) and H are stored per query position. */

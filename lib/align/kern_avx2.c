@@ -57,20 +57,14 @@
 #define VSHL1(v) SHLB(v, 4)
 #include "align/striped_tmpl.h"
 
-/* Score vectors of one target column: two 16-entry byte shuffles per query letter,
- * blended on bit 4 of the target code (codes < 32). */
-static inline __m128i i_avx2_lookup(const uint8_t *row, __m128i t, __m128i hi)
-{
-    return _mm_blendv_epi8(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)row), t),
-                           _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + 16)), t), hi);
-}
+#include "align/inter_lookup.h"
 
 static inline void i_avx2_prof8(__m256i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m256i t = _mm256_loadu_si256((const __m256i *)tv), hi = _mm256_slli_epi16(t, 3);
     for (int ri = 0; ri < b->nrows; ri++) {
         int a = b->rows[ri];
-        const __m128i *row = (const __m128i *)((const uint8_t *)b->tab + a * PAI_AMAX);
+        const __m128i *row = (const __m128i *)(PAI_ROW8(b, ri));
         __m256i lo = _mm256_broadcastsi128_si256(_mm_loadu_si128(row));
         __m256i up = _mm256_broadcastsi128_si256(_mm_loadu_si128(row + 1));
         prof[a] = _mm256_blendv_epi8(_mm256_shuffle_epi8(lo, t), _mm256_shuffle_epi8(up, t), hi);
@@ -81,7 +75,7 @@ static inline void i_avx2_prof16(__m256i *prof, const uint8_t *tv, const pai_iba
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int ri = 0; ri < b->nrows; ri++)
-        prof[b->rows[ri]] = _mm256_cvtepi8_epi16(i_avx2_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi));
+        prof[b->rows[ri]] = _mm256_cvtepi8_epi16(pai_lookup128(PAI_ROW8(b, ri), t, hi));
 }
 
 #define FN i_avx2_i8

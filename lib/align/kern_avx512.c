@@ -66,10 +66,11 @@ static inline void i_avx512_prof8(__m512i *prof, const uint8_t *tv, const pai_ib
     __mmask64 hi = _mm512_test_epi8_mask(t, _mm512_set1_epi8(16));
     for (int ri = 0; ri < b->nrows; ri++) {
         int a = b->rows[ri];
-        const __m128i *row = (const __m128i *)((const uint8_t *)b->tab + a * PAI_AMAX);
+        const __m128i *row = (const __m128i *)(PAI_ROW8(b, ri));
         __m512i lo = _mm512_broadcast_i32x4(_mm_loadu_si128(row));
         __m512i up = _mm512_broadcast_i32x4(_mm_loadu_si128(row + 1));
-        prof[a] = _mm512_mask_blend_epi8(hi, _mm512_shuffle_epi8(lo, t), _mm512_shuffle_epi8(up, t));
+        prof[a] = _mm512_mask_blend_epi8(hi, _mm512_shuffle_epi8(lo, t),
+                                         _mm512_shuffle_epi8(up, t));
     }
 }
 
@@ -77,7 +78,7 @@ static inline void i_avx512_prof16(__m512i *prof, const uint8_t *tv, const pai_i
 {
     __m512i t = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)tv));
     for (int ri = 0; ri < b->nrows; ri++)
-        prof[b->rows[ri]] = _mm512_permutexvar_epi16(t, _mm512_loadu_si512(b->tabw + b->rows[ri] * PAI_AMAX));
+        prof[b->rows[ri]] = _mm512_permutexvar_epi16(t, _mm512_loadu_si512(PAI_ROW16(b, ri)));
 }
 
 #define FN i_avx512_i8

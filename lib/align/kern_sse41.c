@@ -54,26 +54,20 @@
 #define VSHL1(v) _mm_slli_si128((v), 4)
 #include "align/striped_tmpl.h"
 
-/* Score vectors of one target column: two 16-entry byte shuffles per query letter,
- * blended on bit 4 of the target code (codes < 32). */
-static inline __m128i i_sse41_lookup(const uint8_t *row, __m128i t, __m128i hi)
-{
-    return _mm_blendv_epi8(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)row), t),
-                           _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + 16)), t), hi);
-}
+#include "align/inter_lookup.h"
 
 static inline void i_sse41_prof8(__m128i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadu_si128((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int ri = 0; ri < b->nrows; ri++)
-        prof[b->rows[ri]] = i_sse41_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi);
+        prof[b->rows[ri]] = pai_lookup128(PAI_ROW8(b, ri), t, hi);
 }
 
 static inline void i_sse41_prof16(__m128i *prof, const uint8_t *tv, const pai_ibatch *b)
 {
     __m128i t = _mm_loadl_epi64((const __m128i *)tv), hi = _mm_slli_epi16(t, 3);
     for (int ri = 0; ri < b->nrows; ri++)
-        prof[b->rows[ri]] = _mm_cvtepi8_epi16(i_sse41_lookup((const uint8_t *)b->tab + b->rows[ri] * PAI_AMAX, t, hi));
+        prof[b->rows[ri]] = _mm_cvtepi8_epi16(pai_lookup128(PAI_ROW8(b, ri), t, hi));
 }
 
 #define FN i_sse41_i8

@@ -26,12 +26,15 @@
  * last column (target end free), never at the empty first cell of that row/column.
  *
  * Kernels: a scalar reference, striped (Farrar) kernels and, for batches, inter-sequence
- * kernels (see pa_align_kernel) for SSE4.1, AVX2 and AVX-512BW chosen at run time from the CPU (override: opts.isa or the environment
- * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512; the automatic choice takes AVX2 rather
- * than AVX-512 for queries under 256 residues, where it is faster). Local alignment starts in 8-bit
- * saturating lanes, global/semi-global in 16-bit; a kernel that could overflow is
- * detected and the alignment is recomputed with wider lanes (16, then 32 bits), so a
- * score is never silently wrong. Scores that cannot fit 32 bits give PA_ERANGE.
+ * kernels (one target per SIMD lane, see pa_align_kernel), each for SSE4.1, AVX2 and
+ * AVX-512BW. The ISA is chosen at run time (override: opts.isa or the environment
+ * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512); the striped kernels of a profile take
+ * AVX2 rather than AVX-512 for queries under 256 residues, and batches pick the kernel
+ * family and ISA by a short measurement (PA_ALIGN_KERNEL=inter|striped forces the family).
+ * Local alignment starts in 8-bit saturating lanes, global/semi-global in 16-bit; a
+ * kernel (or lane) that could overflow is detected and the alignment is recomputed with
+ * wider lanes (16, then 32 bits), so a score is never silently wrong. Scores that cannot
+ * fit 32 bits give PA_ERANGE.
  *
  * Traceback memory is bounded: the score matrix is recomputed from checkpointed rows,
  * so memory is about 16 * n * sqrt(m) bytes (~30 MB for 30,000 x 30,000), not O(m * n).

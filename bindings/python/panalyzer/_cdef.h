@@ -471,6 +471,7 @@ int pa_metrics_stage(const pa_metrics *m, const char *stage, pa_stage_stats *out
 size_t pa_metrics_stage_count(const pa_metrics *m);
 const char *pa_metrics_stage_name(const pa_metrics *m, size_t i);
 int pa_metrics_to_json(const pa_metrics *m, char **json);
+int pa_metrics_set_info(pa_metrics *m, const char *key, const char *value);
 int pa_cancel_token_new(pa_cancel_token **out);
 void pa_cancel_token_free(pa_cancel_token *t);
 void pa_cancel_token_cancel(pa_cancel_token *t);

@@ -181,6 +181,8 @@ int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t 
     *c = (pai_kchoice){0, p->isa, ""};
     if (p->isa == PA_ISA_SCALAR || !pai_inter_available(p->isa))
         return describe(c, "scalar ISA chosen"), 0;
+    if (nt == 0)
+        return describe(c, "no targets"), 0;
     if (!p->inter_ok || p->m == 0)
         return describe(c, "matrix or query unfit for the inter-sequence kernels"), 0;
     if (k == PA_KERNEL_STRIPED)

@@ -269,6 +269,10 @@ START_TEST(test_inter_options)
     ck_assert_ptr_nonnull(strstr(pa_align_last_kernel(), "striped"));
     pa_hits_free(h, nh);
     unsetenv("PA_ALIGN_KERNEL");
+    bo.kernel = PA_KERNEL_INTER; /* forced, without targets (a fuzzer finding) */
+    ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 0, &bo, &h, &nh), 0);
+    ck_assert_uint_eq(nh, 0);
+    pa_hits_free(h, nh);
     pa_profile_free(p);
     free_all(t, 20);
     free(q);

@@ -207,6 +207,42 @@ START_TEST(test_inter_saturation)
 }
 END_TEST
 
+/* Real proteins: the bundled sample against itself, every mode, two matrices. */
+START_TEST(test_inter_real)
+{
+    char buf[512], line[4096];
+    FILE *f = fopen(pa_test_data("align/sample.fasta", buf, sizeof buf), "r");
+    ck_assert_ptr_nonnull(f);
+    char **t = NULL;
+    size_t nt = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[0] == '>') {
+            t = realloc(t, (nt + 1) * sizeof *t);
+            t[nt++] = calloc(1, 1);
+            continue;
+        }
+        size_t l = strlen(t[nt - 1]);
+        t[nt - 1] = realloc(t[nt - 1], l + strlen(line) + 1);
+        strcpy(t[nt - 1] + l, line);
+    }
+    fclose(f);
+    ck_assert_uint_ge(nt, 20);
+    pa_matrix *mx;
+    ck_assert_int_eq(pa_matrix_builtin(&mx, "PAM30"), 0);
+    for (size_t qi = 0; qi < (pa_test_quick() ? 1u : 3u); qi++)
+        for (int md = 0; md < 3; md++) {
+            pa_align_opts o = PA_ALIGN_OPTS_INIT;
+            o.mode = (pa_align_mode)md;
+            o.matrix = qi == 1 ? mx : NULL;
+            o.gap_model = qi == 2 ? PA_GAP_BLAST : PA_GAP_PARASAIL;
+            check_many(NULL, t[qi * 7], t, nt, o, 0);
+        }
+    pa_matrix_free(mx);
+    free_all(t, nt);
+}
+END_TEST
+
 /* top-k with traceback: the same hits and CIGARs whichever kernel scored them. */
 START_TEST(test_inter_topk_traceback)
 {
@@ -311,6 +347,7 @@ int main(void)
     tcase_add_test(tc, test_inter_random);
     tcase_add_test(tc, test_inter_long_mixed);
     tcase_add_test(tc, test_inter_saturation);
+    tcase_add_test(tc, test_inter_real);
     tcase_add_test(tc, test_inter_topk_traceback);
     tcase_add_test(tc, test_inter_options);
     tcase_add_test(tc, test_metrics_info);

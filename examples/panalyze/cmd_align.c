@@ -25,7 +25,11 @@ static void usage(FILE *out)
             "  --threads N  --chunk C     executor threads (all cores), targets per task (auto)\n"
             "  --top K                    only the K best targets per query, best first\n"
             "  --traceback                fill start, cigar (=/X/I/D) and identity columns\n"
-            "  --isa scalar|sse41|avx2|avx512  force a kernel (default: best for this CPU)\n"
+            "  --isa scalar|sse41|avx2|avx512  force an instruction set (default: measured)\n"
+            "  --kernel inter|striped|auto  kernel family: one target per SIMD lane (inter),\n"
+            "                             the query along the vector (striped), or the faster\n"
+            "                             by a short measurement (auto; env PA_ALIGN_KERNEL)\n"
+            "  --verbose                  say on stderr which kernel ran and why\n"
             "  --format tsv               output format (only tsv)\n"
             "  --strict                   FASTA characters that are not residue letters (gaps\n"
             "                             '-' '.', an inner '*') are errors (default: removed\n"
@@ -153,7 +157,7 @@ int cmd_align(int argc, char **argv)
     pa_batch_opts bo = PA_BATCH_OPTS_INIT;
     const char *matrix = "BLOSUM62", *files[2] = {NULL, NULL};
     long threads = 0, v;
-    int nfiles = 0, strict = 0;
+    int nfiles = 0, strict = 0, verbose = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -163,6 +167,8 @@ int cmd_align(int argc, char **argv)
             o.traceback = 1;
         } else if (!strcmp(a, "--strict")) {
             strict = 1;
+        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            verbose = 1;
         } else if (a[0] == '-' && a[1] == '-' && !val) {
             fprintf(stderr, "panalyze align: %s needs a value\n", a);
             return CLI_USAGE;
@@ -198,6 +204,15 @@ int cmd_align(int argc, char **argv)
                   : PA_ISA_AUTO;
             if (o.isa == PA_ISA_AUTO) {
                 fprintf(stderr, "panalyze align: --isa is scalar, sse41, avx2 or avx512\n");
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--kernel")) {
+            const char *s = argv[++i];
+            if (!strcmp(s, "inter") || !strcmp(s, "striped") || !strcmp(s, "auto")) {
+                bo.kernel = s[0] == 'i' ? PA_KERNEL_INTER : s[0] == 's' ? PA_KERNEL_STRIPED
+                                                                        : PA_KERNEL_AUTO;
+            } else {
+                fprintf(stderr, "panalyze align: --kernel is inter, striped or auto\n");
                 return CLI_USAGE;
             }
         } else if (!strcmp(a, "--format")) {
@@ -257,6 +272,9 @@ int cmd_align(int argc, char **argv)
                 break;
             continue;
         }
+        if (verbose)
+            fprintf(stderr, "panalyze align: %s: %zu targets, %s\n", q.name[i], t.n,
+                    pa_align_last_kernel());
         for (size_t h = 0; h < nh; h++)
             print_hit(q.name[i], t.name[hits[h].target], &hits[h].aln, o.traceback,
                       o.mode == PA_ALIGN_GLOBAL);

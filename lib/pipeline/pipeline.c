@@ -104,6 +104,7 @@ static int stage_ss(void *sctx, pai_work *w)
 typedef struct {
     const char **ids, **seqs;
     size_t *lens, n;
+    pa_metrics *metrics; /* gets "align_kernel" (may be NULL) */
 } ref_set;
 
 /* Best reference of one chain: highest local score, the first on ties; *best = -1
@@ -124,6 +125,8 @@ static int best_reference(const ref_set *rs, const char *obs, size_t n, long *be
         *best = (long)hits[0].target;
         *score = hits[0].aln.score;
     }
+    if (rc == 0 && rs->metrics)
+        pa_metrics_set_info(rs->metrics, "align_kernel", pa_align_last_kernel());
     pa_hits_free(hits, nh);
     pa_profile_free(p);
     return rc;
@@ -540,6 +543,7 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
         if ((rc = ref_set_init(&rs, o.references, &d)) < 0)
             goto done;
         key = pai_xxh64(&d, sizeof d, key) | 1;
+        rs.metrics = metrics;
         stages[ns++] = (pai_stage){"map", stage_map, &rs};
     }
     rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key);

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 MODES = {"local": 0, "global": 1, "semi": 2, "semi-global": 2}
 GAP_MODELS = {"parasail": 0, "blast": 1}
 ISAS = {"auto": 0, "scalar": 1, "sse41": 2, "avx2": 3, "avx512": 4}
+KERNELS = {"auto": 0, "inter": 1, "striped": 2}
 
 
 class Matrix:
@@ -125,15 +126,29 @@ def _seq_array(seqs, keep):
         ffi.new("size_t[]", [len(b) for b in bs]) if bs else ffi.NULL, bs
 
 
+def _batch_opts(chunk: int, top_k: int, kernel: str):
+    if kernel not in KERNELS:
+        raise ValueError("kernel must be one of %s" % ", ".join(KERNELS))
+    return new_opts("pa_batch_opts", chunk=chunk, top_k=top_k, kernel=KERNELS[kernel])
+
+
+def last_kernel() -> str:
+    """Which kernel the last batch alignment of this thread ran and why (e.g. "inter-avx2
+    8-bit: measured ... GCUPS ..."); "" before the first batch."""
+    return string(lib.pa_align_last_kernel())
+
+
 def align(query: str, targets: str | Sequence[str], executor: Executor | None = None,
           chunk: int = 0, top_k: int = 0, *, mode: str = "local",
           matrix: str | Matrix | None = None, gap_open: int = 11, gap_extend: int = 1,
           gap_model: str = "parasail", free_ends: int | None = None, isa: str = "auto",
-          traceback: bool = True) -> Alignment | list[Alignment]:
+          traceback: bool = True, kernel: str = "auto") -> Alignment | list[Alignment]:
     """Align query against one target (str -> Alignment) or many (list -> list of
     Alignment; with top_k, the k best, best first; .target is the target index).
     Options: mode ("local", "global", "semi"), matrix (name or Matrix; None: BLOSUM62),
-    gap_open, gap_extend, gap_model ("parasail", "blast"), free_ends, isa, traceback."""
+    gap_open, gap_extend, gap_model ("parasail", "blast"), free_ends, isa, traceback;
+    kernel (many targets): "auto" (by measurement), "inter" (one target per SIMD lane)
+    or "striped"; the results are identical."""
     if isinstance(targets, (str, bytes)):
         keep: list = []
         o = align_opts(keep, mode=mode, matrix=matrix, gap_open=gap_open, gap_extend=gap_extend,
@@ -149,7 +164,8 @@ def align(query: str, targets: str | Sequence[str], executor: Executor | None = 
             lib.pa_alignment_clear(out)
     hits = align_many([query], targets, executor=executor, chunk=chunk, top_k=top_k,
                       mode=mode, matrix=matrix, gap_open=gap_open, gap_extend=gap_extend,
-                      gap_model=gap_model, free_ends=free_ends, isa=isa, traceback=traceback)
+                      gap_model=gap_model, free_ends=free_ends, isa=isa, traceback=traceback,
+                      kernel=kernel)
     return hits[0]
 
 
@@ -157,7 +173,8 @@ def align_many(queries: Sequence[str], targets: Sequence[str],
                executor: Executor | None = None, chunk: int = 0, top_k: int = 0, *,
                mode: str = "local", matrix: str | Matrix | None = None, gap_open: int = 11,
                gap_extend: int = 1, gap_model: str = "parasail", free_ends: int | None = None,
-               isa: str = "auto", traceback: bool = True) -> list[list[Alignment]]:
+               isa: str = "auto", traceback: bool = True,
+               kernel: str = "auto") -> list[list[Alignment]]:
     """Every query against every target, on the executor when given (without the GIL).
     Returns one list of Alignment per query (all targets in order, or the top_k best).
     Options as for align()."""
@@ -168,7 +185,7 @@ def align_many(queries: Sequence[str], targets: Sequence[str],
     tp, tl, tb = _seq_array(targets, keep)
     if any(not b for b in qb + tb):
         raise ValueError("empty sequence")
-    bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+    bo = _batch_opts(chunk, top_k, kernel)
     hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
     check(lib.pa_align_many(executor._ptr if executor else ffi.NULL, qp, ql, len(qb), tp, tl,
                             len(tb), o, bo, hits, n))
@@ -242,13 +259,14 @@ class Profile:
             lib.pa_alignment_clear(out)
 
     def align_many(self, targets: Sequence[str], executor: Executor | None = None,
-                   chunk: int = 0, top_k: int = 0) -> list[Alignment]:
-        """The query against every target (or the top_k best, best first)."""
+                   chunk: int = 0, top_k: int = 0, kernel: str = "auto") -> list[Alignment]:
+        """The query against every target (or the top_k best, best first; kernel as in
+        align())."""
         keep: list = []
         tp, tl, tb = _seq_array(targets, keep)
         if any(not b for b in tb):
             raise ValueError("empty sequence")
-        bo = new_opts("pa_batch_opts", chunk=chunk, top_k=top_k)
+        bo = _batch_opts(chunk, top_k, kernel)
         hits, n = ffi.new("pa_hit **"), ffi.new("size_t *")
         check(lib.pa_profile_align_many(executor._ptr if executor else ffi.NULL, self._ptr, tp, tl,
                                         len(tb), bo, hits, n))

@@ -44,7 +44,9 @@ for src in fuzz/fuzz_*.c; do
   out="$DIR/fuzzers/$t"
   if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$DIR/lib/libpanalyzer.a" -nt "$out" ] \
      || [ -n "$(find fuzz -name '*.h' -newer "$out")" ]; then
+    # -fsanitize-link-c++-runtime: targets that reach the executor (C++) need UBSan's C++ part
     if ! nice -n 10 $CC -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,$SAN \
+        -fsanitize-link-c++-runtime \
         -fno-sanitize-recover=undefined -Iinclude -Ilib -Ifuzz "$src" \
         "$DIR/lib/libpanalyzer.a" $LIBS -lstdc++ -lm -lpthread -o "$out" 2>"$DIR/fuzzers/$t.log"; then
       echo "skip $t: does not build yet (see $DIR/fuzzers/$t.log)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: C (Check) in a release build, an ASan+UBSan build, a
 # TSan build of the threaded suites and a valgrind memcheck run, then Python
-# (pytest), R (testthat) and the ABI check. PA_SKIP_VALGRIND=1 skips the slowest
+# (pytest), R (testthat, then R CMD check) and the ABI check. PA_SKIP_VALGRIND=1 skips the slowest
 # step (valgrind) for a quick local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +59,12 @@ if [ -f bindings/r/DESCRIPTION ]; then
   bash bindings/r/run-tests.sh "$ROOT/build"
 else
   echo "no R tests yet"
+fi
+step "R CMD check (build, then check --no-manual on the tarball)"
+if ! command -v R >/dev/null; then
+  echo "skipped: R is not installed (Debian: r-base-dev r-cran-testthat)"
+else
+  bash bindings/r/check.sh "$ROOT/build"
 fi
 step "ABI check against abi/libpanalyzer.abi (libabigail)"
 if command -v abidw >/dev/null && [ -f abi/libpanalyzer.abi ]; then

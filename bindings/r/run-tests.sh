@@ -3,10 +3,7 @@
 # library and run its testthat tests. Usage: bindings/r/run-tests.sh [builddir]
 # (default: build). Exits non-zero when installation or any test fails.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "${1:-$ROOT/build}" && pwd)
-[ -e "$BUILD/lib/libpanalyzer.so" ] || { echo "no $BUILD/lib/libpanalyzer.so" >&2; exit 1; }
+. "$(dirname "$0")/build-env.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -15,10 +12,6 @@ cp -r "$HERE" "$TMP/panalyzer"
 rm -f "$TMP/panalyzer/src/"*.o "$TMP/panalyzer/src/"*.so "$TMP/panalyzer/src/Makevars"
 mkdir "$TMP/lib"
 
-export PANALYZER_CFLAGS="-I$ROOT/include"
-export PANALYZER_LIBS="-L$BUILD/lib -lpanalyzer -Wl,-rpath,$BUILD/lib"
-export OPENBLAS_NUM_THREADS=1
-export PA_SHARED_DATA=${PA_SHARED_DATA:-$ROOT/../shared/data}
 R CMD INSTALL --no-multiarch --no-docs --no-html -l "$TMP/lib" "$TMP/panalyzer" >"$TMP/install.log" 2>&1 ||
   { cat "$TMP/install.log" >&2; exit 1; }
 

@@ -17,6 +17,34 @@ void cli_print_diags(const pa_diags *d, pa_severity min)
     }
 }
 
+/* A FASTA rejection: an error inside a record (a header was read), not a file that is
+ * not FASTA at all (PA_D_UNKNOWN_FORMAT). */
+static int fasta_rejected(const pa_diags *d)
+{
+    for (size_t i = 0; i < pa_diags_count(d); i++) {
+        const pa_diag *g = pa_diags_get(d, i);
+        if (g->severity == PA_SEV_ERROR && g->code != PA_D_UNKNOWN_FORMAT)
+            return 1;
+    }
+    return 0;
+}
+
+int cli_read_fasta(const char *path, int strict, pa_seqlist **out)
+{
+    pa_diags *d = NULL;
+    if (pa_diags_new(&d))
+        return PA_ENOMEM;
+    pa_fasta_opts o = PA_FASTA_OPTS_INIT;
+    o.strict = strict;
+    int rc = pa_fasta_read_ex(path, &o, out, d);
+    if (rc == 0 || (rc == PA_EFORMAT && fasta_rejected(d))) {
+        cli_print_diags(d, PA_SEV_WARNING);
+        rc = rc ? CLI_REPORTED : 0;
+    }
+    pa_diags_free(d);
+    return rc;
+}
+
 long cli_parse_long(const char *opt, const char *val, long min, long max)
 {
     char *end;

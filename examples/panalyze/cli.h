@@ -7,6 +7,8 @@
 
 /* Exit codes of every subcommand. */
 enum { CLI_OK = 0, CLI_SOME_FAILED = 1, CLI_USAGE = 2 };
+/* A helper's positive return: it failed and already printed why (once per file). */
+enum { CLI_REPORTED = 1 };
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
@@ -22,6 +24,12 @@ void cli_print_diags(const pa_diags *d, pa_severity min);
 long cli_parse_long(const char *opt, const char *val, long min, long max);
 /* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
 int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
+
+/* FASTA through the library's input cleaning (strict: non-residue characters are errors).
+ * Warnings go to stderr. Returns 0; CLI_REPORTED when the file is FASTA but was
+ * rejected (already reported); or the library's negative code, unreported (PA_EFORMAT
+ * when the file is not FASTA at all). */
+int cli_read_fasta(const char *path, int strict, pa_seqlist **out);
 
 /* File name without directory and structure/compression extensions ("dir/1abc.cif.gz" -> "1abc"). */
 void cli_base_name(const char *path, char *out, size_t n);

@@ -25,8 +25,15 @@ static void usage(FILE *out)
             "  --threads N  --chunk C     executor threads (all cores), targets per task (auto)\n"
             "  --top K                    only the K best targets per query, best first\n"
             "  --traceback                fill start, cigar (=/X/I/D) and identity columns\n"
-            "  --isa scalar|sse41|avx2|avx512  force a kernel (default: best for this CPU)\n"
+            "  --isa scalar|sse41|avx2|avx512  force an instruction set (default: measured)\n"
+            "  --kernel inter|striped|auto  kernel family: one target per SIMD lane (inter),\n"
+            "                             the query along the vector (striped), or the faster\n"
+            "                             by a short measurement (auto; env PA_ALIGN_KERNEL)\n"
+            "  --verbose                  say on stderr which kernel ran and why\n"
             "  --format tsv               output format (only tsv)\n"
+            "  --strict                   FASTA characters that are not residue letters (gaps\n"
+            "                             '-' '.', an inner '*') are errors (default: removed\n"
+            "                             with a warning)\n"
             "output: query target score qstart qend tstart tend cigar identity\n"
             "  (coordinates 1-based inclusive; qstart/tstart/cigar/identity empty without\n"
             "  --traceback, except qstart/tstart in global mode)\n");
@@ -64,10 +71,10 @@ static void free_seqs(seqs *s)
 }
 
 /* FASTA first; a file that is not FASTA is read as a structure. */
-static int load(const char *path, seqs *out)
+static int load(const char *path, int strict, seqs *out)
 {
     pa_seqlist *l;
-    int rc = pa_fasta_read(path, &l);
+    int rc = cli_read_fasta(path, strict, &l);
     if (rc == 0) {
         for (size_t i = 0; i < pa_seqlist_count(l); i++) {
             pa_seq_record r;
@@ -79,8 +86,10 @@ static int load(const char *path, seqs *out)
         pa_seqlist_free(l);
         return 0;
     }
+    if (rc == CLI_REPORTED)
+        return -1;
     if (rc != PA_EFORMAT) {
-        fprintf(stderr, "panalyze align: %s: %s\n", path, pa_last_error());
+        fprintf(stderr, "panalyze align: %s\n", pa_last_error());
         return -1;
     }
     pa_structure *s;
@@ -148,7 +157,7 @@ int cmd_align(int argc, char **argv)
     pa_batch_opts bo = PA_BATCH_OPTS_INIT;
     const char *matrix = "BLOSUM62", *files[2] = {NULL, NULL};
     long threads = 0, v;
-    int nfiles = 0;
+    int nfiles = 0, strict = 0, verbose = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -156,6 +165,10 @@ int cmd_align(int argc, char **argv)
             return CLI_OK;
         } else if (!strcmp(a, "--traceback")) {
             o.traceback = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
+        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            verbose = 1;
         } else if (a[0] == '-' && a[1] == '-' && !val) {
             fprintf(stderr, "panalyze align: %s needs a value\n", a);
             return CLI_USAGE;
@@ -193,6 +206,15 @@ int cmd_align(int argc, char **argv)
                 fprintf(stderr, "panalyze align: --isa is scalar, sse41, avx2 or avx512\n");
                 return CLI_USAGE;
             }
+        } else if (!strcmp(a, "--kernel")) {
+            const char *s = argv[++i];
+            if (!strcmp(s, "inter") || !strcmp(s, "striped") || !strcmp(s, "auto")) {
+                bo.kernel = s[0] == 'i' ? PA_KERNEL_INTER : s[0] == 's' ? PA_KERNEL_STRIPED
+                                                                        : PA_KERNEL_AUTO;
+            } else {
+                fprintf(stderr, "panalyze align: --kernel is inter, striped or auto\n");
+                return CLI_USAGE;
+            }
         } else if (!strcmp(a, "--format")) {
             if (strcmp(argv[++i], "tsv")) {
                 fprintf(stderr, "panalyze align: only --format tsv is supported\n");
@@ -224,7 +246,7 @@ int cmd_align(int argc, char **argv)
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
     eo.threads = (int)threads;
     int status = CLI_OK, rc;
-    if (load(files[0], &q) || load(files[1], &t)) {
+    if (load(files[0], strict, &q) || load(files[1], strict, &t)) {
         status = CLI_SOME_FAILED;
         goto out;
     }
@@ -250,6 +272,9 @@ int cmd_align(int argc, char **argv)
                 break;
             continue;
         }
+        if (verbose)
+            fprintf(stderr, "panalyze align: %s: %zu targets, %s\n", q.name[i], t.n,
+                    pa_align_last_kernel());
         for (size_t h = 0; h < nh; h++)
             print_hit(q.name[i], t.name[hits[h].target], &hits[h].aln, o.traceback,
                       o.mode == PA_ALIGN_GLOBAL);

@@ -27,7 +27,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--references REF.fasta]\n"
+            "                    [--all-models] [--ss] [--references REF.fasta] [--strict]\n"
             "                    [--include GLOB] [--exclude GLOB] [--progress] [--quiet]\n"
             "                    [--output FILE [--resume]] [--max-memory SIZE]\n"
             "                    FILE|DIR...|--from LIST\n\n"
@@ -46,6 +46,8 @@ static void usage(FILE *f)
             "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
             "                     the mapping onto it: columns reference, ref_identity,\n"
             "                     ref_coverage (JSONL: field reference)\n"
+            "  --strict           characters of F that are not residue letters (gaps '-' '.',\n"
+            "                     an inner '*') are errors; default: removed with a warning\n"
             "%s%s"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage,\n"
             "130 SIGINT, 143 SIGTERM.\n",
@@ -195,6 +197,7 @@ typedef struct {
     int all_models;
     const char *metrics_file;
     const char *references;
+    int strict;
     walk *w;    /* FILE / DIR arguments, --from lists, globs */
     longrun lr; /* --progress, --output, --max-memory, ... */
 } run_args;
@@ -225,6 +228,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->all_models = 1;
         } else if (!strcmp(o, "--ss")) {
             a->po.predict_ss = 1;
+        } else if (!strcmp(o, "--strict")) {
+            a->strict = 1;
         } else if (!strcmp(o, "--threads") && has) {
             if ((v = cli_parse_long(o, argv[++i], 0, 4096)) < 0)
                 return -1;
@@ -283,8 +288,9 @@ int cmd_run(int argc, char **argv)
     a.po.seq = &so;
 
     pa_seqlist *refs = NULL;
-    if (a.references && pa_fasta_read(a.references, &refs) != 0) {
-        fprintf(stderr, "panalyze run: %s\n", pa_last_error());
+    if (a.references && (rc = cli_read_fasta(a.references, a.strict, &refs)) != 0) {
+        if (rc != CLI_REPORTED)
+            fprintf(stderr, "panalyze run: %s\n", pa_last_error());
         free_args(&a);
         return CLI_USAGE;
     }

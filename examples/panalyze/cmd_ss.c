@@ -10,7 +10,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze ss [--model FILE.onnx] [--threads N] [--batch B] [--probs] "
-            "[--format tsv]\n"
+            "[--format tsv] [--strict]\n"
             "                   [--include GLOB] [--exclude GLOB] INPUT|DIR...|--from LIST\n\n"
             "Predict 3-state secondary structure (H helix, E strand, C other) from sequence.\n"
             "INPUT is FASTA (plain, gzip or zstd) or a PDB/mmCIF/PDBML structure file, whose\n"
@@ -21,6 +21,8 @@ static void usage(FILE *f)
             "  --batch B      sequences per model run (default 32)\n"
             "  --probs        add prob_H, prob_E, prob_C columns (comma-separated per residue)\n"
             "  --format tsv   output format (the only one): id, seq, ss3[, probs]\n"
+            "  --strict       FASTA characters that are not residue letters (gaps '-' '.',\n"
+            "                 an inner '*') are errors; default: removed with a warning\n"
             "%s"
             "Exit status: 0 all inputs read, 1 some failed (reported on stderr), 2 usage.\n",
             walk_help);
@@ -86,6 +88,7 @@ static int add_structure(const char *path, seq_table *t)
     int rc = pa_structure_read(path, &ro, &s, d);
     if (rc) {
         cli_print_diags(d, PA_SEV_ERROR);
+        rc = pa_diags_count_at_least(d, PA_SEV_ERROR) ? CLI_REPORTED : rc;
         pa_diags_free(d);
         return rc;
     }
@@ -111,10 +114,10 @@ static int add_structure(const char *path, seq_table *t)
 }
 
 /* FASTA first; anything the FASTA reader rejects is tried as a structure file. */
-static int add_input(const char *path, seq_table *t)
+static int add_input(const char *path, int strict, seq_table *t)
 {
     pa_seqlist *l;
-    int rc = pa_fasta_read(path, &l);
+    int rc = cli_read_fasta(path, strict, &l);
     if (rc == 0) {
         for (size_t i = 0; i < pa_seqlist_count(l) && !rc; i++) {
             pa_seq_record r;
@@ -140,7 +143,7 @@ static int ss_main(int argc, char **argv, walk *w)
 {
     const char *model_path = NULL;
     long threads = 1, batch = 32;
-    int probs = 0, i = 1;
+    int probs = 0, strict = 0, i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) {
@@ -151,6 +154,8 @@ static int ss_main(int argc, char **argv, walk *w)
             return CLI_OK;
         } else if (!strcmp(a, "--probs")) {
             probs = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (!strcmp(a, "--model") && i + 1 < argc) {
             model_path = argv[++i];
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
@@ -183,7 +188,9 @@ static int ss_main(int argc, char **argv, walk *w)
     int failed = 0;
     seq_table t = {0};
     for (char *p; (p = walk_next(w)); free(p))
-        if ((rc = add_input(p, &t))) {
+        if ((rc = add_input(p, strict, &t)) == CLI_REPORTED) {
+            failed = 1;
+        } else if (rc) {
             const char *msg = pa_last_error()[0] ? pa_last_error() : pa_strerror(rc);
             fprintf(stderr, "panalyze ss: %s%s%s\n", strstr(msg, p) ? "" : p,
                     strstr(msg, p) ? "" : ": ", msg);

@@ -20,14 +20,37 @@ static void usage(FILE *f)
                walk_help);
 }
 
+static void print_diags(const pa_diags *d)
+{
+    char buf[1024];
+    for (size_t i = 0; i < pa_diags_count(d); i++) {
+        pa_diag_format(pa_diags_get(d, i), buf, sizeof buf);
+        printf("%s\n", buf);
+    }
+}
+
+/* A file the reader refused to open: its diagnostics, worded as every other command
+ * prints them (pa_structure_read stops at the same point and keeps them). */
+static void print_open_failure(const char *path, const pa_reader_opts *ro, int rc)
+{
+    pa_diags *d = NULL;
+    pa_structure *s = NULL;
+    if (pa_diags_new(&d) == 0 && pa_structure_read(path, ro, &s, d) < 0 && pa_diags_count(d))
+        print_diags(d);
+    else
+        printf("%s: error: %s\n", path, pa_strerror(rc));
+    pa_structure_free(s);
+    pa_diags_free(d);
+}
+
 /* Read all blocks of one file; returns 0 when it was usable. */
 static int validate_file(const char *path, const pa_reader_opts *ro)
 {
     pa_reader *r;
     int rc = pa_reader_open(&r, path, ro);
     if (rc) {
-        printf("%s: error: %s\n%s: FAILED\n", path,
-               pa_last_error()[0] ? pa_last_error() : pa_strerror(rc), path);
+        print_open_failure(path, ro, rc);
+        printf("%s: FAILED\n", path);
         return rc;
     }
     pa_structure *s;
@@ -37,11 +60,7 @@ static int validate_file(const char *path, const pa_reader_opts *ro)
         pa_structure_free(s);
     }
     const pa_diags *d = pa_reader_diagnostics(r);
-    char buf[1024];
-    for (size_t i = 0; i < pa_diags_count(d); i++) {
-        pa_diag_format(pa_diags_get(d, i), buf, sizeof buf);
-        printf("%s\n", buf);
-    }
+    print_diags(d);
     size_t notes = pa_diags_count_at_least(d, PA_SEV_WARNING);
     if (rc < 0 || blocks == 0) {
         if (rc >= 0 && pa_diags_count_at_least(d, PA_SEV_ERROR) == 0)

@@ -25,13 +25,16 @@
  * anywhere on the last row (query end free: trailing target residues are free) or on the
  * last column (target end free), never at the empty first cell of that row/column.
  *
- * Kernels: a scalar reference and striped (Farrar) kernels for SSE4.1, AVX2 and
- * AVX-512BW chosen at run time from the CPU (override: opts.isa or the environment
- * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512; the automatic choice takes AVX2 rather
- * than AVX-512 for queries under 256 residues, where it is faster). Local alignment starts in 8-bit
- * saturating lanes, global/semi-global in 16-bit; a kernel that could overflow is
- * detected and the alignment is recomputed with wider lanes (16, then 32 bits), so a
- * score is never silently wrong. Scores that cannot fit 32 bits give PA_ERANGE.
+ * Kernels: a scalar reference, striped (Farrar) kernels and, for batches, inter-sequence
+ * kernels (one target per SIMD lane, see pa_align_kernel), each for SSE4.1, AVX2 and
+ * AVX-512BW. The ISA is chosen at run time (override: opts.isa or the environment
+ * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512); the striped kernels of a profile take
+ * AVX2 rather than AVX-512 for queries under 256 residues, and batches pick the kernel
+ * family and ISA by a short measurement (PA_ALIGN_KERNEL=inter|striped forces the family).
+ * Local alignment starts in 8-bit saturating lanes, global/semi-global in 16-bit; a
+ * kernel (or lane) that could overflow is detected and the alignment is recomputed with
+ * wider lanes (16, then 32 bits), so a score is never silently wrong. Scores that cannot
+ * fit 32 bits give PA_ERANGE.
  *
  * Traceback memory is bounded: the score matrix is recomputed from checkpointed rows,
  * so memory is about 16 * n * sqrt(m) bytes (~30 MB for 30,000 x 30,000), not O(m * n).
@@ -167,14 +170,28 @@ typedef struct {
     pa_alignment aln;
 } pa_hit;
 
-#define PA_BATCH_OPTS_VERSION 1
+/* Kernel family for batches. Inter-sequence kernels give each SIMD lane a different
+ * target (targets sorted by length, packed into lane batches, 8-bit lanes redone at 16
+ * and 32 bits only where they saturate): fastest for one query against many targets.
+ * Striped kernels put the query along the vector: better for a long query against a
+ * few targets. Both give identical results. */
+typedef enum {
+    PA_KERNEL_AUTO = 0,    /* by a short measurement, once per process and query-length
+                            * class (or PA_ALIGN_KERNEL=inter|striped from the environment) */
+    PA_KERNEL_INTER = 1,
+    PA_KERNEL_STRIPED = 2
+} pa_align_kernel;
+
+#define PA_BATCH_OPTS_VERSION 2
 typedef struct {
     unsigned version; /* PA_BATCH_OPTS_VERSION */
     size_t chunk;     /* targets per task; 0 = automatic */
     size_t top_k;     /* 0: every target in input order; k: the k best per query, best first
                        * (ties: lower target index first) */
+    /* version 2: */
+    pa_align_kernel kernel; /* PA_KERNEL_AUTO */
 } pa_batch_opts;
-#define PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0}
+#define PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0, PA_KERNEL_AUTO}
 
 /* Align every query against every target on ex (NULL: the calling thread only).
  * Sequences are given as arrays of pointers and lengths (a length 0 means strlen).
@@ -189,6 +206,11 @@ PA_API int pa_profile_align_many(struct pa_executor *ex, const pa_profile *p,
                                  const char *const *targets, const size_t *tlens, size_t nt,
                                  const pa_batch_opts *bopts, pa_hit **hits, size_t *nhits);
 PA_API void pa_hits_free(pa_hit *hits, size_t n);
+/* Which kernel the last pa_align_many / pa_profile_align_many call of this thread ran
+ * and why, e.g. "inter avx2 8-bit (measured: inter-avx2 14.1, inter-avx512 12.0,
+ * striped-avx2 4.2 GCUPS; query 64-127)". "" before the first call. Thread-local;
+ * valid until the next batch call of the thread. */
+PA_API const char *pa_align_last_kernel(void);
 
 /* ---- sequence mapping ---------------------------------------------------------- */
 #define PA_MAP_OPTS_VERSION 1

@@ -69,6 +69,11 @@ PA_API const char *pa_metrics_stage_name(const pa_metrics *m, size_t i);
 /* {"stages":{"read":{"count":..,"total_ns":..,"p50_ns":..,...},...}} in a new
  * NUL-terminated string that the caller releases with free(). */
 PA_API int pa_metrics_to_json(const pa_metrics *m, char **json);
+/* A free-form note (up to 16 keys; setting a key again replaces its value), written
+ * to the JSON as "info": {key: value, ...} after "stages"; pa_metrics_reset clears
+ * them. The pipeline sets "align_kernel" (which alignment kernel mapped the chains
+ * and why, see pa_align_last_kernel). */
+PA_API int pa_metrics_set_info(pa_metrics *m, const char *key, const char *value);
 
 /* ---- cancellation -------------------------------------------------------------
  * A flag that any thread (including a running task) may raise. Work it is

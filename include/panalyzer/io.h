@@ -3,7 +3,9 @@
  *   pa_input *in;
  *   if (pa_input_open(&in, "1abc.cif.gz") == 0) {
  *       char buf[65536]; size_t got;
- *       while (pa_input_read(in, buf, sizeof buf, &got) == 0 && got > 0) { ... }
+ *       while (pa_input_read(in, buf, sizeof buf, &got) == 0 && got > 0) {
+ *           // use buf[0..got)
+ *       }
  *       pa_input_close(in);
  *   }
  *

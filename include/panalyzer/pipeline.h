@@ -1,9 +1,10 @@
 /* panalyzer/pipeline.h — many files through read -> validate -> extract, in parallel.
  *
  *   static int on_result(void *ctx, const pa_result *r) {
- *       if (pa_result_status(r) < 0) { ...pa_result_diagnostics(r)...; return 0; }
+ *       (void)ctx;
+ *       if (pa_result_status(r) < 0) return 0; // why: pa_result_diagnostics(r)
  *       for (size_t i = 0; i < pa_result_chain_count(r); i++) {
- *           pa_chain_seq c; pa_result_chain(r, i, &c); ...
+ *           pa_chain_seq c; pa_result_chain(r, i, &c); // use c
  *       }
  *       return 0;                       // non-zero stops the run
  *   }

@@ -102,7 +102,29 @@ typedef struct {
 
 /* Read FASTA from a file (plain, gzip or zstd) or a caller buffer. ';' comment lines
  * and blank lines are skipped; text before the first '>' or control bytes inside a
- * sequence give PA_EFORMAT with the line in pa_last_error(). */
+ * sequence give PA_EFORMAT with the line in pa_last_error().
+ *
+ * Sequence lines are cleaned the same way everywhere FASTA is read: letters are
+ * upper-cased, one '*' ending a record is dropped, blanks and digits are ignored. Any
+ * other character (gaps '-' and '.', an inner '*', punctuation) is not a residue letter:
+ * by default it is removed and each affected record gets one PA_SEV_WARNING diagnostic
+ * naming the record, the count and the first position; with opts->strict it is an error
+ * (PA_EFORMAT, an error diagnostic, "name:line:col: record 'id': '-' at position 5 ...").
+ * Positions count the record's characters other than blanks and digits, from 1. */
+#define PA_FASTA_OPTS_VERSION 1
+typedef struct {
+    unsigned version; /* PA_FASTA_OPTS_VERSION */
+    int strict;       /* 0: remove non-residue characters with a warning; 1: PA_EFORMAT */
+} pa_fasta_opts;
+#define PA_FASTA_OPTS_INIT {PA_FASTA_OPTS_VERSION, 0}
+
+/* pa_fasta_read*_ex: opts may be NULL (defaults), diags may be NULL (not collected). */
+PA_API int pa_fasta_read_ex(const char *path, const pa_fasta_opts *opts, pa_seqlist **out,
+                            pa_diags *diags);
+PA_API int pa_fasta_read_memory_ex(const void *data, size_t size, const char *name,
+                                   const pa_fasta_opts *opts, pa_seqlist **out,
+                                   pa_diags *diags);
+/* Defaults, no diagnostics collected. */
 PA_API int pa_fasta_read(const char *path, pa_seqlist **out);
 PA_API int pa_fasta_read_memory(const void *data, size_t size, const char *name,
                                 pa_seqlist **out);

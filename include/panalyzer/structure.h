@@ -3,7 +3,8 @@
  *   pa_reader *r; pa_reader_opts o = PA_READER_OPTS_INIT;
  *   if (pa_reader_open(&r, "1abc.cif.gz", &o) == 0) {
  *       pa_structure *s;
- *       while (pa_reader_next(r, &s) == 0) { ...; pa_structure_free(s); }  // one per data block
+ *       while (pa_reader_next(r, &s) == 0)   // one structure per data block
+ *           pa_structure_free(s);           // after using it
  *       // pa_reader_diagnostics(r) holds everything noticed so far
  *       pa_reader_free(r);
  *   }

@@ -21,6 +21,7 @@ void pai_ws_free(pai_ws *w)
     pai_free(w->ibuf);
     pai_free(w->dir);
     pai_free(w->ops);
+    pai_free(w->tb);
     memset(w, 0, sizeof *w);
 }
 
@@ -38,7 +39,7 @@ void *pai_ws_simd(pai_ws *w, size_t bytes)
 }
 
 /* ---- ISA ---------------------------------------------------------------------- */
-static int isa_supported(pa_isa isa)
+int pai_isa_supported(pa_isa isa)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
@@ -57,7 +58,7 @@ static int isa_supported(pa_isa isa)
 pa_isa pa_align_best_isa(void)
 {
     for (int i = PA_ISA_AVX512; i > PA_ISA_SCALAR; i--)
-        if (isa_supported((pa_isa)i))
+        if (pai_isa_supported((pa_isa)i))
             return (pa_isa)i;
     return PA_ISA_SCALAR;
 }
@@ -89,7 +90,7 @@ static int resolve_isa(pa_isa want, pa_isa *out)
     }
     if ((unsigned)want > PA_ISA_AVX512)
         return pai_error(PA_EINVAL, "unknown ISA %d", (int)want);
-    if (!isa_supported(want))
+    if (!pai_isa_supported(want))
         return pai_error(PA_EUNSUPPORTED, "this CPU does not support %s", pa_isa_name(want));
     *out = want;
     return 0;
@@ -196,6 +197,8 @@ int pa_profile_new(pa_profile **out, const char *query, size_t qlen, const pa_al
     else
         pai_matrix_builtin62(&p->mx);
     p->traceback = opts->traceback != 0;
+    const char *env_isa = getenv("PA_ALIGN_ISA");
+    p->isa_forced = opts->isa != PA_ISA_AUTO || (env_isa && *env_isa);
     p->m = (int64_t)qlen;
     p->qcode = pai_malloc(qlen + 1);
     if (!p->qcode) {
@@ -207,8 +210,9 @@ int pa_profile_new(pa_profile **out, const char *query, size_t qlen, const pa_al
      * fixed costs: AVX2 is faster there (measured in bench/align). Only when the
      * choice is automatic. */
     if (opts->isa == PA_ISA_AUTO && p->isa == PA_ISA_AVX512 && qlen < PAI_AVX512_MIN_QUERY &&
-        isa_supported(PA_ISA_AVX2) && !getenv("PA_ALIGN_ISA"))
+        pai_isa_supported(PA_ISA_AVX2) && !getenv("PA_ALIGN_ISA"))
         p->isa = PA_ISA_AVX2;
+    pai_inter_tables(p);
     int vb = pai_isa_lanes_bytes(p->isa);
     if (vb) {
         int eight = p->par.mode == PA_ALIGN_LOCAL && p->mx.max - p->mx.min < 200;
@@ -227,7 +231,7 @@ size_t pa_profile_length(const pa_profile *p) { return p ? (size_t)p->m : 0; }
 pa_isa pa_profile_isa(const pa_profile *p) { return p ? p->isa : PA_ISA_SCALAR; }
 
 /* Could a 16-bit global/semi kernel underflow? (Upper overflow is detected at run time.) */
-static int w16_safe(const pa_profile *p, int64_t n)
+int pai_w16_safe(const pa_profile *p, int64_t n)
 {
     double lb = 3.0 * p->par.go + (double)p->par.ge * (double)(p->m + n) - p->mx.min + 2.0 * p->par.ge;
     return lb < 30000.0;
@@ -235,12 +239,19 @@ static int w16_safe(const pa_profile *p, int64_t n)
 
 int pai_profile_score(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w, pai_kres *r)
 {
+    return pai_profile_score_from(p, t, n, w, r, PAI_W8);
+}
+
+int pai_profile_score_from(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w,
+                           pai_kres *r, int wmin)
+{
     const pai_kernel_fn *k = kernels_of(p->isa);
     /* empty sequences go to the scalar code */
     if (!k || p->m == 0 || n == 0)
         return pai_scalar_score(p->qcode, p->m, t, n, &p->mx, &p->par, w, r);
     int w0 = p->sp[PAI_W8].data ? PAI_W8 : PAI_W16;
-    if (w0 == PAI_W16 && p->par.mode != PA_ALIGN_LOCAL && !w16_safe(p, n))
+    w0 = w0 > wmin ? w0 : wmin;
+    if (w0 == PAI_W16 && p->par.mode != PA_ALIGN_LOCAL && !pai_w16_safe(p, n))
         w0 = PAI_W32;
     for (int wd = w0; wd <= PAI_W32; wd++) {
         if (wd == PAI_W32) {
@@ -277,6 +288,16 @@ int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w
     pai_kres r;
     if ((rc = pai_profile_score(p, w->tcode, (int64_t)n, w, &r)))
         return rc;
+    return pai_profile_finish(p, NULL, n, &r, w, out);
+}
+
+/* t == NULL: the target is already encoded in w->tcode. */
+int pai_profile_finish(const pa_profile *p, const char *t, size_t n, const pai_kres *kr,
+                       pai_ws *w, pa_alignment *out)
+{
+    pai_kres r = *kr;
+    int rc;
+    memset(out, 0, sizeof *out);
     if (!p->traceback) {
         out->score = r.score;
         out->qend = r.qend;
@@ -289,6 +310,8 @@ int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w
     }
     /* A local alignment ending at (qend, tend) lies in that prefix; the tie rule picks
      * the same end cell there, so the traceback only needs the prefix. */
+    if (t && (rc = encode_target(p, t, n, w)))
+        return rc;
     int64_t m = p->m, nn = (int64_t)n;
     if (p->par.mode == PA_ALIGN_LOCAL)
         m = r.qend, nn = r.tend;

@@ -65,6 +65,8 @@ typedef struct {
     size_t dir_cap;
     char *ops;            /* traceback operations (reversed) */
     size_t ops_cap;
+    uint8_t *tb;          /* interleaved targets of one lane batch */
+    size_t tb_cap;
 } pai_ws;
 void pai_ws_free(pai_ws *w);
 void *pai_ws_simd(pai_ws *w, size_t bytes); /* aligned to PAI_VALIGN; NULL on ENOMEM */
@@ -92,6 +94,44 @@ typedef struct {
     int bias;        /* 8-bit only: added to every score */
 } pai_sprofile;
 
+/* ---- inter-sequence SIMD (one lane per target) ---- */
+#define PAI_PAD (PAI_AMAX - 1) /* target code of padding columns (needs k < PAI_AMAX) */
+typedef struct {
+    const uint8_t *q;      /* query codes */
+    int64_t m;
+    const pai_params *p;
+    const int8_t *tab;     /* [a][c] = s(a, c), -128 for PAI_PAD */
+    const int16_t *tabw;   /* the same as int16 (table permutes of 16-bit lanes) */
+    int k, mxmax;          /* rows in use, max(0, largest score) */
+    const uint8_t *rows;   /* the query's distinct letter codes: the score rows to build */
+    int nrows;
+    const uint8_t *tb;     /* target codes interleaved: tb[j * lanes + l], PAI_PAD past the end */
+    int64_t nmax;          /* longest target */
+    const int64_t *n;      /* per lane target length (0: empty lane) */
+} pai_ibatch;
+/* Score row of the ri-th query letter, as bytes / as int16. */
+#define PAI_ROW8(b, ri) ((const uint8_t *)(b)->tab + (b)->rows[ri] * PAI_AMAX)
+#define PAI_ROW16(b, ri) ((b)->tabw + (b)->rows[ri] * PAI_AMAX)
+typedef struct {
+    int64_t j;     /* DP column */
+    uint64_t mask; /* lanes whose best improved there */
+} pai_ilog;
+typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lanes] */);
+/* Per ISA: 8-bit (local only) and 16-bit kernels (NULL when not compiled). */
+extern const pai_inter_fn pai_inter_sse41[2];
+extern const pai_inter_fn pai_inter_avx2[2];
+extern const pai_inter_fn pai_inter_avx512[2];
+
+/* One bit per 16-bit lane from a byte mask (two equal bits per lane). */
+static inline uint64_t pai_pairbits(uint32_t x)
+{
+    x &= 0x55555555u;
+    x = (x | x >> 1) & 0x33333333u;
+    x = (x | x >> 2) & 0x0f0f0f0fu;
+    x = (x | x >> 4) & 0x00ff00ffu;
+    return (x | x >> 8) & 0xffffu;
+}
+
 struct pa_profile {
     struct pa_matrix mx;
     pai_params par;
@@ -101,6 +141,13 @@ struct pa_profile {
     uint8_t *qcode;
     pai_sprofile sp[3];   /* per width (8-bit only for local) */
     void *raw[3];
+    int isa_forced;       /* opts.isa or PA_ALIGN_ISA chose the ISA */
+    int inter_ok;         /* the inter-sequence kernels can run this matrix */
+    int inter_eight;      /* ... starting with 8-bit lanes (local) */
+    int8_t itab[PAI_AMAX * PAI_AMAX];
+    uint8_t qrows[PAI_AMAX]; /* distinct codes of the query */
+    int nqrows;
+    int16_t itabw[PAI_AMAX * PAI_AMAX];
 };
 
 typedef int (*pai_kernel_fn)(const pai_sprofile *sp, int64_t m, const uint8_t *t, int64_t n,
@@ -114,6 +161,36 @@ int pai_isa_lanes_bytes(pa_isa isa); /* vector width in bytes (0 for scalar) */
 
 /* Score-only alignment of a profile against an encoded target (escalating widths). */
 int pai_profile_score(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w, pai_kres *r);
+/* Can a 16-bit global/semi kernel not underflow against a target of n residues? */
+int pai_w16_safe(const pa_profile *p, int64_t n);
+/* The same starting at lane width wmin (PAI_W8..PAI_W32). */
+int pai_profile_score_from(const pa_profile *p, const uint8_t *t, int64_t n, pai_ws *w,
+                           pai_kres *r, int wmin);
+/* Turn a kernel result into out: coordinates only, or the traceback (target text). */
+int pai_profile_finish(const pa_profile *p, const char *t, size_t n, const pai_kres *r,
+                       pai_ws *w, pa_alignment *out);
+
+int pai_isa_supported(pa_isa isa);
+
+/* ---- kernel choice for batches (choose.c) ---- */
+typedef struct {
+    int inter;     /* inter-sequence kernels (else striped/scalar per pair) */
+    pa_isa isa;    /* ISA of the inter-sequence kernels */
+    char why[448]; /* what ran and why, for pa_align_last_kernel() */
+} pai_kchoice;
+/* ts/tn: the batch's targets sorted by length (a sample is timed). */
+int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
+                      pa_align_kernel force, pai_kchoice *c);
+void pai_set_last_kernel(const char *s);
+
+/* ---- inter-sequence driver (inter.c) ---- */
+int pai_inter_lanes(pa_isa isa, int wbits);
+int pai_inter_available(pa_isa isa);
+void pai_inter_tables(pa_profile *p);
+/* Scores and end cells of p against t[0..cnt) (text, lengths n) into out[0..cnt), with
+ * the inter-sequence kernels of isa. Sort targets by length first for speed. */
+int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const int64_t *n,
+                    size_t cnt, pai_ws *w, pai_kres *out);
 /* Align the profile against a target (text) into out using scratch w. */
 int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w,
                          pa_alignment *out);

@@ -5,6 +5,7 @@
 #include "align/align_int.h"
 #include "panalyzer/executor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,11 @@ typedef struct {
     pai_ws *ws;      /* one per worker */
     heap *heaps;     /* [worker][query] when k > 0 */
     pa_hit *hits;    /* nq * nt when k == 0 */
+    /* targets by increasing length (pairs are numbered q * nt + rank): */
+    size_t *order;   /* rank -> target index */
+    const char **ts; /* rank -> text */
+    int64_t *tn;     /* rank -> length */
+    pai_kchoice *kc; /* per query */
 } batch;
 
 /* a is worse than b: lower score, or equal score and later target */
@@ -71,32 +77,59 @@ static size_t tlen_of(const batch *b, size_t t)
     return b->tlens && b->tlens[t] ? b->tlens[t] : (b->targets[t] ? strlen(b->targets[t]) : 0);
 }
 
+/* Hand one score to the output: the hit (with traceback when asked) or the heap. */
+static int deliver(batch *b, int worker, size_t q, size_t rank, const pai_kres *r)
+{
+    size_t t = b->order[rank];
+    if (!b->k) {
+        pa_hit *h = &b->hits[q * b->nt + t];
+        h->query = q;
+        h->target = t;
+        return pai_profile_finish(b->prof[q], b->ts[rank], (size_t)b->tn[rank], r,
+                                  &b->ws[worker], &h->aln);
+    }
+    cand c = {r->score, r->qend, r->tend, t, r->bits};
+    heap_push(&b->heaps[(size_t)worker * b->nq + q], b->k, &c);
+    return 0;
+}
+
+/* Ranks [lo, hi) of one query. */
+static int run_segment(batch *b, int worker, size_t q, size_t lo, size_t hi)
+{
+    const pa_profile *p = b->prof[q];
+    pai_ws *w = &b->ws[worker];
+    int rc = 0;
+    if (b->kc[q].inter) {
+        pai_kres *r = pai_malloc((hi - lo) * sizeof *r);
+        if (!r)
+            return pai_error(PA_ENOMEM, "out of memory");
+        rc = pai_inter_score(p, b->kc[q].isa, b->ts + lo, b->tn + lo, hi - lo, w, r);
+        for (size_t i = lo; i < hi && !rc; i++)
+            rc = deliver(b, worker, q, i, &r[i - lo]);
+        pai_free(r);
+        return rc;
+    }
+    for (size_t i = lo; i < hi && !rc; i++) {
+        size_t n = (size_t)b->tn[i];
+        pai_kres r;
+        if (n + 1 > w->tcode_cap && PAI_GROW(w->tcode, w->tcode_cap, n + 1))
+            return pai_error(PA_ENOMEM, "out of memory");
+        pai_encode(&p->mx, b->ts[i], n, w->tcode);
+        if (!(rc = pai_profile_score(p, w->tcode, (int64_t)n, w, &r)))
+            rc = deliver(b, worker, q, i, &r);
+    }
+    return rc;
+}
+
 static int run_chunk(void *ctx, size_t lo, size_t hi, int worker)
 {
     batch *b = ctx;
-    pai_ws *w = &b->ws[worker];
-    for (size_t f = lo; f < hi; f++) {
-        size_t q = f / b->nt, t = f % b->nt;
-        const pa_profile *p = b->prof[q];
-        const char *ts = b->targets[t] ? b->targets[t] : "";
-        size_t n = tlen_of(b, t);
-        int rc;
-        if (!b->k) {
-            pa_hit *h = &b->hits[f];
-            h->query = q;
-            h->target = t;
-            if ((rc = pai_profile_align_ws(p, ts, n, w, &h->aln)))
-                return rc;
-            continue;
-        }
-        if (n + 1 > w->tcode_cap && PAI_GROW(w->tcode, w->tcode_cap, n + 1))
-            return pai_error(PA_ENOMEM, "out of memory");
-        pai_encode(&p->mx, ts, n, w->tcode);
-        pai_kres r;
-        if ((rc = pai_profile_score(p, w->tcode, (int64_t)n, w, &r)))
+    while (lo < hi) { /* a chunk may span queries */
+        size_t q = lo / b->nt, end = (q + 1) * b->nt < hi ? (q + 1) * b->nt : hi;
+        int rc = run_segment(b, worker, q, lo - q * b->nt, end - q * b->nt);
+        if (rc)
             return rc;
-        cand c = {r.score, r.qend, r.tend, t, r.bits};
-        heap_push(&b->heaps[(size_t)worker * b->nq + q], b->k, &c);
+        lo = end;
     }
     return 0;
 }
@@ -125,6 +158,7 @@ static int run_loop(pa_executor *ex, size_t n, size_t chunk, pa_range_fn fn, voi
 typedef struct {
     batch *b;
     pa_hit *hits;
+    const pai_kres *kres; /* the score pass's result per hit */
 } finish_ctx;
 
 static int finish_chunk(void *ctx, size_t lo, size_t hi, int worker)
@@ -133,12 +167,129 @@ static int finish_chunk(void *ctx, size_t lo, size_t hi, int worker)
     for (size_t i = lo; i < hi; i++) {
         pa_hit *h = &fc->hits[i];
         size_t t = h->target;
-        int rc = pai_profile_align_ws(fc->b->prof[h->query], fc->b->targets[t] ? fc->b->targets[t] : "",
-                                      tlen_of(fc->b, t), &fc->b->ws[worker], &h->aln);
+        const char *ts = fc->b->targets[t] ? fc->b->targets[t] : "";
+        int rc = pai_profile_finish(fc->b->prof[h->query], ts,
+                                    tlen_of(fc->b, t), &fc->kres[i], &fc->b->ws[worker], &h->aln);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+typedef struct {
+    size_t len, t;
+} by_len;
+
+static int cmp_len(const void *x, const void *y)
+{
+    const by_len *a = x, *b = y;
+    return a->len < b->len ? -1 : a->len > b->len ? 1 : (a->t > b->t) - (a->t < b->t);
+}
+
+/* Targets by increasing length: lanes of one inter-sequence batch then end together. */
+static int sort_targets(batch *b)
+{
+    size_t nt = b->nt ? b->nt : 1;
+    by_len *v = pai_malloc(nt * sizeof *v);
+    b->order = pai_malloc(nt * sizeof *b->order);
+    b->ts = pai_malloc(nt * sizeof *b->ts);
+    b->tn = pai_malloc(nt * sizeof *b->tn);
+    if (!v || !b->order || !b->ts || !b->tn) {
+        pai_free(v);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
+    for (size_t t = 0; t < b->nt; t++)
+        v[t] = (by_len){tlen_of(b, t), t};
+    qsort(v, b->nt, sizeof *v, cmp_len);
+    for (size_t r = 0; r < b->nt; r++) {
+        size_t t = v[r].t;
+        b->order[r] = t;
+        b->ts[r] = b->targets[t] ? b->targets[t] : "";
+        b->tn[r] = (int64_t)v[r].len;
+    }
+    pai_free(v);
+    return 0;
+}
+
+/* Kernel per query; the first query's choice (and how many differ) is reported. */
+static int choose_kernels(batch *b, pa_align_kernel force)
+{
+    int rc = 0;
+    size_t differ = 0;
+    b->kc = pai_calloc(b->nq ? b->nq : 1, sizeof *b->kc);
+    if (!b->kc)
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t q = 0; q < b->nq && !rc; q++) {
+        rc = pai_choose_kernel(b->prof[q], b->ts, b->tn, b->nt, force, &b->kc[q]);
+        differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa);
+    }
+    if (!rc && b->nq) {
+        char s[512];
+        snprintf(s, sizeof s, "%s", b->kc[0].why);
+        if (differ)
+            snprintf(s + strlen(s), sizeof s - strlen(s),
+                     "; %zu of %zu queries chose another kernel", differ, b->nq);
+        pai_set_last_kernel(s);
+    }
+    return rc;
+}
+
+/* Targets per task: about the suggested work, in whole 64-lane batches. */
+static size_t pick_chunk(const batch *b, const pa_batch_opts *bo, int nw, size_t npairs)
+{
+    size_t chunk = bo->chunk;
+    if (!chunk && npairs) { /* ~8 cells per ns is a fair guess for the SIMD kernels */
+        double cells = 0, tl = 0;
+        for (size_t q = 0; q < b->nq; q++)
+            cells += (double)pa_profile_length(b->prof[q]);
+        cells /= (double)b->nq;
+        for (size_t t = 0; t < b->nt && t < 1000; t++)
+            tl += (double)b->tn[t * (b->nt / (b->nt < 1000 ? b->nt : 1000))];
+        cells *= tl / (double)(b->nt < 1000 ? b->nt : 1000);
+        chunk = pa_suggest_chunk(npairs, nw, (uint64_t)(cells / 8.0) + 1);
+        chunk = (chunk + 63) / 64 * 64;
+    }
+    return chunk;
+}
+
+/* top_k: merge the workers' heaps per query into out and kres (best first). */
+static int merge_heaps(batch *b, int nw, pa_hit *out, pai_kres *kres)
+{
+    cand *all = pai_malloc((size_t)nw * b->k * sizeof *all);
+    if (!all)
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t q = 0; q < b->nq; q++) {
+        size_t na = 0;
+        for (int w = 0; w < nw; w++) {
+            heap *h = &b->heaps[(size_t)w * b->nq + q];
+            memcpy(all + na, h->c, h->n * sizeof *all);
+            na += h->n;
+        }
+        qsort(all, na, sizeof *all, cmp_best);
+        for (size_t i = 0; i < b->k && i < na; i++) {
+            out[q * b->k + i].query = q;
+            out[q * b->k + i].target = all[i].target;
+            kres[q * b->k + i] = (pai_kres){all[i].score, all[i].qend, all[i].tend, 0, all[i].bits};
+        }
+    }
+    pai_free(all);
+    return 0;
+}
+
+static void free_batch(batch *b, int nw)
+{
+    if (b->ws)
+        for (int w = 0; w < nw; w++)
+            pai_ws_free(&b->ws[w]);
+    pai_free(b->ws);
+    if (b->heaps)
+        for (size_t i = 0; i < (size_t)nw * b->nq; i++)
+            pai_free(b->heaps[i].c);
+    pai_free(b->heaps);
+    pai_free(b->order);
+    pai_free(b->ts);
+    pai_free(b->tn);
+    pai_free(b->kc);
 }
 
 static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
@@ -149,17 +300,22 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
     bo = bo ? bo : &def;
     if (bo->version < 1 || bo->version > PA_BATCH_OPTS_VERSION)
         return pai_error(PA_EINVAL, "pa_batch_opts: unknown version %u", bo->version);
+    pa_align_kernel force = bo->version >= 2 ? bo->kernel : PA_KERNEL_AUTO;
     if (nq && nt && (nq * nt) / nt != nq)
         return pai_error(PA_ERANGE, "too many pairs");
     int nw = ex ? pa_executor_threads(ex) : 1;
     nw = nw < 1 ? 1 : nw;
-    batch b = {prof, nq, targets, tlens, nt, bo->top_k < nt ? bo->top_k : nt, NULL, NULL, NULL};
+    batch b = {prof, nq, targets, tlens, nt, bo->top_k < nt ? bo->top_k : nt, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL};
     size_t npairs = nq * nt, nout = b.k ? nq * b.k : npairs;
+    pai_kres *kres = NULL;
     int rc = 0;
     b.ws = pai_calloc((size_t)nw, sizeof *b.ws);
     pa_hit *out = pai_calloc(nout ? nout : 1, sizeof *out);
     if (!b.ws || !out)
         goto oom;
+    if ((rc = sort_targets(&b)) || (rc = choose_kernels(&b, force)))
+        goto done;
     if (b.k) {
         b.heaps = pai_calloc((size_t)nw * nq, sizeof *b.heaps);
         if (!b.heaps)
@@ -170,40 +326,14 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
     } else {
         b.hits = out;
     }
-    /* ~8 cells per ns is a fair guess for the SIMD kernels */
-    size_t chunk = bo->chunk;
-    if (!chunk && npairs) {
-        double cells = 0;
-        for (size_t q = 0; q < nq; q++)
-            cells += (double)pa_profile_length(prof[q]);
-        cells /= (double)nq;
-        double tl = 0;
-        for (size_t t = 0; t < nt && t < 1000; t++)
-            tl += (double)tlen_of(&b, t);
-        cells *= tl / (double)(nt < 1000 ? nt : 1000);
-        chunk = pa_suggest_chunk(npairs, nw, (uint64_t)(cells / 8.0) + 1);
-    }
-    if ((rc = run_loop(ex, npairs, chunk, run_chunk, &b)))
+    if ((rc = run_loop(ex, npairs, pick_chunk(&b, bo, nw, npairs), run_chunk, &b)))
         goto done;
-    if (b.k) { /* merge the workers' heaps per query, then align the winners */
-        cand *all = pai_malloc((size_t)nw * b.k * sizeof *all);
-        if (!all)
+    if (b.k) { /* score pass done: traceback (if asked) only for the winners */
+        if (!(kres = pai_malloc(nout * sizeof *kres)))
             goto oom;
-        for (size_t q = 0; q < nq; q++) {
-            size_t na = 0;
-            for (int w = 0; w < nw; w++) {
-                heap *h = &b.heaps[(size_t)w * nq + q];
-                memcpy(all + na, h->c, h->n * sizeof *all);
-                na += h->n;
-            }
-            qsort(all, na, sizeof *all, cmp_best);
-            for (size_t i = 0; i < b.k && i < na; i++) {
-                out[q * b.k + i].query = q;
-                out[q * b.k + i].target = all[i].target;
-            }
-        }
-        pai_free(all);
-        finish_ctx fc = {&b, out};
+        if ((rc = merge_heaps(&b, nw, out, kres)))
+            goto done;
+        finish_ctx fc = {&b, out, kres};
         if ((rc = run_loop(ex, nout, bo->chunk ? bo->chunk : 0, finish_chunk, &fc)))
             goto done;
     }
@@ -211,14 +341,8 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
 oom:
     rc = pai_error(PA_ENOMEM, "out of memory");
 done:
-    if (b.ws)
-        for (int w = 0; w < nw; w++)
-            pai_ws_free(&b.ws[w]);
-    pai_free(b.ws);
-    if (b.heaps)
-        for (size_t i = 0; i < (size_t)nw * nq; i++)
-            pai_free(b.heaps[i].c);
-    pai_free(b.heaps);
+    free_batch(&b, nw);
+    pai_free(kres);
     if (rc) {
         pa_hits_free(out, out ? nout : 0);
         return rc;

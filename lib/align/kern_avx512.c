@@ -58,11 +58,60 @@
 #define VSHL1(v) _mm512_alignr_epi32((v), _mm512_setzero_si512(), 15)
 #include "align/striped_tmpl.h"
 
+/* Score vectors of one target column. 8-bit: two 16-entry byte shuffles per query
+ * letter blended on bit 4 of the target code; 16-bit: one 32-entry word permute. */
+static inline void i_avx512_prof8(__m512i *prof, const uint8_t *tv, const pai_ibatch *b)
+{
+    __m512i t = _mm512_loadu_si512(tv);
+    __mmask64 hi = _mm512_test_epi8_mask(t, _mm512_set1_epi8(16));
+    for (int ri = 0; ri < b->nrows; ri++) {
+        int a = b->rows[ri];
+        const __m128i *row = (const __m128i *)(PAI_ROW8(b, ri));
+        __m512i lo = _mm512_broadcast_i32x4(_mm_loadu_si128(row));
+        __m512i up = _mm512_broadcast_i32x4(_mm_loadu_si128(row + 1));
+        prof[a] = _mm512_mask_blend_epi8(hi, _mm512_shuffle_epi8(lo, t),
+                                         _mm512_shuffle_epi8(up, t));
+    }
+}
+
+static inline void i_avx512_prof16(__m512i *prof, const uint8_t *tv, const pai_ibatch *b)
+{
+    __m512i t = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)tv));
+    for (int ri = 0; ri < b->nrows; ri++)
+        prof[b->rows[ri]] = _mm512_permutexvar_epi16(t, _mm512_loadu_si512(PAI_ROW16(b, ri)));
+}
+
+#define FN i_avx512_i8
+#define ET int8_t
+#define WBITS 8
+#define VADDS _mm512_adds_epi8
+#define VSUBS _mm512_subs_epi8
+#define VMAX _mm512_max_epi8
+#define VSET1(x) _mm512_set1_epi8((char)(x))
+#define PROF i_avx512_prof8
+#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi8_mask((a), (b)))
+#define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi8_mask((a), (b)))
+#include "align/inter_tmpl.h"
+
+#define FN i_avx512_i16
+#define ET int16_t
+#define WBITS 16
+#define VADDS _mm512_adds_epi16
+#define VSUBS _mm512_subs_epi16
+#define VMAX _mm512_max_epi16
+#define VSET1(x) _mm512_set1_epi16((short)(x))
+#define PROF i_avx512_prof16
+#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi16_mask((a), (b)))
+#define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi16_mask((a), (b)))
+#include "align/inter_tmpl.h"
+
 #ifdef __clang__
 #pragma clang attribute pop
 #endif
 const pai_kernel_fn pai_kernels_avx512[3] = {k_avx512_8, k_avx512_16, k_avx512_32};
+const pai_inter_fn pai_inter_avx512[2] = {i_avx512_i8, i_avx512_i16};
 #else
 #include "align/align_int.h"
 const pai_kernel_fn pai_kernels_avx512[3] = {NULL, NULL, NULL};
+const pai_inter_fn pai_inter_avx512[2] = {NULL, NULL};
 #endif

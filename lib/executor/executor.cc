@@ -6,6 +6,7 @@
 #include "panalyzer/executor.h"
 
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
@@ -79,6 +80,30 @@ int from_exception()
 }
 
 std::once_flag blas_once;
+
+// oneTBB caps its workers at the hardware concurrency and prints "TBB Warning: The
+// number of workers is currently limited to ..." to stderr when an arena asks for more.
+// The library never prints, so an executor asking for more threads than that first
+// raises the process-wide limit. Only the largest limit so far is kept; it is never
+// freed because it must outlive every arena.
+std::mutex limit_mu;
+tbb::global_control *limit_ctl;
+
+void allow_threads(int n)
+{
+    using gc = tbb::global_control;
+    std::lock_guard<std::mutex> lock(limit_mu);
+    size_t active = gc::active_value(gc::max_allowed_parallelism);
+    if ((size_t)n <= active)
+        return;
+    gc *c = new (std::nothrow) gc(gc::max_allowed_parallelism, (size_t)n);
+    if (!c)
+        return; // oneTBB then runs the arena with fewer workers, as before
+    delete limit_ctl; // the newest, larger limit takes over
+    limit_ctl = c;
+    pai_log(PA_LOG_INFO, "executor: %d threads, more than the %zu oneTBB allowed by default",
+            n, active);
+}
 
 } // namespace
 
@@ -249,6 +274,7 @@ extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts 
         int n = o.threads ? o.threads : tbb::info::default_concurrency();
         if (n < 1)
             n = 1;
+        allow_threads(n);
         pa_executor *ex = pai_new<pa_executor>(n);
         if (!ex)
             return pai_error(PA_ENOMEM, "out of memory");

@@ -22,10 +22,14 @@ typedef struct {
     uint64_t rng; /* xorshift64 state for the reservoir */
 } stage;
 
+enum { PAI_METRICS_INFO = 16 };
+
 struct pa_metrics {
     pthread_mutex_t mu;
     stage *stages;
     size_t n, cap;
+    char *info_key[PAI_METRICS_INFO], *info_val[PAI_METRICS_INFO]; /* pa_metrics_set_info */
+    size_t ninfo;
 };
 
 int pa_metrics_new(pa_metrics **out)
@@ -47,6 +51,38 @@ static void clear_stages(pa_metrics *m)
         pai_free(m->stages[i].samples);
     }
     m->n = 0;
+    for (size_t i = 0; i < m->ninfo; i++) {
+        pai_free(m->info_key[i]);
+        pai_free(m->info_val[i]);
+    }
+    m->ninfo = 0;
+}
+
+int pa_metrics_set_info(pa_metrics *m, const char *key, const char *value)
+{
+    if (!m || !key || !value)
+        return pai_error(PA_EINVAL, "pa_metrics_set_info: NULL argument");
+    pthread_mutex_lock(&m->mu);
+    size_t i = 0;
+    while (i < m->ninfo && strcmp(m->info_key[i], key))
+        i++;
+    int rc = 0;
+    char *v = pai_strdup(value), *k = i < m->ninfo ? NULL : pai_strdup(key);
+    if (!v || (i == m->ninfo && (!k || i == PAI_METRICS_INFO))) {
+        pai_free(v);
+        pai_free(k);
+        rc = i == PAI_METRICS_INFO ? pai_error(PA_ERANGE, "pa_metrics_set_info: more than %d keys",
+                                               PAI_METRICS_INFO)
+                                   : pai_error(PA_ENOMEM, "out of memory");
+    } else {
+        if (i == m->ninfo)
+            m->info_key[m->ninfo++] = k;
+        else
+            pai_free(m->info_val[i]);
+        m->info_val[i] = v;
+    }
+    pthread_mutex_unlock(&m->mu);
+    return rc;
 }
 
 void pa_metrics_free(pa_metrics *m)
@@ -262,7 +298,20 @@ int pa_metrics_to_json(const pa_metrics *m, char **json)
                                 (unsigned long long)st.wall_ns, st.throughput);
     }
     if (rc == 0)
-        rc = pai_buf_puts(&b, "}}");
+        rc = pai_buf_putc(&b, '}');
+    for (size_t i = 0; i < m->ninfo && rc == 0; i++) {
+        rc = pai_buf_puts(&b, i ? "," : ",\"info\":{");
+        if (rc == 0)
+            rc = json_string(&b, m->info_key[i]);
+        if (rc == 0)
+            rc = pai_buf_putc(&b, ':');
+        if (rc == 0)
+            rc = json_string(&b, m->info_val[i]);
+        if (rc == 0 && i + 1 == m->ninfo)
+            rc = pai_buf_putc(&b, '}');
+    }
+    if (rc == 0)
+        rc = pai_buf_putc(&b, '}');
     pthread_mutex_unlock(&mm->mu);
     if (rc < 0) {
         pai_buf_free(&b);

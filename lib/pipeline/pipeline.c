@@ -110,6 +110,7 @@ static int stage_ss(void *sctx, pai_work *w)
 typedef struct {
     const char **ids, **seqs;
     size_t *lens, n;
+    pa_metrics *metrics; /* gets "align_kernel" (may be NULL) */
 } ref_set;
 
 /* Best reference of one chain: highest local score, the first on ties; *best = -1
@@ -130,6 +131,8 @@ static int best_reference(const ref_set *rs, const char *obs, size_t n, long *be
         *best = (long)hits[0].target;
         *score = hits[0].aln.score;
     }
+    if (rc == 0 && rs->metrics)
+        pa_metrics_set_info(rs->metrics, "align_kernel", pa_align_last_kernel());
     pa_hits_free(hits, nh);
     pa_profile_free(p);
     return rc;
@@ -220,7 +223,7 @@ static int open_file(const char *path, struct stat *sb)
         int e = fd < 0 ? errno : S_ISDIR(sb->st_mode) ? EISDIR : errno;
         if (fd >= 0)
             close(fd);
-        return pai_error(PA_EIO, "%s", strerror(e));
+        return pai_error(PA_EIO, "cannot open: %s", strerror(e));
     }
     return fd;
 }
@@ -254,7 +257,7 @@ static int load_file(const char *path, char **data, size_t *size)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            rc = pai_error(PA_EIO, "%s", strerror(errno));
+            rc = pai_error(PA_EIO, "cannot read: %s", strerror(errno));
         if (r <= 0)
             break;
         n += (size_t)r;
@@ -325,8 +328,8 @@ static pa_result *process(run_state *st, size_t i)
     record(st, "load", t0);
     if (rc < 0) {
         r->status = rc;
-        pai_diag(r->diags, PA_SEV_ERROR, PA_D_IO, w.path, 0, 0, "cannot read: %s",
-                 pa_last_error());
+        /* same wording as the structure reader's: "cannot open: No such file ..." */
+        pai_diag(r->diags, PA_SEV_ERROR, PA_D_IO, w.path, 0, 0, "%s", pa_last_error());
         record(st, "file", t_file);
         return r;
     }
@@ -619,6 +622,7 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
         if ((rc = ref_set_init(&rs, o.references, &d)) < 0)
             goto done;
         key = pai_xxh64(&d, sizeof d, key) | 1;
+        rs.metrics = metrics;
         stages[ns++] = (pai_stage){"map", stage_map, &rs};
     }
     rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key, !o.cache_dir);

@@ -5,6 +5,9 @@
 
 #include "panalyzer/io.h"
 
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -97,9 +100,156 @@ int pa_seqlist_add(pa_seqlist *l, const char *id, const char *description, const
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-/* Header line (without '>' and newline) -> a new open record. */
-static int header(pa_seqlist *l, const char *p, size_t n)
+/* Parser state: the open record's residue count and the characters held back. */
+typedef struct {
+    pa_seqlist *l;
+    pa_diags *diags;
+    const char *name;
+    int strict;
+    int open;    /* a record is collecting sequence lines */
+    long line;
+    size_t pos;  /* residue-like characters seen in the open record (1-based positions) */
+    long star_line; /* a '*' held back: dropped if it ends the record (0: none) */
+    int star_col;
+    size_t star_pos;
+    size_t nbad; /* non-residue characters removed from the open record */
+    char bad;    /* the first of them, with where it was */
+    long bad_line;
+    int bad_col;
+    size_t bad_pos;
+} fasta_ctx;
+
+static const char *open_id(const fasta_ctx *c) { return c->l->pool.s + c->l->recs[c->l->n - 1].id; }
+
+/* An input error (code: a pa_diag_code) at line:col: an error diagnostic (whose printer
+ * adds the path) and the same text after "name:line:col: " in pa_last_error(). */
+static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
+    PAI_PRINTF(5, 6);
+static int fail(fasta_ctx *c, int code, long line, int col, const char *fmt, ...)
 {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pai_diag(c->diags, PA_SEV_ERROR, code, c->name, line, col, "%s", msg);
+    if (col)
+        return pai_error(PA_EFORMAT, "%s:%ld:%d: %s", c->name, line, col, msg);
+    return pai_error(PA_EFORMAT, "%s:%ld: %s", c->name, line, msg);
+}
+
+/* A character that is not a residue letter: an error when strict, else removed and
+ * counted for one warning per record. */
+static int bad_char(fasta_ctx *c, char ch, long line, int col, size_t pos)
+{
+    if (c->strict)
+        return fail(c, PA_D_MALFORMED_RECORD, line, col,
+                    "record '%s': '%c' at position %zu is not a residue letter",
+                    open_id(c), ch, pos);
+    if (!c->nbad++) {
+        c->bad = ch;
+        c->bad_line = line;
+        c->bad_col = col;
+        c->bad_pos = pos;
+    }
+    return 0;
+}
+
+static int is_letter(char ch) { return (unsigned)((ch | 0x20) - 'a') < 26; }
+
+/* A '*' held back was followed by more residues: it was not the record's end. */
+static int flush_star(fasta_ctx *c)
+{
+    long line = c->star_line;
+    if (!line)
+        return 0;
+    c->star_line = 0;
+    return bad_char(c, '*', line, c->star_col, c->star_pos);
+}
+
+/* A run of letters (the common case, copied at once), upper-cased in the pool. */
+static int put_letters(fasta_ctx *c, const char *p, size_t n)
+{
+    int rc = flush_star(c);
+    if (rc)
+        return rc;
+    size_t at = c->l->pool.len;
+    if (pai_buf_add(&c->l->pool, p, n))
+        return pai_error(PA_ENOMEM, "FASTA: out of memory");
+    for (char *q = c->l->pool.s + at, *e = q + n; q < e; q++)
+        *q = (char)(*q & ~0x20);
+    c->l->recs[c->l->n - 1].len += n;
+    c->pos += n;
+    return 0;
+}
+
+/* One sequence byte other than a letter: digits are ignored, a '*' is held back until
+ * we know whether it ends the record, anything else is not a residue. */
+static int seq_char(fasta_ctx *c, char ch, int col)
+{
+    if (ch >= '0' && ch <= '9')
+        return 0;
+    c->pos++;
+    int rc = flush_star(c);
+    if (rc)
+        return rc;
+    if (ch == '*') {
+        c->star_line = c->line;
+        c->star_col = col;
+        c->star_pos = c->pos;
+        return 0;
+    }
+    return bad_char(c, ch, c->line, col, c->pos);
+}
+
+/* Sequence line: blanks are skipped, control and non-ASCII bytes reject the input. */
+static int seq_line(fasta_ctx *c, const char *p, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t s = i;
+        while (i < n && is_letter(p[i]))
+            i++;
+        if (i > s && (rc = put_letters(c, p + s, i - s)))
+            break;
+        if (i == n)
+            break;
+        unsigned char ch = (unsigned char)p[i];
+        if (is_blank(p[i]))
+            continue;
+        if (ch < 0x20 || ch >= 0x7f)
+            return fail(c, PA_D_ENCODING, c->line, 0, "byte 0x%02x in a sequence", ch);
+        rc = seq_char(c, p[i], i < INT_MAX ? (int)i + 1 : 0);
+    }
+    return rc;
+}
+
+/* End of the open record: drop a final '*', warn once about removed characters. */
+static int close_record(fasta_ctx *c)
+{
+    if (!c->open)
+        return 0;
+    c->open = 0;
+    c->star_line = 0;
+    if (c->nbad && pai_diag(c->diags, PA_SEV_WARNING, PA_D_MALFORMED_RECORD, c->name,
+                            c->bad_line, c->bad_col,
+                            "record '%s': %zu non-residue character%s removed (first '%c' at "
+                            "position %zu)", open_id(c), c->nbad, c->nbad > 1 ? "s" : "",
+                            c->bad, c->bad_pos))
+        return pai_error(PA_ENOMEM, "FASTA: out of memory");
+    c->nbad = 0;
+    c->pos = 0;
+    if (pai_buf_putc(&c->l->pool, '\0'))
+        return pai_error(PA_ENOMEM, "FASTA: out of memory");
+    return 0;
+}
+
+/* Header line (without '>' and newline) -> a new open record. */
+static int header(fasta_ctx *c, const char *p, size_t n)
+{
+    int rc = close_record(c);
+    if (rc)
+        return rc;
     size_t i = 0;
     while (i < n && is_blank(p[i]))
         i++;
@@ -111,70 +261,44 @@ static int header(pa_seqlist *l, const char *p, size_t n)
         i++;
     while (n > i && is_blank(p[n - 1]))
         n--;
-    return new_rec(l, p + id0, id1 - id0, p + i, n - i);
+    c->open = 1;
+    return new_rec(c->l, p + id0, id1 - id0, p + i, n - i);
 }
 
-/* Sequence line: copy runs of non-blank bytes into the open record. */
-static int seq_line(pa_seqlist *l, const char *p, size_t n, const char *name, long line)
+static int text_line(fasta_ctx *c, const char *p, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && is_blank(p[i]))
-            i++;
-        size_t s = i;
-        while (i < n && !is_blank(p[i])) {
-            unsigned char c = (unsigned char)p[i];
-            if (c < 0x20 || c >= 0x7f)
-                return pai_error(PA_EFORMAT, "%s:%ld: byte 0x%02x in a sequence", name, line, c);
-            i++;
-        }
-        if (i > s) {
-            if (pai_buf_add(&l->pool, p + s, i - s))
-                return pai_error(PA_ENOMEM, "FASTA: out of memory");
-            l->recs[l->n - 1].len += i - s;
-        }
-    }
+    if (n && p[0] == '>')
+        return header(c, p + 1, n - 1);
+    if (n && p[0] == ';')
+        return 0;
+    if (c->open)
+        return seq_line(c, p, n);
+    for (size_t i = 0; i < n; i++)
+        if (!is_blank(p[i]))
+            return fail(c, PA_D_UNKNOWN_FORMAT, c->line, 0, "text before the first '>' header");
     return 0;
 }
 
-static int parse(pa_seqlist *l, const char *buf, size_t size, const char *name)
+static int parse(fasta_ctx *c, const char *buf, size_t size)
 {
-    long line = 0;
-    int open = 0; /* a record is collecting sequence lines */
     for (size_t pos = 0; pos < size;) {
         const char *p = buf + pos;
         const char *nl = memchr(p, '\n', size - pos);
         size_t n = nl ? (size_t)(nl - p) : size - pos;
         pos += n + (nl != NULL);
-        line++;
+        c->line++;
         if (n && p[n - 1] == '\r')
             n--;
-        int rc = 0;
-        if (n && p[0] == '>') {
-            if (open && pai_buf_putc(&l->pool, '\0'))
-                return pai_error(PA_ENOMEM, "FASTA: out of memory");
-            rc = header(l, p + 1, n - 1);
-            open = 1;
-        } else if (n && p[0] == ';') {
-            continue;
-        } else if (open) {
-            rc = seq_line(l, p, n, name, line);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                if (!is_blank(p[i]))
-                    return pai_error(PA_EFORMAT, "%s:%ld: text before the first '>' header",
-                                     name, line);
-        }
+        int rc = text_line(c, p, n);
         if (rc)
             return rc;
     }
-    if (open && pai_buf_putc(&l->pool, '\0'))
-        return pai_error(PA_ENOMEM, "FASTA: out of memory");
-    return 0;
+    return close_record(c);
 }
 
 /* Decompressed text of an input, then parse it. */
-static int read_input(pa_input *in, const char *name, pa_seqlist **out)
+static int read_input(pa_input *in, const char *name, const pa_fasta_opts *opts,
+                      pa_seqlist **out, pa_diags *diags)
 {
     char *text = NULL;
     size_t size = 0;
@@ -185,7 +309,8 @@ static int read_input(pa_input *in, const char *name, pa_seqlist **out)
     pa_seqlist *l;
     rc = pa_seqlist_new(&l);
     if (!rc) {
-        rc = parse(l, text, size, name);
+        fasta_ctx c = {.l = l, .diags = diags, .name = name, .strict = opts && opts->strict};
+        rc = parse(&c, text, size);
         if (rc) {
             pa_seqlist_free(l);
             l = NULL;
@@ -196,24 +321,48 @@ static int read_input(pa_input *in, const char *name, pa_seqlist **out)
     return rc;
 }
 
-int pa_fasta_read(const char *path, pa_seqlist **out)
+/* Options come from callers built against any header version up to ours. */
+static int check_opts(const pa_fasta_opts *o)
+{
+    if (o && (o->version < 1 || o->version > PA_FASTA_OPTS_VERSION))
+        return pai_error(PA_EINVAL, "pa_fasta_opts: unknown version %u", o->version);
+    return 0;
+}
+
+int pa_fasta_read_ex(const char *path, const pa_fasta_opts *opts, pa_seqlist **out,
+                     pa_diags *diags)
 {
     if (!path || !out)
         return pai_error(PA_EINVAL, "pa_fasta_read: NULL argument");
     *out = NULL;
+    if (check_opts(opts))
+        return PA_EINVAL;
     pa_input *in;
     int rc = pa_input_open(&in, path);
-    return rc ? rc : read_input(in, path, out);
+    return rc ? rc : read_input(in, path, opts, out, diags);
 }
 
-int pa_fasta_read_memory(const void *data, size_t size, const char *name, pa_seqlist **out)
+int pa_fasta_read_memory_ex(const void *data, size_t size, const char *name,
+                            const pa_fasta_opts *opts, pa_seqlist **out, pa_diags *diags)
 {
     if ((!data && size) || !out)
         return pai_error(PA_EINVAL, "pa_fasta_read_memory: NULL argument");
     *out = NULL;
+    if (check_opts(opts))
+        return PA_EINVAL;
     if (!name)
         name = "<memory>";
     pa_input *in;
     int rc = pa_input_open_memory(&in, data ? data : "", size, name);
-    return rc ? rc : read_input(in, name, out);
+    return rc ? rc : read_input(in, name, opts, out, diags);
+}
+
+int pa_fasta_read(const char *path, pa_seqlist **out)
+{
+    return pa_fasta_read_ex(path, NULL, out, NULL);
+}
+
+int pa_fasta_read_memory(const void *data, size_t size, const char *name, pa_seqlist **out)
+{
+    return pa_fasta_read_memory_ex(data, size, name, NULL, out, NULL);
 }

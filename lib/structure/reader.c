@@ -43,12 +43,16 @@ void pa_reader_free(pa_reader *r)
     pai_free(r);
 }
 
-/* Record an error diagnostic for a failure whose message is in pa_last_error. */
+/* Record an error diagnostic for a failure whose message is in pa_last_error. The
+ * diagnostic names the file already: its message drops a leading "name: ". */
 static int fail_diag(pa_reader *r, int rc, int code)
 {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", pa_last_error());
-    pai_diag(r->d, PA_SEV_ERROR, code, r->name, 0, 0, "%s", msg);
+    size_t n = strlen(r->name);
+    const char *m = !strncmp(msg, r->name, n) && msg[n] == ':' && msg[n + 1] == ' ' ? msg + n + 2
+                                                                                   : msg;
+    pai_diag(r->d, PA_SEV_ERROR, code, r->name, 0, 0, "%s", m);
     pai_error(rc, "%s", msg); /* the diagnostic's allocation may have replaced the message */
     return rc;
 }
@@ -82,7 +86,7 @@ static int sniff(pa_reader *r)
     if (r->fmt == PA_FORMAT_AUTO) {
         pai_diag(r->d, PA_SEV_ERROR, PA_D_UNKNOWN_FORMAT, r->name, 1, 0,
                  "content is not PDB, mmCIF or PDBML");
-        return pai_error(PA_EFORMAT, "%s: unrecognised format (not PDB, mmCIF or PDBML)", r->name);
+        return pai_error(PA_EFORMAT, "%s: content is not PDB, mmCIF or PDBML", r->name);
     }
     return 0;
 }

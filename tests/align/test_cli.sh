@@ -26,6 +26,13 @@ sed -n 2p "$TMP/all" | grep -q '		$' || fail "empty cigar/identity: $(sed -n 2p 
 # structure input: chain sequences
 "$PZ" align --mode semi "$D/1crn.pdb" "$TMP/q.fa" >"$TMP/pdb" || fail "structure input exit $?"
 grep -q '^1crn.pdb_A	' "$TMP/pdb" || fail "structure query name: $(cat "$TMP/pdb")"
+# kernel families give the same rows; --verbose says which ran and why
+"$PZ" align --kernel inter --verbose "$TMP/q.fa" "$D/sample.fasta" >"$TMP/inter" 2>"$TMP/why" || fail "inter exit $?"
+"$PZ" align --kernel striped "$TMP/q.fa" "$D/sample.fasta" >"$TMP/striped" || fail "striped exit $?"
+cmp -s "$TMP/inter" "$TMP/striped" || fail "inter and striped kernels differ"
+grep -q 'inter-[a-z0-9]*' "$TMP/why" || fail "--verbose: $(cat "$TMP/why")"
+"$PZ" align --help | grep -q -- '--kernel' || fail "--help lacks --kernel"
+"$PZ" align --kernel nope "$TMP/q.fa" "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad kernel"
 # usage errors
 "$PZ" align --mode nope "$TMP/q.fa" "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad mode"
 "$PZ" align --matrix NOPE "$TMP/q.fa" "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad matrix"

@@ -103,6 +103,74 @@ START_TEST(test_fasta_memory_and_errors)
 }
 END_TEST
 
+/* FASTA input hygiene: one row per input, what the default and strict readers make of it. */
+START_TEST(test_fasta_hygiene_table)
+{
+    static const struct {
+        const char *text, *seq; /* seq: default result */
+        size_t warnings;
+        const char *strict_err; /* NULL: strict reads it too; else in pa_last_error() */
+    } rows[] = {
+        {">a\nmkvlaaglllw*\n", "MKVLAAGLLLW", 0, NULL},
+        {">a\nMKV LLA\t12 GG\n34\n", "MKVLLAGG", 0, NULL},
+        {">a\nMK-V.L\n", "MKVL", 1, "h.fa:2:3: record 'a': '-' at position 3"},
+        {">a\nMK*V\n", "MKV", 1, "record 'a': '*' at position 3"},
+        {">a\nMKV**\n", "MKV", 1, "'*' at position 4"},
+        {">a\nMKV\n*\n>b\nac?gt\n", "MKV", 1, "record 'b': '?' at position 3"},
+        {">a\n1 mkv 10\n", "MKV", 0, NULL},
+        {">a\nMK*\nvl\n", "MKVL", 1, "h.fa:2:3: record 'a': '*' at position 3"},
+        {">a\nmK\tv\r\n\n>b\n", "MKV", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        pa_seqlist *l;
+        pa_diags *d;
+        pa_diags_new(&d);
+        const char *t = rows[i].text;
+        ck_assert_int_eq(pa_fasta_read_memory_ex(t, strlen(t), "h.fa", NULL, &l, d), 0);
+        pa_seq_record r;
+        ck_assert_int_eq(pa_seqlist_get(l, 0, &r), 0);
+        ck_assert_str_eq(r.seq, rows[i].seq);
+        ck_assert_int_eq(r.len, strlen(rows[i].seq));
+        ck_assert_int_eq(pa_diags_count(d), rows[i].warnings);
+        if (rows[i].warnings) {
+            const pa_diag *g = pa_diags_get(d, 0);
+            ck_assert_int_eq(g->severity, PA_SEV_WARNING);
+            ck_assert_ptr_nonnull(strstr(g->message, "record '"));
+            ck_assert_ptr_nonnull(strstr(g->message, "position"));
+            ck_assert_str_eq(g->file, "h.fa");
+        }
+        pa_seqlist_free(l);
+        pa_diags_clear(d);
+        pa_fasta_opts o = PA_FASTA_OPTS_INIT;
+        o.strict = 1;
+        int rc = pa_fasta_read_memory_ex(t, strlen(t), "h.fa", &o, &l, d);
+        if (!rows[i].strict_err) {
+            ck_assert_int_eq(rc, 0);
+            pa_seqlist_free(l);
+        } else {
+            ck_assert_int_eq(rc, PA_EFORMAT);
+            ck_assert_ptr_null(l);
+            ck_assert_msg(strstr(pa_last_error(), rows[i].strict_err), "%s", pa_last_error());
+            ck_assert_int_eq(pa_diags_count_at_least(d, PA_SEV_ERROR), 1);
+            ck_assert_ptr_null(strstr(pa_diags_get(d, 0)->message, "h.fa"));
+        }
+        pa_diags_free(d);
+    }
+    pa_fasta_opts bad = PA_FASTA_OPTS_INIT;
+    bad.version = PA_FASTA_OPTS_VERSION + 1;
+    pa_seqlist *none = (pa_seqlist *)1;
+    ck_assert_int_eq(pa_fasta_read_memory_ex(">a\nM\n", 5, "v", &bad, &none, NULL), PA_EINVAL);
+    ck_assert_ptr_null(none);
+    /* the default entry points clean the same way */
+    pa_seqlist *l;
+    ck_assert_int_eq(pa_fasta_read_memory(">a\nmk-v*\n", 9, "x", &l), 0);
+    pa_seq_record r;
+    pa_seqlist_get(l, 0, &r);
+    ck_assert_str_eq(r.seq, "MKV");
+    pa_seqlist_free(l);
+}
+END_TEST
+
 START_TEST(test_seqlist_add)
 {
     pa_seqlist *l;
@@ -390,6 +458,7 @@ static Suite *suite(void)
     t = tcase_create("fasta");
     tcase_add_test(t, test_fasta_files);
     tcase_add_test(t, test_fasta_memory_and_errors);
+    tcase_add_test(t, test_fasta_hygiene_table);
     tcase_add_test(t, test_seqlist_add);
     tcase_add_test(t, test_fasta_alloc_failures);
     suite_add_tcase(s, t);

@@ -6,15 +6,20 @@
         print(c.id, c.polymer_type, len(c.residues))
     s.atoms.x                            # zero-copy float32 view
 """
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
 from ._ffi import LIBRARY_PATH, STRINGS, ffi, lib, string
 from .diagnostics import Diagnostic
-from .errors import (Canceled, CorruptError, Error, FormatError, InvalidArgument, IOError,
-                     NotFound, OutOfMemory, RangeError, StateError, TaskError, Truncated,
-                     Unsupported)
+from .errors import (Canceled, CorruptError, Error, FormatError, InputOutputError,
+                     InvalidArgument, NotFound, OutOfMemory, RangeError, StateError, TaskError,
+                     Truncated, Unsupported)
 from .structure import Atoms, Chain, Entity, Reader, Residues, Structure, read, read_bytes
 from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequences, to_fasta
-from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, map_chain,
-                    map_sequences)
+from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, last_kernel,
+                    map_chain, map_sequences)
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
@@ -23,22 +28,23 @@ __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
 __all__ = [
     "LIBRARY_PATH", "ffi", "lib", "version", "strerror", "read_file", "set_log_callback",
-    "Error", "InvalidArgument", "OutOfMemory", "IOError", "FormatError", "Unsupported", "Canceled",
-    "Truncated", "RangeError", "NotFound", "StateError", "CorruptError", "TaskError", "Diagnostic",
+    "Error", "InvalidArgument", "OutOfMemory", "InputOutputError", "FormatError", "Unsupported",
+    "Canceled", "Truncated", "RangeError", "NotFound", "StateError", "CorruptError", "TaskError",
+    "Diagnostic",
     "read", "read_bytes", "Reader", "Structure", "Chain", "Atoms", "Residues", "Entity",
     "sequences", "to_fasta", "read_fasta", "parse_fasta", "one_letter", "residue_kind",
-    "align", "align_many", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
+    "align", "align_many", "last_kernel", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
     "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
 ]
 
 
-def version():
+def version() -> str:
     """Version of the loaded library ("0.1.0")."""
     return string(lib.pa_version())
 
 
-def read_file(path):
+def read_file(path: str | os.PathLike) -> bytes:
     """A whole file's bytes, decompressed when gzip or zstd (by magic bytes)."""
     data, size = ffi.new("char **"), ffi.new("size_t *")
     from ._ffi import check, fspath
@@ -49,14 +55,15 @@ def read_file(path):
         lib.pa_free(data[0])
 
 
-def strerror(code):
+def strerror(code: int) -> str:
+    """Static name of a library return code (-4 -> "malformed or unrecognised input")."""
     return string(lib.pa_strerror(code))
 
 
-_log_cb = None  # keeps the cffi callback alive while installed
+_log_cb: Any = None  # keeps the cffi callback alive while installed
 
 
-def set_log_callback(fn, level="warn"):
+def set_log_callback(fn: Callable[[str, str], None] | None, level: str = "warn") -> None:
     """Route the library's log messages to fn(level_name, message); None disables.
     fn runs on whichever thread logs (holding the GIL); exceptions are swallowed."""
     global _log_cb
@@ -73,3 +80,14 @@ def set_log_callback(fn, level="warn"):
 
     lib.pa_set_log_callback(cb, ffi.NULL, levels[level])
     _log_cb = cb
+
+
+def __getattr__(name: str) -> type:
+    """IOError: the old name of InputOutputError (it shadowed the built-in); kept for one
+    release with a DeprecationWarning."""
+    if name == "IOError":
+        import warnings
+        warnings.warn("panalyzer.IOError is deprecated: use panalyzer.InputOutputError",
+                      DeprecationWarning, stacklevel=2)
+        return InputOutputError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

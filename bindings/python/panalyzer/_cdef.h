@@ -9,8 +9,9 @@
 #define PA_NONE_INDEX 4294967295
 #define PA_SEQ_ID_NONE -2147483648
 #define PA_SEQSET_OPTS_VERSION 1
+#define PA_FASTA_OPTS_VERSION 1
 #define PA_ALIGN_OPTS_VERSION 1
-#define PA_BATCH_OPTS_VERSION 1
+#define PA_BATCH_OPTS_VERSION 2
 #define PA_MAP_OPTS_VERSION 1
 #define PA_TENSOR_MAX_DIMS 8
 #define PA_MODEL_OPTS_VERSION 2
@@ -20,8 +21,9 @@
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
+/* @init PA_FASTA_OPTS_INIT {PA_FASTA_OPTS_VERSION, 0} */
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
-/* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0} */
+/* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0, PA_KERNEL_AUTO} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
@@ -269,6 +271,15 @@ typedef struct {
     const char *seq;
     size_t len;
 } pa_seq_record;
+typedef struct {
+    unsigned version;
+    int strict;
+} pa_fasta_opts;
+int pa_fasta_read_ex(const char *path, const pa_fasta_opts *opts, pa_seqlist **out,
+                            pa_diags *diags);
+int pa_fasta_read_memory_ex(const void *data, size_t size, const char *name,
+                                   const pa_fasta_opts *opts, pa_seqlist **out,
+                                   pa_diags *diags);
 int pa_fasta_read(const char *path, pa_seqlist **out);
 int pa_fasta_read_memory(const void *data, size_t size, const char *name,
                                 pa_seqlist **out);
@@ -350,10 +361,16 @@ typedef struct {
     size_t target;
     pa_alignment aln;
 } pa_hit;
+typedef enum {
+    PA_KERNEL_AUTO = 0,
+    PA_KERNEL_INTER = 1,
+    PA_KERNEL_STRIPED = 2
+} pa_align_kernel;
 typedef struct {
     unsigned version;
     size_t chunk;
     size_t top_k;
+    pa_align_kernel kernel;
 } pa_batch_opts;
 int pa_align_many(struct pa_executor *ex, const char *const *queries,
                          const size_t *qlens, size_t nq, const char *const *targets,
@@ -363,6 +380,7 @@ int pa_profile_align_many(struct pa_executor *ex, const pa_profile *p,
                                  const char *const *targets, const size_t *tlens, size_t nt,
                                  const pa_batch_opts *bopts, pa_hit **hits, size_t *nhits);
 void pa_hits_free(pa_hit *hits, size_t n);
+const char *pa_align_last_kernel(void);
 typedef struct {
     unsigned version;
     const pa_matrix *matrix;
@@ -464,6 +482,7 @@ int pa_metrics_stage(const pa_metrics *m, const char *stage, pa_stage_stats *out
 size_t pa_metrics_stage_count(const pa_metrics *m);
 const char *pa_metrics_stage_name(const pa_metrics *m, size_t i);
 int pa_metrics_to_json(const pa_metrics *m, char **json);
+int pa_metrics_set_info(pa_metrics *m, const char *key, const char *value);
 int pa_cancel_token_new(pa_cancel_token **out);
 void pa_cancel_token_free(pa_cancel_token *t);
 void pa_cancel_token_cancel(pa_cancel_token *t);

@@ -1,4 +1,5 @@
 """Diagnostics as plain Python objects (copied out of the library's lists)."""
+from __future__ import annotations
 from ._ffi import ffi, lib, string
 
 SEVERITIES = {0: "info", 1: "warning", 2: "error"}
@@ -8,7 +9,8 @@ class Diagnostic:
     """One finding of a reader: where, how bad, what (immutable record)."""
     __slots__ = ("file", "line", "column", "code", "severity", "message")
 
-    def __init__(self, file, line, column, code, severity, message):
+    def __init__(self, file: str, line: int, column: int, code: int, severity: int,
+                 message: str) -> None:
         self.file, self.line, self.column = file, line, column
         self.code, self.severity, self.message = code, severity, message
 
@@ -21,7 +23,7 @@ class Diagnostic:
     def severity_name(self):
         return SEVERITIES.get(self.severity, str(self.severity))
 
-    def __str__(self):
+    def __str__(self) -> str:
         d = ffi.new("pa_diag *")
         keep = [ffi.new("char[]", self.file.encode()), ffi.new("char[]", self.message.encode())]
         d.file, d.message = keep

@@ -10,6 +10,9 @@ the GIL again) or numpy, not for pure-Python work.
 An exception raised by a task fails the run: Graph.run() re-raises the first
 one (its __cause__ is the original exception, and the others are cancelled).
 """
+from __future__ import annotations
+
+from typing import Callable, Iterable
 import json
 import threading
 import weakref
@@ -41,15 +44,17 @@ class Metrics:
     """Per-stage latency samples (thread-safe). stats(stage) -> dict of count, total_ns,
     min_ns, max_ns, p50_ns, p95_ns, p99_ns, mean_ns, wall_ns, throughput."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         out = ffi.new("pa_metrics **")
         check(lib.pa_metrics_new(out))
         self._ptr = ffi.gc(out[0], lib.pa_metrics_free)
 
-    def record(self, stage, ns):
+    def record(self, stage: str, ns: int) -> None:
+        """Add one sample of ns nanoseconds to a stage (created on first use)."""
         check(lib.pa_metrics_record(self._ptr, stage.encode(), int(ns)))
 
-    def reset(self):
+    def reset(self) -> None:
+        """Drop every sample."""
         lib.pa_metrics_reset(self._ptr)
 
     @property
@@ -57,13 +62,15 @@ class Metrics:
         return [string(lib.pa_metrics_stage_name(self._ptr, i))
                 for i in range(lib.pa_metrics_stage_count(self._ptr))]
 
-    def stats(self, stage):
+    def stats(self, stage: str) -> dict:
+        """Statistics of one stage (see the class docstring); NotFound if unknown."""
         st = ffi.new("pa_stage_stats *")
         check(lib.pa_metrics_stage(self._ptr, stage.encode(), st))
         return {k: getattr(st, k) for k in ("count", "total_ns", "min_ns", "max_ns", "p50_ns",
                                             "p95_ns", "p99_ns", "mean_ns", "wall_ns", "throughput")}
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
+        """Every stage's statistics, as the library's JSON export."""
         out = ffi.new("char **")
         check(lib.pa_metrics_to_json(self._ptr, out))
         try:
@@ -75,19 +82,21 @@ class Metrics:
 class CancelToken:
     """A flag any thread may raise to stop the work it is attached to."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         out = ffi.new("pa_cancel_token **")
         check(lib.pa_cancel_token_new(out))
         self._ptr = ffi.gc(out[0], lib.pa_cancel_token_free)
 
-    def cancel(self):
+    def cancel(self) -> None:
+        """Raise the flag (thread-safe); work checking it stops soon."""
         lib.pa_cancel_token_cancel(self._ptr)
 
     @property
     def cancelled(self):
         return bool(lib.pa_cancel_token_cancelled(self._ptr))
 
-    def reset(self):
+    def reset(self) -> None:
+        """Lower the flag so that the token can be used again."""
         lib.pa_cancel_token_reset(self._ptr)
 
 
@@ -97,7 +106,8 @@ class Executor:
     progress: optional fn(done, total) called from worker threads during graph runs
     and loops. metrics: a Metrics object recording each graph task's run time."""
 
-    def __init__(self, threads=0, metrics=None, progress=None):
+    def __init__(self, threads: int = 0, metrics: Metrics | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.metrics = metrics
         self._progress_cb = None
         o = new_opts("pa_executor_opts", threads=int(threads))
@@ -112,25 +122,27 @@ class Executor:
         out = ffi.new("pa_executor **")
         check(lib.pa_executor_new(out, o))
         self._ptr = ffi.gc(out[0], lib.pa_executor_free)
-        self._graphs = weakref.WeakSet()  # freed before the executor on close()
+        self._graphs: weakref.WeakSet = weakref.WeakSet()  # freed before the executor on close()
 
     @property
     def threads(self):
         return lib.pa_executor_threads(self._ptr)
 
-    def cancel(self):
+    def cancel(self) -> None:
         """Cancel all work running on the executor now (thread-safe)."""
         lib.pa_executor_cancel(self._ptr)
 
-    def graph(self):
+    def graph(self) -> Graph:
+        """A new, empty task graph on this executor."""
         return Graph(self)
 
-    def parallel_for(self, begin, end, fn, chunk=0, cancel=None):
+    def parallel_for(self, begin: int, end: int, fn: Callable[[int, int, int], None],
+                     chunk: int = 0, cancel: CancelToken | None = None) -> None:
         """Call fn(lo, hi, worker) for consecutive chunks of [begin, end); exactly `chunk`
         items per call except possibly the last (0: the library picks)."""
         return parallel_for(self, begin, end, fn, chunk, cancel)
 
-    def close(self):
+    def close(self) -> None:
         """Free the threads now (must not be called while work runs)."""
         if self._ptr is not None:
             for g in list(self._graphs):
@@ -190,7 +202,8 @@ class Task:
     def worker(self):
         return lib.pa_task_worker(self._ptr)
 
-    def progress(self, done, total):
+    def progress(self, done: int, total: int) -> None:
+        """Report how far the task is (read back with Graph.progress)."""
         lib.pa_task_progress(self._ptr, done, total)
 
 
@@ -211,14 +224,14 @@ class Graph:
     """A task graph on an executor: add(name, fn, deps) then run(). fn(task) receives a
     Task (name, worker, cancelled, progress()); raise panalyzer.Canceled to stop quietly."""
 
-    def __init__(self, executor):
+    def __init__(self, executor: Executor) -> None:
         self.executor = executor
         out = ffi.new("pa_graph **")
         check(lib.pa_graph_new(_live(executor._ptr, "executor"), out))
         self._ptr = ffi.gc(out[0], lib.pa_graph_free)
-        self._handles = []  # keep every task's (graph, fn) handle alive
+        self._handles: list = []  # keep every task's (graph, fn) handle alive
         self._failure = _Failure()
-        self._token = None
+        self._token: CancelToken | None = None
         executor._graphs.add(self)
 
     def _release(self):
@@ -226,7 +239,7 @@ class Graph:
             ffi.release(self._ptr)
             self._ptr = None
 
-    def add(self, name, fn, deps=()):
+    def add(self, name: str, fn: Callable[[Task], None], deps: Iterable[int | str] = ()) -> int:
         """Add a task that runs after deps (ids or names); returns its id."""
         h = ffi.new_handle((self, fn))
         self._handles.append(h)
@@ -242,24 +255,25 @@ class Graph:
     def __len__(self):
         return lib.pa_graph_size(self._ptr)
 
-    def set_cancel_token(self, token):
+    def set_cancel_token(self, token: CancelToken | None) -> None:
+        """Stop the graph's runs when token is raised (None: detach)."""
         self._token = token  # borrowed by the graph
         check(lib.pa_graph_set_cancel_token(self._ptr, token._ptr if token else ffi.NULL))
 
-    def run(self):
+    def run(self) -> None:
         """Run every task once (dependencies first); blocks without holding the GIL.
         Raises TaskError (from the task's exception), Canceled or another Error."""
         self._failure = _Failure()
         rc = lib.pa_graph_run(_live(self._ptr, "graph"))
         self._failure.raise_if_any(rc)
 
-    def status(self, name):
+    def status(self, name: str) -> tuple[str, int]:
         """(status name, return code) of a task after a run."""
         st, rc = ffi.new("pa_task_status *"), ffi.new("int *")
         check(lib.pa_graph_task_status(self._ptr, name.encode(), st, rc))
         return STATUS.get(int(st[0]), str(st[0])), rc[0]
 
-    def progress(self, name):
+    def progress(self, name: str) -> tuple[int, int, int]:
         """(done, total, elapsed_ns) last reported by a task."""
         d, t, e = ffi.new("size_t *"), ffi.new("size_t *"), ffi.new("uint64_t *")
         check(lib.pa_graph_task_progress(self._ptr, name.encode(), d, t, e))
@@ -279,13 +293,21 @@ def _range_trampoline(ctx, lo, hi, worker):
         return lib.PA_ETASK
 
 
-def parallel_for(executor, begin, end, fn, chunk=0, cancel=None):
+def parallel_for(executor: Executor, begin: int, end: int, fn: Callable[[int, int, int], None],
+                 chunk: int = 0, cancel: CancelToken | None = None) -> None:
+    """Call fn(lo, hi, worker) on the executor's threads for consecutive chunks of
+    [begin, end): exactly `chunk` items per call except possibly the last (0: the library
+    picks). Blocks without the GIL; an exception in fn is re-raised as TaskError (its
+    __cause__ the original), Canceled stops quietly; cancel: a CancelToken."""
     failure = _Failure()
     h = ffi.new_handle((failure, fn))
-    rc = lib.pa_parallel_for_cancel(_live(executor._ptr, "executor"), begin, end, chunk, _range_trampoline, h,
+    rc = lib.pa_parallel_for_cancel(_live(executor._ptr, "executor"), begin, end, chunk,
+                                    _range_trampoline, h,
                                     cancel._ptr if cancel else ffi.NULL)
     failure.raise_if_any(rc)
 
 
-def suggest_chunk(n_items, threads, ns_per_item):
+def suggest_chunk(n_items: int, threads: int, ns_per_item: int) -> int:
+    """The chunk size the library would pick for n_items items of about ns_per_item
+    nanoseconds each on `threads` threads (balances scheduling cost and load)."""
     return lib.pa_suggest_chunk(n_items, threads, ns_per_item)

@@ -1,7 +1,15 @@
 """ONNX inference on OpenBLAS and the built-in secondary-structure model."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Sequence
+
 import numpy as np
 
 from ._ffi import check, ffi, fspath, lib, new_opts, string
+
+if TYPE_CHECKING:
+    from .executor import Executor
 
 DTYPES = {1: np.float32, 7: np.int64}
 _CODES = {np.dtype(np.float32): 1, np.dtype(np.int64): 7}
@@ -21,7 +29,8 @@ class Model:
     Model(path), Model.default() (the built-in 3-state SS model), Model.from_bytes(data).
     max_run_bytes > 0 bounds the memory of each run (MemoryError beyond it)."""
 
-    def __init__(self, path=None, name=None, max_run_bytes=0, _ptr=None):
+    def __init__(self, path: str | os.PathLike | None = None, name: str | None = None,
+                 max_run_bytes: int = 0, _ptr: Any = None) -> None:
         if _ptr is None:
             out = ffi.new("pa_model **")
             o, keep = _model_opts(name, max_run_bytes)
@@ -30,13 +39,15 @@ class Model:
         self._ptr = ffi.gc(_ptr, lib.pa_model_free)
 
     @classmethod
-    def default(cls):
+    def default(cls) -> Model:
+        """The built-in 3-state secondary-structure model."""
         out = ffi.new("pa_model **")
         check(lib.pa_model_load_default(out))
         return cls(_ptr=out[0])
 
     @classmethod
-    def from_bytes(cls, data, name=None, max_run_bytes=0):
+    def from_bytes(cls, data: bytes, name: str | None = None, max_run_bytes: int = 0) -> Model:
+        """A model from ONNX bytes."""
         out = ffi.new("pa_model **")
         o, keep = _model_opts(name, max_run_bytes)
         buf = ffi.from_buffer(data)
@@ -44,7 +55,7 @@ class Model:
         return cls(_ptr=out[0])
 
     @staticmethod
-    def default_bytes():
+    def default_bytes() -> bytes:
         """The built-in model's ONNX bytes."""
         n = ffi.new("size_t *")
         p = lib.pa_model_default_data(n)
@@ -68,7 +79,7 @@ class Model:
     def outputs(self):
         return self._infos(lib.pa_model_num_outputs, lib.pa_model_output_info)
 
-    def warmup(self, batch=1, length=64, runs=1):
+    def warmup(self, batch: int = 1, length: int = 64, runs: int = 1) -> None:
         """Run on zero inputs to fault in pages and warm caches."""
         check(lib.pa_model_warmup(self._ptr, batch, length, runs))
 
@@ -76,7 +87,7 @@ class Model:
     def num_nodes(self):
         return lib.pa_model_num_nodes(self._ptr)
 
-    def run(self, *inputs):
+    def run(self, *inputs: np.ndarray) -> list[np.ndarray]:
         """Run on numpy arrays (float32 or int64, in the model's input order); returns
         the list of outputs as numpy arrays (copies)."""
         arrays = [np.ascontiguousarray(a) for a in inputs]
@@ -105,7 +116,8 @@ class Model:
                 lib.pa_tensor_clear(ffi.addressof(tout, i))
 
 
-def predict_ss(seqs, model=None, batch=32, probs=False, executor=None):
+def predict_ss(seqs: str | Sequence[str], model: Model | None = None, batch: int = 32,
+               probs: bool = False, executor: Executor | None = None) -> Any:
     """3-state secondary structure ("H", "E", "C") for one-letter sequences.
     Returns a list of strings; with probs=True a list of (string, (L, 3) float32 array of
     H, E, C probabilities). model None: the built-in model. Batches run on executor when

@@ -13,15 +13,22 @@ GIL); the library's callback copies each result into a Result and hands it
 over through a bounded queue, so results arrive while later files are still
 being read and memory stays bounded. Leaving the loop early stops the run.
 """
+from __future__ import annotations
+
 import collections
 import os
 import queue
 import threading
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ._ffi import check, ffi, fspath, lib, new_opts, string
 from .diagnostics import from_c
 from .errors import error_from_code
 from .structure import FORMAT_NAMES, reader_opts
+
+if TYPE_CHECKING:
+    from .executor import CancelToken, Executor, Metrics
+    from .infer import Model
 
 
 class Result:
@@ -29,9 +36,14 @@ class Result:
     __slots__ = ("path", "index", "status", "message", "diagnostics", "format", "id", "models",
                  "n_chains", "residues", "atoms", "cached", "chains")
 
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw.get(k))
+    def __init__(self, path: str = "", index: int = 0, status: int = 0, message: str = "",
+                 diagnostics: list | None = None, format: str = "auto", id: str = "",
+                 models: int = 0, n_chains: int = 0, residues: int = 0, atoms: int = 0,
+                 cached: bool = False, chains: list | None = None) -> None:
+        self.path, self.index, self.status, self.message = path, index, status, message
+        self.diagnostics, self.format, self.id, self.models = diagnostics, format, id, models
+        self.n_chains, self.residues, self.atoms = n_chains, residues, atoms
+        self.cached, self.chains = cached, chains
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in self.__slots__}
@@ -41,7 +53,8 @@ class Result:
             setattr(self, k, v)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
+        """True when the file was read (status 0)."""
         return self.status == 0
 
     @property
@@ -138,9 +151,15 @@ def _seqlist(refs):
 _DONE = object()
 
 
-def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
-        metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
-        model=None, references=None, max_bytes=0, **reader):
+def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, threads: int = 0,
+        chunk: int = 1, batch: int = 64, ordered: bool = True,
+        cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
+        cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
+        predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
+        *, format: str | None = None, altloc: str | None = None,
+        first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
+        keep_anisou: bool = False, max_diagnostics: int = 0,
+        max_bytes: int = 0) -> Iterator[Result]:
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -154,10 +173,12 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     best-scoring one as chain.reference (a Reference, or None). max_bytes: memory budget
     (0: none): files are admitted while their estimated memory fits; a larger file runs
     alone, with a warning in its diagnostics."""
-    paths = [str(p) for p in paths]
-    keep = [ffi.new("char[]", p.encode()) for p in paths]
+    names = [str(p) for p in paths]
+    keep = [ffi.new("char[]", p.encode()) for p in names]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
-    ro = reader_opts(**reader)
+    ro = reader_opts(format=format, altloc=altloc, first_model_only=first_model_only,
+                     skip_hydrogens=skip_hydrogens, strict=strict, keep_anisou=keep_anisou,
+                     max_diagnostics=max_diagnostics)
     so = new_opts("pa_seqset_opts", all_models=int(bool(all_models)))
     po = new_opts("pa_pipeline_opts", threads=int(threads), chunk=int(chunk), batch=int(batch),
                   ordered=int(bool(ordered)))
@@ -168,16 +189,15 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
         po.cancel = cancel._ptr
     po.predict_ss = int(bool(predict_ss))
     if model is not None:
-        if not hasattr(model, "_ptr"):
-            from .infer import Model
-            model = Model(model)  # a path (what a dask task can carry)
-        po.model = model._ptr
+        from .infer import Model
+        loaded = model if isinstance(model, Model) else Model(model)  # a path (dask tasks)
+        po.model = loaded._ptr
     refs = _seqlist(references) if references is not None else ffi.NULL
     po.references = refs
     if max_bytes:
         po.max_bytes = int(max_bytes)
 
-    q = queue.Queue(maxsize=max(1, max_queue))
+    q: queue.Queue = queue.Queue(maxsize=max(1, max_queue))
     stop = threading.Event()
     outcome = {}
 
@@ -200,7 +220,7 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
 
     def worker():
         try:
-            rc = lib.pa_pipeline_run(executor._ptr if executor else ffi.NULL, arr, len(paths), po,
+            rc = lib.pa_pipeline_run(executor._ptr if executor else ffi.NULL, arr, len(names), po,
                                      on_result, ffi.NULL, metrics._ptr if metrics else ffi.NULL)
             outcome["rc"] = rc
             if rc < 0:
@@ -223,7 +243,7 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
                 q.get(timeout=0.1)
             except queue.Empty:
                 pass
-        t.join()  # the C-side arguments (keep, arr, po, refs, model, ...) stay alive until here
+        t.join()  # the C-side arguments (keep, arr, po, refs, loaded, ...) stay alive until here
     # reached only when the run ended by itself (not when the caller left the loop)
     if "exc" in outcome:
         raise outcome["exc"]
@@ -231,6 +251,20 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
         raise error_from_code(outcome["rc"], outcome.get("msg", ""))
 
 
-def run_all(paths, **kw):
-    """Every Result as a list (input order by default)."""
-    return list(run(paths, **kw))
+def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None, threads: int = 0,
+            chunk: int = 1, batch: int = 64, ordered: bool = True,
+            cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
+            cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
+            predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
+            *, format: str | None = None, altloc: str | None = None,
+            first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
+            keep_anisou: bool = False, max_diagnostics: int = 0,
+            max_bytes: int = 0) -> list[Result]:
+    """Every Result of run() as a list (input order by default); options as for run()."""
+    return list(run(paths, executor=executor, threads=threads, chunk=chunk, batch=batch,
+                    ordered=ordered, cache_dir=cache_dir, metrics=metrics, cancel=cancel,
+                    all_models=all_models, max_queue=max_queue, predict_ss=predict_ss,
+                    model=model, references=references, format=format, altloc=altloc,
+                    first_model_only=first_model_only, skip_hydrogens=skip_hydrogens,
+                    strict=strict, keep_anisou=keep_anisou, max_diagnostics=max_diagnostics,
+                    max_bytes=max_bytes))

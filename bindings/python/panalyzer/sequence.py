@@ -1,7 +1,16 @@
 """Chain sequences (observed, SEQRES, mapping), residue names and FASTA."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Callable
+
 import numpy as np
 
 from ._ffi import check, ffi, fspath, have, lib, new_opts, string
+from .diagnostics import DiagList
+
+if TYPE_CHECKING:
+    from .structure import Structure
 
 
 def available():
@@ -44,7 +53,8 @@ def extract_for(structure):
     return out
 
 
-def sequences(structure, all_models=False, include_nonpolymer=False):
+def sequences(structure: Structure, all_models: bool = False,
+              include_nonpolymer: bool = False) -> list[dict]:
     """List of per-chain dicts (id, polymer_type, sequence, seqres, mapping, ...) of the
     first model (or every model)."""
     set_ = _seqset(structure, all_models, include_nonpolymer)
@@ -57,7 +67,8 @@ def sequences(structure, all_models=False, include_nonpolymer=False):
     return out
 
 
-def to_fasta(structure, name=None, seqres=False, line_width=80, all_models=False):
+def to_fasta(structure: Structure, name: str | None = None, seqres: bool = False,
+             line_width: int = 80, all_models: bool = False) -> str:
     """FASTA text of the chain sequences (observed, or SEQRES with seqres=True)."""
     set_ = _seqset(structure, all_models)
     out, n = ffi.new("char **"), ffi.new("size_t *")
@@ -70,12 +81,12 @@ def to_fasta(structure, name=None, seqres=False, line_width=80, all_models=False
         ffi.release(set_)
 
 
-def one_letter(name):
+def one_letter(name: str) -> str:
     """One-letter code of a residue name ("MSE" -> "M"; "X" when unknown)."""
     return lib.pa_residue_one_letter(name.encode()).decode()
 
 
-def residue_kind(name):
+def residue_kind(name: str) -> str:
     """"amino-acid", "dna", "rna", "water", "other" or "unknown"."""
     return string(lib.pa_monomer_kind_name(lib.pa_residue_kind(name.encode())))
 
@@ -90,17 +101,37 @@ def _records(lst):
     return out
 
 
-def read_fasta(path):
-    """[(id, description, sequence)] from a FASTA file (plain, gzip or zstd)."""
+def _fasta(read: Callable[[Any, Any, Any], int], strict: bool,
+           diagnostics: list | None) -> list[tuple[str, str, str]]:
+    """Run one pa_fasta_read*_ex call; warnings are appended to diagnostics."""
     out = ffi.new("pa_seqlist **")
-    check(lib.pa_fasta_read(fspath(path), out))
+    o = new_opts("pa_fasta_opts", strict=int(bool(strict)))
+    diags = DiagList()
+    rc = read(o, out, diags.ptr)
+    found = diags.to_list()
+    check(rc, found)
+    if diagnostics is not None:
+        diagnostics.extend(found)
     return _records(ffi.gc(out[0], lib.pa_seqlist_free))
 
 
-def parse_fasta(data, name="<memory>"):
+def read_fasta(path: str | os.PathLike, *, strict: bool = False,
+               diagnostics: list | None = None) -> list[tuple[str, str, str]]:
+    """[(id, description, sequence)] from a FASTA file (plain, gzip or zstd).
+
+    Sequences are cleaned as everywhere in the library: upper-cased, one final '*'
+    dropped, blanks and digits ignored. Other characters (gaps '-' '.', an inner '*')
+    are removed with one warning per record, appended to `diagnostics` when a list is
+    given; strict=True makes them a FormatError naming the record and position."""
+    p = fspath(path)
+    return _fasta(lambda o, out, d: lib.pa_fasta_read_ex(p, o, out, d), strict, diagnostics)
+
+
+def parse_fasta(data: str | bytes, name: str = "<memory>", *, strict: bool = False,
+                diagnostics: list | None = None) -> list[tuple[str, str, str]]:
     """Like read_fasta, from a str or bytes."""
     if isinstance(data, str):
         data = data.encode()
-    out = ffi.new("pa_seqlist **")
-    check(lib.pa_fasta_read_memory(data, len(data), name.encode(), out))
-    return _records(ffi.gc(out[0], lib.pa_seqlist_free))
+    n = name.encode()
+    return _fasta(lambda o, out, d: lib.pa_fasta_read_memory_ex(data, len(data), n, o, out, d),
+                  strict, diagnostics)

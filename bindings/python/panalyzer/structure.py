@@ -5,10 +5,15 @@ zero-copy, read-only numpy views of the library's own arrays; each view holds a
 reference to its Structure so the memory stays valid as long as the array
 lives. Name columns are decoded into numpy unicode arrays (a copy).
 """
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Iterator
+
 import numpy as np
 
 from ._ffi import check, ffi, fspath, lib, new_opts, string
-from .diagnostics import DiagList, from_c
+from .diagnostics import DiagList, Diagnostic, from_c
 
 FORMATS = {"auto": 0, "pdb": 1, "mmcif": 2, "cif": 2, "pdbml": 3, "xml": 3}
 FORMAT_NAMES = {0: "auto", 1: "pdb", 2: "mmcif", 3: "pdbml"}
@@ -39,8 +44,10 @@ def _names(owner, ptr, stride, begin, count):
     return _view(owner, ptr, "S%d" % stride, begin, count).astype("U%d" % stride)
 
 
-def reader_opts(format=None, altloc=None, first_model_only=False, skip_hydrogens=False,
-                strict=False, keep_anisou=False, max_diagnostics=0):
+def reader_opts(*, format: str | None = None, altloc: str | None = None,
+                first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
+                keep_anisou: bool = False, max_diagnostics: int = 0) -> Any:
+    """A pa_reader_opts from the keyword options of read()."""
     return new_opts("pa_reader_opts",
                     format=FORMATS[format] if format else None,
                     altloc=ALTLOCS[altloc] if altloc else None,
@@ -54,7 +61,7 @@ class Atoms:
     """A range of atoms: column views x, y, z, occupancy, b_factor, serial, charge,
     residue (global residue index), and decoded name, element, altloc."""
 
-    def __init__(self, structure, begin, count):
+    def __init__(self, structure: Structure, begin: int, count: int) -> None:
         self._s, self.begin, self.count = structure, begin, count
         self._c = structure._atom_cols
 
@@ -74,7 +81,7 @@ class Atoms:
     residue = property(lambda self: self._col("residue", np.uint32))
 
     @property
-    def xyz(self):
+    def xyz(self) -> np.ndarray:
         """(n, 3) float32 array. A copy: the library stores x, y, z as separate columns
         (use .x/.y/.z for zero-copy views)."""
         return np.stack([self.x, self.y, self.z], axis=1)
@@ -99,7 +106,7 @@ class Residues:
     """A range of residues: seq_id, label_seq_id (PA_SEQ_ID_NONE when absent), chain,
     hetero, atom_begin views and decoded name, icode."""
 
-    def __init__(self, structure, begin, count):
+    def __init__(self, structure: Structure, begin: int, count: int) -> None:
         self._s, self.begin, self.count = structure, begin, count
         self._c = structure._res_cols
 
@@ -132,7 +139,7 @@ class Chain:
     """One chain of one model. `sequence`, `seqres` and `mapping` come from the
     sequence module when the library provides it."""
 
-    def __init__(self, structure, index, info):
+    def __init__(self, structure: Structure, index: int, info: Any) -> None:
         self.structure, self.index = structure, index
         self.id = string(info.auth_id)
         self.label_id = string(info.label_id)
@@ -167,10 +174,11 @@ class Chain:
             return np.empty(0, np.int32) if key == "mapping" else ""
         return seq[key]
 
-    def map_to(self, reference, **opts):
+    def map_to(self, reference: str, *, matrix: Any = None, gap_open: int = 10,
+               gap_extend: int = 1) -> tuple[np.ndarray, dict]:
         """Map this chain's residues onto a reference sequence (see align.map_chain)."""
         from .align import map_chain
-        return map_chain(self, reference, **opts)
+        return map_chain(self, reference, matrix=matrix, gap_open=gap_open, gap_extend=gap_extend)
 
     sequence = property(lambda self: self._seq("sequence"))
     seqres = property(lambda self: self._seq("seqres"))
@@ -205,7 +213,10 @@ class Model:
 
 
 class Entity:
-    def __init__(self, info):
+    """An entity (mmCIF entity / PDB molecule): id, polymer_type, seq_names (the
+    full sequence as residue names) and one_letter_can (canonical one-letter sequence)."""
+
+    def __init__(self, info: Any) -> None:
         self.id = string(info.id)
         self.polymer_type = POLYMER_TYPES.get(int(info.type), "other")
         names = ffi.buffer(info.seq_names, info.seq_len * lib.PA_NAME_STRIDE)[:] \
@@ -224,7 +235,7 @@ class Structure:
     `chains`, `atoms` and `residues` refer to the first model; `models` gives
     every model, `all_chains` the chains of all models."""
 
-    def __init__(self, ptr, diagnostics=()):
+    def __init__(self, ptr: Any, diagnostics: Iterable[Diagnostic] = ()) -> None:
         self._ptr = ffi.gc(ptr, lib.pa_structure_free)
         self.diagnostics = list(diagnostics)
         self._atom_cols = ffi.new("pa_atom_columns *")
@@ -300,16 +311,18 @@ class Structure:
             self._entities = out
         return self._entities
 
-    def sequences(self, all_models=False, include_nonpolymer=False):
+    def sequences(self, all_models: bool = False, include_nonpolymer: bool = False) -> list[dict]:
         """Per-chain dicts (id, polymer_type, sequence, seqres, mapping, ...); see sequence.py."""
         from .sequence import sequences
         return sequences(self, all_models, include_nonpolymer)
 
-    def to_fasta(self, name=None, seqres=False, line_width=80, all_models=False):
+    def to_fasta(self, name: str | None = None, seqres: bool = False, line_width: int = 80,
+                 all_models: bool = False) -> str:
+        """FASTA text of the chain sequences (observed, or SEQRES with seqres=True)."""
         from .sequence import to_fasta
         return to_fasta(self, name, seqres, line_width, all_models)
 
-    def modres_parent(self, name):
+    def modres_parent(self, name: str) -> str | None:
         """Standard parent the file declares for a modified residue, or None."""
         return string(lib.pa_structure_modres_parent(self._ptr, name.encode()), None)
 
@@ -328,11 +341,16 @@ class Structure:
             self.id or self.name, self.format, len(self.models), len(self.chains), len(self.atoms))
 
 
-def read(path, **opts):
+def read(path: str | os.PathLike, *, format: str | None = None, altloc: str | None = None,
+         first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
+         keep_anisou: bool = False, max_diagnostics: int = 0) -> Structure:
     """Read the first structure of a file. Raises panalyzer.Error (with .diagnostics)
-    on failure. Options: format ("pdb", "mmcif", "pdbml"), altloc ("first", "all",
-    "occupancy"), first_model_only, skip_hydrogens, strict, keep_anisou, max_diagnostics."""
-    o = reader_opts(**opts)
+    on failure. Options: format ("pdb", "mmcif", "pdbml"; None: detect), altloc ("first",
+    "all", "occupancy"), first_model_only, skip_hydrogens, strict (error diagnostics fail
+    the read), keep_anisou, max_diagnostics (0: the library's default cap)."""
+    o = reader_opts(format=format, altloc=altloc, first_model_only=first_model_only,
+                    skip_hydrogens=skip_hydrogens, strict=strict, keep_anisou=keep_anisou,
+                    max_diagnostics=max_diagnostics)
     out = ffi.new("pa_structure **")
     diags = DiagList()
     rc = lib.pa_structure_read(fspath(path), o, out, diags.ptr)
@@ -340,9 +358,15 @@ def read(path, **opts):
     return Structure(out[0], diags.to_list())
 
 
-def read_bytes(data, name="<memory>", **opts):
-    """Read the first structure from bytes (may be gzip or zstd compressed)."""
-    o = reader_opts(**opts)
+def read_bytes(data: bytes, name: str = "<memory>", *, format: str | None = None,
+               altloc: str | None = None, first_model_only: bool = False,
+               skip_hydrogens: bool = False, strict: bool = False, keep_anisou: bool = False,
+               max_diagnostics: int = 0) -> Structure:
+    """Read the first structure from bytes (may be gzip or zstd compressed); options as
+    for read()."""
+    o = reader_opts(format=format, altloc=altloc, first_model_only=first_model_only,
+                    skip_hydrogens=skip_hydrogens, strict=strict, keep_anisou=keep_anisou,
+                    max_diagnostics=max_diagnostics)
     out = ffi.new("pa_structure **")
     diags = DiagList()
     buf = ffi.from_buffer(data)
@@ -355,8 +379,14 @@ class Reader:
     """Iterate over every structure (data block) of a file, or of bytes given as data=:
     `for s in pa.Reader("multi.cif"): ...`; `.diagnostics` after the loop."""
 
-    def __init__(self, path=None, data=None, name="<memory>", **opts):
-        o = reader_opts(**opts)
+    def __init__(self, path: str | os.PathLike | None = None, data: bytes | None = None,
+                 name: str = "<memory>", *, format: str | None = None, altloc: str | None = None,
+                 first_model_only: bool = False, skip_hydrogens: bool = False,
+                 strict: bool = False, keep_anisou: bool = False,
+                 max_diagnostics: int = 0) -> None:
+        o = reader_opts(format=format, altloc=altloc, first_model_only=first_model_only,
+                        skip_hydrogens=skip_hydrogens, strict=strict, keep_anisou=keep_anisou,
+                        max_diagnostics=max_diagnostics)
         out = ffi.new("pa_reader **")
         if data is not None:
             self._data = ffi.from_buffer(data)  # the reader borrows the caller's buffer
@@ -373,10 +403,10 @@ class Reader:
     def diagnostics(self):
         return from_c(lib.pa_reader_diagnostics(self._ptr))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Structure]:
         return self
 
-    def __next__(self):
+    def __next__(self) -> Structure:
         out = ffi.new("pa_structure **")
         rc = lib.pa_reader_next(self._ptr, out)
         if rc == lib.PA_END:
@@ -384,7 +414,8 @@ class Reader:
         check(rc, self.diagnostics)
         return Structure(out[0])
 
-    def close(self):
+    def close(self) -> None:
+        """Free the reader now (also done by the garbage collector and by `with`)."""
         if self._ptr is not None:
             ffi.release(self._ptr)
             self._ptr = None

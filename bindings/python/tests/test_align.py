@@ -92,3 +92,21 @@ def test_map_chain_to_reference():
     m, st = c.map_to(ref)
     assert len(m) == len(c.residues) and list(m[:46]) == list(range(2, 48))
     assert st["identity"] == 1.0
+
+
+def test_kernels_agree_and_report():
+    need("pa_align_last_kernel")
+    import random
+    rnd = random.Random(7)
+    targets = ["".join(rnd.choice("ACDEFGHIKLMNPQRSTVWY") for _ in range(rnd.randint(1, 300)))
+               for _ in range(150)]
+    query = targets[17][:120] + "MKVLA"
+    res = {k: pa.align(query, targets, kernel=k, traceback=False) for k in ("inter", "striped", "auto")}
+    assert "inter-" in pa.last_kernel() or "striped-" in pa.last_kernel()
+    for k in ("striped", "auto"):
+        assert [(h.score, h.qend, h.tend) for h in res[k]] == \
+            [(h.score, h.qend, h.tend) for h in res["inter"]]
+    p = pa.Profile(query, traceback=False)
+    assert [h.score for h in p.align_many(targets, kernel="inter")] == [h.score for h in res["inter"]]
+    with pytest.raises(ValueError):
+        pa.align(query, targets, kernel="bogus")

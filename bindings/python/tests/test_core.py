@@ -21,12 +21,12 @@ def test_version_matches_headers():
 def test_strerror_and_error_classes():
     assert pa.strerror(lib.PA_ENOMEM) == "out of memory"
     e = pa.errors.error_from_code(lib.PA_EIO, "x.pdb: no such file")
-    assert isinstance(e, pa.IOError) and isinstance(e, OSError) and isinstance(e, pa.Error)
+    assert isinstance(e, pa.InputOutputError) and isinstance(e, OSError) and isinstance(e, pa.Error)
     assert e.code == lib.PA_EIO and str(e) == "x.pdb: no such file"
     assert isinstance(pa.errors.error_from_code(lib.PA_ETRUNCATED, "t"), pa.FormatError)
     assert type(pa.errors.error_from_code(-999, "?")) is pa.Error
     e2 = pickle.loads(pickle.dumps(e))
-    assert type(e2) is pa.IOError and e2.code == e.code and e2.message == e.message
+    assert type(e2) is pa.InputOutputError and e2.code == e.code and e2.message == e.message
 
 
 def test_options_follow_init_macro():
@@ -82,7 +82,7 @@ def test_read_file_decompresses():
     from conftest import data
     need("pa_read_file")
     assert pa.read_file(data("1crn.pdb.gz")) == open(data("1crn.pdb"), "rb").read()
-    with pytest.raises(pa.IOError):
+    with pytest.raises(pa.InputOutputError):
         pa.read_file(data("missing"))
 
 

@@ -28,7 +28,7 @@ def test_ordered_results_with_failures():
     for r in res[:-2]:
         assert r.ok and r.atoms == 327 and r.chains[0]["sequence"] == CRN
         assert r.chains[0]["polymer_type"] == "protein"
-    assert not res[-1].ok and isinstance(res[-1].error, pa.IOError)
+    assert not res[-1].ok and isinstance(res[-1].error, pa.InputOutputError)
     assert not res[-2].ok and res[-2].error.code < 0 and res[-2].diagnostics
 
 
@@ -143,5 +143,5 @@ def test_references_none_scoring_and_bad_input():
     assert r.ok and r.chains[0].reference is None
     with pytest.raises(ValueError):
         pa.run_all([data("1crn.pdb")], references=[("x",)])
-    with pytest.raises(pa.IOError):
+    with pytest.raises(pa.InputOutputError):
         pa.run_all([data("1crn.pdb")], references=data("no-such.fa"))

@@ -46,7 +46,7 @@ def test_residue_names():
 def test_fasta_errors():
     with pytest.raises(pa.FormatError):
         pa.parse_fasta("no header\nACDE\n")
-    with pytest.raises(pa.IOError):
+    with pytest.raises(pa.InputOutputError):
         pa.read_fasta(data("missing.fasta"))
 
 
@@ -57,3 +57,16 @@ def test_chain_without_polymer_has_empty_sequence():
     (c,) = s.chains
     assert c.sequence == "" and c.seqres == "" and len(c.mapping) == 0
     assert c.polymer_type == "none"
+
+
+def test_fasta_hygiene_strict_and_diagnostics():
+    text = ">a\nmkvlaaglllw*\n>b gapped\nMK-V.L 12\n"
+    diags = []
+    recs = pa.parse_fasta(text, "h.fa", diagnostics=diags)
+    assert [r[2] for r in recs] == ["MKVLAAGLLLW", "MKVL"]
+    assert len(diags) == 1 and diags[0].severity_name == "warning"
+    assert "record 'b'" in diags[0].message and "position 3" in diags[0].message
+    with pytest.raises(pa.FormatError) as e:
+        pa.parse_fasta(text, "h.fa", strict=True)
+    assert "h.fa:4:3: record 'b': '-' at position 3" in str(e.value)
+    assert e.value.diagnostics and e.value.diagnostics[0].severity_name == "error"

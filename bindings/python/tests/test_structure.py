@@ -74,7 +74,7 @@ def test_models():
 
 
 def test_missing_file_raises_ioerror():
-    with pytest.raises(pa.IOError) as ei:
+    with pytest.raises(pa.InputOutputError) as ei:
         pa.read(data("no-such-file.pdb"))
     assert ei.value.code == pa.lib.PA_EIO and ei.value.message
 

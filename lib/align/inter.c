@@ -1,0 +1,134 @@
+/* inter.c — one query against many targets with the inter-sequence kernels. Targets
+ * (given sorted by length, so lanes finish together) are packed into lane batches;
+ * lanes that may have saturated at 8 bits are redone at 16 bits in new batches, and
+ * the few beyond that per pair with 32-bit lanes. Scores and end cells equal the
+ * scalar reference's. */
+#include "align/align_int.h"
+
+#include <string.h>
+
+static const pai_inter_fn *inter_of(pa_isa isa)
+{
+    return isa == PA_ISA_SSE41 ? pai_inter_sse41
+           : isa == PA_ISA_AVX2 ? pai_inter_avx2
+           : isa == PA_ISA_AVX512 ? pai_inter_avx512 : NULL;
+}
+
+int pai_inter_lanes(pa_isa isa, int wbits) { return pai_isa_lanes_bytes(isa) * 8 / wbits; }
+
+int pai_inter_available(pa_isa isa)
+{
+    const pai_inter_fn *k = inter_of(isa);
+    return k && k[1];
+}
+
+void pai_inter_tables(pa_profile *p)
+{
+    const struct pa_matrix *mx = &p->mx;
+    int seen[PAI_AMAX] = {0};
+    p->nqrows = 0;
+    for (int64_t i = 0; i < p->m; i++)
+        if (!seen[p->qcode[i]]++)
+            p->qrows[p->nqrows++] = p->qcode[i];
+    p->inter_ok = mx->k < PAI_AMAX && mx->min >= -127 && mx->max <= 127;
+    p->inter_eight = p->par.mode == PA_ALIGN_LOCAL;
+    for (int a = 0; a < PAI_AMAX; a++)
+        for (int c = 0; c < PAI_AMAX; c++) {
+            int pad = c >= mx->k || a >= mx->k, s = pad ? 0 : mx->s[a * PAI_AMAX + c];
+            s = s < -127 ? -127 : s > 127 ? 127 : s; /* only used when inter_ok */
+            p->itab[a * PAI_AMAX + c] = (int8_t)(pad ? -128 : s);
+            p->itabw[a * PAI_AMAX + c] = (int16_t)(pad ? -128 : s);
+        }
+}
+
+/* Interleave up to `lanes` targets into w->tb (PAI_PAD past each end). */
+static int pack(const pa_profile *p, const char *const *t, const int64_t *n, const size_t *idx,
+                size_t cnt, int lanes, pai_ws *w, int64_t *ln, int64_t *nmax)
+{
+    *nmax = 0;
+    for (size_t l = 0; l < (size_t)lanes; l++) {
+        ln[l] = l < cnt ? n[idx[l]] : 0;
+        *nmax = ln[l] > *nmax ? ln[l] : *nmax;
+    }
+    size_t need = (size_t)*nmax * (size_t)lanes + 1;
+    if (need > w->tb_cap && PAI_GROW(w->tb, w->tb_cap, need))
+        return pai_error(PA_ENOMEM, "out of memory");
+    memset(w->tb, PAI_PAD, need);
+    for (size_t l = 0; l < cnt; l++) {
+        const unsigned char *s = (const unsigned char *)t[idx[l]];
+        uint8_t *o = w->tb + l;
+        for (int64_t j = 0; j < ln[l]; j++)
+            o[(size_t)j * (size_t)lanes] = p->mx.map[s[j]];
+    }
+    return 0;
+}
+
+/* Score the targets idx[0..cnt) at one lane width; lanes that overflow are appended
+ * to redo (which may alias nothing else). */
+static int run_width(const pa_profile *p, pa_isa isa, int wd, const char *const *t,
+                     const int64_t *n, const size_t *idx, size_t cnt, pai_ws *w, pai_kres *out,
+                     size_t *redo, size_t *nredo)
+{
+    const int wbits = wd == 0 ? 8 : 16, lanes = pai_inter_lanes(isa, wbits);
+    const pai_inter_fn fn = inter_of(isa)[wd];
+    int64_t ln[64], nmax;
+    pai_kres r[64];
+    pai_ibatch b = {p->qcode, p->m, &p->par, p->itab, p->itabw, p->mx.k,
+                    p->mx.max > 0 ? p->mx.max : 0, p->qrows, p->nqrows, NULL, 0, ln};
+    for (size_t at = 0; at < cnt; at += (size_t)lanes) {
+        size_t c = cnt - at < (size_t)lanes ? cnt - at : (size_t)lanes;
+        int rc = pack(p, t, n, idx + at, c, lanes, w, ln, &nmax);
+        if (rc)
+            return rc;
+        b.tb = w->tb;
+        b.nmax = nmax;
+        if ((rc = fn(&b, w, r)))
+            return rc;
+        for (size_t l = 0; l < c; l++) {
+            if (r[l].overflow)
+                redo[(*nredo)++] = idx[at + l];
+            else
+                out[idx[at + l]] = r[l];
+        }
+    }
+    return 0;
+}
+
+/* Per pair from the given width up (striped or scalar), for what the lanes cannot do. */
+static int score_pair(const pa_profile *p, const char *t, int64_t n, int wmin, pai_ws *w,
+                      pai_kres *r)
+{
+    if ((size_t)n + 1 > w->tcode_cap && PAI_GROW(w->tcode, w->tcode_cap, (size_t)n + 1))
+        return pai_error(PA_ENOMEM, "out of memory");
+    pai_encode(&p->mx, t, (size_t)n, w->tcode);
+    return pai_profile_score_from(p, w->tcode, n, w, r, wmin);
+}
+
+int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const int64_t *n,
+                    size_t cnt, pai_ws *w, pai_kres *out)
+{
+    if (!cnt)
+        return 0;
+    size_t *lists = pai_malloc(2 * cnt * sizeof *lists), *cur = lists, *next = lists + cnt;
+    if (!lists)
+        return pai_error(PA_ENOMEM, "out of memory");
+    size_t ncur = 0, nnext = 0;
+    int rc = 0;
+    /* empty sequences and 16-bit lanes that could underflow go per pair */
+    for (size_t i = 0; i < cnt && !rc; i++) {
+        if (p->m && n[i] && (p->inter_eight || p->par.mode == PA_ALIGN_LOCAL || pai_w16_safe(p, n[i])))
+            cur[ncur++] = i;
+        else
+            rc = score_pair(p, t[i], n[i], n[i] && p->m ? PAI_W32 : PAI_W8, w, &out[i]);
+    }
+    for (int wd = p->inter_eight ? 0 : 1; wd <= 1 && !rc && ncur; wd++) {
+        nnext = 0;
+        rc = run_width(p, isa, wd, t, n, cur, ncur, w, out, next, &nnext);
+        size_t *x = cur;
+        cur = next, next = x, ncur = nnext;
+    }
+    for (size_t i = 0; i < ncur && !rc; i++)
+        rc = score_pair(p, t[cur[i]], n[cur[i]], PAI_W32, w, &out[cur[i]]);
+    pai_free(lists);
+    return rc;
+}

@@ -1,0 +1,234 @@
+/* inter_tmpl.h — inter-sequence (SWIPE-style) kernel: every lane holds a different
+ * target, the query runs along the inner loop, one target column per outer step.
+ * Written once, instantiated per ISA and lane width by kern_<isa>.c.
+ *
+ * Parameters: FN, VT, ET, WBITS (8 = local only, values stored as H - 128 in signed
+ * saturating bytes: the floor at 0 is the saturation at -128, so H + s needs one
+ * instruction and no bias; 16 = signed saturating, all modes), VADDS VSUBS VMAX
+ * VSET1 VLOAD VSTORE VSTOREU, PROF (builds the score vectors of one column:
+ * PROF(prof, tb_column, b)), MASKGT/MASKEQ (one bit per lane). Per lane: score and
+ * end cell with the scalar reference's tie rules, or overflow = 1 when the lane may
+ * have saturated (the caller recomputes it wider).
+ *
+ * Recurrences as in scalar.c; F (query residue vs gap) is carried in a register down
+ * the column, E (target residue vs gap) and H are stored per query position. */
+
+static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
+{
+    enum { L = (int)(sizeof(VT) / sizeof(ET)) };
+#if WBITS == 8
+    const int32_t NEGV = 0, TOP = 255, OFF = 128; /* true values 0..255 */
+    const int local = 1;
+#else
+    const int32_t NEGV = INT16_MIN, TOP = INT16_MAX, OFF = 0;
+    const int local = b->p->mode == PA_ALIGN_LOCAL;
+#endif
+    const pai_params *p = b->p;
+    const int64_t m = b->m;
+    const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
+    const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
+    for (int l = 0; l < L; l++) {
+        memset(&r[l], 0, sizeof r[l]);
+        r[l].bits = WBITS;
+        r[l].overflow = p->go > TOP / 2 || p->ge > TOP / 2;
+    }
+    if (r[0].overflow)
+        return 0;
+    VT *buf = pai_ws_simd(w, (4 * (size_t)m + 2 * PAI_AMAX) * sizeof(VT) +
+                             (size_t)b->nmax * sizeof(pai_ilog));
+    if (!buf)
+        return pai_error(PA_ENOMEM, "out of memory");
+    /* H of the last column (hc) and of the one before (hn, overwritten by the next):
+     * the end-row search of a lane waits until its run of improving columns ends */
+    VT *hc = buf, *hn = buf + m, *ec = buf + 2 * m, *prof = buf + 3 * m;
+    const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV - OFF);
+#if WBITS != 8
+    const VT vzero = VSET1(0);
+#endif
+    /* a best above this may have saturated */
+    const int64_t limit = (int64_t)TOP - b->mxmax - 1;
+    for (int64_t i = 0; i < m; i++) { /* column 0 */
+        int64_t h = pai_bound_col(p, i + 1);
+        VSTORE(hc + i, VSET1((int32_t)((h < NEGV ? NEGV : h) - OFF)));
+        VSTORE(ec + i, vneg);
+    }
+    /* per-lane state kept in scalars: touched only when a lane improves or ends */
+    int64_t row_best[L], row_j[L];
+    uint64_t live = 0; /* lanes whose target is still running (or not overflowed) */
+    uint64_t pend = 0; /* local: lanes whose new best's query end is still to find */
+    for (int l = 0; l < L; l++) {
+        row_best[l] = INT64_MIN, row_j[l] = 0;
+        live |= b->n[l] > 0 ? (uint64_t)1 << l : 0;
+    }
+    ET lanes[L] __attribute__((aligned(PAI_VALIGN)));
+/* first query position of column `col` holding the lane's best (smallest qend on ties) */
+#define SCAN(col, lanemask)                                                 \
+    do {                                                                    \
+        uint64_t todo_ = (lanemask);                                        \
+        for (int64_t i_ = 0; i_ < m && todo_; i_++) {                       \
+            uint64_t eq_ = MASKEQ(VLOAD((col) + i_), vbest) & todo_;        \
+            todo_ &= ~eq_;                                                  \
+            for (; eq_; eq_ &= eq_ - 1)                                     \
+                r[__builtin_ctzll(eq_)].qend = i_ + 1;                      \
+        }                                                                   \
+    } while (0)
+/* After a column (max per lane vcolmax, DP column jj): lanes that beat their best
+ * log the column; lanes whose run of improving columns ended in the column before
+ * (values in prevcol) get their query end. A column beyond a lane's target only holds
+ * values below that lane's best (gap-derived, or padding scores <= 0): lanes never
+ * improve there. Per-lane work happens only when a run ends. */
+#define IMPROVE(vcolmax, prevcol, jj)                                                 \
+    do {                                                                              \
+        uint64_t up_ = MASKGT((vcolmax), vbest) & live;                               \
+        SCAN((prevcol), pend & ~up_);                                                 \
+        pend = up_;                                                                   \
+        if (!up_)                                                                     \
+            break;                                                                    \
+        vbest = VMAX(vbest, (vcolmax));                                               \
+        ilog[nlog].j = (jj);                                                          \
+        ilog[nlog++].mask = up_;                                                      \
+        uint64_t ov_ = MASKGT(vbest, vlimit) & up_; /* may have saturated: redo */   \
+        live &= ~ov_;                                                                 \
+        pend &= ~ov_;                                                                 \
+        for (; ov_; ov_ &= ov_ - 1)                                                   \
+            r[__builtin_ctzll(ov_)].overflow = 1;                                     \
+    } while (0)
+    pai_ilog *ilog = (pai_ilog *)(buf + 4 * m + 2 * PAI_AMAX);
+    size_t nlog = 0;
+    const VT vlimit = VSET1((int32_t)(limit - OFF));
+    VT vbest = VSET1(-OFF), vmax = vneg;
+    const uint8_t *q = b->q;
+    int64_t j = 0;
+#if WBITS == 8
+    /* Two columns per pass down the query: column B takes column A's H and E straight
+     * from registers, so H and E go through memory once per two columns. */
+    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair, for the end-row search */
+    for (; j + 1 < b->nmax && live; j += 2) {
+        VT *profb = prof + PAI_AMAX;
+        PROF(prof, b->tb + (size_t)j * L, b);
+        PROF(profb, b->tb + (size_t)(j + 1) * L, b);
+        VT vhda = vneg, vhdb = vneg, vfa = vneg, vfb = vneg, vmaxa = vneg, vmaxb = vneg;
+        for (int64_t i = 0; i < m; i++) {
+            VT vhp = VLOAD(hc + i);
+            VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
+            VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
+            VT vxa = VSUBS(vha, vgo);
+            vha = VMAX(vha, vfa);
+            vmaxa = VMAX(vmaxa, vha);
+            vfa = VMAX(VSUBS(vfa, vge), vxa);
+            VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
+            VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
+            VT vxb = VSUBS(vhb, vgo);
+            vhb = VMAX(vhb, vfb);
+            vmaxb = VMAX(vmaxb, vhb);
+            vfb = VMAX(VSUBS(vfb, vge), vxb);
+            VSTORE(ec + i, veb);
+            VSTORE(hm + i, vha);
+            VSTORE(hn + i, vhb);
+            vhda = vhp;
+            vhdb = vha;
+        }
+        IMPROVE(vmaxa, hc, j + 1);
+        IMPROVE(vmaxb, hm, j + 2);
+        VT *swap = hc;
+        hc = hn, hn = swap;
+    }
+#endif
+    for (; j < b->nmax && live; j++) {
+        PROF(prof, b->tb + (size_t)j * L, b);
+        int64_t hd0 = pai_bound_row(p, j), f0 = pai_bound_row(p, j + 1) - p->go;
+        VT vhd = VSET1((int32_t)((hd0 < NEGV ? NEGV : hd0) - OFF));
+        VT vf = VSET1((int32_t)((f0 < NEGV ? NEGV : f0) - OFF));
+        if (local)
+            vmax = vneg;
+        for (int64_t i = 0; i < m; i++) {
+            VT vhp = VLOAD(hc + i); /* H[i+1][j], previous column */
+            VT ve = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
+            VT vh = VADDS(vhd, VLOAD(prof + q[i]));
+#if WBITS != 8
+            if (local)
+                ve = VMAX(ve, vzero); /* E >= 0 is as good as H >= 0 here */
+#endif
+            vh = VMAX(vh, ve);
+            /* next F = max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge */
+            VT vxo = VSUBS(vh, vgo);
+            vh = VMAX(vh, vf);
+            vmax = VMAX(vmax, vh);
+            vf = VMAX(VSUBS(vf, vge), vxo);
+            VSTORE(ec + i, ve);
+            VSTORE(hn + i, vh);
+            vhd = vhp;
+        }
+        VT *swap = hc;
+        hc = hn, hn = swap; /* hc: this column, hn: the previous one */
+        if (local) {
+            IMPROVE(vmax, hn, j + 1);
+            continue;
+        }
+        if (semi_row) { /* H[m][j+1] of the running lanes */
+            VSTOREU((VT *)lanes, VLOAD(hc + m - 1));
+            for (uint64_t x = live; x; x &= x - 1) {
+                int l = __builtin_ctzll(x);
+                if (lanes[l] > row_best[l])
+                    row_best[l] = lanes[l], row_j[l] = j + 1;
+            }
+        }
+        for (int l = 0; l < L; l++) { /* lanes whose target ends at this column */
+            if (!((live >> l) & 1) || b->n[l] != j + 1)
+                continue;
+            live &= ~((uint64_t)1 << l);
+            pai_semi_cands c = {row_best[l], row_j[l], INT64_MIN, 0};
+            const ET *col = (const ET *)hc;
+            if (semi_col)
+                for (int64_t i = 0; i < m; i++)
+                    if (col[i * L + l] > c.col_best)
+                        c.col_best = col[i * L + l], c.col_i = i + 1;
+            int64_t hmn = col[(m - 1) * L + l], n = j + 1;
+            r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+            if (semi_row || semi_col) {
+                pai_semi_pick(p, m, n, &c, &r[l]);
+                if (hmn > r[l].score ||
+                    (hmn == r[l].score && (n < r[l].tend || (n == r[l].tend && m < r[l].qend))))
+                    r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+            }
+            r[l].bits = WBITS;
+        }
+    }
+    if (local) {
+        SCAN(hc, pend);
+        VSTOREU((VT *)lanes, vbest);
+        uint64_t todo = ~(uint64_t)0;
+        for (size_t e = nlog; e-- > 0 && todo;) { /* a lane's last improving column */
+            uint64_t x = ilog[e].mask & todo;
+            todo &= ~x;
+            for (; x; x &= x - 1)
+                r[__builtin_ctzll(x)].tend = ilog[e].j;
+        }
+        for (int l = 0; l < L; l++) {
+            r[l].score = r[l].overflow ? 0 : lanes[l] + OFF;
+            if (r[l].score == 0)
+                r[l].qend = r[l].tend = 0;
+        }
+        return 0;
+    }
+    /* upper saturation anywhere in a lane (the lower side was bounded a priori; columns
+     * past a lane's end only hold smaller values) */
+    VSTOREU((VT *)lanes, vmax);
+    for (int l = 0; l < L; l++)
+        if (lanes[l] > limit)
+            r[l].overflow = 1;
+    return 0;
+}
+
+#undef FN
+#undef ET
+#undef WBITS
+#undef VADDS
+#undef VSUBS
+#undef VMAX
+#undef VSET1
+#undef PROF
+#undef MASKGT
+#undef MASKEQ
+#undef SCAN
+#undef IMPROVE

@@ -9,47 +9,104 @@
 #include "grid.h"
 
 #include <math.h>
-#include <stdlib.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define NDOTS 200 /* 2 * NDOTS + 1 dots */
 static const float kRadiusN = 1.65f, kRadiusCA = 1.87f, kRadiusC = 1.76f, kRadiusO = 1.4f,
                    kRadiusSide = 1.8f, kRadiusWater = 1.4f;
 static const double kPi = 3.141592653589793238462643383279502884;
 
+/* Neighbours of one atom: position relative to the atom and the squared reach
+ * of their grown sphere. mkdssp compares a double reach with a float distance;
+ * rounding the reach down to a float keeps every comparison exact in float. */
 typedef struct {
-    pai_v3 loc;    /* neighbour - atom */
-    double r2;     /* (neighbour radius + water)^2 */
-    float d2;      /* distance^2, for the nearest-first order */
-} cand;
+    float *x, *y, *z, *r2;
+    float *ux, *uy, *uz, *tmin; /* unit direction; patch-centre cosine needed to matter */
+    uint32_t *mask;               /* patches whose dots it may hide */
+    uint16_t *list;               /* per patch: the neighbours that may hide its dots */
+    size_t n, cap;
+} cands;
+
+/* The dots are grouped into patches around NPATCH centres so that each dot is
+ * only tested against the neighbours whose shadow can reach its patch. A
+ * neighbour is dropped from a patch only when the exact, real-valued distance
+ * of every dot of the patch exceeds its reach by SLACK A^2, far above float
+ * rounding: the float test then can never say "hidden", so results do not move.
+ * The order of the dots does not matter (all have the same weight). */
+#define NPATCH 32
+#define SLACK 1e-3
 
 typedef struct {
-    pai_v3 dots[2 * NDOTS + 1];
+    pai_v3 dots[2 * NDOTS + 1]; /* patch by patch */
+    uint16_t pstart[NPATCH + 1];
+    double centre[NPATCH][3];
+    float fcx[NPATCH], fcy[NPATCH], fcz[NPATCH]; /* the centres in float */
+    double rho; /* largest angle between a dot and its patch centre */
+    double cosrho, sinrho;
     double weight;
     pai_v3 *xyz; /* all atoms */
     float *rad;
     uint32_t *owner;
     size_t n;
     pai_grid g;
-    cand *c;
-    size_t cap;
+    cands c;
 } surf;
+
+static void fibonacci(int n, int i, double out[3])
+{
+    const double golden = (1 + sqrt(5.0)) / 2;
+    double lat = asin(2.0 * i / (2 * n + 1)), lon = fmod(i, golden) * 2 * kPi / golden;
+    out[0] = sin(lon) * cos(lat), out[1] = cos(lon) * cos(lat), out[2] = sin(lat);
+}
+
+static double dotd(const double c[3], pai_v3 p) { return c[0] * p.x + c[1] * p.y + c[2] * p.z; }
+
+static void make_patches(surf *s, const pai_v3 *dots)
+{
+    for (int p = 0; p < NPATCH; p++)
+        fibonacci(NPATCH / 2, p - NPATCH / 2, s->centre[p]); /* NPATCH - 1 or NPATCH centres */
+    int owner[2 * NDOTS + 1], count[NPATCH] = {0};
+    s->rho = 0;
+    for (int i = 0; i < 2 * NDOTS + 1; i++) {
+        int best = 0;
+        for (int p = 1; p < NPATCH; p++)
+            if (dotd(s->centre[p], dots[i]) > dotd(s->centre[best], dots[i]))
+                best = p;
+        owner[i] = best;
+        count[best]++;
+        double c = dotd(s->centre[best], dots[i]);
+        s->rho = fmax(s->rho, acos(c > 1 ? 1 : c));
+    }
+    s->rho += 1e-6;
+    s->cosrho = cos(s->rho), s->sinrho = sin(s->rho);
+    for (int p = 0; p < NPATCH; p++)
+        s->fcx[p] = (float)s->centre[p][0], s->fcy[p] = (float)s->centre[p][1],
+        s->fcz[p] = (float)s->centre[p][2];
+    s->pstart[0] = 0;
+    for (int p = 0; p < NPATCH; p++)
+        s->pstart[p + 1] = (uint16_t)(s->pstart[p] + count[p]);
+    int fill[NPATCH];
+    for (int p = 0; p < NPATCH; p++)
+        fill[p] = s->pstart[p];
+    for (int i = 0; i < 2 * NDOTS + 1; i++)
+        s->dots[fill[owner[i]]++] = dots[i];
+}
 
 static void make_dots(surf *s)
 {
     const int P = 2 * NDOTS + 1;
     const float golden = (1 + sqrtf(5.0f)) / 2;
+    pai_v3 dots[2 * NDOTS + 1];
     s->weight = (4 * kPi) / P;
     for (int i = -NDOTS; i <= NDOTS; i++) {
         float lat = asinf((2.0f * (float)i) / (float)P);
         float lon = (float)(fmod((double)i, (double)golden) * 2 * kPi / (double)golden);
-        s->dots[i + NDOTS] = (pai_v3){sinf(lon) * cosf(lat), cosf(lon) * cosf(lat), sinf(lat)};
+        dots[i + NDOTS] = (pai_v3){sinf(lon) * cosf(lat), cosf(lon) * cosf(lat), sinf(lat)};
     }
-}
-
-static int cmp_cand(const void *a, const void *b)
-{
-    float x = ((const cand *)a)->d2, y = ((const cand *)b)->d2;
-    return (x > y) - (x < y);
+    make_patches(s, dots);
 }
 
 static float dist2(pai_v3 a, pai_v3 b)
@@ -57,36 +114,163 @@ static float dist2(pai_v3 a, pai_v3 b)
     return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z);
 }
 
+static float floor_float(double v)
+{
+    float f = (float)v;
+    if ((double)f > v) { /* one ulp down; v > 0 here */
+        uint32_t u;
+        memcpy(&u, &f, sizeof u);
+        u--;
+        memcpy(&f, &u, sizeof f);
+    }
+    return f;
+}
+
+static int cands_grow(cands *c)
+{
+    size_t cap = c->cap ? 2 * c->cap : 64;
+    if (cap > 65535)
+        return PA_ERANGE;
+    float **f[4] = {&c->x, &c->y, &c->z, &c->r2};
+    float **d[4] = {&c->ux, &c->uy, &c->uz, &c->tmin};
+    for (int k = 0; k < 4; k++) {
+        float *p = pai_realloc(*f[k], cap * sizeof *p);
+        if (!p)
+            return PA_ENOMEM;
+        *f[k] = p;
+        float *q = pai_realloc(*d[k], cap * sizeof *q);
+        if (!q)
+            return PA_ENOMEM;
+        *d[k] = q;
+    }
+    uint16_t *l = pai_realloc(c->list, cap * NPATCH * sizeof *l);
+    if (!l)
+        return PA_ENOMEM;
+    c->list = l;
+    uint32_t *mk = pai_realloc(c->mask, cap * sizeof *mk);
+    if (!mk)
+        return PA_ENOMEM;
+    c->mask = mk;
+    c->cap = cap;
+    return 0;
+}
+
+static void cands_free(cands *c)
+{
+    void *p[10] = {c->x, c->y, c->z, c->r2, c->ux, c->uy, c->uz, c->tmin, c->list, c->mask};
+    for (int k = 0; k < 10; k++)
+        pai_free(p[k]);
+}
+
+/* Bit p set: the neighbour in direction u may hide a dot of patch p. */
+#if defined(__SSE2__)
+static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin)
+{
+    uint32_t mask = 0;
+    __m128 x = _mm_set1_ps(ux), y = _mm_set1_ps(uy), z = _mm_set1_ps(uz), t = _mm_set1_ps(tmin);
+    for (int p = 0; p < NPATCH; p += 4) {
+        __m128 d = _mm_add_ps(_mm_add_ps(_mm_mul_ps(x, _mm_loadu_ps(s->fcx + p)),
+                                         _mm_mul_ps(y, _mm_loadu_ps(s->fcy + p))),
+                              _mm_mul_ps(z, _mm_loadu_ps(s->fcz + p)));
+        mask |= (uint32_t)_mm_movemask_ps(_mm_cmpge_ps(d, t)) << p;
+    }
+    return mask;
+}
+#else
+static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin)
+{
+    uint32_t mask = 0;
+    for (int p = 0; p < NPATCH; p++)
+        mask |= (uint32_t)(ux * s->fcx[p] + uy * s->fcy[p] + uz * s->fcz[p] >= tmin) << p;
+    return mask;
+}
+#endif
+
+/* Add a neighbour unless it can hide no dot at all. tmin: the smallest cosine
+ * between its direction and a patch centre at which it may still hide a dot
+ * of that patch (-2: every patch). */
+static int cands_add(surf *s, pai_v3 loc, double reach2, double R)
+{
+    cands *c = &s->c;
+    double L = sqrt((double)loc.x * loc.x + (double)loc.y * loc.y + (double)loc.z * loc.z);
+    /* dot p at distance^2 = R^2 + L^2 - 2RL (p.u); it matters when that is <= reach2 + SLACK */
+    double q = (R * R + L * L - reach2 - SLACK) / (2 * R * L);
+    if (q > 1)
+        return 0;
+    if (q < -1)
+        q = -1;
+    if (c->n == c->cap) {
+        int rc = cands_grow(c);
+        if (rc)
+            return rc;
+    }
+    size_t k = c->n++;
+    c->x[k] = loc.x, c->y[k] = loc.y, c->z[k] = loc.z, c->r2[k] = floor_float(reach2);
+    c->ux[k] = (float)(loc.x / L), c->uy[k] = (float)(loc.y / L), c->uz[k] = (float)(loc.z / L);
+    /* cos(acos(q) + rho); past pi every patch counts. 1e-4 covers the float
+     * rounding of the patch test (its cosines are good to 1e-6). */
+    c->tmin[k] = q <= -s->cosrho ? -2 : (float)(q * s->cosrho - sqrt(1 - q * q) * s->sinrho - 1e-4);
+    c->mask[k] = patch_mask(s, c->ux[k], c->uy[k], c->uz[k], c->tmin[k]);
+    return 0;
+}
+
+static int hidden_by(const cands *c, size_t m, pai_v3 xx)
+{
+    float dx = xx.x - c->x[m], dy = xx.y - c->y[m], dz = xx.z - c->z[m];
+    return !(c->r2[m] < dx * dx + dy * dy + dz * dz);
+}
+
+/* Free dots of one patch. */
+static int patch_free(const surf *s, int p, float radius, const uint16_t *list, size_t nl)
+{
+    const cands *c = &s->c;
+    int nfree = 0;
+    size_t last = 0; /* the neighbour that hid the previous dot often hides this one */
+    for (int i = s->pstart[p]; i < s->pstart[p + 1]; i++) {
+        pai_v3 xx = {s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
+        if (last < nl && hidden_by(c, list[last], xx))
+            continue;
+        size_t m = 0;
+        while (m < nl && !hidden_by(c, list[m], xx))
+            m++;
+        if (m == nl)
+            nfree++;
+        else
+            last = m;
+    }
+    return nfree;
+}
+
 /* Free surface of atom k (A^2). */
 static int atom_surface(surf *s, size_t k, float *out)
 {
     pai_v3 a = s->xyz[k];
-    float ra = s->rad[k];
-    size_t nc = 0;
+    float ra = s->rad[k], radius = ra + kRadiusWater;
+    cands *c = &s->c;
+    c->n = 0;
     int rc = 0;
     PAI_GRID_FOREACH(&s->g, a, j, {
         double d = (double)ra + kRadiusWater, r = (double)s->rad[j] + kRadiusWater;
         double d2 = dist2(a, s->xyz[j]);
         if (rc == 0 && d2 < (d + r) * (d + r) && d2 > 0.0001) {
-            if (PAI_GROW(s->c, s->cap, nc + 1))
-                rc = PA_ENOMEM;
-            else
-                s->c[nc++] = (cand){{s->xyz[j].x - a.x, s->xyz[j].y - a.y, s->xyz[j].z - a.z}, r * r,
-                                    (float)d2};
+            pai_v3 loc = {s->xyz[j].x - a.x, s->xyz[j].y - a.y, s->xyz[j].z - a.z};
+            rc = cands_add(s, loc, r * r, radius);
         }
     });
     if (rc)
         return rc;
-    qsort(s->c, nc, sizeof *s->c, cmp_cand); /* near ones hide most dots: test them first */
-    float radius = ra + kRadiusWater, surface = 0;
-    for (size_t i = 0; i < 2 * NDOTS + 1; i++) {
-        pai_v3 xx = {s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
-        int free_dot = 1;
-        for (size_t m = 0; free_dot && m < nc; m++)
-            free_dot = s->c[m].r2 < dist2(xx, s->c[m].loc);
-        if (free_dot)
-            surface += (float)s->weight;
-    }
+    size_t nl[NPATCH] = {0};
+    for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
+        for (uint32_t bits = c->mask[m]; bits; bits &= bits - 1) {
+            int p = __builtin_ctz(bits);
+            c->list[(size_t)p * c->cap + nl[p]++] = (uint16_t)m;
+        }
+    int nfree = 0;
+    for (int p = 0; p < NPATCH; p++)
+        nfree += patch_free(s, p, radius, c->list + (size_t)p * c->cap, nl[p]);
+    float surface = 0;
+    for (int i = 0; i < nfree; i++) /* the same float sum mkdssp forms dot by dot */
+        surface += (float)s->weight;
     *out = surface * radius * radius;
     return 0;
 }
@@ -132,6 +316,6 @@ int pai_dssp_surface(pa_dssp *d)
     pai_free(s.xyz);
     pai_free(s.rad);
     pai_free(s.owner);
-    pai_free(s.c);
+    cands_free(&s.c);
     return rc;
 }

@@ -122,18 +122,108 @@ static int find_bridges(pa_dssp *d, bridges *bs, const uint32_t *chain_rank)
     return 0;
 }
 
-/* mkdssp sorts ladders by (chain id, first residue); a stable insertion sort. */
+/* mkdssp sorts ladders by (chain id, first residue) with std::sort, which is
+ * not stable: ladders starting at the same residue keep the order introsort
+ * leaves them in, and that order names the ladders. So this is the same
+ * introsort (median-of-three quicksort down to 16 elements, then one insertion
+ * sort), to give the same labels. */
+static int br_less(const bridge *a, const bridge *b)
+{
+    return a->chain_rank < b->chain_rank || (a->chain_rank == b->chain_rank && a->i[0] < b->i[0]);
+}
+
+static void br_swap(bridge *a, bridge *b)
+{
+    bridge t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void median_to_first(bridge *res, bridge *a, bridge *b, bridge *c)
+{
+    if (br_less(a, b)) {
+        if (br_less(b, c))
+            br_swap(res, b);
+        else if (br_less(a, c))
+            br_swap(res, c);
+        else
+            br_swap(res, a);
+    } else if (br_less(a, c)) {
+        br_swap(res, a);
+    } else if (br_less(b, c)) {
+        br_swap(res, c);
+    } else {
+        br_swap(res, b);
+    }
+}
+
+static bridge *partition(bridge *first, bridge *last, bridge *pivot)
+{
+    for (;;) {
+        while (br_less(first, pivot))
+            first++;
+        last--;
+        while (br_less(pivot, last))
+            last--;
+        if (!(first < last))
+            return first;
+        br_swap(first, last);
+        first++;
+    }
+}
+
+static void linear_insert(bridge *last)
+{
+    bridge v = *last;
+    for (bridge *next = last - 1; br_less(&v, next); next--) {
+        *last = *next;
+        last = next;
+    }
+    *last = v;
+}
+
+static void insertion_sort(bridge *first, bridge *last)
+{
+    for (bridge *i = first + 1; i < last; i++) {
+        if (br_less(i, first)) {
+            bridge v = *i;
+            memmove(first + 1, first, (size_t)(i - first) * sizeof *first);
+            *first = v;
+        } else {
+            linear_insert(i);
+        }
+    }
+}
+
+static void introsort_loop(bridge *first, bridge *last, int depth)
+{
+    while (last - first > 16) {
+        if (depth-- == 0) { /* never met on real ladders; any correct sort will do */
+            insertion_sort(first, last);
+            return;
+        }
+        median_to_first(first, first + 1, first + (last - first) / 2, last - 1);
+        bridge *cut = partition(first + 1, last, first);
+        introsort_loop(cut, last, depth);
+        last = cut;
+    }
+}
+
 static void sort_bridges(bridges *bs)
 {
-    for (size_t k = 1; k < bs->n; k++) {
-        bridge x = bs->b[k];
-        size_t m = k;
-        while (m > 0 && (bs->b[m - 1].chain_rank > x.chain_rank ||
-                         (bs->b[m - 1].chain_rank == x.chain_rank && bs->b[m - 1].i[0] > x.i[0]))) {
-            bs->b[m] = bs->b[m - 1];
-            m--;
-        }
-        bs->b[m] = x;
+    if (bs->n < 2)
+        return;
+    int lg = 0;
+    for (size_t n = bs->n; n > 1; n >>= 1)
+        lg++;
+    bridge *first = bs->b, *last = bs->b + bs->n;
+    introsort_loop(first, last, 2 * lg);
+    if (last - first > 16) {
+        insertion_sort(first, first + 16);
+        for (bridge *i = first + 16; i < last; i++)
+            linear_insert(i);
+    } else {
+        insertion_sort(first, last);
     }
 }
 

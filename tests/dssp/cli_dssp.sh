@@ -1,0 +1,41 @@
+#!/bin/sh
+# panalyze dssp: the classic table equals stored mkdssp 4.2 output; --format tsv
+# has the columns path model chain observed ss8, one line per protein chain and
+# model, ss8 as long as observed; --threads gives the same bytes; a bad file
+# fails with exit 1 and a message while the others still print.
+# usage: cli_dssp.sh PANALYZE DATA_DIR
+set -u
+P=$1
+D=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+table() { sed -n '/^  #  RESIDUE/,$p' "$1"; }
+
+"$P" dssp "$D/1CRN.cif.gz" >"$T/1crn.dssp" || fail "dssp exit $?"
+table "$D/1CRN.dssp" >"$T/want"
+table "$T/1crn.dssp" >"$T/got"
+cmp -s "$T/want" "$T/got" || fail "classic table differs from mkdssp's"
+
+"$P" dssp "$D/1CRN.cif.gz" "$D/helix.pdb" >/dev/null 2>&1; [ $? -eq 2 ] || fail "two files in dssp format: want exit 2"
+"$P" dssp --format xml "$D/helix.pdb" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad format: want exit 2"
+"$P" dssp --help | grep -q -- "--format" || fail "no --format in --help"
+
+FILES="$D/helix.pdb $D/hairpin.pdb $D/4cxl.cif.gz $D/1GBT.cif.gz"
+"$P" dssp --format tsv $FILES >"$T/t1.tsv" || fail "tsv exit $?"
+[ "$(head -1 "$T/t1.tsv")" = "$(printf 'path\tmodel\tchain\tobserved\tss8')" ] || fail "TSV header"
+grep -q "^$D/helix.pdb	1	A	GGGGGGGGGGGGGG	-HHHHHHHHHHHH-$" "$T/t1.tsv" || fail "helix line"
+grep -q "^$D/hairpin.pdb	1	A	GGGGGGGGGGGG	--EEETTEEE--$" "$T/t1.tsv" || fail "hairpin line"
+awk -F'\t' 'NR > 1 && (length($4) != length($5) || $5 !~ /^[HGIEBTSP-]+$/) { exit 1 }' "$T/t1.tsv" ||
+    fail "ss8 not aligned with observed, or a letter outside HGIEBTSP-"
+for n in 2 3; do
+    "$P" dssp --format tsv --threads $n $FILES >"$T/tn.tsv" || fail "--threads $n exit $?"
+    cmp -s "$T/t1.tsv" "$T/tn.tsv" || fail "--threads $n output differs"
+done
+
+printf 'not a structure\n' >"$T/bad.pdb"
+"$P" dssp --format tsv --threads 2 "$D/helix.pdb" "$T/bad.pdb" "$D/hairpin.pdb" >"$T/b.tsv" 2>"$T/b.err"
+[ $? -eq 1 ] || fail "a bad file: want exit 1"
+grep -q "bad.pdb" "$T/b.err" || fail "no message for the bad file"
+[ "$(wc -l <"$T/b.tsv")" -eq 3 ] || fail "the good files were not all printed"
+exit 0

@@ -82,6 +82,8 @@ PA_API size_t pa_dssp_count(const pa_dssp *d);
 PA_API int pa_dssp_get(const pa_dssp *d, size_t i, pa_dssp_residue *out);
 /* The 8-state letter of every assessed residue, NUL-terminated ('-' for none). */
 PA_API const char *pa_dssp_ss8(const pa_dssp *d);
+/* Index (for pa_dssp_get) of structure residue `residue`, or -1 when it is not assessed. */
+PA_API long pa_dssp_find(const pa_dssp *d, size_t residue);
 /* Letter of structure residue `residue` ('-' when it is not assessed or has none). */
 PA_API char pa_dssp_residue_ss(const pa_dssp *d, size_t residue);
 /* ss8 of a chain's observed residues (pa_sequence_extract of the same structure):

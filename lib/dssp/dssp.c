@@ -336,11 +336,16 @@ char pa_dssp_ss3(char ss8)
     }
 }
 
+long pa_dssp_find(const pa_dssp *d, size_t residue)
+{
+    if (!d || !d->map || residue < d->res_begin || residue - d->res_begin >= d->res_count)
+        return -1;
+    return d->map[residue - d->res_begin];
+}
+
 char pa_dssp_residue_ss(const pa_dssp *d, size_t residue)
 {
-    if (!d || residue < d->res_begin || residue - d->res_begin >= d->res_count)
-        return '-';
-    int32_t i = d->map[residue - d->res_begin];
+    long i = pa_dssp_find(d, residue);
     return i < 0 ? '-' : d->ss8[i];
 }
 

@@ -38,4 +38,18 @@ printf 'not a structure\n' >"$T/bad.pdb"
 [ $? -eq 1 ] || fail "a bad file: want exit 1"
 grep -q "bad.pdb" "$T/b.err" || fail "no message for the bad file"
 [ "$(wc -l <"$T/b.tsv")" -eq 3 ] || fail "the good files were not all printed"
+# panalyze run --dssp [--ss]: ss8_observed / ss3_observed (and q3) columns at the end,
+# the same from the cache, JSONL fields, and the overall Q3 in the run summary.
+"$P" run --dssp --threads 2 $FILES >"$T/r.tsv" 2>/dev/null || fail "run --dssp exit $?"
+head -1 "$T/r.tsv" | grep -q "	ss8_observed	ss3_observed$" || fail "run --dssp header"
+grep -q "helix.pdb	1	A	.*	-HHHHHHHHHHHH-	CHHHHHHHHHHHHC$" "$T/r.tsv" || fail "run --dssp helix row"
+"$P" run --dssp --ss --cache "$T/cache" $FILES >"$T/q1.tsv" 2>"$T/q1.err" || fail "run --dssp --ss exit $?"
+"$P" run --dssp --ss --cache "$T/cache" $FILES >"$T/q2.tsv" 2>"$T/q2.err"
+head -1 "$T/q1.tsv" | grep -q "	ss8_observed	ss3_observed	q3$" || fail "run --dssp --ss header"
+cmp -s "$T/q1.tsv" "$T/q2.tsv" || fail "cached run differs"
+grep -q "Q3 0\.[0-9]* (predicted vs DSSP" "$T/q1.err" || fail "no overall Q3 in the run summary"
+awk -F'\t' 'NR > 1 && $(NF) != "" && ($(NF) < 0 || $(NF) > 1) { exit 1 }' "$T/q1.tsv" || fail "q3 out of [0, 1]"
+"$P" run --dssp --ss --format jsonl "$D/hairpin.pdb" 2>/dev/null >"$T/j"
+grep -q '"ss8_observed":"--EEETTEEE--","ss3_observed":"CCEEECCEEECC","q3":0\.' "$T/j" || fail "JSONL fields"
+"$P" run --help | grep -q -- "--dssp" || fail "no --dssp in run --help"
 exit 0

@@ -83,6 +83,13 @@ def _reference(r, i, out):
                      float(out.identity), float(out.coverage))
 
 
+def _q3(r, i):
+    ok, n = ffi.new("size_t *"), ffi.new("size_t *")
+    if lib.pa_result_chain_q3(r, i, ok, n) != 0 or n[0] == 0:
+        return None
+    return ok[0] / n[0]
+
+
 def _copy_result(r):
     s = ffi.new("pa_result_summary *")
     status = lib.pa_result_status(r)
@@ -96,12 +103,15 @@ def _copy_result(r):
             continue
         n = c.n_observed
         ss = lib.pa_result_chain_ss(r, i)
+        d8, d3 = lib.pa_result_chain_dssp(r, i), lib.pa_result_chain_dssp3(r, i)
         chains.append(ChainResult(
             id=string(c.auth_id), model=c.model, entity_id=string(c.entity_id),
             polymer_type=string(lib.pa_polymer_type_name(c.polymer_type)),
             sequence=string(c.observed), seqres=string(c.seqres),
             mapping=list(c.map[0:n]) if n else [],
-            ss3=string(ss) if ss != ffi.NULL else None, reference=_reference(r, i, ref)))
+            ss3=string(ss) if ss != ffi.NULL else None, reference=_reference(r, i, ref),
+            ss8_observed=string(d8) if d8 != ffi.NULL else None,
+            ss3_observed=string(d3) if d3 != ffi.NULL else None, q3=_q3(r, i)))
     errors = [d for d in diags if d.severity >= 2]
     message = ""
     if status < 0:
@@ -140,7 +150,7 @@ _DONE = object()
 
 def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
         metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
-        model=None, references=None, **reader):
+        model=None, references=None, dssp=False, **reader):
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -151,7 +161,9 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     Model or a model file path, default the built-in one; another model bypasses the
     cache). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
-    best-scoring one as chain.reference (a Reference, or None)."""
+    best-scoring one as chain.reference (a Reference, or None). dssp: each protein chain
+    gets its observed secondary structure from the coordinates as chain.ss8_observed /
+    chain.ss3_observed (aligned with chain.sequence) and, with predict_ss, chain.q3."""
     paths = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in paths]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -170,6 +182,7 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
             from .infer import Model
             model = Model(model)  # a path (what a dask task can carry)
         po.model = model._ptr
+    po.dssp = int(bool(dssp))
     refs = _seqlist(references) if references is not None else ffi.NULL
     po.references = refs
 

@@ -172,6 +172,12 @@ class Chain:
         from .align import map_chain
         return map_chain(self, reference, **opts)
 
+    @property
+    def dssp(self) -> str:
+        """Observed secondary structure (DSSP 4) aligned with `sequence`: H G I E B T
+        S P, '-' for none or for a residue DSSP cannot assess (missing backbone)."""
+        return self.structure.dssp(self.model).chain_ss8(self)
+
     sequence = property(lambda self: self._seq("sequence"))
     seqres = property(lambda self: self._seq("seqres"))
     mapping = property(lambda self: self._seq("mapping"))
@@ -231,7 +237,7 @@ class Structure:
         self._res_cols = ffi.new("pa_residue_columns *")
         check(lib.pa_structure_atoms(self._ptr, self._atom_cols))
         check(lib.pa_structure_residues(self._ptr, self._res_cols))
-        self._models = self._chains = self._entities = self._seqs = None
+        self._models = self._chains = self._entities = self._seqs = self._dssps = None
 
     @property
     def name(self):
@@ -308,6 +314,15 @@ class Structure:
     def to_fasta(self, name=None, seqres=False, line_width=80, all_models=False):
         from .sequence import to_fasta
         return to_fasta(self, name, seqres, line_width, all_models)
+
+    def dssp(self, model: int = 0):
+        """DSSP of model index `model` (a panalyzer.dssp.Dssp, computed once)."""
+        if self._dssps is None:
+            self._dssps = {}
+        if model not in self._dssps:
+            from .dssp import Dssp
+            self._dssps[model] = Dssp(self, model=model)
+        return self._dssps[model]
 
     def modres_parent(self, name):
         """Standard parent the file declares for a modified residue, or None."""

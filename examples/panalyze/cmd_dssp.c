@@ -17,6 +17,10 @@ static void usage(FILE *f)
             "                 model, columns path, model, chain, observed, ss8 (ss8 aligned\n"
             "                 with the observed sequence: H G I E B T S P, '-' for none or\n"
             "                 for residues DSSP cannot assess)\n"
+            "  --seqres       tsv: also the columns mask (1 where DSSP assessed the observed\n"
+            "                 residue), seqres (full SEQRES / entity sequence, '' if none),\n"
+            "                 ss8_seqres and mask_seqres (the same on SEQRES positions; 0 and\n"
+            "                 '-' for residues not observed or not assessed)\n"
             "  --threads N    files processed in parallel (default 1)\n"
             "  --model K      only model K (1-based index; default: tsv every model,\n"
             "                 dssp the first)\n"
@@ -29,7 +33,7 @@ static void usage(FILE *f)
 typedef struct {
     char **paths;
     size_t n;
-    int tsv, acc, altloc_first;
+    int tsv, acc, altloc_first, seqres;
     long model; /* 0: default */
     char **out; /* per file: text to print (NULL on failure) */
     char **err; /* per file: error message */
@@ -45,9 +49,32 @@ static char *dupmsg(const char *path, int rc)
     return s;
 }
 
+/* --seqres columns: mask over observed, then seqres, ss8 and mask on SEQRES positions. */
+static int seqres_columns(const pa_dssp *d, const pa_chain_seq *c, const char *ss, FILE *out)
+{
+    char *m = malloc(c->n_observed + 1), *s8 = malloc(c->seqres_len + 1), *ms = malloc(c->seqres_len + 1);
+    if (!m || !s8 || !ms) {
+        free(m), free(s8), free(ms);
+        return PA_ENOMEM;
+    }
+    memset(s8, '-', c->seqres_len);
+    memset(ms, '0', c->seqres_len);
+    for (size_t k = 0; k < c->n_observed; k++) {
+        int assessed = pa_dssp_find(d, c->residue[k]) >= 0;
+        m[k] = assessed ? '1' : '0';
+        int32_t at = c->map ? c->map[k] : -1;
+        if (assessed && at >= 0 && (size_t)at < c->seqres_len)
+            s8[at] = ss[k], ms[at] = '1';
+    }
+    m[c->n_observed] = s8[c->seqres_len] = ms[c->seqres_len] = '\0';
+    fprintf(out, "\t%s\t%s\t%s\t%s", m, c->seqres, s8, ms);
+    free(m), free(s8), free(ms);
+    return 0;
+}
+
 /* Append one TSV line per protein chain of model index m. */
 static int tsv_model(const char *path, const pa_structure *s, unsigned m, const pa_dssp_opts *o,
-                     pa_diags *diags, FILE *out)
+                     int seqres, pa_diags *diags, FILE *out)
 {
     pa_dssp_opts mo = *o;
     mo.model = m;
@@ -71,7 +98,10 @@ static int tsv_model(const char *path, const pa_structure *s, unsigned m, const 
                 rc = rc ? rc : PA_ENOMEM;
                 break;
             }
-            fprintf(out, "%s\t%d\t%s\t%s\t%s\n", path, mi.number, c.auth_id, c.observed, ss);
+            fprintf(out, "%s\t%d\t%s\t%s\t%s", path, mi.number, c.auth_id, c.observed, ss);
+            if (seqres)
+                rc = seqres_columns(d, &c, ss, out);
+            fputc('\n', out);
             free(ss);
         }
         pa_seqset_free(q);
@@ -86,10 +116,10 @@ static int tsv_file(const job *j, const char *path, const pa_structure *s, pa_di
     o.accessibility = j->acc;
     size_t nm = pa_structure_model_count(s);
     if (j->model > 0)
-        return tsv_model(path, s, (unsigned)(j->model - 1), &o, diags, out);
+        return tsv_model(path, s, (unsigned)(j->model - 1), &o, j->seqres, diags, out);
     int rc = 0;
     for (size_t m = 0; rc == 0 && m < nm; m++)
-        rc = tsv_model(path, s, (unsigned)m, &o, diags, out);
+        rc = tsv_model(path, s, (unsigned)m, &o, j->seqres, diags, out);
     return rc;
 }
 
@@ -170,7 +200,9 @@ static int report(job *j)
 {
     int failed = 0;
     if (j->tsv)
-        fputs("path\tmodel\tchain\tobserved\tss8\n", stdout);
+        fputs(j->seqres ? "path\tmodel\tchain\tobserved\tss8\tmask\tseqres\tss8_seqres\tmask_seqres\n"
+                        : "path\tmodel\tchain\tobserved\tss8\n",
+              stdout);
     for (size_t k = 0; k < j->n; k++) {
         if (j->out[k])
             fputs(j->out[k], stdout);
@@ -190,6 +222,8 @@ static int parse_opt(int argc, char **argv, int *i, job *j, long *threads, size_
     int more = *i + 1 < argc;
     if (!strcmp(a, "--no-acc")) {
         j->acc = 0;
+    } else if (!strcmp(a, "--seqres")) {
+        j->seqres = 1;
     } else if (!strcmp(a, "--format") && more) {
         const char *f = argv[++*i];
         if (strcmp(f, "tsv") && strcmp(f, "dssp")) {

@@ -25,6 +25,8 @@ FILES="$D/helix.pdb $D/hairpin.pdb $D/4cxl.cif.gz $D/1GBT.cif.gz"
 "$P" dssp --format tsv $FILES >"$T/t1.tsv" || fail "tsv exit $?"
 [ "$(head -1 "$T/t1.tsv")" = "$(printf 'path\tmodel\tchain\tobserved\tss8')" ] || fail "TSV header"
 grep -q "^$D/helix.pdb	1	A	GGGGGGGGGGGGGG	-HHHHHHHHHHHH-$" "$T/t1.tsv" || fail "helix line"
+"$P" dssp --format tsv --seqres "$D/1CRN.cif.gz" | head -1 | grep -q "	mask	seqres	ss8_seqres	mask_seqres$" ||
+    fail "--seqres header"
 grep -q "^$D/hairpin.pdb	1	A	GGGGGGGGGGGG	--EEETTEEE--$" "$T/t1.tsv" || fail "hairpin line"
 awk -F'\t' 'NR > 1 && (length($4) != length($5) || $5 !~ /^[HGIEBTSP-]+$/) { exit 1 }' "$T/t1.tsv" ||
     fail "ss8 not aligned with observed, or a letter outside HGIEBTSP-"
@@ -52,4 +54,16 @@ awk -F'\t' 'NR > 1 && $(NF) != "" && ($(NF) < 0 || $(NF) > 1) { exit 1 }' "$T/q1
 "$P" run --dssp --ss --format jsonl "$D/hairpin.pdb" 2>/dev/null >"$T/j"
 grep -q '"ss8_observed":"--EEETTEEE--","ss3_observed":"CCEEECCEEECC","q3":0\.' "$T/j" || fail "JSONL fields"
 "$P" run --help | grep -q -- "--dssp" || fail "no --dssp in run --help"
+
+# tools/structures_to_ss.py: the SS-table format (id seq ss3 ss8 mask), lengths agree.
+if [ -n "${PA_SOURCE_DIR:-}" ] && command -v python3 >/dev/null; then
+    python3 "$PA_SOURCE_DIR/tools/structures_to_ss.py" --panalyze "$P" --threads 2 --min-len 10 \
+        "$D" -o "$T/ss.tsv" 2>/dev/null || fail "structures_to_ss.py exit $?"
+    [ "$(head -1 "$T/ss.tsv")" = "$(printf 'id\tseq\tss3\tss8\tmask')" ] || fail "SS table header"
+    grep -q "^helix_A	GGGGGGGGGGGGGG	CHHHHHHHHHHHHC	CHHHHHHHHHHHHC	11111111111111$" "$T/ss.tsv" ||
+        fail "SS table helix row"
+    awk -F'\t' 'NR > 1 && !(length($2) == length($3) && length($3) == length($4) &&
+        length($4) == length($5) && $3 ~ /^[HEC]+$/ && $4 ~ /^[HGIEBTSC]+$/ && $5 ~ /^[01]+$/) { exit 1 }' \
+        "$T/ss.tsv" || fail "SS table row format"
+fi
 exit 0

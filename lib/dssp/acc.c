@@ -130,7 +130,8 @@ static int cands_grow(cands *c)
 {
     size_t cap = c->cap ? 2 * c->cap : 64;
     if (cap > 65535)
-        return PA_ERANGE;
+        return pai_error(PA_ERANGE, "dssp: over 65535 atoms within reach of one atom "
+                                    "(overlapping coordinates?)");
     float **f[4] = {&c->x, &c->y, &c->z, &c->r2};
     float **d[4] = {&c->ux, &c->uy, &c->uz, &c->tmin};
     for (int k = 0; k < 4; k++) {
@@ -267,7 +268,8 @@ static int atom_surface(surf *s, size_t k, float *out)
         }
     int nfree = 0;
     for (int p = 0; p < NPATCH; p++)
-        nfree += patch_free(s, p, radius, c->list + (size_t)p * c->cap, nl[p]);
+        nfree += nl[p] ? patch_free(s, p, radius, c->list + (size_t)p * c->cap, nl[p])
+                       : s->pstart[p + 1] - s->pstart[p];
     float surface = 0;
     for (int i = 0; i < nfree; i++) /* the same float sum mkdssp forms dot by dot */
         surface += (float)s->weight;

@@ -5,6 +5,7 @@
 #include "common/pai.h"
 #include "testutil.h"
 
+#include <dirent.h>
 #include <panalyzer.h>
 
 static pa_structure *read_file(const char *rel, pa_altloc_policy altloc)
@@ -429,6 +430,41 @@ START_TEST(shared_corpus_runs)
 }
 END_TEST
 
+/* Inputs that once broke the dssp fuzz target (tests/data/corrupt/regress/dssp): every
+ * model of whatever the readers make of them, plus the classic text. */
+START_TEST(fuzz_regressions)
+{
+    char dir[1024];
+    DIR *dp = opendir(pa_test_data("corrupt/regress/dssp", dir, sizeof dir));
+    ck_assert_ptr_nonnull(dp);
+    int seen = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[2048];
+        pa_structure *s;
+        pa_join_path(dir, e->d_name, path, sizeof path);
+        seen++;
+        if (pa_structure_read(path, NULL, &s, NULL))
+            continue;
+        for (size_t m = 0; m < pa_structure_model_count(s); m++) {
+            pa_dssp_opts o = PA_DSSP_OPTS_INIT;
+            o.model = (unsigned)m;
+            pa_dssp *d;
+            if (pa_dssp_compute(s, &o, &d, NULL) == 0) {
+                char *text;
+                if (pa_dssp_format_classic(d, s, &text, NULL) == 0)
+                    pa_free(text);
+                pa_dssp_free(d);
+            }
+        }
+        pa_structure_free(s);
+    }
+    closedir(dp);
+    ck_assert_int_gt(seen, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dssp");
@@ -447,6 +483,7 @@ static Suite *suite(void)
     tcase_add_test(t, arguments);
     tcase_add_test(t, allocation_failures);
     tcase_add_test(t, shared_corpus_runs);
+    tcase_add_test(t, fuzz_regressions);
     suite_add_tcase(s, t);
     return s;
 }

@@ -26,7 +26,8 @@ typedef struct {
     float *x, *y, *z, *r2;
     float *ux, *uy, *uz, *tmin; /* unit direction; patch-centre cosine needed to matter */
     uint32_t *mask;               /* patches whose dots it may hide */
-    uint16_t *list;               /* per patch: the neighbours that may hide its dots */
+    float *px, *py, *pz, *pr2;    /* per patch (stride cap + 4): the neighbours that may hide
+                                     its dots, padded to 4 with ones that hide nothing */
     size_t n, cap;
 } cands;
 
@@ -53,6 +54,9 @@ typedef struct {
     size_t n;
     pai_grid g;
     cands c;
+    float scaled_r[8]; /* dots scaled by the few radii in use (one per atom kind) */
+    pai_v3 scaled[8][2 * NDOTS + 1];
+    int nscaled;
 } surf;
 
 static void fibonacci(int n, int i, double out[3])
@@ -144,10 +148,13 @@ static int cands_grow(cands *c)
             return PA_ENOMEM;
         *d[k] = q;
     }
-    uint16_t *l = pai_realloc(c->list, cap * NPATCH * sizeof *l);
-    if (!l)
-        return PA_ENOMEM;
-    c->list = l;
+    float **pl[4] = {&c->px, &c->py, &c->pz, &c->pr2};
+    for (int k = 0; k < 4; k++) {
+        float *q = pai_realloc(*pl[k], (cap + 4) * NPATCH * sizeof *q);
+        if (!q)
+            return PA_ENOMEM;
+        *pl[k] = q;
+    }
     uint32_t *mk = pai_realloc(c->mask, cap * sizeof *mk);
     if (!mk)
         return PA_ENOMEM;
@@ -158,8 +165,9 @@ static int cands_grow(cands *c)
 
 static void cands_free(cands *c)
 {
-    void *p[10] = {c->x, c->y, c->z, c->r2, c->ux, c->uy, c->uz, c->tmin, c->list, c->mask};
-    for (int k = 0; k < 10; k++)
+    void *p[13] = {c->x,  c->y,  c->z,  c->r2, c->ux,  c->uy, c->uz,
+                   c->tmin, c->px, c->py, c->pz, c->pr2, c->mask};
+    for (int k = 0; k < 13; k++)
         pai_free(p[k]);
 }
 
@@ -215,31 +223,67 @@ static int cands_add(surf *s, pai_v3 loc, double reach2, double R)
     return 0;
 }
 
-static int hidden_by(const cands *c, size_t m, pai_v3 xx)
+/* A patch's neighbours, contiguous. */
+typedef struct {
+    const float *x, *y, *z, *r2;
+    size_t n; /* a multiple of 4 */
+} plist;
+
+static int hidden_by(const plist *l, size_t m, pai_v3 xx)
 {
-    float dx = xx.x - c->x[m], dy = xx.y - c->y[m], dz = xx.z - c->z[m];
-    return !(c->r2[m] < dx * dx + dy * dy + dz * dz);
+    float dx = xx.x - l->x[m], dy = xx.y - l->y[m], dz = xx.z - l->z[m];
+    return !(l->r2[m] < dx * dx + dy * dy + dz * dz);
 }
 
-/* Free dots of one patch. */
-static int patch_free(const surf *s, int p, float radius, const uint16_t *list, size_t nl)
+/* Bit k set: neighbour m + k hides the dot (the same float operations as one by one). */
+static int block_hidden(const plist *l, size_t m, pai_v3 xx)
 {
-    const cands *c = &s->c;
+#if defined(__SSE2__)
+    __m128 dx = _mm_sub_ps(_mm_set1_ps(xx.x), _mm_loadu_ps(l->x + m));
+    __m128 dy = _mm_sub_ps(_mm_set1_ps(xx.y), _mm_loadu_ps(l->y + m));
+    __m128 dz = _mm_sub_ps(_mm_set1_ps(xx.z), _mm_loadu_ps(l->z + m));
+    __m128 d2 = _mm_add_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy)), _mm_mul_ps(dz, dz));
+    return _mm_movemask_ps(_mm_cmpnlt_ps(_mm_loadu_ps(l->r2 + m), d2));
+#else
+    int bits = 0;
+    for (int k = 0; k < 4; k++)
+        bits |= hidden_by(l, m + (size_t)k, xx) << k;
+    return bits;
+#endif
+}
+
+/* Free dots of one patch; dots are the patch's dots already scaled to the atom. */
+static int patch_free(const pai_v3 *dots, int ndots, const plist *l)
+{
     int nfree = 0;
     size_t last = 0; /* the neighbour that hid the previous dot often hides this one */
-    for (int i = s->pstart[p]; i < s->pstart[p + 1]; i++) {
-        pai_v3 xx = {s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
-        if (last < nl && hidden_by(c, list[last], xx))
+    for (int i = 0; i < ndots; i++) {
+        pai_v3 xx = dots[i];
+        if (hidden_by(l, last, xx))
             continue;
+        int bits = 0;
         size_t m = 0;
-        while (m < nl && !hidden_by(c, list[m], xx))
-            m++;
-        if (m == nl)
+        for (; m < l->n && !(bits = block_hidden(l, m, xx)); m += 4)
+            ;
+        if (!bits)
             nfree++;
         else
-            last = m;
+            last = m + (size_t)__builtin_ctz((unsigned)bits);
     }
     return nfree;
+}
+
+/* The dots times radius (as mkdssp forms them, in float), cached per radius. */
+static pai_v3 *scaled_dots(surf *s, float radius)
+{
+    for (int k = 0; k < s->nscaled; k++)
+        if (s->scaled_r[k] == radius)
+            return s->scaled[k];
+    int k = s->nscaled < 8 ? s->nscaled++ : 7;
+    s->scaled_r[k] = radius;
+    for (int i = 0; i < 2 * NDOTS + 1; i++)
+        s->scaled[k][i] = (pai_v3){s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
+    return s->scaled[k];
 }
 
 /* Free surface of atom k (A^2). */
@@ -260,16 +304,26 @@ static int atom_surface(surf *s, size_t k, float *out)
     });
     if (rc)
         return rc;
-    size_t nl[NPATCH] = {0};
+    size_t nl[NPATCH] = {0}, stride = c->cap + 4;
     for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
         for (uint32_t bits = c->mask[m]; bits; bits &= bits - 1) {
-            int p = __builtin_ctz(bits);
-            c->list[(size_t)p * c->cap + nl[p]++] = (uint16_t)m;
+            size_t at = (size_t)__builtin_ctz(bits) * stride + nl[__builtin_ctz(bits)]++;
+            c->px[at] = c->x[m], c->py[at] = c->y[m], c->pz[at] = c->z[m], c->pr2[at] = c->r2[m];
         }
+    pai_v3 *scaled = scaled_dots(s, radius);
     int nfree = 0;
-    for (int p = 0; p < NPATCH; p++)
-        nfree += nl[p] ? patch_free(s, p, radius, c->list + (size_t)p * c->cap, nl[p])
-                       : s->pstart[p + 1] - s->pstart[p];
+    for (int p = 0; p < NPATCH; p++) {
+        int nd = s->pstart[p + 1] - s->pstart[p];
+        if (!nl[p]) {
+            nfree += nd;
+            continue;
+        }
+        size_t base = (size_t)p * stride;
+        for (; nl[p] % 4; nl[p]++) /* padding: hides nothing */
+            c->px[base + nl[p]] = c->py[base + nl[p]] = c->pz[base + nl[p]] = 0, c->pr2[base + nl[p]] = -1;
+        plist l = {c->px + base, c->py + base, c->pz + base, c->pr2 + base, nl[p]};
+        nfree += patch_free(scaled + s->pstart[p], nd, &l);
+    }
     float surface = 0;
     for (int i = 0; i < nfree; i++) /* the same float sum mkdssp forms dot by dot */
         surface += (float)s->weight;

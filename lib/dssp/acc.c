@@ -53,6 +53,7 @@ typedef struct {
     uint32_t *owner;
     size_t n;
     pai_grid g;
+    float *sx, *sy, *sz, *srad; /* the atoms in grid order: a cell row is contiguous */
     cands c;
     float scaled_r[8]; /* dots scaled by the few radii in use (one per atom kind) */
     pai_v3 scaled[8][2 * NDOTS + 1];
@@ -286,6 +287,45 @@ static pai_v3 *scaled_dots(surf *s, float radius)
     return s->scaled[k];
 }
 
+/* Exact test of sorted atom k as a neighbour of atom a (mkdssp's double arithmetic). */
+static int try_neighbour(surf *s, pai_v3 a, float ra, float radius, size_t k)
+{
+    pai_v3 b = {s->sx[k], s->sy[k], s->sz[k]};
+    double d = (double)ra + kRadiusWater, r = (double)s->srad[k] + kRadiusWater;
+    double d2 = dist2(a, b);
+    if (!(d2 < (d + r) * (d + r) && d2 > 0.0001))
+        return 0;
+    pai_v3 loc = {b.x - a.x, b.y - a.y, b.z - a.z};
+    return cands_add(s, loc, r * r, radius);
+}
+
+/* Neighbours among sorted atoms [b, e): a float prefilter 4 at a time against
+ * the widest reach, then the exact test on the few that pass. */
+static int scan_run(surf *s, pai_v3 a, float ra, float radius, float wide, size_t b, size_t e)
+{
+    size_t k = b;
+#if defined(__SSE2__)
+    __m128 ax = _mm_set1_ps(a.x), ay = _mm_set1_ps(a.y), az = _mm_set1_ps(a.z), w = _mm_set1_ps(wide);
+    for (; k + 4 <= e; k += 4) {
+        __m128 dx = _mm_sub_ps(ax, _mm_loadu_ps(s->sx + k));
+        __m128 dy = _mm_sub_ps(ay, _mm_loadu_ps(s->sy + k));
+        __m128 dz = _mm_sub_ps(az, _mm_loadu_ps(s->sz + k));
+        __m128 d2 = _mm_add_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy)), _mm_mul_ps(dz, dz));
+        for (int bits = _mm_movemask_ps(_mm_cmplt_ps(d2, w)); bits; bits &= bits - 1) {
+            int rc = try_neighbour(s, a, ra, radius, k + (size_t)__builtin_ctz((unsigned)bits));
+            if (rc)
+                return rc;
+        }
+    }
+#endif
+    for (; k < e; k++) {
+        int rc = try_neighbour(s, a, ra, radius, k);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* Free surface of atom k (A^2). */
 static int atom_surface(surf *s, size_t k, float *out)
 {
@@ -294,14 +334,20 @@ static int atom_surface(surf *s, size_t k, float *out)
     cands *c = &s->c;
     c->n = 0;
     int rc = 0;
-    PAI_GRID_FOREACH(&s->g, a, j, {
-        double d = (double)ra + kRadiusWater, r = (double)s->rad[j] + kRadiusWater;
-        double d2 = dist2(a, s->xyz[j]);
-        if (rc == 0 && d2 < (d + r) * (d + r) && d2 > 0.0001) {
-            pai_v3 loc = {s->xyz[j].x - a.x, s->xyz[j].y - a.y, s->xyz[j].z - a.z};
-            rc = cands_add(s, loc, r * r, radius);
+    int cx, cy, cz;
+    pai_grid_cell(&s->g, a, &cx, &cy, &cz);
+    const pai_grid *g = &s->g;
+    /* widest reach: this atom's and the largest neighbour radius, each grown by water */
+    float wide = nextafterf((float)(((double)ra + 2 * kRadiusWater + kRadiusCA) *
+                                    ((double)ra + 2 * kRadiusWater + kRadiusCA)), INFINITY);
+    for (int z = cz > 0 ? cz - 1 : 0; rc == 0 && z <= cz + 1 && z < g->nz; z++)
+        for (int y = cy > 0 ? cy - 1 : 0; rc == 0 && y <= cy + 1 && y < g->ny; y++) {
+            /* cells x-1..x+1 of a row are contiguous in the cell-sorted copy */
+            size_t row = ((size_t)z * (size_t)g->ny + (size_t)y) * (size_t)g->nx;
+            size_t b = g->start[row + (size_t)(cx > 0 ? cx - 1 : 0)];
+            size_t e = g->start[row + (size_t)(cx + 1 < g->nx ? cx + 2 : g->nx)];
+            rc = scan_run(s, a, ra, radius, wide, b, e);
         }
-    });
     if (rc)
         return rc;
     size_t nl[NPATCH] = {0}, stride = c->cap + 4;
@@ -328,6 +374,21 @@ static int atom_surface(surf *s, size_t k, float *out)
     for (int i = 0; i < nfree; i++) /* the same float sum mkdssp forms dot by dot */
         surface += (float)s->weight;
     *out = surface * radius * radius;
+    return 0;
+}
+
+static int sort_atoms(surf *s)
+{
+    size_t n = s->n ? s->n : 1;
+    float **arr[4] = {&s->sx, &s->sy, &s->sz, &s->srad};
+    for (int k = 0; k < 4; k++)
+        if (!(*arr[k] = pai_malloc(n * sizeof **arr[k])))
+            return PA_ENOMEM;
+    for (size_t k = 0; k < s->n; k++) {
+        uint32_t j = s->g.item[k];
+        s->sx[k] = s->xyz[j].x, s->sy[k] = s->xyz[j].y, s->sz[k] = s->xyz[j].z;
+        s->srad[k] = s->rad[j];
+    }
     return 0;
 }
 
@@ -360,6 +421,8 @@ int pai_dssp_surface(pa_dssp *d)
     int rc = collect_atoms(d, &s);
     if (rc == 0) /* cell = the largest pair cutoff: 2 * (1.87 + 1.4) */
         rc = pai_grid_build(&s.g, s.xyz, s.n, 2 * (kRadiusCA + kRadiusWater));
+    if (rc == 0)
+        rc = sort_atoms(&s);
     d->surface = 0;
     for (size_t k = 0; rc == 0 && k < s.n; k++) {
         float a;
@@ -369,6 +432,10 @@ int pai_dssp_surface(pa_dssp *d)
     for (size_t i = 0; rc == 0 && i < d->n; i++)
         d->surface += d->r[i].access;
     pai_grid_free(&s.g);
+    pai_free(s.sx);
+    pai_free(s.sy);
+    pai_free(s.sz);
+    pai_free(s.srad);
     pai_free(s.xyz);
     pai_free(s.rad);
     pai_free(s.owner);

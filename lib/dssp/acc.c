@@ -37,7 +37,7 @@ typedef struct {
  * of every dot of the patch exceeds its reach by SLACK A^2, far above float
  * rounding: the float test then can never say "hidden", so results do not move.
  * The order of the dots does not matter (all have the same weight). */
-#define NPATCH 32
+#define NPATCH 16
 #define SLACK 1e-3
 
 typedef struct {

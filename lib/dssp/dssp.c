@@ -370,6 +370,15 @@ static char helix_char(uint8_t f, int t)
     }
 }
 
+/* An H-bond as DSSP prints it: partner number - own number, energy. */
+static void hbond_out(const pa_dssp *d, const pai_dres *r, const pai_hbond *h, int *off, double *e)
+{
+    if (h->res >= 0) {
+        *off = d->r[h->res].number - r->number;
+        *e = h->e;
+    }
+}
+
 int pa_dssp_get(const pa_dssp *d, size_t i, pa_dssp_residue *out)
 {
     if (!d || !out)
@@ -394,14 +403,8 @@ int pa_dssp_get(const pa_dssp *d, size_t i, pa_dssp_residue *out)
             out->bridge_partner[k] = d->r[r->bp[k].res].number % 10000;
             out->bridge_label[k] = (char)((r->bp[k].parallel ? 'a' : 'A') + r->bp[k].ladder % 26);
         }
-        if (r->acc[k].res >= 0) {
-            out->nho_offset[k] = d->r[r->acc[k].res].number - r->number;
-            out->nho_energy[k] = r->acc[k].e;
-        }
-        if (r->don[k].res >= 0) {
-            out->onh_offset[k] = d->r[r->don[k].res].number - r->number;
-            out->onh_energy[k] = r->don[k].e;
-        }
+        hbond_out(d, r, &r->acc[k], &out->nho_offset[k], &out->nho_energy[k]);
+        hbond_out(d, r, &r->don[k], &out->onh_offset[k], &out->onh_energy[k]);
     }
     out->sheet = r->sheet ? (char)('A' + (r->sheet - 1) % 26) : ' ';
     out->ss_bridge = r->ssbridge;

@@ -153,13 +153,37 @@ static char *helix_text(int (*edit)(char *line, int res, const char *atom))
 
 static int drop_o7(char *line, int res, const char *atom) { (void)line; return !(res == 7 && !strcmp(atom, "O")); }
 
+/* The edited helix, read and run with a diagnostics list. */
+typedef struct {
+    char *text;
+    pa_structure *s;
+    pa_diags *dg;
+    pa_dssp *d;
+} edited;
+
+static edited run_edited(int (*edit)(char *line, int res, const char *atom))
+{
+    edited e;
+    e.text = helix_text(edit);
+    e.s = read_text(e.text);
+    ck_assert_int_eq(pa_diags_new(&e.dg), 0);
+    e.d = run(e.s, 0, e.dg);
+    return e;
+}
+
+static void edited_free(edited *e)
+{
+    pa_diags_free(e->dg);
+    pa_dssp_free(e->d);
+    pa_structure_free(e->s);
+    free(e->text);
+}
+
 START_TEST(missing_backbone_atom)
 {
-    char *text = helix_text(drop_o7);
-    pa_structure *s = read_text(text);
-    pa_diags *dg;
-    pa_diags_new(&dg);
-    pa_dssp *d = run(s, 0, dg);
+    edited e = run_edited(drop_o7);
+    pa_dssp *d = e.d;
+    pa_diags *dg = e.dg;
     ck_assert_uint_eq(pa_dssp_count(d), 13); /* residue 7 left out, not guessed */
     ck_assert_int_eq(pa_dssp_residue_ss(d, 6), '-');
     ck_assert_uint_ge(pa_diags_count(dg), 1);
@@ -168,10 +192,7 @@ START_TEST(missing_backbone_atom)
     pa_dssp_get(d, 6, &r); /* residue 8: its N is far from residue 6's C: a break */
     ck_assert_int_eq(r.number, 8);
     ck_assert_int_eq(r.brk, PA_DSSP_BREAK_GAP);
-    pa_diags_free(dg);
-    pa_dssp_free(d);
-    pa_structure_free(s);
-    free(text);
+    edited_free(&e);
 }
 END_TEST
 
@@ -179,11 +200,9 @@ static int ca_only(char *line, int res, const char *atom) { (void)line, (void)re
 
 START_TEST(ca_only_chain)
 {
-    char *text = helix_text(ca_only);
-    pa_structure *s = read_text(text);
-    pa_diags *dg;
-    pa_diags_new(&dg);
-    pa_dssp *d = run(s, 0, dg);
+    edited e = run_edited(ca_only);
+    pa_dssp *d = e.d;
+    pa_diags *dg = e.dg;
     ck_assert_uint_eq(pa_dssp_count(d), 0);
     ck_assert_str_eq(pa_dssp_ss8(d), "");
     int said = 0;
@@ -191,12 +210,9 @@ START_TEST(ca_only_chain)
         said |= strstr(pa_diags_get(dg, i)->message, "CA atoms only") != NULL;
     ck_assert_msg(said, "no CA-only diagnostic");
     char *classic;
-    ck_assert_int_eq(pa_dssp_format_classic(d, s, &classic, NULL), 0);
+    ck_assert_int_eq(pa_dssp_format_classic(d, e.s, &classic, NULL), 0);
     pa_free(classic);
-    pa_diags_free(dg);
-    pa_dssp_free(d);
-    pa_structure_free(s);
-    free(text);
+    edited_free(&e);
 }
 END_TEST
 
@@ -258,19 +274,21 @@ static int icode8(char *line, int res, const char *atom)
     return 1;
 }
 
+/* The classic text of e contains needle. */
+static void classic_has(const edited *e, const char *needle)
+{
+    char *classic;
+    ck_assert_int_eq(pa_dssp_format_classic(e->d, e->s, &classic, NULL), 0);
+    ck_assert_msg(strstr(classic, needle) != NULL, "no '%s' in the classic output", needle);
+    pa_free(classic);
+}
+
 START_TEST(insertion_codes)
 {
-    char *text = helix_text(icode8);
-    pa_structure *s = read_text(text);
-    pa_dssp *d = run(s, 0, NULL);
-    ck_assert_str_eq(pa_dssp_ss8(d), "-HHHHHHHHHHHH-");
-    char *classic;
-    ck_assert_int_eq(pa_dssp_format_classic(d, s, &classic, NULL), 0);
-    ck_assert_ptr_nonnull(strstr(classic, "    8    7AA G  H"));
-    pa_free(classic);
-    pa_dssp_free(d);
-    pa_structure_free(s);
-    free(text);
+    edited e = run_edited(icode8);
+    ck_assert_str_eq(pa_dssp_ss8(e.d), "-HHHHHHHHHHHH-");
+    classic_has(&e, "    8    7AA G  H");
+    edited_free(&e);
 }
 END_TEST
 
@@ -289,9 +307,8 @@ static int split8(char *line, int res, const char *atom)
 
 START_TEST(chain_break)
 {
-    char *text = helix_text(split8);
-    pa_structure *s = read_text(text);
-    pa_dssp *d = run(s, 0, NULL);
+    edited e = run_edited(split8);
+    pa_dssp *d = e.d;
     ck_assert_uint_eq(pa_dssp_count(d), 14);
     pa_dssp_residue r;
     pa_dssp_get(d, 7, &r);
@@ -300,13 +317,8 @@ START_TEST(chain_break)
     pa_dssp_get(d, 6, &r);
     ck_assert(r.psi == 360); /* no angle across the break */
     ck_assert_str_eq(pa_dssp_ss8(d), "-HHHHH--HHHHH-"); /* as mkdssp 4.2 */
-    char *classic;
-    ck_assert_int_eq(pa_dssp_format_classic(d, s, &classic, NULL), 0);
-    ck_assert_ptr_nonnull(strstr(classic, "\n    8        ! "));
-    pa_free(classic);
-    pa_dssp_free(d);
-    pa_structure_free(s);
-    free(text);
+    classic_has(&e, "\n    8        ! ");
+    edited_free(&e);
 }
 END_TEST
 

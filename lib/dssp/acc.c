@@ -26,6 +26,7 @@ typedef struct {
     float *x, *y, *z, *r2;
     float *ux, *uy, *uz, *tmin; /* unit direction; patch-centre cosine needed to matter */
     uint32_t *mask;               /* patches whose dots it may hide */
+    uint32_t full;                /* patches some neighbour hides entirely */
     float *px, *py, *pz, *pr2;    /* per patch (stride cap + 4): the neighbours that may hide
                                      its dots, padded to 4 with ones that hide nothing */
     size_t n, cap;
@@ -37,7 +38,7 @@ typedef struct {
  * of every dot of the patch exceeds its reach by SLACK A^2, far above float
  * rounding: the float test then can never say "hidden", so results do not move.
  * The order of the dots does not matter (all have the same weight). */
-#define NPATCH 16
+#define NPATCH 32
 #define SLACK 1e-3
 
 typedef struct {
@@ -174,24 +175,33 @@ static void cands_free(cands *c)
 
 /* Bit p set: the neighbour in direction u may hide a dot of patch p. */
 #if defined(__SSE2__)
-static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin)
+static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
+                           uint32_t *full)
 {
-    uint32_t mask = 0;
+    uint32_t mask = 0, all = 0;
     __m128 x = _mm_set1_ps(ux), y = _mm_set1_ps(uy), z = _mm_set1_ps(uz), t = _mm_set1_ps(tmin);
+    __m128 tf = _mm_set1_ps(tfull);
     for (int p = 0; p < NPATCH; p += 4) {
         __m128 d = _mm_add_ps(_mm_add_ps(_mm_mul_ps(x, _mm_loadu_ps(s->fcx + p)),
                                          _mm_mul_ps(y, _mm_loadu_ps(s->fcy + p))),
                               _mm_mul_ps(z, _mm_loadu_ps(s->fcz + p)));
         mask |= (uint32_t)_mm_movemask_ps(_mm_cmpge_ps(d, t)) << p;
+        all |= (uint32_t)_mm_movemask_ps(_mm_cmpge_ps(d, tf)) << p;
     }
+    *full = all;
     return mask;
 }
 #else
-static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin)
+static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
+                           uint32_t *full)
 {
-    uint32_t mask = 0;
-    for (int p = 0; p < NPATCH; p++)
-        mask |= (uint32_t)(ux * s->fcx[p] + uy * s->fcy[p] + uz * s->fcz[p] >= tmin) << p;
+    uint32_t mask = 0, all = 0;
+    for (int p = 0; p < NPATCH; p++) {
+        float d = ux * s->fcx[p] + uy * s->fcy[p] + uz * s->fcz[p];
+        mask |= (uint32_t)(d >= tmin) << p;
+        all |= (uint32_t)(d >= tfull) << p;
+    }
+    *full = all;
     return mask;
 }
 #endif
@@ -220,7 +230,15 @@ static int cands_add(surf *s, pai_v3 loc, double reach2, double R)
     /* cos(acos(q) + rho); past pi every patch counts. 1e-4 covers the float
      * rounding of the patch test (its cosines are good to 1e-6). */
     c->tmin[k] = q <= -s->cosrho ? -2 : (float)(q * s->cosrho - sqrt(1 - q * q) * s->sinrho - 1e-4);
-    c->mask[k] = patch_mask(s, c->ux[k], c->uy[k], c->uz[k], c->tmin[k]);
+    /* Patches it hides entirely: every dot's distance at least SLACK inside its reach,
+     * i.e. the patch centre within acos(qin) - rho of its direction. */
+    double qin = (R * R + L * L - reach2 + SLACK) / (2 * R * L);
+    float tfull = qin < -1            ? -2 /* the whole sphere */
+                  : qin >= s->cosrho ? 2  /* a cap narrower than a patch */
+                                     : (float)(qin * s->cosrho + sqrt(1 - qin * qin) * s->sinrho + 1e-4);
+    uint32_t full;
+    c->mask[k] = patch_mask(s, c->ux[k], c->uy[k], c->uz[k], c->tmin[k], tfull, &full);
+    c->full |= full;
     return 0;
 }
 
@@ -333,6 +351,7 @@ static int atom_surface(surf *s, size_t k, float *out)
     float ra = s->rad[k], radius = ra + kRadiusWater;
     cands *c = &s->c;
     c->n = 0;
+    c->full = 0;
     int rc = 0;
     int cx, cy, cz;
     pai_grid_cell(&s->g, a, &cx, &cy, &cz);
@@ -352,7 +371,7 @@ static int atom_surface(surf *s, size_t k, float *out)
         return rc;
     size_t nl[NPATCH] = {0}, stride = c->cap + 4;
     for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
-        for (uint32_t bits = c->mask[m]; bits; bits &= bits - 1) {
+        for (uint32_t bits = c->mask[m] & ~c->full; bits; bits &= bits - 1) {
             size_t at = (size_t)__builtin_ctz(bits) * stride + nl[__builtin_ctz(bits)]++;
             c->px[at] = c->x[m], c->py[at] = c->y[m], c->pz[at] = c->z[m], c->pr2[at] = c->r2[m];
         }
@@ -360,6 +379,8 @@ static int atom_surface(surf *s, size_t k, float *out)
     int nfree = 0;
     for (int p = 0; p < NPATCH; p++) {
         int nd = s->pstart[p + 1] - s->pstart[p];
+        if ((c->full >> p) & 1)
+            continue; /* no free dot */
         if (!nl[p]) {
             nfree += nd;
             continue;

@@ -25,7 +25,8 @@ static void usage(FILE *f)
             "  --model K      only model K (1-based index; default: tsv every model,\n"
             "                 dssp the first)\n"
             "  --altloc A     all (default: every conformer, as mkdssp reads them) or first\n"
-            "  --no-acc       skip the solvent accessibility (ACC 0; faster)\n"
+            "  --no-acc       dssp format: skip the solvent accessibility (ACC 0; faster);\n"
+            "                 the tsv format never computes it\n"
             "  --files LIST   also read paths from LIST (one per line)\n"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n");
 }
@@ -113,7 +114,7 @@ static int tsv_model(const char *path, const pa_structure *s, unsigned m, const 
 static int tsv_file(const job *j, const char *path, const pa_structure *s, pa_diags *diags, FILE *out)
 {
     pa_dssp_opts o = PA_DSSP_OPTS_INIT;
-    o.accessibility = j->acc;
+    o.accessibility = 0; /* no ACC column, and the letters do not depend on it */
     size_t nm = pa_structure_model_count(s);
     if (j->model > 0)
         return tsv_model(path, s, (unsigned)(j->model - 1), &o, j->seqres, diags, out);

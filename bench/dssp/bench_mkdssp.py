@@ -2,14 +2,15 @@
 """Whole-process timings of `panalyze dssp` against mkdssp, and --threads scaling.
 
 usage: bench_mkdssp.py PANALYZE DIR [--runs 5] [--mkdssp mkdssp] [--threads 1,2]
-                       [--scale-copies 8] [--no-acc]
+                       [--scale-copies 8] [--no-acc] [--tsv] [--skip-files] [--skip-scaling]
 
 1. Per file (every *.cif in DIR that mkdssp reads): one process per file on both
    sides, run in turn (A B A B ...), classic output to /dev/null for both. Prints
    the median CPU (user + sys, from wait4) and wall seconds, and the ratio
    mkdssp / panalyze per file from the same pairs; then the median ratio.
-2. Scaling: `panalyze dssp --format tsv --threads T` over every file repeated
-   --scale-copies times, for each T: median wall and the speed-up against T = 1.
+2. Scaling: `panalyze dssp --format tsv --threads T` (no ACC: the TSV has none)
+   over every file repeated --scale-copies times, for each T: median wall and the
+   speed-up against T = 1.
 Figures depend on the machine: report the CPU model and whether it was shared.
 """
 import argparse
@@ -39,14 +40,18 @@ def per_file(a, files):
             print("# skipped (mkdssp cannot read it): %s" % f)
             continue
         pa_cmd = [a.panalyze, "dssp", f] + (["--no-acc"] if a.no_acc else [])
+        if a.tsv:
+            pa_cmd = [a.panalyze, "dssp", "--format", "tsv", f]
         mk_cmd = [a.mkdssp, "--output-format", "dssp", f, "/dev/null"]
         pc, pw, mc, mw, rc, rw = [], [], [], [], [], []
         for _ in range(a.runs):
-            c1, w1, _ = timed(pa_cmd)
-            c2, w2, _ = timed(mk_cmd)
+            c1, w1, r1 = timed(pa_cmd)
+            c2, w2, r2 = timed(mk_cmd)
+            if r1 != 0 or r2 != 0:
+                sys.exit("%s: exit %d (panalyze) / %d (mkdssp)" % (f, r1, r2))
             pc.append(c1), pw.append(w1), mc.append(c2), mw.append(w2)
             rc.append(c2 / max(c1, 1e-4)), rw.append(w2 / max(w1, 1e-4))
-        out = subprocess.run(pa_cmd, capture_output=True, text=True).stdout
+        out = subprocess.run([a.panalyze, "dssp", "--no-acc", f], capture_output=True, text=True).stdout
         nres = sum(1 for line in out.split("  #  RESIDUE", 1)[-1].splitlines()[1:] if line[13:14] != "!")
         ratios.append(statistics.median(rc))
         print("%s\t%d\t%.4f\t%.4f\t%.1f\t%.4f\t%.4f\t%.1f" % (
@@ -63,9 +68,11 @@ def scaling(a, files):
     base = None
     print("threads\tfiles\twall_s\tspeedup")
     for t in a.threads:
-        walls = [timed([a.panalyze, "dssp", "--format", "tsv", "--threads", str(t)] +
-                       (["--no-acc"] if a.no_acc else []) + lst)[1] for _ in range(a.runs)]
-        w = statistics.median(walls)
+        runs = [timed([a.panalyze, "dssp", "--format", "tsv", "--threads", str(t)] + lst)
+                for _ in range(a.runs)]
+        if any(r[2] != 0 for r in runs):
+            sys.exit("scaling run with %d threads failed" % t)
+        w = statistics.median(r[1] for r in runs)
         base = base or w
         print("%d\t%d\t%.3f\t%.2f" % (t, len(lst), w, base / w))
 
@@ -80,6 +87,9 @@ def main():
     ap.add_argument("--scale-copies", type=int, default=8)
     ap.add_argument("--no-acc", action="store_true")
     ap.add_argument("--skip-files", action="store_true", help="only the scaling part")
+    ap.add_argument("--skip-scaling", action="store_true", help="only the per-file part")
+    ap.add_argument("--tsv", action="store_true",
+                    help="per file: panalyze --format tsv (letters only, no ACC) against mkdssp")
     a = ap.parse_args()
     files = sorted(glob.glob(os.path.join(a.dir, "*.cif")))
     if not files:
@@ -87,7 +97,8 @@ def main():
         return 2
     if not a.skip_files:
         per_file(a, files)
-    scaling(a, files)
+    if not a.skip_scaling:
+        scaling(a, files)
     return 0
 
 

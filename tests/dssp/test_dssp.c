@@ -477,6 +477,82 @@ START_TEST(fuzz_regressions)
 }
 END_TEST
 
+/* ---- the pipeline's dssp stage ------------------------------------------------ */
+
+typedef struct {
+    int files;
+    char ss8[2][64];
+    int has_q3;
+    size_t ok, n;
+} stage_seen;
+
+static int on_result(void *ctx, const pa_result *r)
+{
+    stage_seen *st = ctx;
+    ck_assert_int_eq(pa_result_status(r), 0);
+    const char *d8 = pa_result_chain_dssp(r, 0), *d3 = pa_result_chain_dssp3(r, 0);
+    if (d8) {
+        snprintf(st->ss8[pa_result_index(r)], 64, "%s", d8);
+        ck_assert_uint_eq(strlen(d3), strlen(d8));
+        ck_assert_int_eq(d3[2], pa_dssp_ss3(d8[2]));
+    }
+    size_t ok, n;
+    int rc = pa_result_chain_q3(r, 0, &ok, &n);
+    if (rc == 0) {
+        st->has_q3++;
+        st->ok += ok, st->n += n;
+        ck_assert_uint_le(ok, n);
+    } else {
+        ck_assert_int_eq(rc, PA_ENOTFOUND);
+    }
+    ck_assert_ptr_null(pa_result_chain_dssp(r, 99));
+    ck_assert_int_eq(pa_result_chain_q3(r, 99, &ok, &n), PA_ERANGE);
+    st->files++;
+    return 0;
+}
+
+static stage_seen run_pipeline(unsigned version, int dssp, int ss, const char *cache)
+{
+    char a[1024], b[1024];
+    const char *paths[2] = {pa_test_data("dssp/helix.pdb", a, sizeof a),
+                            pa_test_data("dssp/hairpin.pdb", b, sizeof b)};
+    pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+    o.version = version;
+    o.threads = 2;
+    o.dssp = dssp;
+    o.predict_ss = ss;
+    o.cache_dir = cache;
+    stage_seen st;
+    memset(&st, 0, sizeof st);
+    ck_assert_int_eq(pa_pipeline_run(NULL, paths, 2, &o, on_result, &st, NULL), 0);
+    ck_assert_int_eq(st.files, 2);
+    return st;
+}
+
+START_TEST(pipeline_stage)
+{
+    stage_seen st = run_pipeline(PA_PIPELINE_OPTS_VERSION, 1, 0, NULL);
+    ck_assert_str_eq(st.ss8[0], "-HHHHHHHHHHHH-");
+    ck_assert_str_eq(st.ss8[1], "--EEETTEEE--");
+    ck_assert_int_eq(st.has_q3, 0); /* no prediction: no Q3 */
+    st = run_pipeline(PA_PIPELINE_OPTS_VERSION, 1, 1, NULL);
+    ck_assert_int_eq(st.has_q3, 2);
+    ck_assert_uint_eq(st.n, 14 + 12);
+    /* a version-3 caller's struct has no dssp field: the stage stays off */
+    st = run_pipeline(3, 1, 0, NULL);
+    ck_assert_str_eq(st.ss8[0], "");
+    /* the cache gives back the same strings and counts */
+    char dir[] = "/tmp/pa-dssp-cache-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    stage_seen c1 = run_pipeline(PA_PIPELINE_OPTS_VERSION, 1, 1, dir);
+    stage_seen c2 = run_pipeline(PA_PIPELINE_OPTS_VERSION, 1, 1, dir);
+    ck_assert_mem_eq(&c1, &c2, sizeof c1);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dssp");
@@ -496,6 +572,7 @@ static Suite *suite(void)
     tcase_add_test(t, allocation_failures);
     tcase_add_test(t, shared_corpus_runs);
     tcase_add_test(t, fuzz_regressions);
+    tcase_add_test(t, pipeline_stage);
     suite_add_tcase(s, t);
     return s;
 }

@@ -2,6 +2,7 @@
 """Agreement of `panalyze dssp` with mkdssp over a directory of mmCIF files.
 
 usage: compare_mkdssp.py PANALYZE DIR [--mkdssp mkdssp] [--show N] [--altloc all|first]
+                          [--glob '*.cif']
 
 Both programs write the classic DSSP format; residues are matched by
 (chain, number, insertion code). Reported: the share of mkdssp's residues we
@@ -49,8 +50,9 @@ def main():
     ap.add_argument("--mkdssp", default="mkdssp")
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--altloc", default="all")
+    ap.add_argument("--glob", default="*.cif", help="which files of DIR (default *.cif)")
     a = ap.parse_args()
-    files = sorted(glob.glob(os.path.join(a.dir, "*.cif")))
+    files = sorted(glob.glob(os.path.join(a.dir, a.glob)))
     tot = present = same = acc_ok = 0
     skipped = []
     diffs = []

@@ -23,12 +23,16 @@ static char dssp_letter(const char *name)
 typedef struct {
     const pa_residue_columns *rc;
     const pa_atom_columns *ac;
+    const int32_t *seq; /* per model residue (index - base): number for the kappa test */
+    const uint8_t *poly; /* per model residue: in the chain's polymer (PDB files) */
+    uint32_t base;
 } cols;
 
-/* Residues of the polymer (label_seq_id given; for PDB files, amino acids). */
+/* Residues of the polymer: label_seq_id given (mmCIF); for PDB files, amino acids and
+ * the residues the sequence module finds in the chain's polymer (modified ones). */
 static int is_polymer(const cols *c, uint32_t r)
 {
-    if (c->rc->label_seq_id[r] != PA_SEQ_ID_NONE)
+    if (c->rc->label_seq_id[r] != PA_SEQ_ID_NONE || c->poly[r - c->base])
         return 1;
     return pa_residue_kind(c->rc->name + (size_t)r * PA_NAME_STRIDE) == PA_MONOMER_AMINO_ACID;
 }
@@ -75,7 +79,7 @@ static void init_residue(pai_dres *x, const cols *c, uint32_t r, uint32_t chain)
     memset(x, 0, sizeof *x);
     x->sres = r;
     x->chain = chain;
-    x->seq = c->rc->label_seq_id[r] != PA_SEQ_ID_NONE ? c->rc->label_seq_id[r] : c->rc->seq_id[r];
+    x->seq = c->seq[r - c->base];
     x->type = dssp_letter(c->rc->name + (size_t)r * PA_NAME_STRIDE);
     for (int k = 0; k < 2; k++) {
         x->acc[k].res = x->don[k].res = -1;
@@ -233,6 +237,64 @@ static int chain_labels(const pa_structure *s, const char ***out)
     return 0;
 }
 
+/* Author numbering with insertion codes taken as consecutive residues. */
+static void auth_numbers(const pa_residue_columns *rc, const pa_model_info *m, int32_t *seq)
+{
+    for (uint32_t k = 0; k < m->residue_count; k++) {
+        uint32_t r = m->residue_begin + k;
+        int32_t step = k ? rc->seq_id[r] - rc->seq_id[r - 1] : 0;
+        seq[k] = k && rc->chain[r] == rc->chain[r - 1] ? seq[k - 1] + (step > 1 ? step : 1)
+                                                       : rc->seq_id[r];
+    }
+}
+
+/* PDB files: the SEQRES positions the sequence module maps the chain's residues to,
+ * where it maps all of them (what mkdssp's mmCIF conversion numbers them by). */
+static void seqres_numbers(const pa_structure *s, unsigned model, const pa_model_info *m,
+                           int32_t *seq, uint8_t *poly)
+{
+    pa_seqset_opts so = PA_SEQSET_OPTS_INIT;
+    so.model = model;
+    pa_seqset *q;
+    if (pa_sequence_extract(s, &so, &q) < 0)
+        return; /* keep the author numbering */
+    for (size_t i = 0; i < pa_seqset_count(q); i++) {
+        pa_chain_seq c;
+        int all = pa_seqset_get(q, i, &c) == 0 && c.map && c.n_observed;
+        for (size_t k = 0; all && c.polymer_type == PA_POLY_PROTEIN && k < c.n_observed; k++)
+            if (c.residue[k] - m->residue_begin < m->residue_count)
+                poly[c.residue[k] - m->residue_begin] = 1;
+        for (size_t k = 0; all && k < c.n_observed; k++)
+            all = c.map[k] >= 0 && c.residue[k] - m->residue_begin < m->residue_count;
+        for (size_t k = 0; all && k < c.n_observed; k++)
+            seq[c.residue[k] - m->residue_begin] = c.map[k] + 1;
+    }
+    pa_seqset_free(q);
+}
+
+/* Numbers for the kappa test (DSSP needs i-2 and i+2 four apart): label_seq_id when
+ * the file gives it (mmCIF), else SEQRES positions, else author numbers. */
+static int seq_numbers(const pa_structure *s, unsigned model, const pa_model_info *m,
+                       const pa_residue_columns *rc, int32_t **out, uint8_t **poly_out)
+{
+    int32_t *seq = pai_malloc((m->residue_count ? m->residue_count : 1) * sizeof *seq);
+    uint8_t *poly = pai_calloc(m->residue_count ? m->residue_count : 1, 1);
+    if (!seq || !poly) {
+        pai_free(seq);
+        pai_free(poly);
+        return PA_ENOMEM;
+    }
+    auth_numbers(rc, m, seq);
+    if (pa_structure_format(s) == PA_FORMAT_PDB) /* no label_seq_id in the file */
+        seqres_numbers(s, model, m, seq, poly);
+    for (uint32_t k = 0; k < m->residue_count; k++)
+        if (rc->label_seq_id[m->residue_begin + k] != PA_SEQ_ID_NONE)
+            seq[k] = rc->label_seq_id[m->residue_begin + k];
+    *out = seq;
+    *poly_out = poly;
+    return 0;
+}
+
 static int run(pa_dssp *d, const pa_structure *s, const pa_model_info *m, const pa_dssp_opts *o,
                pa_diags *diags)
 {
@@ -240,11 +302,18 @@ static int run(pa_dssp *d, const pa_structure *s, const pa_model_info *m, const 
     pa_atom_columns ac;
     pa_structure_residues(s, &rc);
     pa_structure_atoms(s, &ac);
-    cols c = {&rc, &ac};
+    int32_t *seq;
+    uint8_t *poly;
+    int err = seq_numbers(s, o->model, m, &rc, &seq, &poly);
+    if (err)
+        return err;
+    cols c = {&rc, &ac, seq, poly, m->residue_begin};
     size_t cap = 0, side_cap = 0;
-    int num = 0, err = 0;
+    int num = 0;
     for (uint32_t ci = m->chain_begin; err == 0 && ci < m->chain_begin + m->chain_count; ci++)
         err = load_chain(d, s, &c, ci, &cap, &side_cap, &num, diags);
+    pai_free(seq);
+    pai_free(poly);
     if (err)
         return err;
     d->st.residues = (unsigned)d->n;

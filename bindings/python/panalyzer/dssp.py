@@ -7,11 +7,14 @@
     d.acc, d.phi, d.psi             # numpy arrays per assessed residue
     open("1abc.dssp", "w").write(d.classic())   # mkdssp's classic format
 """
-from typing import List, NamedTuple, Optional
+from typing import TYPE_CHECKING, List, NamedTuple, Optional
 
 import numpy as np
 
 from ._ffi import check, ffi, lib, new_opts, string
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .structure import Chain, Structure
 
 SS3 = {"H": "H", "G": "H", "I": "H", "E": "E", "B": "E"}
 
@@ -48,7 +51,7 @@ def ss3(ss8: str) -> str:
 class Dssp:
     """DSSP of one model of a Structure (the result owns its data)."""
 
-    def __init__(self, structure, model: int = 0, accessibility: bool = True,
+    def __init__(self, structure: "Structure", model: int = 0, accessibility: bool = True,
                  pp_stretch: int = 3) -> None:
         from .diagnostics import from_c
         o = new_opts("pa_dssp_opts", model=int(model), accessibility=int(bool(accessibility)),
@@ -116,7 +119,7 @@ class Dssp:
         """Letter of a structure residue index ('-' when not assessed)."""
         return chr(ord(lib.pa_dssp_residue_ss(self._ptr, int(residue))))
 
-    def chain_ss8(self, chain) -> str:
+    def chain_ss8(self, chain: "Chain") -> str:
         """ss8 of a Chain of this model, aligned with chain.sequence."""
         seq = self.structure._chain_sequence(chain.index)
         if not seq:
@@ -136,6 +139,7 @@ class Dssp:
         return "<Dssp model=%d residues=%d>" % (self.model, len(self))
 
 
-def dssp(structure, model: int = 0, accessibility: bool = True, pp_stretch: int = 3) -> Dssp:
+def dssp(structure: "Structure", model: int = 0, accessibility: bool = True,
+         pp_stretch: int = 3) -> Dssp:
     """DSSP of model index `model` of a Structure (see Dssp)."""
     return Dssp(structure, model=model, accessibility=accessibility, pp_stretch=pp_stretch)

@@ -5,6 +5,8 @@ zero-copy, read-only numpy views of the library's own arrays; each view holds a
 reference to its Structure so the memory stays valid as long as the array
 lives. Name columns are decoded into numpy unicode arrays (a copy).
 """
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._ffi import check, ffi, fspath, lib, new_opts, string
@@ -224,6 +226,10 @@ class Entity:
         return "<Entity %s %s len=%d>" % (self.id, self.polymer_type, len(self.seq_names))
 
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .dssp import Dssp
+
+
 class Structure:
     """An immutable structure read by the library (all models).
 
@@ -315,7 +321,7 @@ class Structure:
         from .sequence import to_fasta
         return to_fasta(self, name, seqres, line_width, all_models)
 
-    def dssp(self, model: int = 0):
+    def dssp(self, model: int = 0) -> "Dssp":
         """DSSP of model index `model` (a panalyzer.dssp.Dssp, computed once)."""
         if self._dssps is None:
             self._dssps = {}

@@ -68,6 +68,7 @@ seed_dirs() {
     pdbml)     echo "$SHARED/structures/pdbml tests/data/structure tests/data/corrupt/structure examples/data" ;;
     structure) echo "$SHARED/structures/edge $SHARED/structures/compressed tests/data/corrupt/structure" ;;
     input)     echo "$SHARED/structures/compressed tests/data/io tests/data/corrupt/structure" ;;
+    dssp)      echo "$SHARED/structures/cif $SHARED/structures/pdb $SHARED/structures/edge tests/data/dssp tests/data/corrupt/structure" ;;
     fasta)     echo "$SHARED/seq tests/data/sequence tests/data/corrupt/fasta" ;;
     matrix)    echo "$SHARED/seq/matrices tests/data/align tests/data/corrupt/matrix" ;;
     onnx)      echo "models tests/data/infer tests/data/corrupt/onnx" ;;

@@ -17,6 +17,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_ss(int argc, char **argv);
+int cmd_dssp(int argc, char **argv);
 
 /* Print every diagnostic of d with at least severity min to stderr. */
 void cli_print_diags(const pa_diags *d, pa_severity min);

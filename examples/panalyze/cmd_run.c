@@ -1,7 +1,8 @@
 /* cmd_run.c — panalyze run: the parallel pipeline over many files.
  *
  * Rows are the same as `panalyze seq --format tsv` (header from cmd_seq.h),
- * with an ss3 column after seqres under --ss;
+ * with an ss3 column after seqres under --ss, and ss8_observed, ss3_observed
+ * (and q3 with --ss) at the end under --dssp;
  * results arrive serialized from the pipeline, in input order unless
  * --unordered, so printing needs no locking. */
 #include "cli.h"
@@ -20,6 +21,8 @@ typedef struct {
     int refs; /* reference columns / field */
     size_t failed;
     longrun *lr; /* progress, whole records */
+    int dssp; /* observed-structure columns / fields */
+    size_t q3_correct, q3_compared, q3_chains; /* over the run (--ss --dssp) */
 } run_state;
 
 static void usage(FILE *f)
@@ -27,9 +30,9 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--references REF.fasta] [--strict]\n"
-            "                    [--include GLOB] [--exclude GLOB] [--progress] [--quiet]\n"
-            "                    [--output FILE [--resume]] [--max-memory SIZE]\n"
+            "                    [--all-models] [--ss] [--references REF.fasta] [--dssp]\n"
+            "                    [--strict] [--include GLOB] [--exclude GLOB] [--progress]\n"
+            "                    [--quiet] [--output FILE [--resume]] [--max-memory SIZE]\n"
             "                    FILE|DIR...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
@@ -48,6 +51,10 @@ static void usage(FILE *f)
             "                     ref_coverage (JSONL: field reference)\n"
             "  --strict           characters of F that are not residue letters (gaps '-' '.',\n"
             "                     an inner '*') are errors; default: removed with a warning\n"
+            "  --dssp             secondary structure of each protein chain from its\n"
+            "                     coordinates (DSSP 4): columns/fields ss8_observed (H G I E\n"
+            "                     B T S P, '-' none) and ss3_observed (H E C); with --ss also\n"
+            "                     q3 per chain and the overall Q3 on stderr at the end\n"
             "%s%s"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage,\n"
             "130 SIGINT, 143 SIGTERM.\n",
@@ -70,7 +77,26 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* Rows as `panalyze seq --format tsv`, plus ss3 ("" for chains without). */
-static void print_tsv(const pa_result *r, int ss, int refs)
+/* q3 of chain i as text ("" when none). */
+static const char *q3_text(const pa_result *r, size_t i, char buf[16])
+{
+    size_t ok, n;
+    buf[0] = '\0';
+    if (pa_result_chain_q3(r, i, &ok, &n) == 0 && n)
+        snprintf(buf, 16, "%.4f", (double)ok / (double)n);
+    return buf;
+}
+
+static void print_tsv_dssp(const pa_result *r, size_t i, int ss)
+{
+    const char *d8 = pa_result_chain_dssp(r, i), *d3 = pa_result_chain_dssp3(r, i);
+    char q[16];
+    printf("\t%s\t%s", d8 ? d8 : "", d3 ? d3 : "");
+    if (ss)
+        printf("\t%s", q3_text(r, i, q));
+}
+
+static void print_tsv(const pa_result *r, int ss, int refs, int dssp)
 {
     for (size_t i = 0; i < pa_result_chain_count(r); i++) {
         pa_chain_seq c;
@@ -87,11 +113,32 @@ static void print_tsv(const pa_result *r, int ss, int refs)
             printf("\t%s\t%.4f\t%.4f", f.id, f.identity, f.coverage);
         else if (refs)
             fputs("\t\t\t", stdout);
+        if (dssp)
+            print_tsv_dssp(r, i, ss);
         putchar('\n');
     }
 }
 
-static void print_jsonl(const pa_result *r, int ss, int refs)
+static void json_or_null(const char *s)
+{
+    if (s)
+        json_str(stdout, s);
+    else
+        fputs("null", stdout);
+}
+
+static void print_json_dssp(const pa_result *r, size_t i, int ss)
+{
+    fputs(",\"ss8_observed\":", stdout);
+    json_or_null(pa_result_chain_dssp(r, i));
+    fputs(",\"ss3_observed\":", stdout);
+    json_or_null(pa_result_chain_dssp3(r, i));
+    char q[16];
+    if (ss)
+        printf(",\"q3\":%s", *q3_text(r, i, q) ? q : "null");
+}
+
+static void print_jsonl(const pa_result *r, int ss, int refs, int dssp)
 {
     pa_result_summary s;
     pa_result_summary_get(r, &s);
@@ -135,6 +182,8 @@ static void print_jsonl(const pa_result *r, int ss, int refs)
         } else if (refs) {
             fputs(",\"reference\":null", stdout);
         }
+        if (dssp)
+            print_json_dssp(r, i, ss);
         fputc('}', stdout);
     }
     fputs("],\"diagnostics\":[", stdout);
@@ -168,9 +217,17 @@ static int on_result(void *ctx, const pa_result *r)
         report_failure(r);
     }
     if (s->format == RUN_JSONL)
-        print_jsonl(r, s->ss, s->refs);
+        print_jsonl(r, s->ss, s->refs, s->dssp);
     else
-        print_tsv(r, s->ss, s->refs);
+        print_tsv(r, s->ss, s->refs, s->dssp);
+    for (size_t i = 0; s->dssp && s->ss && i < pa_result_chain_count(r); i++) {
+        size_t ok, n;
+        if (pa_result_chain_q3(r, i, &ok, &n) == 0 && n) {
+            s->q3_correct += ok;
+            s->q3_compared += n;
+            s->q3_chains++;
+        }
+    }
     longrun_result(s->lr, r);
     return 0;
 }
@@ -230,6 +287,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->po.predict_ss = 1;
         } else if (!strcmp(o, "--strict")) {
             a->strict = 1;
+        } else if (!strcmp(o, "--dssp")) {
+            a->po.dssp = 1;
         } else if (!strcmp(o, "--threads") && has) {
             if ((v = cli_parse_long(o, argv[++i], 0, 4096)) < 0)
                 return -1;
@@ -296,11 +355,13 @@ int cmd_run(int argc, char **argv)
     }
     a.po.references = refs;
     pa_metrics *m = NULL; /* for the summary, and --metrics */
-    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL, .lr = &a.lr};
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL,
+                   .dssp = a.po.dssp, .lr = &a.lr};
     char header[512]; /* seq's header, with the optional columns appended */
-    snprintf(header, sizeof header, "%.*s%s%s\n", (int)strlen(seq_tsv_header) - 1,
+    snprintf(header, sizeof header, "%.*s%s%s%s%s\n", (int)strlen(seq_tsv_header) - 1,
              seq_tsv_header, s.ss ? "\tss3" : "",
-             s.refs ? "\treference\tref_identity\tref_coverage" : "");
+             s.refs ? "\treference\tref_identity\tref_coverage" : "",
+             s.dssp ? "\tss8_observed\tss3_observed" : "", s.dssp && s.ss ? "\tq3" : "");
     if (pa_metrics_new(&m) != 0 ||
         longrun_begin(&a.lr, "panalyze run", a.format == RUN_TSV ? header : NULL) < 0) {
         pa_metrics_free(m);
@@ -315,6 +376,10 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "panalyze run: %s\n", pa_last_error()[0] ? pa_last_error() : pa_strerror(rc));
         status = CLI_SOME_FAILED;
     }
+    if (s.dssp && s.ss) /* the run summary: predictor against the structures read */
+        fprintf(stderr, "panalyze run: Q3 %.4f (predicted vs DSSP, %zu residues in %zu chains)\n",
+                s.q3_compared ? (double)s.q3_correct / (double)s.q3_compared : 0.0, s.q3_compared,
+                s.q3_chains);
     if (a.metrics_file && write_metrics(a.metrics_file, m) != 0)
         status = CLI_SOME_FAILED;
     status = longrun_end(&a.lr, "panalyze run", m, status);

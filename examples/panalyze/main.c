@@ -13,6 +13,7 @@ static const struct {
     {"run", cmd_run, "run the parallel pipeline over many files"},
     {"align", cmd_align, "align query sequences against targets"},
     {"ss", cmd_ss, "predict secondary structure with the built-in model"},
+    {"dssp", cmd_dssp, "secondary structure from coordinates (DSSP 4)"},
 };
 
 static void usage(FILE *out)

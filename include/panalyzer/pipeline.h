@@ -49,7 +49,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 4
+#define PA_PIPELINE_OPTS_VERSION 5
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -78,9 +78,12 @@ typedef struct {
                                      ignored). A file estimated above the budget runs
                                      alone, with a PA_D_LIMIT warning in its result and
                                      a PA_LOG_WARN message. */
+    /* version 5 */
+    int dssp;                     /* 1: a "dssp" stage: each protein chain's observed secondary
+                                     structure (dssp.h) and, with predict_ss, its Q3 */
 } pa_pipeline_opts;
 #define PA_PIPELINE_OPTS_INIT \
-    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0}
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
@@ -89,7 +92,8 @@ typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
  * opts->threads threads is used). metrics (may be NULL) receives per-stage
  * samples (ns per file): "load" (raw bytes from disk with a cache_dir; without one
  * only opening the file, which the reader then reads itself, so that the raw
- * bytes are not held besides the text), "read" (decompress + parse + validate), "extract" (sequences), "ss" (with predict_ss), "map" (with references),
+ * bytes are not held besides the text), "read" (decompress + parse + validate),
+ * "extract" (sequences), "ss" (with predict_ss), "map" (with references), "dssp" (with dssp),
  * "cache_lookup", "cache_store" and "file" (the whole file). Returns 0 when every file was processed
  * (even if some failed: see pa_result_status), PA_ECANCELED when the callback or
  * a cancel asked to stop, PA_EINVAL for bad arguments, PA_EIO when cache_dir
@@ -120,6 +124,18 @@ PA_API int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out); /* 
  * one per observed residue, as pa_predict_ss gives them. NULL when the chain has none
  * (predict_ss off, not a protein, no observed residue) or i is out of range. */
 PA_API const char *pa_result_chain_ss(const pa_result *r, size_t i);
+
+/* Observed secondary structure of chain i (opts.dssp): n_observed DSSP letters
+ * (H G I E B T S P, '-' for none or for a residue DSSP cannot assess: missing
+ * backbone atoms), computed on the chain's own model. NULL when the chain has none
+ * (dssp off, not a protein, no observed residue) or i is out of range. */
+PA_API const char *pa_result_chain_dssp(const pa_result *r, size_t i);
+/* The same in 3 states: H G I -> H, E B -> E, anything else -> C. */
+PA_API const char *pa_result_chain_dssp3(const pa_result *r, size_t i);
+/* Agreement of the predicted ss3 (predict_ss) with the observed one (dssp) of chain
+ * i, over the residues DSSP assessed: *correct of *compared are the same (Q3 =
+ * correct / compared). PA_ENOTFOUND when the chain lacks either; PA_ERANGE. */
+PA_API int pa_result_chain_q3(const pa_result *r, size_t i, size_t *correct, size_t *compared);
 
 /* Reference of a protein chain (opts.references): the reference with the best local
  * alignment score against the chain's observed sequence (BLOSUM62, gaps 11/1; ties: the

@@ -497,6 +497,7 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
     size_t size = opts->version == 1   ? offsetof(pa_pipeline_opts, predict_ss)
                   : opts->version == 2 ? offsetof(pa_pipeline_opts, references)
                   : opts->version == 3 ? offsetof(pa_pipeline_opts, max_bytes)
+                  : opts->version == 4 ? offsetof(pa_pipeline_opts, dssp)
                                        : sizeof *o;
     memcpy(o, opts, size);
     o->version = PA_PIPELINE_OPTS_VERSION;
@@ -597,7 +598,7 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
     int rc = check_opts(opts, &o);
     if (rc < 0)
         return rc;
-    pai_stage stages[4] = {{"read", stage_read, NULL}, {"extract", stage_extract, NULL}};
+    pai_stage stages[5] = {{"read", stage_read, NULL}, {"extract", stage_extract, NULL}};
     size_t ns = 2;
     uint64_t key = 0; /* what the optional stages add to cache keys */
     pa_model *own = NULL;
@@ -624,6 +625,10 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
         key = pai_xxh64(&d, sizeof d, key) | 1;
         rs.metrics = metrics;
         stages[ns++] = (pai_stage){"map", stage_map, &rs};
+    }
+    if (o.dssp) { /* after "ss": Q3 needs the prediction */
+        key = pai_xxh64("dssp", 4, key) | 1;
+        stages[ns++] = (pai_stage){"dssp", pai_stage_dssp, NULL};
     }
     rc = run_stages_keyed(ex, paths, n, &o, stages, ns, fn, ctx, metrics, key, !o.cache_dir);
 done:

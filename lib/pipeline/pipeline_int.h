@@ -26,6 +26,9 @@ typedef struct {
     size_t ref_index;
     int64_t ref_score, ref_mapped;
     double ref_identity, ref_coverage;
+    size_t dssp, dssp3;              /* pool offsets of the DSSP strings, 0 when none */
+    int has_q3;
+    size_t q3_correct, q3_compared;
 } pai_chain_rec;
 
 struct pa_result {
@@ -46,7 +49,7 @@ struct pa_result {
 };
 
 /* Serialized result layout version (part of the cache key and entry header). */
-#define PAI_RESULT_FORMAT 3 /* 2: per-chain ss3; 3: per-chain reference */
+#define PAI_RESULT_FORMAT 4 /* 2: per-chain ss3; 3: per-chain reference; 4: per-chain dssp */
 
 int pai_result_new(pa_result **out, const char *path, size_t index);
 void pai_result_free(pa_result *r);
@@ -58,6 +61,10 @@ int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
 int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss);
 /* Attach a reference (ref->id is copied) to chain i. */
 int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref);
+/* Attach the DSSP ss8 string (n_obs letters) to chain i, with Q3 counts when
+ * has_q3 (correct <= compared <= n_obs). */
+int pai_result_set_chain_dssp(pa_result *r, size_t i, const char *ss8, int has_q3, size_t correct,
+                              size_t compared);
 /* Serialize everything but path/index/cached; parse it back (PA_ECORRUPT on any
  * inconsistency). Diagnostics about the file itself are stored without the
  * path and get the new result's path back. */
@@ -84,6 +91,9 @@ typedef struct {
     int (*run)(void *sctx, pai_work *w);
     void *sctx;
 } pai_stage;
+
+/* The "dssp" stage (dssp_stage.c): DSSP per model, ss8 and Q3 per protein chain. */
+int pai_stage_dssp(void *sctx, pai_work *w);
 
 /* pa_pipeline_run with an explicit stage list (tests use fake stages). */
 int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,

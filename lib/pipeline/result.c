@@ -4,6 +4,7 @@
  * arrays), so it outlives the structure and seqset it was built from and can
  * be rebuilt byte for byte from a cache entry. */
 #include "pipeline_int.h"
+#include "panalyzer/dssp.h"
 
 #include <string.h>
 
@@ -139,6 +140,35 @@ int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref)
     return 0;
 }
 
+int pai_result_set_chain_dssp(pa_result *r, size_t i, const char *ss8, int has_q3, size_t correct,
+                              size_t compared)
+{
+    if (i >= r->n_chains)
+        return pai_error(PA_ERANGE, "chain %zu out of range", i);
+    pai_chain_rec *k = &r->chains[i];
+    size_t n = k->n_obs;
+    if (!n || strlen(ss8) != n || (has_q3 && (correct > compared || compared > n)))
+        return pai_error(PA_EINVAL, "dssp string or Q3 counts do not fit the chain");
+    char *ss3 = pai_malloc(n + 1);
+    if (!ss3)
+        return PA_ENOMEM;
+    for (size_t j = 0; j < n; j++)
+        ss3[j] = pa_dssp_ss3(ss8[j]);
+    ss3[n] = '\0';
+    size_t o8, o3;
+    int rc = pool_add(r, ss8, n, &o8) < 0 || pool_add(r, ss3, n, &o3) < 0 ? PA_ENOMEM : 0;
+    pai_free(ss3);
+    if (rc)
+        return rc;
+    k = &r->chains[i];
+    k->dssp = o8;
+    k->dssp3 = o3;
+    k->has_q3 = has_q3;
+    k->q3_correct = has_q3 ? correct : 0;
+    k->q3_compared = has_q3 ? compared : 0;
+    return 0;
+}
+
 /* ---- public accessors -------------------------------------------------------------- */
 
 const char *pa_result_path(const pa_result *r) { return r && r->path ? r->path : ""; }
@@ -166,6 +196,33 @@ const char *pa_result_chain_ss(const pa_result *r, size_t i)
     if (!r || i >= r->n_chains || !r->chains[i].ss)
         return NULL;
     return r->pool.s + r->chains[i].ss;
+}
+
+const char *pa_result_chain_dssp(const pa_result *r, size_t i)
+{
+    if (!r || i >= r->n_chains || !r->chains[i].dssp)
+        return NULL;
+    return r->pool.s + r->chains[i].dssp;
+}
+
+const char *pa_result_chain_dssp3(const pa_result *r, size_t i)
+{
+    if (!r || i >= r->n_chains || !r->chains[i].dssp3)
+        return NULL;
+    return r->pool.s + r->chains[i].dssp3;
+}
+
+int pa_result_chain_q3(const pa_result *r, size_t i, size_t *correct, size_t *compared)
+{
+    if (!r || !correct || !compared)
+        return pai_error(PA_EINVAL, "pa_result_chain_q3: NULL argument");
+    if (i >= r->n_chains)
+        return pai_error(PA_ERANGE, "pa_result_chain_q3: index %zu out of range", i);
+    if (!r->chains[i].has_q3)
+        return PA_ENOTFOUND;
+    *correct = r->chains[i].q3_correct;
+    *compared = r->chains[i].q3_compared;
+    return 0;
 }
 
 int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out)
@@ -297,6 +354,12 @@ int pai_result_serialize(const pa_result *r, pai_buf *b)
             PUT(dbl_bits(f.identity));
             PUT(dbl_bits(f.coverage));
         }
+        const char *d8 = pa_result_chain_dssp(r, i);
+        if ((rc = put_str(b, d8 ? d8 : "", d8 ? c.n_observed : 0)) < 0)
+            return rc;
+        PUT(r->chains[i].has_q3);
+        PUT(r->chains[i].q3_correct);
+        PUT(r->chains[i].q3_compared);
     }
 #undef PUT
     return 0;
@@ -403,6 +466,33 @@ static int deserialize_ref(pa_result *r, reader *rd)
     return rc;
 }
 
+static int all_dssp(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("HGIEBTSP-", s[i]) || !s[i])
+            return 0;
+    return 1;
+}
+
+/* The optional DSSP string and Q3 counts of the chain just added. */
+static int deserialize_dssp(pa_result *r, reader *rd)
+{
+    size_t n;
+    const char *s = get_str(rd, &n);
+    uint64_t has = get_u64(rd), correct = get_u64(rd), compared = get_u64(rd);
+    if (rd->bad || (n && n != r->chains[r->n_chains - 1].n_obs) || !all_dssp(s, n) || has > 1 ||
+        (!n && (has || correct || compared)))
+        return PA_ECORRUPT;
+    if (!n)
+        return 0;
+    char *copy = pai_strndup(s, n);
+    int rc = copy ? pai_result_set_chain_dssp(r, r->n_chains - 1, copy, (int)has, (size_t)correct,
+                                              (size_t)compared)
+                  : PA_ENOMEM;
+    pai_free(copy);
+    return rc == PA_EINVAL ? PA_ECORRUPT : rc;
+}
+
 static int deserialize_chain(pa_result *r, reader *rd)
 {
     pa_chain_seq c;
@@ -447,6 +537,8 @@ static int deserialize_chain(pa_result *r, reader *rd)
     }
     if (rc == 0)
         rc = deserialize_ref(r, rd);
+    if (rc == 0)
+        rc = deserialize_dssp(r, rd);
     pai_free(auth);
     pai_free(label);
     pai_free(entity);

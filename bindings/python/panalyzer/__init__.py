@@ -23,6 +23,7 @@ from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, las
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
+from .dssp import Dssp, DsspResidue, dssp
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
@@ -36,6 +37,7 @@ __all__ = [
     "align", "align_many", "last_kernel", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
     "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
+    "dssp", "Dssp", "DsspResidue",
 ]
 
 

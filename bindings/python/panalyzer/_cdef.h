@@ -17,7 +17,8 @@
 #define PA_MODEL_OPTS_VERSION 2
 #define PA_SS_OPTS_VERSION 1
 #define PA_EXECUTOR_OPTS_VERSION 1
-#define PA_PIPELINE_OPTS_VERSION 4
+#define PA_PIPELINE_OPTS_VERSION 5
+#define PA_DSSP_OPTS_VERSION 1
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
@@ -28,7 +29,8 @@
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
-/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0} */
+/* @init PA_DSSP_OPTS_INIT {PA_DSSP_OPTS_VERSION, 0, 1, 3} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -549,6 +551,7 @@ typedef struct {
     const pa_model *model;
     const pa_seqlist *references;
     size_t max_bytes;
+    int dssp;
 } pa_pipeline_opts;
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
@@ -568,6 +571,9 @@ int pa_result_cached(const pa_result *r);
 size_t pa_result_chain_count(const pa_result *r);
 int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out);
 const char *pa_result_chain_ss(const pa_result *r, size_t i);
+const char *pa_result_chain_dssp(const pa_result *r, size_t i);
+const char *pa_result_chain_dssp3(const pa_result *r, size_t i);
+int pa_result_chain_q3(const pa_result *r, size_t i, size_t *correct, size_t *compared);
 typedef struct {
     const char *id;
     size_t index;
@@ -577,3 +583,46 @@ typedef struct {
     double coverage;
 } pa_result_ref;
 int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out);
+typedef struct pa_dssp pa_dssp;
+typedef struct {
+    unsigned version;
+    unsigned model;
+    int accessibility;
+    int pp_stretch;
+} pa_dssp_opts;
+typedef enum { PA_DSSP_BREAK_NONE = 0, PA_DSSP_BREAK_GAP = 1, PA_DSSP_BREAK_CHAIN = 2 } pa_dssp_break;
+typedef struct {
+    uint32_t residue;
+    uint32_t chain;
+    int number;
+    pa_dssp_break brk;
+    char aa;
+    char ss;
+    char helix[4];
+    char bend;
+    char chirality;
+    char bridge_label[2];
+    int bridge_partner[2];
+    char sheet;
+    int ss_bridge;
+    double acc;
+    int nho_offset[2];
+    double nho_energy[2];
+    int onh_offset[2];
+    double onh_energy[2];
+    double tco, kappa, alpha, phi, psi, omega;
+    float ca[3];
+} pa_dssp_residue;
+int pa_dssp_compute(const pa_structure *s, const pa_dssp_opts *opts, pa_dssp **out,
+                           pa_diags *diags);
+void pa_dssp_free(pa_dssp *d);
+size_t pa_dssp_count(const pa_dssp *d);
+int pa_dssp_get(const pa_dssp *d, size_t i, pa_dssp_residue *out);
+const char *pa_dssp_ss8(const pa_dssp *d);
+long pa_dssp_find(const pa_dssp *d, size_t residue);
+char pa_dssp_residue_ss(const pa_dssp *d, size_t residue);
+int pa_dssp_chain_ss8(const pa_dssp *d, const pa_chain_seq *c, char *out, size_t size);
+char pa_dssp_ss3(char ss8);
+double pa_dssp_surface(const pa_dssp *d);
+int pa_dssp_format_classic(const pa_dssp *d, const pa_structure *s, char **out,
+                                  size_t *len);

@@ -96,6 +96,13 @@ def _reference(r, i, out):
                      float(out.identity), float(out.coverage))
 
 
+def _q3(r, i):
+    ok, n = ffi.new("size_t *"), ffi.new("size_t *")
+    if lib.pa_result_chain_q3(r, i, ok, n) != 0 or n[0] == 0:
+        return None
+    return ok[0] / n[0]
+
+
 def _copy_result(r):
     s = ffi.new("pa_result_summary *")
     status = lib.pa_result_status(r)
@@ -109,12 +116,15 @@ def _copy_result(r):
             continue
         n = c.n_observed
         ss = lib.pa_result_chain_ss(r, i)
+        d8, d3 = lib.pa_result_chain_dssp(r, i), lib.pa_result_chain_dssp3(r, i)
         chains.append(ChainResult(
             id=string(c.auth_id), model=c.model, entity_id=string(c.entity_id),
             polymer_type=string(lib.pa_polymer_type_name(c.polymer_type)),
             sequence=string(c.observed), seqres=string(c.seqres),
             mapping=list(c.map[0:n]) if n else [],
-            ss3=string(ss) if ss != ffi.NULL else None, reference=_reference(r, i, ref)))
+            ss3=string(ss) if ss != ffi.NULL else None, reference=_reference(r, i, ref),
+            ss8_observed=string(d8) if d8 != ffi.NULL else None,
+            ss3_observed=string(d3) if d3 != ffi.NULL else None, q3=_q3(r, i)))
     errors = [d for d in diags if d.severity >= 2]
     message = ""
     if status < 0:
@@ -156,7 +166,7 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
         cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
         predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-        *, format: str | None = None, altloc: str | None = None,
+        dssp: bool = False, *, format: str | None = None, altloc: str | None = None,
         first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
         keep_anisou: bool = False, max_diagnostics: int = 0,
         max_bytes: int = 0) -> Iterator[Result]:
@@ -170,9 +180,11 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
     Model or a model file path, default the built-in one; another model bypasses the
     cache). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
-    best-scoring one as chain.reference (a Reference, or None). max_bytes: memory budget
-    (0: none): files are admitted while their estimated memory fits; a larger file runs
-    alone, with a warning in its diagnostics."""
+    best-scoring one as chain.reference (a Reference, or None). dssp: each protein chain
+    gets its observed secondary structure from the coordinates as chain.ss8_observed /
+    chain.ss3_observed (aligned with chain.sequence) and, with predict_ss, chain.q3.
+    max_bytes: memory budget (0: none): files are admitted while their estimated memory
+    fits; a larger file runs alone, with a warning in its diagnostics."""
     names = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in names]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -192,6 +204,7 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         from .infer import Model
         loaded = model if isinstance(model, Model) else Model(model)  # a path (dask tasks)
         po.model = loaded._ptr
+    po.dssp = int(bool(dssp))
     refs = _seqlist(references) if references is not None else ffi.NULL
     po.references = refs
     if max_bytes:
@@ -256,7 +269,7 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
             cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
             cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
             predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-            *, format: str | None = None, altloc: str | None = None,
+            dssp: bool = False, *, format: str | None = None, altloc: str | None = None,
             first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
             keep_anisou: bool = False, max_diagnostics: int = 0,
             max_bytes: int = 0) -> list[Result]:
@@ -264,7 +277,7 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
     return list(run(paths, executor=executor, threads=threads, chunk=chunk, batch=batch,
                     ordered=ordered, cache_dir=cache_dir, metrics=metrics, cancel=cancel,
                     all_models=all_models, max_queue=max_queue, predict_ss=predict_ss,
-                    model=model, references=references, format=format, altloc=altloc,
+                    model=model, references=references, dssp=dssp, format=format, altloc=altloc,
                     first_model_only=first_model_only, skip_hydrogens=skip_hydrogens,
                     strict=strict, keep_anisou=keep_anisou, max_diagnostics=max_diagnostics,
                     max_bytes=max_bytes))

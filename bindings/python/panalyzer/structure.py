@@ -8,7 +8,7 @@ lives. Name columns are decoded into numpy unicode arrays (a copy).
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
 
@@ -180,6 +180,12 @@ class Chain:
         from .align import map_chain
         return map_chain(self, reference, matrix=matrix, gap_open=gap_open, gap_extend=gap_extend)
 
+    @property
+    def dssp(self) -> str:
+        """Observed secondary structure (DSSP 4) aligned with `sequence`: H G I E B T
+        S P, '-' for none or for a residue DSSP cannot assess (missing backbone)."""
+        return self.structure.dssp(self.model).chain_ss8(self)
+
     sequence = property(lambda self: self._seq("sequence"))
     seqres = property(lambda self: self._seq("seqres"))
     mapping = property(lambda self: self._seq("mapping"))
@@ -229,6 +235,10 @@ class Entity:
         return "<Entity %s %s len=%d>" % (self.id, self.polymer_type, len(self.seq_names))
 
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .dssp import Dssp
+
+
 class Structure:
     """An immutable structure read by the library (all models).
 
@@ -242,7 +252,7 @@ class Structure:
         self._res_cols = ffi.new("pa_residue_columns *")
         check(lib.pa_structure_atoms(self._ptr, self._atom_cols))
         check(lib.pa_structure_residues(self._ptr, self._res_cols))
-        self._models = self._chains = self._entities = self._seqs = None
+        self._models = self._chains = self._entities = self._seqs = self._dssps = None
 
     @property
     def name(self):
@@ -321,6 +331,15 @@ class Structure:
         """FASTA text of the chain sequences (observed, or SEQRES with seqres=True)."""
         from .sequence import to_fasta
         return to_fasta(self, name, seqres, line_width, all_models)
+
+    def dssp(self, model: int = 0) -> "Dssp":
+        """DSSP of model index `model` (a panalyzer.dssp.Dssp, computed once)."""
+        if self._dssps is None:
+            self._dssps = {}
+        if model not in self._dssps:
+            from .dssp import Dssp
+            self._dssps[model] = Dssp(self, model=model)
+        return self._dssps[model]
 
     def modres_parent(self, name: str) -> str | None:
         """Standard parent the file declares for a modified residue, or None."""

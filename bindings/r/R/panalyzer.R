@@ -79,10 +79,17 @@ predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
 #' predict_ss: fill ss3 with each protein chain's predicted secondary structure
 #' ("H", "E", "C" per observed residue, as predict_ss() gives it; NA otherwise).
 run_pipeline <- function(paths, threads = 1L, chunk = 1L, cache_dir = NULL,
-                         predict_ss = FALSE) {
+                         predict_ss = FALSE, dssp = FALSE) {
   paths <- path.expand(as.character(paths))
   r <- .Call(rpa_run_pipeline, paths, as.integer(threads), as.integer(chunk),
              if (is.null(cache_dir)) NULL else as.character(cache_dir),
-             isTRUE(as.logical(predict_ss)))
+             isTRUE(as.logical(predict_ss)), isTRUE(as.logical(dssp)))
   list(files = .df(r$files), chains = .df(r$chains))
+}
+
+# Secondary structure from coordinates (DSSP 4): one row per residue DSSP assessed
+# in model `model` (1-based index) of a structure from read_structure().
+dssp <- function(s, model = 1L, accessibility = TRUE) {
+  if (!inherits(s, "panalyzer_structure")) stop("dssp: s must come from read_structure()")
+  .df(.Call(rpa_dssp, s$ptr, as.integer(model), isTRUE(as.logical(accessibility))))
 }

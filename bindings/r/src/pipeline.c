@@ -18,6 +18,9 @@
 #pragma weak pa_result_chain_count
 #pragma weak pa_result_chain
 #pragma weak pa_result_chain_ss
+#pragma weak pa_result_chain_dssp
+#pragma weak pa_result_chain_dssp3
+#pragma weak pa_result_chain_q3
 #pragma weak pa_polymer_type_name
 #pragma weak pa_format_name
 
@@ -34,6 +37,8 @@ typedef struct {
     int model;
     char *chain, *sequence, *seqres;
     char *ss3; /* NULL: none (NA) */
+    char *ss8_obs, *ss3_obs; /* DSSP; NULL: none (NA) */
+    double q3;               /* NA_REAL: none */
     pa_polymer_type type;
 } chain_row;
 
@@ -42,7 +47,7 @@ typedef struct {
     size_t nfiles, capf;
     chain_row *chains;
     size_t nchains, capc;
-    int oom;
+    int oom, dssp;
 } collect;
 
 static char *dup(const char *s)
@@ -83,6 +88,17 @@ static char *failure_message(const pa_result *r, int status)
     return dup(pa_strerror(status));
 }
 
+/* The DSSP columns of chain i (run_pipeline(dssp = TRUE)). */
+static int observed_ss(const pa_result *r, size_t i, chain_row *row)
+{
+    const char *d8 = pa_result_chain_dssp(r, i), *d3 = pa_result_chain_dssp3(r, i);
+    size_t ok, n;
+    row->ss8_obs = d8 ? dup(d8) : NULL;
+    row->ss3_obs = d3 ? dup(d3) : NULL;
+    row->q3 = pa_result_chain_q3(r, i, &ok, &n) == 0 && n ? (double)ok / (double)n : NA_REAL;
+    return (d8 && !row->ss8_obs) || (d3 && !row->ss3_obs);
+}
+
 static int on_result(void *ctx, const pa_result *r)
 {
     collect *c = ctx;
@@ -114,7 +130,11 @@ static int on_result(void *ctx, const pa_result *r)
         row->seqres = dup(s.seqres);
         const char *ss = (void *)pa_result_chain_ss ? pa_result_chain_ss(r, i) : NULL;
         row->ss3 = ss ? dup(ss) : NULL;
+        row->ss8_obs = row->ss3_obs = NULL;
+        row->q3 = NA_REAL;
         if (!row->chain || !row->sequence || !row->seqres || (ss && !row->ss3))
+            return c->oom = 1;
+        if (c->dssp && observed_ss(r, i, row))
             return c->oom = 1;
     }
     return 0;
@@ -133,6 +153,8 @@ static void free_collect(void *p, size_t n)
         free(c->chains[i].sequence);
         free(c->chains[i].seqres);
         free(c->chains[i].ss3);
+        free(c->chains[i].ss8_obs);
+        free(c->chains[i].ss3_obs);
     }
     free(c->files);
     free(c->chains);
@@ -166,9 +188,10 @@ static SEXP file_columns(const collect *c, SEXP paths)
 static SEXP chain_columns(const collect *c, SEXP paths)
 {
     static const char *const names[] = {"path", "model", "chain", "polymer_type", "sequence",
-                                        "seqres", "ss3"};
-    static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP, STRSXP, STRSXP};
-    SEXP l = PROTECT(rpa_columns(names, types, 7, (R_xlen_t)c->nchains));
+                                        "seqres", "ss3", "ss8_observed", "ss3_observed", "q3"};
+    static const SEXPTYPE types[] = {STRSXP, INTSXP, STRSXP, STRSXP, STRSXP,
+                                     STRSXP, STRSXP, STRSXP, STRSXP, REALSXP};
+    SEXP l = PROTECT(rpa_columns(names, types, c->dssp ? 10 : 7, (R_xlen_t)c->nchains));
     for (size_t i = 0; i < c->nchains; i++) {
         const chain_row *r = &c->chains[i];
         SET_STRING_ELT(VECTOR_ELT(l, 0), i, STRING_ELT(paths, (R_xlen_t)r->file));
@@ -178,6 +201,11 @@ static SEXP chain_columns(const collect *c, SEXP paths)
         SET_STRING_ELT(VECTOR_ELT(l, 4), i, Rf_mkChar(r->sequence));
         SET_STRING_ELT(VECTOR_ELT(l, 5), i, Rf_mkChar(r->seqres));
         SET_STRING_ELT(VECTOR_ELT(l, 6), i, r->ss3 ? Rf_mkChar(r->ss3) : NA_STRING);
+        if (!c->dssp)
+            continue;
+        SET_STRING_ELT(VECTOR_ELT(l, 7), i, r->ss8_obs ? Rf_mkChar(r->ss8_obs) : NA_STRING);
+        SET_STRING_ELT(VECTOR_ELT(l, 8), i, r->ss3_obs ? Rf_mkChar(r->ss3_obs) : NA_STRING);
+        REAL(VECTOR_ELT(l, 9))[i] = r->q3;
     }
     UNPROTECT(1);
     return l;
@@ -185,7 +213,8 @@ static SEXP chain_columns(const collect *c, SEXP paths)
 
 /* list(files = columns, chains = columns); files in input order. predict_ss: the
  * chains' ss3 column (NA for chains without a prediction). */
-SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss)
+SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss,
+                      SEXP dssp)
 {
     RPA_REQUIRE(pa_pipeline_run);
     if (!Rf_isString(paths))
@@ -207,9 +236,13 @@ SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP
     if (o.predict_ss)
         RPA_REQUIRE(pa_result_chain_ss);
 
+    o.dssp = Rf_asLogical(dssp) == TRUE;
+    if (o.dssp)
+        RPA_REQUIRE(pa_result_chain_dssp);
     collect *c = calloc(1, sizeof *c);
     if (!c)
         Rf_errorcall(R_NilValue, "out of memory");
+    c->dssp = o.dssp;
     SEXP g = PROTECT(rpa_guard(free_collect, c, 0));
     int rc = pa_pipeline_run(NULL, p, n, &o, on_result, c, NULL);
     if (c->oom)

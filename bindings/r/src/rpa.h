@@ -54,6 +54,7 @@ int rpa_executor(int threads, pa_executor **out);
 void rpa_executor_free(pa_executor *ex); /* NULL-safe */
 
 SEXP rpa_version(void);
+SEXP rpa_dssp(SEXP ptr, SEXP model, SEXP accessibility);
 SEXP rpa_read_structure(SEXP path, SEXP format, SEXP altloc, SEXP first_model, SEXP skip_h,
                         SEXP strict);
 SEXP rpa_structure_tables(SEXP ptr);
@@ -61,7 +62,7 @@ SEXP rpa_sequences(SEXP ptr, SEXP all_models);
 SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
                SEXP top_k, SEXP threads);
 SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs);
-SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir,
-                      SEXP predict_ss);
+SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss,
+                      SEXP dssp);
 
 #endif

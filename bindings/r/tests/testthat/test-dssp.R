@@ -1,0 +1,23 @@
+test_that("dssp() gives mkdssp's letters for crambin", {
+  s <- read_structure(data_file("1CRN.cif"))
+  need(dssp(s))
+  d <- dssp(s)
+  expect_equal(nrow(d), 46)
+  expect_equal(paste(d$ss, collapse = ""), "-EE-SSHHHHHHHHHHHTTT--HHHHHHHHS-EE-SSS---GGG--")
+  expect_equal(d$resnum, 1:46)
+  expect_true(all(d$acc >= 0))
+  expect_equal(sum(dssp(s, accessibility = FALSE)$acc), 0)
+  expect_error(dssp(s, model = 2), "no model 2")
+  expect_error(dssp(list()), "read_structure")
+})
+
+test_that("run_pipeline(dssp = TRUE) adds the observed structure and q3", {
+  need(run_pipeline(character()))
+  s <- read_structure(data_file("1CRN.cif"))
+  need(dssp(s))
+  r <- run_pipeline(data_file("1CRN.cif"), dssp = TRUE, predict_ss = TRUE)
+  expect_equal(r$chains$ss8_observed, "-EE-SSHHHHHHHHHHHTTT--HHHHHHHHS-EE-SSS---GGG--")
+  expect_equal(nchar(r$chains$ss3_observed), 46)
+  expect_true(r$chains$q3 >= 0 && r$chains$q3 <= 1)
+  expect_false("q3" %in% names(run_pipeline(data_file("1CRN.cif"))$chains))
+})

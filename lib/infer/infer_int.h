@@ -4,6 +4,7 @@
 
 #include "common/pai.h"
 #include "panalyzer/infer.h"
+#include "infer/tensor.h"
 
 /* ---- protobuf wire reader (bounds-checked) -------------------------------- */
 typedef struct {
@@ -22,43 +23,7 @@ int pai_pb_fixed32(pai_pb *r, uint32_t *v);
 int pai_pb_int64s(pai_pb *r, uint32_t wt, int64_t **v, size_t *n, size_t *cap);
 int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap);
 
-/* ---- tensors ---------------------------------------------------------------- */
-#define PAI_MAXD PA_TENSOR_MAX_DIMS
-typedef struct {
-    int dtype, ndim;
-    int64_t shape[PAI_MAXD];
-    void *data;
-    size_t n;   /* elements */
-    size_t cap; /* bytes allocated (when own) */
-    int own;    /* data allocated for this tensor (freed with it) */
-} pai_tensor;
-
-/* Largest tensor (elements): bounds what corrupted shapes can make us allocate. */
-#define PAI_MAX_ELEMS ((size_t)1 << 30)
-
-size_t pai_dtype_size(int dtype);
-/* Allocate data for dtype/shape (uninitialised). PA_ERANGE for absurd sizes. */
-int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape);
-void pai_tensor_release(pai_tensor *t);
-static inline float *pai_f(const pai_tensor *t) { return (float *)t->data; }
-static inline int64_t *pai_i(const pai_tensor *t) { return (int64_t *)t->data; }
-
 /* ---- graph ------------------------------------------------------------------ */
-enum { PAI_AT_FLOAT = 1, PAI_AT_INT = 2, PAI_AT_STRING = 3, PAI_AT_TENSOR = 4,
-       PAI_AT_FLOATS = 6, PAI_AT_INTS = 7 };
-
-typedef struct {
-    char *name;
-    int type;
-    float f;
-    int64_t i;
-    char *s;            /* PAI_AT_STRING (NUL-terminated copy) */
-    float *floats;
-    int64_t *ints;
-    size_t count;       /* elements of floats / ints */
-    pai_tensor *t;      /* PAI_AT_TENSOR */
-} pai_attr;
-
 struct pai_node;
 struct pai_ctx;
 typedef int (*pai_op_fn)(struct pai_ctx *c, const struct pai_node *n, pai_tensor *const *in,
@@ -152,14 +117,6 @@ int pai_need_inputs(const pai_ctx *c, const pai_node *n, pai_tensor *const *in, 
             return rc_;                                                                   \
     } while (0)
 
-/* Attribute lookups (default when absent). */
-const pai_attr *pai_attr_get(const pai_node *n, const char *name);
-int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def);
-float pai_attr_float(const pai_node *n, const char *name, float def);
-const char *pai_attr_str(const pai_node *n, const char *name, const char *def);
-/* ints attribute: count and pointer (NULL/0 when absent). */
-const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count);
-
 /* ---- direct 1-D convolution (conv1d.c; kernels in conv1d_avx2.c, conv1d_avx512.c) ---- */
 enum { PAI_ISA_REF = 0, PAI_ISA_AVX2 = 1, PAI_ISA_AVX512 = 2 };
 
@@ -209,10 +166,6 @@ size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int6
 
 /* Operator table lookup; NULL when unsupported. */
 pai_op_fn pai_op_find(const char *op_type);
-
-/* Shape helpers shared by the operators. */
-int pai_norm_axis(int64_t axis, int ndim, int *out); /* 0 or PA_EINVAL */
-size_t pai_prod(const int64_t *shape, int from, int to);
 
 /* Operator implementations (ops_*.c). */
 #define PAI_OP(name) int pai_op_##name(pai_ctx *c, const pai_node *n, pai_tensor *const *in, \

@@ -89,57 +89,6 @@ static int add_str(char ***v, size_t *n, size_t *cap, pai_pb *r)
 
 /* ---- tensors ---------------------------------------------------------------- */
 
-size_t pai_dtype_size(int dtype)
-{
-    return dtype == PA_DT_FLOAT32 ? 4 : dtype == PA_DT_INT64 ? 8 : 0;
-}
-
-int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape)
-{
-    size_t n = 1;
-    if (ndim < 0 || ndim > PAI_MAXD)
-        return pai_error(PA_EUNSUPPORTED, "tensor of rank %d (at most %d)", ndim, PAI_MAXD);
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0 || (shape[i] && n > PAI_MAX_ELEMS / (size_t)shape[i]))
-            return pai_error(PA_ERANGE, "tensor dimension %lld out of range",
-                             (long long)shape[i]);
-        n *= (size_t)shape[i];
-    }
-    size_t es = pai_dtype_size(dtype);
-    if (!es)
-        return pai_error(PA_EUNSUPPORTED, "tensor data type %d", dtype);
-    void *p = pai_malloc(n ? n * es : 1);
-    if (!p)
-        return pai_error(PA_ENOMEM, "out of memory for a tensor of %zu elements", n);
-    t->dtype = dtype;
-    t->ndim = ndim;
-    for (int i = 0; i < ndim; i++)
-        t->shape[i] = shape[i];
-    t->data = p;
-    t->n = n;
-    t->cap = n ? n * es : 1;
-    t->own = 1;
-    return 0;
-}
-
-void pai_tensor_release(pai_tensor *t)
-{
-    if (t && t->own)
-        pai_free(t->data);
-    if (t) {
-        t->data = NULL;
-        t->own = 0;
-    }
-}
-
-static void tensor_free(pai_tensor *t)
-{
-    if (t) {
-        pai_tensor_release(t);
-        pai_free(t);
-    }
-}
-
 /* Convert count source elements of ONNX type st into the tensor's storage. */
 static int fill_from_raw(pai_tensor *t, int st, const uint8_t *p, size_t bytes)
 {
@@ -269,7 +218,7 @@ done:
     pai_free(ints);
     pai_free(floats);
     if (rc) {
-        tensor_free(t);
+        pai_tensor_free(t);
         return msg ? rc : pb_fail(L, rc, where);
     }
     *out = t;
@@ -304,7 +253,7 @@ static int parse_attr(loader *L, pai_pb r, pai_attr *a)
             type = type ? type : PAI_AT_STRING;
         } else if (f == 5 && wt == PAI_WT_LEN) {
             PBCHK(pai_pb_len(&r, &s));
-            tensor_free(a->t);
+            pai_tensor_free(a->t);
             a->t = NULL;
             PBCHK(parse_tensor(L, s, &a->t, NULL));
             type = type ? type : PAI_AT_TENSOR;
@@ -626,7 +575,7 @@ void pai_node_free(pai_node *n)
         pai_free(a->s);
         pai_free(a->floats);
         pai_free(a->ints);
-        tensor_free(a->t);
+        pai_tensor_free(a->t);
     }
     pai_free(n->attrs);
     memset(n, 0, sizeof *n);
@@ -815,7 +764,7 @@ void pa_model_free(pa_model *m)
         pai_node_free(&m->nodes[i]);
     for (size_t i = 0; i < m->nvals; i++) {
         pai_free(m->vals[i].name);
-        tensor_free(m->vals[i].init);
+        pai_tensor_free(m->vals[i].init);
     }
     pai_free(m->nodes);
     pai_free(m->vals);
@@ -841,7 +790,7 @@ static void loader_free(loader *L)
     }
     pai_free(L->rn);
     for (size_t i = 0; i < L->ninit; i++) {
-        tensor_free(L->inits[i]);
+        pai_tensor_free(L->inits[i]);
         pai_free(L->init_names[i]);
     }
     pai_free(L->inits);

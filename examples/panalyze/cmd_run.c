@@ -26,7 +26,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--references REF.fasta]\n"
+            "                    [--all-models] [--ss] [--precision P] [--references REF.fasta]\n"
             "                    FILE...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
@@ -40,6 +40,7 @@ static void usage(FILE *f)
             "  --all-models       chains of every model, not only the first\n"
             "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
             "                     protein chains with the built-in model: column/field ss3\n"
+            "  --precision P      arithmetic of the --ss model: fp32 (default), bf16 or int8\n"
             "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
             "                     the mapping onto it: columns reference, ref_identity,\n"
             "                     ref_coverage (JSONL: field reference)\n"
@@ -227,6 +228,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->all_models = 1;
         } else if (!strcmp(o, "--ss")) {
             a->po.predict_ss = 1;
+        } else if (!strcmp(o, "--precision") && has) {
+            if (pa_precision_parse(argv[++i], &a->po.ss_precision)) {
+                fprintf(stderr, "panalyze run: %s\n", pa_last_error());
+                return -1;
+            }
         } else if (!strcmp(o, "--threads") && has) {
             if ((v = cli_parse_long(o, argv[++i], 0, 4096)) < 0)
                 return -1;

@@ -48,7 +48,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 3
+#define PA_PIPELINE_OPTS_VERSION 4
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -68,9 +68,13 @@ typedef struct {
     const pa_seqlist *references; /* NULL, or a "map" stage: each protein chain's best
                                      reference (see pa_result_chain_reference); borrowed,
                                      unchanged during the run */
+    /* version 4 */
+    int ss_precision;             /* pa_precision of the built-in model under predict_ss
+                                     (ignored with a caller's model, loaded by the caller);
+                                     part of cache keys */
 } pa_pipeline_opts;
 #define PA_PIPELINE_OPTS_INIT \
-    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL}
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);

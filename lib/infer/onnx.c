@@ -804,9 +804,7 @@ static void loader_free(loader *L)
     pai_free(L->hash);
 }
 
-/* The caller's options (any known version) as a current-version struct; name defaults to
- * dflt_name and fields newer than the caller's version to their defaults. */
-static int read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o)
+int pai_model_read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o)
 {
     *o = (pa_model_opts)PA_MODEL_OPTS_INIT;
     o->name = dflt_name;
@@ -818,6 +816,10 @@ static int read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_
         o->name = opts->name;
     if (opts->version >= 2)
         o->max_run_bytes = opts->max_run_bytes;
+    if (opts->version >= 3)
+        o->precision = opts->precision;
+    if (!pa_precision_name(o->precision))
+        return pai_error(PA_EINVAL, "pa_model_opts: unknown precision %d", o->precision);
     return 0;
 }
 
@@ -827,7 +829,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         return pai_error(PA_EINVAL, "pa_model_load_memory: NULL argument");
     *out = NULL;
     pa_model_opts o;
-    if (read_opts(opts, "<memory>", &o))
+    if (pai_model_read_opts(opts, "<memory>", &o))
         return PA_EINVAL;
     const char *label = o.name;
     if (size == 0)
@@ -837,6 +839,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         pai_free(m);
         return pai_error(PA_ENOMEM, "out of memory");
     }
+    m->precision = o.precision;
     loader L = {.m = m, .label = m->label};
     pai_pb r = {(const uint8_t *)data, (const uint8_t *)data + size};
     int rc = parse_model(&L, r);
@@ -893,7 +896,7 @@ int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts)
     }
     fclose(f);
     pa_model_opts o;
-    if (!rc && !(rc = read_opts(opts, path, &o)))
+    if (!rc && !(rc = pai_model_read_opts(opts, path, &o)))
         rc = pa_model_load_memory(out, buf, n, &o);
     pai_free(buf);
     return rc;

@@ -15,7 +15,7 @@ from .structure import Atoms, Chain, Entity, Reader, Residues, Structure, read, 
 from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequences, to_fasta
 from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, map_chain,
                     map_sequences)
-from .infer import Model, predict_ss
+from .infer import Model, predict_ss, predict_ss8
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
 
@@ -28,7 +28,7 @@ __all__ = [
     "read", "read_bytes", "Reader", "Structure", "Chain", "Atoms", "Residues", "Entity",
     "sequences", "to_fasta", "read_fasta", "parse_fasta", "one_letter", "residue_kind",
     "align", "align_many", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
-    "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
+    "best_isa", "Model", "predict_ss", "predict_ss8", "Executor", "Graph", "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
 ]
 

@@ -140,7 +140,7 @@ _DONE = object()
 
 def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
         metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
-        model=None, references=None, **reader):
+        model=None, references=None, ss_precision: str = "fp32", **reader):
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -149,7 +149,8 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     CancelToken; reader options as for read() (format, altloc, first_model_only, ...).
     predict_ss: each protein chain gets its secondary structure as chain.ss3 (model: a
     Model or a model file path, default the built-in one; another model bypasses the
-    cache). references: a
+    cache); ss_precision: "fp32", "bf16" or "int8" for the built-in model (a Model
+    carries its own precision). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
     best-scoring one as chain.reference (a Reference, or None)."""
     paths = [str(p) for p in paths]
@@ -165,6 +166,8 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     if cancel is not None:
         po.cancel = cancel._ptr
     po.predict_ss = int(bool(predict_ss))
+    from .infer import precision_code
+    po.ss_precision = precision_code(ss_precision)
     if model is not None:
         if not hasattr(model, "_ptr"):
             from .infer import Model

@@ -398,6 +398,97 @@ START_TEST(test_default_model_matches_pytorch)
 }
 END_TEST
 
+/* ---- reduced precision on the default model ------------------------------------------- */
+/* Columns seq, ss3, mask of tests/data/infer/cb513_subset.tsv (every 6th CB513 chain). */
+typedef struct {
+    char *txt;
+    char *seq[256], *ss3[256], *mask[256];
+    size_t n;
+} label_set;
+
+static void labels_read(label_set *l, size_t max)
+{
+    char buf[1024];
+    size_t sz;
+    l->txt = (char *)slurp(pa_test_data("infer/cb513_subset.tsv", buf, sizeof buf), &sz);
+    l->txt[sz] = '\0';
+    l->n = 0;
+    char *save = NULL;
+    strtok_r(l->txt, "\n", &save); /* header: id seq ss3 ss8 mask */
+    for (char *line; l->n < max && l->n < 256 && (line = strtok_r(NULL, "\n", &save));) {
+        char *f[5], *s2 = NULL;
+        int nf = 0;
+        for (char *t = strtok_r(line, "\t", &s2); t && nf < 5; t = strtok_r(NULL, "\t", &s2))
+            f[nf++] = t;
+        ck_assert_int_eq(nf, 5);
+        l->seq[l->n] = f[1], l->ss3[l->n] = f[2], l->mask[l->n] = f[4];
+        l->n++;
+    }
+}
+
+/* Q3 (percent) of the model on the labelled residues; the result is kept in *res. */
+static double q3_of(const pa_model *m, const label_set *l, pa_ss_result **res)
+{
+    pa_ss_opts o = PA_SS_OPTS_INIT;
+    o.probs = 1;
+    o.batch = 16;
+    ck_assert_msg(pa_predict_ss(m, (const char *const *)l->seq, l->n, &o, res) == 0, "%s",
+                  pa_last_error());
+    size_t ok = 0, tot = 0;
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t j = 0; j < (*res)->len[i]; j++)
+            if (l->mask[i][j] == '1') {
+                ok += (*res)->ss3[i][j] == l->ss3[i][j];
+                tot++;
+            }
+    return 100.0 * (double)ok / (double)(tot ? tot : 1);
+}
+
+/* bf16 and int8 on every fast ISA path (forced) and by dispatch: Q3 within 0.3 points of fp32
+ * and per-residue probabilities within 0.05 (mean 0.005) of fp32's. */
+START_TEST(test_default_model_reduced_precision)
+{
+    if (!have_default())
+        return;
+    label_set l;
+    labels_read(&l, pa_test_quick() ? 6 : 256);
+    pa_model *m;
+    pa_ss_result *ref, *res;
+    ck_assert_int_eq(pa_model_load_default(&m), 0);
+    double q_ref = q3_of(m, &l, &ref);
+    pa_model_free(m);
+    const char *isas[3] = {"avx512", "avx2", NULL};
+    for (int prec = PA_PRECISION_BF16; prec <= PA_PRECISION_INT8; prec++)
+        for (int k = 0; k < 3; k++) {
+            if (isas[k])
+                setenv("PA_INFER_ISA", isas[k], 1);
+            else
+                unsetenv("PA_INFER_ISA");
+            pa_model_opts mo = PA_MODEL_OPTS_INIT;
+            mo.precision = prec;
+            if (pa_model_load_default_opts(&m, &mo)) /* an ISA this CPU lacks */
+                continue;
+            double q = q3_of(m, &l, &res), err = 0, maxerr = 0;
+            size_t cnt = 0;
+            for (size_t i = 0; i < l.n; i++)
+                for (size_t j = 0; j < 3 * res->len[i]; j++, cnt++) {
+                    double e = fabs(res->prob[i][j] - ref->prob[i][j]);
+                    err += e;
+                    maxerr = e > maxerr ? e : maxerr;
+                }
+            err /= (double)(cnt ? cnt : 1);
+            ck_assert_msg(fabs(q - q_ref) <= 0.3 && maxerr < 0.05 && err < 0.005,
+                          "%s: Q3 %.3f vs fp32 %.3f, probability error mean %.5f max %.4f",
+                          pa_model_kernel(m), q, q_ref, err, maxerr);
+            pa_ss_result_free(res);
+            pa_model_free(m);
+        }
+    unsetenv("PA_INFER_ISA");
+    pa_ss_result_free(ref);
+    free(l.txt);
+}
+END_TEST
+
 START_TEST(test_default_model_truncated)
 {
     if (!have_default())
@@ -592,6 +683,7 @@ static Suite *infer_suite(void)
     tcase_add_test(tc, test_allocation_failures_are_clean);
     tcase_add_test(tc, test_default_model_matches_pytorch);
     tcase_add_test(tc, test_default_model_truncated);
+    tcase_add_test(tc, test_default_model_reduced_precision);
     tcase_add_test(tc, test_run_memory_budget);
     tcase_add_test(tc, test_concurrent_runs_agree_with_serial);
     suite_add_tcase(s, tc);

@@ -200,6 +200,10 @@ PAI_OP(transpose); PAI_OP(reshape); PAI_OP(flatten); PAI_OP(squeeze); PAI_OP(uns
 PAI_OP(concat); PAI_OP(slice); PAI_OP(pad); PAI_OP(gather); PAI_OP(shape); PAI_OP(identity);
 PAI_OP(cast); PAI_OP(constantofshape);
 PAI_OP(conv); PAI_OP(matmul); PAI_OP(gemm);
+PAI_OP(quantizelinear); PAI_OP(dequantizelinear); PAI_OP(dynamicquantizelinear);
+PAI_OP(matmulinteger); PAI_OP(qlinearmatmul); PAI_OP(qlinearconv);
+/* Load time (ops_quant.c): DequantizeLinear of constants folded into float constants. */
+int pai_quant_fold(pa_model *m);
 
 /* The embedded default model (model_default.c, generated from models/ss3.onnx). */
 extern const unsigned char pai_default_model[];

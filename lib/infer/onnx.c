@@ -205,6 +205,7 @@ static int parse_tensor(loader *L, pai_pb r, pai_tensor **out, char **name)
         msg = 1;
         goto done;
     }
+    t->qtype = dt == PA_DT_INT64 ? (int)st : 0;
     if (has_raw)
         rc = fill_from_raw(t, (int)st, raw, nraw);
     else if (st == 11)
@@ -749,6 +750,8 @@ static int resolve(loader *L)
         set_info(&m->out_info[m->nout++], &m->vals[v], &L->gout[i]);
     }
     pai_free(last_use);
+    if ((rc = pai_quant_fold(m)))
+        return rc;
     if (pai_fuse(m))
         return pai_error(PA_ENOMEM, "out of memory");
     return (rc = pai_conv1d_prepare(m)) ? rc : build_release(m);

@@ -21,7 +21,11 @@ static const struct {
     {"Slice", pai_op_slice}, {"Pad", pai_op_pad}, {"Gather", pai_op_gather},
     {"Shape", pai_op_shape}, {"Identity", pai_op_identity}, {"Dropout", pai_op_identity},
     {"Cast", pai_op_cast}, {"Conv", pai_op_conv}, {"MatMul", pai_op_matmul},
-    {"Gemm", pai_op_gemm},
+    {"Gemm", pai_op_gemm}, {"QuantizeLinear", pai_op_quantizelinear},
+    {"DequantizeLinear", pai_op_dequantizelinear},
+    {"DynamicQuantizeLinear", pai_op_dynamicquantizelinear},
+    {"MatMulInteger", pai_op_matmulinteger}, {"QLinearMatMul", pai_op_qlinearmatmul},
+    {"QLinearConv", pai_op_qlinearconv},
 };
 
 pai_op_fn pai_op_find(const char *op_type)

@@ -15,6 +15,8 @@ typedef struct {
     size_t n;   /* elements */
     size_t cap; /* bytes allocated (when own) */
     int own;    /* data allocated for this tensor (freed with it) */
+    int qtype;  /* integer tensors: the ONNX element type they hold (2 uint8, 3 int8, ...;
+                   0 unknown): the range of a quantised type */
 } pai_tensor;
 
 /* Largest tensor (elements): bounds what corrupted shapes can make us allocate. */

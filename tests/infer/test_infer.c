@@ -123,6 +123,68 @@ START_TEST(test_operator_cases_match_pytorch)
 }
 END_TEST
 
+/* Models with the operators ONNX Runtime's quantiser writes (tools/make_quant_testdata.py)
+ * against numpy references of the ONNX definitions: within one output quantisation step
+ * where the output is requantised (a rounding tie may fall either way), else 1e-4. QDQ
+ * weights are folded at load, so the int8 / bf16 paths apply to them too. */
+START_TEST(test_quantised_models_match_reference)
+{
+    char buf[1024];
+    FILE *f = fopen(pa_test_data("infer/quant_cases.txt", buf, sizeof buf), "r");
+    ck_assert_ptr_nonnull(f);
+    char name[128];
+    double step;
+    int ncases = 0;
+    while (fscanf(f, "%127s %lf", name, &step) == 2) {
+        io_file io;
+        io_read(name, &io);
+        for (int prec = 0; prec < 3; prec++) {
+            pa_model *m;
+            pa_model_opts mo = PA_MODEL_OPTS_INIT;
+            mo.precision = prec;
+            ck_assert_msg(pa_model_load(&m, data_path(name, ".onnx"), &mo) == 0, "%s: %s", name,
+                          pa_last_error());
+            pa_tensor out;
+            ck_assert_msg(pa_model_run(m, NULL, io.t, io.nin, &out, 1) == 0, "%s: run: %s", name,
+                          pa_last_error());
+            const float *y = out.data, *r = io.t[io.nin].data;
+            /* reduced precisions: the float weights are requantised / rounded once more */
+            double tol = step + (prec ? 0.05 : 1e-4);
+            for (size_t i = 0; i < pa_tensor_numel(&out); i++)
+                ck_assert_msg(fabs(y[i] - r[i]) <= tol * (1 + fabs(r[i])),
+                              "%s (%s): y[%zu] = %g, reference %g", name, pa_model_kernel(m), i,
+                              y[i], r[i]);
+            pa_tensor_clear(&out);
+            pa_model_free(m);
+        }
+        io_free(&io);
+        ncases++;
+    }
+    fclose(f);
+    ck_assert_int_ge(ncases, 4);
+}
+END_TEST
+
+/* Malformed scales / zero points: PA_EINVAL naming the node, at load when they are
+ * constants (DequantizeLinear folding), at run otherwise. */
+START_TEST(test_malformed_quantisation_fails_cleanly)
+{
+    const char *at_load[] = {"bad_scale_count", "bad_zero_point_count", "bad_scale_type"};
+    pa_model *m;
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(pa_model_load(&m, data_path(at_load[i], ".onnx"), NULL), PA_EINVAL);
+        ck_assert_ptr_nonnull(strstr(pa_last_error(), "DequantizeLinear"));
+    }
+    ck_assert_int_eq(pa_model_load(&m, data_path("bad_zero_scale", ".onnx"), NULL), 0);
+    float x[16] = {0};
+    pa_tensor in = {PA_DT_FLOAT32, 3, {1, 2, 8}, x}, out;
+    ck_assert_int_eq(pa_model_run(m, NULL, &in, 1, &out, 1), PA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "scale must be positive"));
+    ck_assert_ptr_null(out.data);
+    pa_model_free(m);
+}
+END_TEST
+
 START_TEST(test_introspection_and_arguments)
 {
     pa_model *m;
@@ -677,6 +739,8 @@ static Suite *infer_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_operator_cases_match_pytorch);
     tcase_add_test(tc, test_introspection_and_arguments);
+    tcase_add_test(tc, test_quantised_models_match_reference);
+    tcase_add_test(tc, test_malformed_quantisation_fails_cleanly);
     tcase_add_test(tc, test_unsupported_operator_is_named);
     tcase_add_test(tc, test_truncated_models_fail_cleanly);
     tcase_add_test(tc, test_corrupted_models_do_not_crash);

@@ -346,8 +346,10 @@ static void fill_fp32(const pai_conv1d_pack *pk, const float *x, int64_t W, int6
 
 /* ... as bf16 pairs of channels [G][xs][2]. */
 static void fill_bf16(const pai_conv1d_pack *pk, const float *x, int64_t W, int64_t pl,
-                      int64_t xs, uint16_t *xb)
+                      int64_t xs, void *dst, pai_conv1d_job *j)
 {
+    uint16_t *xb = dst;
+    (void)j;
     memset(xb, 0, (size_t)(pk->G * xs) * 4);
     for (int64_t c = 0; c < pk->C; c++) {
         uint16_t *dst = xb + ((c / 2) * xs + pl) * 2 + c % 2;
@@ -359,8 +361,9 @@ static void fill_bf16(const pai_conv1d_pack *pk, const float *x, int64_t W, int6
 /* ... as uint8 quads of channels [G][xs][4], with this sequence's scale and zero point
  * (asymmetric over [min(x, 0), max(x, 0)]: padding, 0.0, is exactly the zero point). */
 static void fill_int8(const pai_conv1d_pack *pk, const float *x, int64_t W, int64_t pl,
-                      int64_t xs, uint8_t *xq, pai_conv1d_job *j)
+                      int64_t xs, void *dst, pai_conv1d_job *j)
 {
+    uint8_t *xq = dst;
     float lo = 0.0f, hi = 0.0f;
     for (int64_t i = 0; i < pk->C * W; i++) {
         lo = x[i] < lo ? x[i] : lo;
@@ -390,10 +393,11 @@ void pai_conv1d_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_
     pai_conv1d_job j = {pk, xpad, xs, d, ow, NULL, act, {0}, {0}, 1.0f, 0};
     for (int64_t nb = 0; nb < N; nb++) {
         const float *xn = x + nb * pk->C * W;
+        int vec = pk->isa != PAI_ISA_REF; /* every reduced kernel's CPU has AVX2 */
         if (pk->prec == PA_PRECISION_INT8)
-            fill_int8(pk, xn, W, pl, xs, (uint8_t *)xpad, &j);
+            (vec ? pai_conv1d_fill_int8_avx2 : fill_int8)(pk, xn, W, pl, xs, xpad, &j);
         else if (pk->prec == PA_PRECISION_BF16)
-            fill_bf16(pk, xn, W, pl, xs, (uint16_t *)xpad);
+            (vec ? pai_conv1d_fill_bf16_avx2 : fill_bf16)(pk, xn, W, pl, xs, xpad, &j);
         else
             fill_fp32(pk, xn, W, pl, xs, xpad);
         j.y = y + nb * pk->M * ow;

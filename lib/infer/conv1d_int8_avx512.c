@@ -44,6 +44,13 @@
     __m512i zpw_ = _mm512_set1_epi32((j)->xzp * pk->wsum[m]);                  \
     __m512 sc_ = _mm512_set1_ps((j)->xscale * pk->wscale[m])
 #define EPI(a) _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32((a), zpw_)), sc_)
+/* a / b with rcp14 and one Newton step (~23 bits) */
+#define VDIV_FAST(a, b) _mm512_mul_ps((a), rcp_nr(b))
+static inline __m512 rcp_nr(__m512 b)
+{
+    __m512 r = _mm512_rcp14_ps(b);
+    return _mm512_mul_ps(r, _mm512_fnmadd_ps(b, r, _mm512_set1_ps(2.0f)));
+}
 #include "infer/conv1d_tmpl.h"
 
 #ifdef __clang__

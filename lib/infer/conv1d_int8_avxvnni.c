@@ -48,6 +48,13 @@ static inline __m256i tail8(int n)
     __m256i zpw_ = _mm256_set1_epi32((j)->xzp * pk->wsum[m]);                  \
     __m256 sc_ = _mm256_set1_ps((j)->xscale * pk->wscale[m])
 #define EPI(a) _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32((a), zpw_)), sc_)
+/* a / b with rcp (12 bits) and one Newton step (~22 bits) */
+#define VDIV_FAST(a, b) _mm256_mul_ps((a), rcp_nr(b))
+static inline __m256 rcp_nr(__m256 b)
+{
+    __m256 r = _mm256_rcp_ps(b);
+    return _mm256_mul_ps(r, _mm256_fnmadd_ps(b, r, _mm256_set1_ps(2.0f)));
+}
 #include "infer/conv1d_tmpl.h"
 
 #ifdef __clang__

@@ -25,6 +25,12 @@
 #define EPI(a) (a)
 #endif
 
+/* The reduced precisions divide by a refined reciprocal (the epilogue, not the dot
+ * products, would otherwise bound them); fp32 keeps the exact division. */
+#ifndef VDIV_FAST
+#define VDIV_FAST VDIV
+#endif
+
 #define INLINE static inline __attribute__((always_inline))
 /* Loops over MR and NV must unroll fully, or the accumulators live in memory. */
 #ifdef __clang__
@@ -51,7 +57,7 @@ INLINE VT gelu_v(VT v)
     q = VFMA(q, x2, VSET1(-1.68282697438203e-03f));
     q = VFMA(q, x2, VSET1(-7.37332916720468e-03f));
     q = VFMA(q, x2, VSET1(-1.42647390514189e-02f));
-    VT e = VDIV(VMUL(x, p), q);
+    VT e = VDIV_FAST(VMUL(x, p), q);
     return VMUL(VMUL(VSET1(0.5f), v), VADD(VSET1(1.0f), e));
 }
 

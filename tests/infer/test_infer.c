@@ -360,11 +360,12 @@ typedef struct {
     size_t n;
 } ref_set;
 
-static void ref_read(ref_set *r)
+/* file: per line a sequence, a tab, w probabilities per residue (PyTorch's). */
+static void ref_read(ref_set *r, const char *file, int w)
 {
     char buf[1024];
     size_t sz;
-    char *txt = (char *)slurp(pa_test_data("infer/ss3_ref.txt", buf, sizeof buf), &sz);
+    char *txt = (char *)slurp(pa_test_data(file, buf, sizeof buf), &sz);
     txt[sz] = '\0';
     r->n = 0;
     for (char *line = strtok(txt, "\n"); line; line = strtok(NULL, "\n")) {
@@ -375,9 +376,9 @@ static void ref_read(ref_set *r)
         *tab = '\0';
         size_t len = strlen(line);
         r->seq[r->n] = strdup(line);
-        r->prob[r->n] = malloc(3 * len * sizeof(float));
+        r->prob[r->n] = malloc((size_t)w * len * sizeof(float));
         char *p = tab + 1;
-        for (size_t i = 0; i < 3 * len; i++)
+        for (size_t i = 0; i < (size_t)w * len; i++)
             r->prob[r->n][i] = strtof(p, &p), p += *p ? 1 : 0;
         r->n++;
     }
@@ -390,6 +391,14 @@ static void ref_free(ref_set *r)
         free(r->seq[i]);
         free(r->prob[i]);
     }
+}
+
+static int max_index(const float *p, int w)
+{
+    int b = 0;
+    for (int k = 1; k < w; k++)
+        b = p[k] > p[b] ? k : b;
+    return b;
 }
 
 static void check_against_ref(const ref_set *ref, const pa_ss_result *res)
@@ -425,11 +434,12 @@ START_TEST(test_default_model_matches_pytorch)
     pa_tensor_info info;
     ck_assert_int_eq(pa_model_input_info(m, 0, &info), 0);
     ck_assert_int_eq(info.dtype, PA_DT_INT64);
-    /* GELU subgraphs, residual Adds and mask Muls fused into the convolutions: 12 Conv,
-     * 3 Transpose, 2 Gather, 1 Softmax */
-    ck_assert_uint_eq(pa_model_num_nodes(m), 18);
+    /* GELU subgraphs, residual Adds and mask Muls fused into the convolutions: 13 Conv,
+     * 4 Transpose, 2 Gather, 2 Softmax (the 3- and the 8-state head) */
+    ck_assert_uint_eq(pa_model_num_nodes(m), 21);
+    ck_assert_uint_eq(pa_model_num_outputs(m), 2);
     ref_set ref;
-    ref_read(&ref);
+    ref_read(&ref, "infer/ss3_ref.txt", 3);
     ck_assert_uint_ge(ref.n, 3);
     /* batch 1 (each sequence alone, as the reference) and batch 16 (padded together) */
     int batches[2] = {1, 16};
@@ -442,6 +452,29 @@ START_TEST(test_default_model_matches_pytorch)
         check_against_ref(&ref, res);
         pa_ss_result_free(res);
     }
+    /* the 8-state head against PyTorch, padded in a batch */
+    ref_set ref8;
+    ref_read(&ref8, "infer/ss8_ref.txt", 8);
+    pa_ss_opts o8 = PA_SS_OPTS_INIT;
+    o8.probs = o8.ss8 = 1;
+    pa_ss_result *r8;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)ref8.seq, ref8.n, &o8, &r8), 0);
+    for (size_t i = 0; i < ref8.n; i++)
+        for (size_t j = 0; j < 8 * r8->len[i]; j++) {
+            ck_assert_msg(fabsf(r8->prob8[i][j] - ref8.prob[i][j]) < 1e-4, "seq %zu: %g vs %g", i,
+                          r8->prob8[i][j], ref8.prob[i][j]);
+            if (j % 8 == 0) /* the letter is the most probable state */
+                ck_assert_int_eq(r8->ss8[i][j / 8],
+                                 "HGIEBTSC"[max_index(r8->prob8[i] + j, 8)]);
+        }
+    pa_ss_result_free(r8);
+    ref_free(&ref8);
+    /* version-1 options (no ss8 field) are still accepted */
+    pa_ss_opts v1 = PA_SS_OPTS_INIT;
+    v1.version = 1;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)ref.seq, 1, &v1, &r8), 0);
+    ck_assert_ptr_null(r8->ss8);
+    pa_ss_result_free(r8);
     /* m = NULL uses the shared built-in model; lowercase and empty sequences work */
     const char *seqs[3] = {"mkvlaa", "", "MKVLAA"};
     pa_ss_result *res;

@@ -216,6 +216,9 @@ def main():
     if not a.quick:
         import torchvision
         net = torchvision.models.mobilenet_v2(weights=None).eval()
+        print("\n| case | libpanalyzer fp32 p50 / p95 / p99 ms | images/s | PyTorch p50 ms | "
+              "images/s | ratio | ratio (CPU time) | | |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "mobilenet_v2.onnx")
             torch.onnx.export(net, torch.randn(1, 3, 224, 224), p, opset_version=13,

@@ -529,8 +529,16 @@ static double q3_of(const pa_model *m, const label_set *l, pa_ss_result **res)
     pa_ss_opts o = PA_SS_OPTS_INIT;
     o.probs = 1;
     o.batch = 16;
+    ck_assert_int_eq(pa_metrics_new(&o.metrics), 0);
     ck_assert_msg(pa_predict_ss(m, (const char *const *)l->seq, l->n, &o, res) == 0, "%s",
                   pa_last_error());
+    /* the metrics say which path ran */
+    char stage[64];
+    pa_stage_stats st;
+    snprintf(stage, sizeof stage, "ss_batch_%s", pa_model_kernel(m));
+    ck_assert_int_eq(pa_metrics_stage(o.metrics, stage, &st), 0);
+    ck_assert_int_eq(pa_metrics_stage(o.metrics, "ss_batch", &st), 0);
+    pa_metrics_free(o.metrics);
     size_t ok = 0, tot = 0;
     for (size_t i = 0; i < l->n; i++)
         for (size_t j = 0; j < (*res)->len[i]; j++)

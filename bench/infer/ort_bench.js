@@ -18,7 +18,7 @@ async function main() {
   const b = parseInt(B, 10), l = parseInt(L, 10), secs = parseFloat(seconds);
   const session = await ort.InferenceSession.create(path, {
     intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: 'all', logSeverityLevel: 3,
   });
   const ids = new BigInt64Array(b * l);
   let seed = 1;

@@ -37,6 +37,8 @@ TOK = {a: i + 1 for i, a in enumerate(AA)}
 VOCAB = 22
 SS = "HEC"
 SSI = {c: i for i, c in enumerate(SS)}
+SS8 = "HGIEBTSC"  # DSSP states; anything else ('-', ' ', 'C') is coil
+SS8I = {c: i for i, c in enumerate(SS8)}
 
 
 def encode(seq):
@@ -53,15 +55,20 @@ def read_tsv(path):
             if not (len(s) == len(ss) == len(m)):
                 continue
             y = [SSI.get(c, 2) if k == "1" else -100 for c, k in zip(ss, m)]
-            out.append((r["id"], s, np.array(encode(s), np.int64), np.array(y, np.int64)))
+            s8 = r.get("ss8") or ""
+            y8 = ([SS8I.get(c, 7) if k == "1" else -100 for c, k in zip(s8, m)]
+                  if len(s8) == len(s) else [-100] * len(s))
+            # labels: [2, L] (row 0: 3-state, row 1: 8-state)
+            out.append((r["id"], s, np.array(encode(s), np.int64), np.array([y, y8], np.int64)))
         return out
 
 
 class Block(nn.Module):
-    def __init__(self, ch, k, dil, p):
+    def __init__(self, ch, k, dil, p, bn=True):
         super().__init__()
         self.conv = nn.Conv1d(ch, ch, k, padding=dil * (k // 2), dilation=dil)
-        self.bn = nn.BatchNorm1d(ch)
+        # bn=False: weights that already have BatchNorm folded in (--init-onnx)
+        self.bn = nn.BatchNorm1d(ch) if bn else nn.Identity()
         self.drop = nn.Dropout(p)
 
     def forward(self, x, mask):
@@ -69,7 +76,8 @@ class Block(nn.Module):
 
 
 class SSNet(nn.Module):
-    def __init__(self, emb=48, ch=160, k=5, dils=(1, 2, 4, 8, 16, 1, 2, 4, 8, 16), p=0.15):
+    def __init__(self, emb=48, ch=160, k=5, dils=(1, 2, 4, 8, 16, 1, 2, 4, 8, 16), p=0.15,
+                 ss8=False, bn=True):
         # The bench (bench/infer/run_bench.py) rebuilds this shape from the ONNX weights.
         super().__init__()
         self.emb = nn.Embedding(VOCAB, emb, padding_idx=0)
@@ -78,21 +86,33 @@ class SSNet(nn.Module):
         mt[0] = 0
         self.register_buffer("mask_table", mt)
         self.inp = nn.Conv1d(emb, ch, 7, padding=3)
-        self.inp_bn = nn.BatchNorm1d(ch)
-        self.blocks = nn.ModuleList([Block(ch, k, d, p) for d in dils])
+        self.inp_bn = nn.BatchNorm1d(ch) if bn else nn.Identity()
+        self.blocks = nn.ModuleList([Block(ch, k, d, p, bn) for d in dils])
         self.out = nn.Conv1d(ch, 3, 1)
+        # 8-state head (second output "probs8"): one more 1x1 conv on the shared trunk
+        self.out8 = nn.Conv1d(ch, 8, 1) if ss8 else None
 
-    def logits(self, ids, mask=None):
+    def trunk(self, ids, mask=None):
         if mask is None:
             mask = F.embedding(ids, self.mask_table).transpose(1, 2)  # [B,1,L]
         x = self.emb(ids).transpose(1, 2)  # [B,E,L]
         x = F.gelu(self.inp_bn(self.inp(x))) * mask
         for b in self.blocks:
             x = b(x, mask)
-        return self.out(x)  # [B,3,L]
+        return x
+
+    def logits(self, ids, mask=None):
+        return self.out(self.trunk(ids, mask))  # [B,3,L]
+
+    def logits2(self, ids):
+        """(3-state, 8-state or None) logits, [B,3,L] and [B,8,L]."""
+        x = self.trunk(ids)
+        return self.out(x), (self.out8(x) if self.out8 is not None else None)
 
     def forward(self, ids):
-        return torch.softmax(self.logits(ids).transpose(1, 2), dim=-1)  # [B,L,3]
+        l3, l8 = self.logits2(ids)
+        p3 = torch.softmax(l3.transpose(1, 2), dim=-1)  # [B,L,3]
+        return p3 if l8 is None else (p3, torch.softmax(l8.transpose(1, 2), dim=-1))
 
 
 class Ensemble(nn.Module):
@@ -127,7 +147,7 @@ def batches(data, max_tokens, crop, shuffle, noise=0.0):
     for _, _, x, y in data:
         if crop and len(x) > crop:
             st = random.randint(0, len(x) - crop)
-            x, y = x[st:st + crop], y[st:st + crop]
+            x, y = x[st:st + crop], y[:, st:st + crop]
         if noise > 0:
             # token noise: a fraction of residues become a random letter or X (regularises;
             # the labels stay, as with a point mutation that keeps the fold)
@@ -151,23 +171,26 @@ def batches(data, max_tokens, crop, shuffle, noise=0.0):
     for g in groups:
         L = max(len(x) for x, _ in g)
         X = np.zeros((len(g), L), np.int64)
-        Y = np.full((len(g), L), -100, np.int64)
+        Y = np.full((len(g), 2, L), -100, np.int64)
         for i, (x, y) in enumerate(g):
             X[i, :len(x)] = x
-            Y[i, :len(y)] = y
+            Y[i, :, :len(x)] = y
         yield torch.from_numpy(X), torch.from_numpy(Y)
 
 
 @torch.no_grad()
-def evaluate(model, data):
+def evaluate(model, data, with8=False):
+    """Q3 and its confusion matrix; with8: also Q8 and its matrix (needs the 8-state head)."""
     model.eval()
-    cm = np.zeros((3, 3), np.int64)
+    cm, cm8 = np.zeros((3, 3), np.int64), np.zeros((8, 8), np.int64)
     for X, Y in batches(data, 16000, 0, False):
-        pred = model.logits(X).argmax(1)
-        m = Y >= 0
-        t, p = Y[m].numpy(), pred[m].numpy()
-        np.add.at(cm, (t, p), 1)
-    return cm.trace() / max(cm.sum(), 1), cm
+        l3, l8 = model.logits2(X) if with8 else (model.logits(X), None)
+        for lg, y, c in ((l3, Y[:, 0], cm), (l8, Y[:, 1], cm8)):
+            if lg is not None:
+                m = y >= 0
+                np.add.at(c, (y[m].numpy(), lg.argmax(1)[m].numpy()), 1)
+    q3 = cm.trace() / max(cm.sum(), 1)
+    return (q3, cm, cm8.trace() / max(cm8.sum(), 1), cm8) if with8 else (q3, cm)
 
 
 def log(msg, f):
@@ -181,17 +204,19 @@ def log(msg, f):
 def export(model, path):
     model.eval()
     dummy = torch.randint(1, 21, (2, 37))
+    outs = ["probs", "probs8"] if getattr(model, "out8", None) is not None else ["probs"]
     torch.onnx.export(model, dummy, path, opset_version=13, input_names=["ids"],
-                      output_names=["probs"],
+                      output_names=outs,
                       dynamic_axes={"ids": {0: "batch", 1: "length"},
-                                    "probs": {0: "batch", 1: "length"}},
+                                    **{o: {0: "batch", 1: "length"} for o in outs}},
                       do_constant_folding=True)
 
 
-def cm_md(name, q3, cm):
-    rows = [f"**{name}**: Q3 = {100 * q3:.2f} % ({cm.sum()} residues)", "",
-            "| true \\ predicted | H | E | C |", "|---|---|---|---|"]
-    for i, c in enumerate(SS):
+def cm_md(name, q3, cm, states=SS, q="Q3"):
+    rows = [f"**{name}**: {q} = {100 * q3:.2f} % ({cm.sum()} residues)", "",
+            "| true \\ predicted | " + " | ".join(states) + " |",
+            "|---" * (len(states) + 1) + "|"]
+    for i, c in enumerate(states):
         rows.append(f"| {c} | " + " | ".join(str(v) for v in cm[i]) + " |")
     return "\n".join(rows) + "\n"
 
@@ -206,14 +231,21 @@ REF_SEQS = [
 
 
 def write_ref(model, path):
-    """Fixed sequences and their PyTorch probabilities (each sequence run alone)."""
+    """Fixed sequences and their PyTorch probabilities (each sequence run alone); with the
+    8-state head also PATH with ss3 -> ss8 (probabilities in the order HGIEBTSC)."""
     model.eval()
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with torch.no_grad(), open(path, "w") as f:
-        f.write("# seq <TAB> prob_H,prob_E,prob_C per residue separated by ';' (PyTorch reference)\n")
-        for s in REF_SEQS:
-            p = model(torch.tensor([encode(s)]))[0].numpy()
-            f.write(s + "\t" + ";".join(",".join(f"{v:.7g}" for v in r) for r in p) + "\n")
+    heads = [("HEC", path)]
+    if getattr(model, "out8", None) is not None:
+        heads.append(("HGIEBTSC", path.replace("ss3", "ss8")))
+    for h, (states, p) in enumerate(heads):
+        with torch.no_grad(), open(p, "w") as f:
+            f.write(f"# seq <TAB> probabilities of {','.join(states)} per residue separated by "
+                    "';' (PyTorch reference)\n")
+            for s in REF_SEQS:
+                out = model(torch.tensor([encode(s)]))
+                pr = (out[h] if isinstance(out, tuple) else out)[0].numpy()
+                f.write(s + "\t" + ";".join(",".join(f"{v:.7g}" for v in r) for r in pr) + "\n")
 
 
 def refresh_bn(model, data):
@@ -223,6 +255,8 @@ def refresh_bn(model, data):
         if isinstance(m, nn.BatchNorm1d):
             m.reset_running_stats()
             moms[m], m.momentum = m.momentum, None  # cumulative average
+    if not moms:  # BatchNorm folded (--init-onnx): nothing to re-estimate
+        return
     model.train()
     with torch.no_grad():
         for X, _ in batches(data, 12000, 512, False):
@@ -231,21 +265,106 @@ def refresh_bn(model, data):
         m.momentum = v
 
 
+def score(model, val, a, lf, what):
+    """Selection score on val: Q3, plus Q8 when the model has the 8-state head."""
+    if not a.ss8:
+        q3, _ = evaluate(model, val)
+        log(f"{what}: val Q3 {100 * q3:.2f}", lf)
+        return q3
+    q3, _, q8, _ = evaluate(model, val, True)
+    log(f"{what}: val Q3 {100 * q3:.2f} Q8 {100 * q8:.2f}", lf)
+    return q3 + q8
+
+
+def onnx_tensors(path):
+    """Initializers of an ONNX file as numpy arrays and its Conv/Gather nodes' inputs and
+    attributes (a minimal protobuf walk: the onnx package is not needed)."""
+    def fields(b):
+        i, out = 0, []
+        while i < len(b):
+            key, i = varint(b, i)
+            f, wt = key >> 3, key & 7
+            if wt == 0:
+                v, i = varint(b, i)
+            elif wt == 2:
+                n, i = varint(b, i)
+                v, i = b[i:i + n], i + n
+            elif wt == 5:
+                v, i = b[i:i + 4], i + 4
+            elif wt == 1:
+                v, i = b[i:i + 8], i + 8
+            else:
+                raise ValueError("bad wire type")
+            out.append((f, v))
+        return out
+
+    def varint(b, i):
+        v = sh = 0
+        while True:
+            c = b[i]
+            i += 1
+            v |= (c & 0x7F) << sh
+            sh += 7
+            if c < 0x80:
+                return v, i
+
+    graph = [v for f, v in fields(open(path, "rb").read()) if f == 7][0]
+    init, nodes = {}, []
+    for f, v in fields(graph):
+        if f == 5:  # TensorProto: dims 1, data_type 2 (float), name 8, raw_data 9
+            t = fields(v)
+            dims = [x for k, x in t if k == 1]
+            name = [x for k, x in t if k == 8][0].decode()
+            raw = [x for k, x in t if k == 9]
+            dt = [x for k, x in t if k == 2][0]
+            arr = np.frombuffer(raw[0], np.float32 if dt == 1 else np.int64) if raw else \
+                np.array([], np.float32)
+            init[name] = arr.reshape(dims).copy()
+        elif f == 1:  # NodeProto: input 1, op_type 4, attribute 5 (name 1, ints 8)
+            t = fields(v)
+            attrs = {}
+            for k, x in t:
+                if k == 5:
+                    af = fields(x)
+                    an = [y for q, y in af if q == 1][0].decode()
+                    attrs[an] = [y for q, y in af if q == 8]
+            nodes.append(([x for k, x in t if k == 4][0].decode(),
+                          [x.decode() for k, x in t if k == 1], attrs))
+    return init, nodes
+
+
+def init_from_onnx(model, path):
+    """Start from an exported single model (BatchNorm folded: the model is built with bn=False)."""
+    init, nodes = onnx_tensors(path)
+    tables = [init[n[1][0]] for n in nodes if n[0] == "Gather" and n[1][0] in init]
+    emb = [t for t in tables if t.shape[1] != 1]
+    convs = [n for n in nodes if n[0] == "Conv"]
+    mods = [model.inp] + [b.conv for b in model.blocks] + [model.out]
+    if len(emb) != 1 or len(convs) < len(mods):
+        raise SystemExit(f"{path}: not a single ss3 model")
+    with torch.no_grad():
+        model.emb.weight.copy_(torch.from_numpy(emb[0]))
+        for m, n in zip(mods, convs):
+            m.weight.copy_(torch.from_numpy(init[n[1][1]]))
+            m.bias.copy_(torch.from_numpy(init[n[1][2]]))
+
+
 def train_model(model, a, lf):
     train = read_tsv(os.path.join(a.data, "train.tsv.gz"))
     val = read_tsv(os.path.join(a.data, "val.tsv"))
     log(f"train {len(train)} chains, val {len(val)}", lf)
     if a.resume:
         model.load_state_dict(torch.load(a.resume))
+    if a.init_onnx:
+        init_from_onnx(model, a.init_onnx)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     # Stochastic weight averaging over the tail of the schedule (frac >= swa_frac).
     swa = torch.optim.swa_utils.AveragedModel(model)
     swa_n = 0
     bn_data = random.sample(train, min(2500, len(train)))
     t0, best, bad, step = time.time(), -1.0, 0, 0
-    if a.resume:
-        best, _ = evaluate(model, val)
-        log(f"resumed: val Q3 {100 * best:.2f}", lf)
+    if a.resume or a.init_onnx:
+        best = score(model, val, a, lf, "start")
     deadline = t0 + 60 * a.minutes
     for ep in range(a.epochs):
         model.train()
@@ -256,8 +375,16 @@ def train_model(model, a, lf):
             lr = a.lr if a.const_lr else a.lr * 0.5 * (1 + math.cos(math.pi * frac))
             for g in opt.param_groups:
                 g["lr"] = max(lr, a.lr * 0.02)
-            loss = F.cross_entropy(model.logits(X), Y, ignore_index=-100,
-                                   label_smoothing=0.05)
+            if a.head_steps:  # new 8-state head first, on a frozen trunk
+                for q in model.parameters():
+                    q.requires_grad_(step >= a.head_steps)
+                for q in model.out8.parameters():
+                    q.requires_grad_(True)
+            l3, l8 = model.logits2(X)
+            loss = F.cross_entropy(l3, Y[:, 0], ignore_index=-100, label_smoothing=0.05)
+            if l8 is not None:
+                loss = loss + F.cross_entropy(l8, Y[:, 1], ignore_index=-100,
+                                              label_smoothing=0.05)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -267,15 +394,12 @@ def train_model(model, a, lf):
                 swa_n += 1
             if time.time() > deadline:
                 break
-        q3, _ = evaluate(model, val)
-        msg = f"epoch {ep} steps {step} loss {tl / max(tn, 1):.4f} val Q3 {100 * q3:.2f}"
-        cand = [(q3, model)]
+        log(f"epoch {ep} steps {step} loss {tl / max(tn, 1):.4f}", lf)
+        cand = [(score(model, val, a, lf, "plain"), model)]
         if swa_n:
             refresh_bn(swa.module, bn_data)
-            sq3, _ = evaluate(swa.module, val)
-            msg += f" swa({swa_n}) {100 * sq3:.2f}"
-            cand.append((sq3, swa.module))
-        log(msg + f" ({(time.time() - t0) / 60:.1f} min)", lf)
+            cand.append((score(swa.module, val, a, lf, f"swa({swa_n})"), swa.module))
+        log(f"({(time.time() - t0) / 60:.1f} min)", lf)
         q, m = max(cand, key=lambda c: c[0])
         if q > best:
             best, bad = q, 0
@@ -312,6 +436,11 @@ def main():
                     help="average weights once this fraction of the budget has passed")
     ap.add_argument("--swa-every", type=int, default=50, help="steps between averages")
     ap.add_argument("--patience", type=int, default=4)
+    ap.add_argument("--ss8", action="store_true", help="add the 8-state head (output probs8)")
+    ap.add_argument("--head-steps", type=int, default=0,
+                    help="train only the 8-state head for this many steps first")
+    ap.add_argument("--init-onnx", default="",
+                    help="start from this exported single model (BatchNorm folded)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     random.seed(a.seed)
@@ -320,7 +449,7 @@ def main():
     os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
     lf = open(a.log, "a")
     model = (Ensemble(load_members(a.members, a.dropout)) if a.members
-             else SSNet(ch=a.ch, p=a.dropout))
+             else SSNet(ch=a.ch, p=a.dropout, ss8=a.ss8, bn=not a.init_onnx))
     log(f"params {sum(p.numel() for p in model.parameters())} args {vars(a)}", lf)
     if not a.export_only and not a.members:
         train_model(model, a, lf)
@@ -332,9 +461,11 @@ def main():
     write_ref(model, a.ref)
     md = ["# Default model evaluation (generated by tools/train_ss.py)\n"]
     for name in ("val.tsv", "cb513.tsv", "ts115.tsv"):
-        q3, cm = evaluate(model, read_tsv(os.path.join(a.data, name)))
-        log(f"{name}: Q3 {100 * q3:.2f}\n{cm}", lf)
-        md.append(cm_md(name, q3, cm))
+        r = evaluate(model, read_tsv(os.path.join(a.data, name)), a.ss8 and not a.members)
+        log(f"{name}: Q3 {100 * r[0]:.2f}" + (f" Q8 {100 * r[2]:.2f}" if len(r) > 2 else ""), lf)
+        md.append(cm_md(name, r[0], r[1]))
+        if len(r) > 2:
+            md.append(cm_md(name, r[2], r[3], SS8, "Q8"))
     with open(os.path.join(os.path.dirname(a.out), "ss3_eval.md"), "w") as f:
         f.write("\n".join(md))
     log(f"exported {a.out} ({os.path.getsize(a.out)} bytes)", lf)

@@ -4,9 +4,11 @@
  *   bench_infer ss MODEL|- B L SECONDS        [B, L] random ids through the model
  *   bench_infer image MODEL N C H W SECONDS   a float [N, C, H, W] input
  *   bench_infer predict MODEL|- TSV THREADS BATCH   pa_predict_ss over the seq column
+ *   bench_infer accuracy MODEL|- TSV          Q3 (Q8), probability error of bf16/int8 vs fp32
  *   bench_infer gemm M N K SECONDS            cblas_sgemm GFLOP/s (single thread)
  *   bench_infer fma SECONDS                   FMA peak GFLOP/s of one core (AVX-512, AVX2)
- * Each prints one JSON object per line. */
+ * Each prints one JSON object per line. PA_BENCH_PRECISION=fp32|bf16|int8 loads the model in
+ * that precision; "kernel" says which convolution path ran (after dispatch). */
 #include <cblas.h>
 #include <panalyzer.h>
 #include <stdio.h>
@@ -43,6 +45,8 @@ static double pct(double *v, int n, double p)
     return v[k < 0 ? 0 : k >= n ? n - 1 : k];
 }
 
+static const char *g_kernel = "";
+
 static void report(const char *what, double *lat, int n, double items, double cpu)
 {
     qsort(lat, (size_t)n, sizeof *lat, cmp_d);
@@ -50,19 +54,24 @@ static void report(const char *what, double *lat, int n, double items, double cp
     for (int i = 0; i < n; i++)
         tot += lat[i];
     printf("{\"bench\":\"%s\",\"runs\":%d,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,"
-           "\"items_per_s\":%.1f,\"cpu_items_per_s\":%.1f}\n",
+           "\"items_per_s\":%.1f,\"cpu_items_per_s\":%.1f,\"kernel\":\"%s\"}\n",
            what, n, 1e3 * pct(lat, n, .5), 1e3 * pct(lat, n, .95), 1e3 * pct(lat, n, .99),
-           items * n / tot, items * n / cpu);
+           items * n / tot, items * n / cpu, g_kernel);
 }
 
 static pa_model *load(const char *path)
 {
     pa_model *m;
-    int rc = strcmp(path, "-") ? pa_model_load(&m, path, NULL) : pa_model_load_default(&m);
+    pa_model_opts o = PA_MODEL_OPTS_INIT;
+    const char *p = getenv("PA_BENCH_PRECISION");
+    int rc = p && *p ? pa_precision_parse(p, &o.precision) : 0;
+    if (!rc)
+        rc = strcmp(path, "-") ? pa_model_load(&m, path, &o) : pa_model_load_default_opts(&m, &o);
     if (rc) {
         fprintf(stderr, "bench_infer: %s\n", pa_last_error());
         exit(1);
     }
+    g_kernel = pa_model_kernel(m);
     return m;
 }
 
@@ -124,33 +133,69 @@ static int bench_image(char **a)
     return 0;
 }
 
-static int bench_predict(char **a)
+/* Columns seq, ss3, ss8, mask of a TSV with a header (absent columns stay NULL). */
+typedef struct {
+    size_t n, res;
+    char **col[4];
+} tsv;
+
+static void tsv_read(const char *path, tsv *t)
 {
-    pa_model *m = load(a[0]);
-    FILE *f = fopen(a[1], "r");
-    if (!f)
-        return 1;
-    size_t cap = 1024, n = 0, res = 0;
-    char **seqs = malloc(cap * sizeof *seqs), line[1 << 16];
-    int col = -1;
+    static const char *const names[4] = {"seq", "ss3", "ss8", "mask"};
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "bench_infer: cannot open %s\n", path);
+        exit(1);
+    }
+    size_t cap = 1024;
+    int idx[4] = {-1, -1, -1, -1}, header = 1;
+    memset(t, 0, sizeof *t);
+    for (int c = 0; c < 4; c++)
+        t->col[c] = calloc(cap, sizeof(char *));
+    static char line[1 << 16];
     while (fgets(line, sizeof line, f)) {
         char *fields[8], *save;
         int nf = 0;
-        for (char *t = strtok_r(line, "\t\n", &save); t && nf < 8; t = strtok_r(NULL, "\t\n", &save))
-            fields[nf++] = t;
-        if (col < 0) { /* header */
+        for (char *x = strtok_r(line, "\t\n", &save); x && nf < 8; x = strtok_r(NULL, "\t\n", &save))
+            fields[nf++] = x;
+        if (header) {
             for (int k = 0; k < nf; k++)
-                col = strcmp(fields[k], "seq") ? col : k;
+                for (int c = 0; c < 4; c++)
+                    idx[c] = strcmp(fields[k], names[c]) ? idx[c] : k;
+            header = 0;
             continue;
         }
-        if (col >= nf)
+        if (idx[0] < 0 || idx[0] >= nf)
             continue;
-        if (n == cap)
-            seqs = realloc(seqs, (cap *= 2) * sizeof *seqs);
-        seqs[n++] = strdup(fields[col]);
-        res += strlen(fields[col]);
+        if (t->n == cap) {
+            cap *= 2;
+            for (int c = 0; c < 4; c++)
+                t->col[c] = realloc(t->col[c], cap * sizeof(char *));
+        }
+        for (int c = 0; c < 4; c++)
+            t->col[c][t->n] = idx[c] >= 0 && idx[c] < nf ? strdup(fields[idx[c]]) : NULL;
+        t->res += strlen(fields[idx[0]]);
+        t->n++;
     }
     fclose(f);
+}
+
+static void tsv_free(tsv *t)
+{
+    for (int c = 0; c < 4; c++) {
+        for (size_t i = 0; i < t->n; i++)
+            free(t->col[c][i]);
+        free(t->col[c]);
+    }
+}
+
+static int bench_predict(char **a)
+{
+    pa_model *m = load(a[0]);
+    tsv t;
+    tsv_read(a[1], &t);
+    char **seqs = t.col[0];
+    size_t n = t.n, res = t.res;
     int threads = atoi(a[2]);
     pa_executor *ex = NULL;
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
@@ -182,10 +227,69 @@ static int bench_predict(char **a)
     pa_ss_result_free(r);
     pa_metrics_free(met);
     pa_executor_free(ex);
-    for (size_t i = 0; i < n; i++)
-        free(seqs[i]);
-    free(seqs);
+    tsv_free(&t);
     pa_model_free(m);
+    return 0;
+}
+
+/* Accuracy of one precision against the labels and against fp32's probabilities. */
+static void accuracy_of(const tsv *t, const char *model, int prec, const pa_ss_result *ref)
+{
+    pa_model *m;
+    pa_model_opts mo = PA_MODEL_OPTS_INIT;
+    mo.precision = prec;
+    if (strcmp(model, "-") ? pa_model_load(&m, model, &mo) : pa_model_load_default_opts(&m, &mo))
+        exit(1);
+    pa_ss_opts o = PA_SS_OPTS_INIT;
+    o.probs = 1;
+    o.ss8 = pa_model_num_outputs(m) > 1;
+    pa_ss_result *r;
+    if (pa_predict_ss(m, (const char *const *)t->col[0], t->n, &o, &r)) {
+        fprintf(stderr, "bench_infer: %s\n", pa_last_error());
+        exit(1);
+    }
+    size_t ok3 = 0, ok8 = 0, tot = 0, tot8 = 0, agree = 0, all = 0;
+    double err = 0, maxerr = 0;
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t j = 0; j < r->len[i]; j++) {
+            int lab = t->col[3][i] && t->col[3][i][j] == '1' && t->col[1][i];
+            ok3 += lab && r->ss3[i][j] == t->col[1][i][j];
+            tot += lab;
+            if (lab && o.ss8 && t->col[2][i]) {
+                char c8 = t->col[2][i][j];
+                c8 = strchr("HGIEBTS", c8) && c8 ? c8 : 'C';
+                ok8 += r->ss8[i][j] == c8;
+                tot8++;
+            }
+            if (ref) {
+                agree += r->ss3[i][j] == ref->ss3[i][j];
+                all++;
+                for (int k = 0; k < 3; k++) {
+                    double e = r->prob[i][3 * j + k] - ref->prob[i][3 * j + k];
+                    e = e < 0 ? -e : e;
+                    err += e;
+                    maxerr = e > maxerr ? e : maxerr;
+                }
+            }
+        }
+    printf("{\"bench\":\"accuracy\",\"precision\":\"%s\",\"kernel\":\"%s\",\"q3\":%.3f,"
+           "\"q8\":%.3f,\"residues\":%zu,\"prob_mean_abs_err\":%.6f,"
+           "\"prob_max_abs_err\":%.5f,\"argmax_agree\":%.5f}\n",
+           pa_precision_name(prec), pa_model_kernel(m), 100.0 * ok3 / (tot ? tot : 1),
+           tot8 ? 100.0 * ok8 / tot8 : 0.0, tot, all ? err / (3.0 * all) : 0.0, maxerr,
+           all ? (double)agree / all : 1.0);
+    if (!ref)
+        accuracy_of(t, model, PA_PRECISION_BF16, r), accuracy_of(t, model, PA_PRECISION_INT8, r);
+    pa_ss_result_free(r);
+    pa_model_free(m);
+}
+
+static int bench_accuracy(char **a)
+{
+    tsv t;
+    tsv_read(a[1], &t);
+    accuracy_of(&t, a[0], PA_PRECISION_FP32, NULL);
+    tsv_free(&t);
     return 0;
 }
 
@@ -269,6 +373,8 @@ int main(int argc, char **argv)
         return bench_ss(argv + 2);
     if (argc >= 8 && !strcmp(argv[1], "image"))
         return bench_image(argv + 2);
+    if (argc >= 4 && !strcmp(argv[1], "accuracy"))
+        return bench_accuracy(argv + 2);
     if (argc >= 6 && !strcmp(argv[1], "predict"))
         return bench_predict(argv + 2);
     if (argc >= 6 && !strcmp(argv[1], "gemm"))

@@ -30,10 +30,10 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--references REF.fasta] [--dssp]\n"
-            "                    [--strict] [--include GLOB] [--exclude GLOB] [--progress]\n"
-            "                    [--quiet] [--output FILE [--resume]] [--max-memory SIZE]\n"
-            "                    FILE|DIR...|--from LIST\n\n"
+            "                    [--all-models] [--ss] [--precision P] [--references REF.fasta]\n"
+            "                    [--dssp] [--strict] [--include GLOB] [--exclude GLOB]\n"
+            "                    [--progress] [--quiet] [--output FILE [--resume]]\n"
+            "                    [--max-memory SIZE] FILE|DIR...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
             "  --chunk C          files a worker takes at a time (default 1)\n"
@@ -46,6 +46,7 @@ static void usage(FILE *f)
             "  --all-models       chains of every model, not only the first\n"
             "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
             "                     protein chains with the built-in model: column/field ss3\n"
+            "  --precision P      arithmetic of the --ss model: fp32 (default), bf16 or int8\n"
             "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
             "                     the mapping onto it: columns reference, ref_identity,\n"
             "                     ref_coverage (JSONL: field reference)\n"
@@ -289,6 +290,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->strict = 1;
         } else if (!strcmp(o, "--dssp")) {
             a->po.dssp = 1;
+        } else if (!strcmp(o, "--precision") && has) {
+            if (pa_precision_parse(argv[++i], &a->po.ss_precision)) {
+                fprintf(stderr, "panalyze run: %s\n", pa_last_error());
+                return -1;
+            }
         } else if (!strcmp(o, "--threads") && has) {
             if ((v = cli_parse_long(o, argv[++i], 0, 4096)) < 0)
                 return -1;

@@ -10,8 +10,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze ss [--model FILE.onnx] [--threads N] [--batch B] [--probs] "
-            "[--format tsv] [--strict]\n"
-            "                   [--include GLOB] [--exclude GLOB] INPUT|DIR...|--from LIST\n\n"
+            "[--ss8] [--precision P]\n"
+            "                   [--format tsv] [--strict] [--include GLOB] [--exclude GLOB]\n"
+            "                   INPUT|DIR...|--from LIST\n\n"
             "Predict 3-state secondary structure (H helix, E strand, C other) from sequence.\n"
             "INPUT is FASTA (plain, gzip or zstd) or a PDB/mmCIF/PDBML structure file, whose\n"
             "protein chains' observed sequences are used (id = file_chain).\n"
@@ -20,7 +21,11 @@ static void usage(FILE *f)
             "  --threads N    worker threads (default 1)\n"
             "  --batch B      sequences per model run (default 32)\n"
             "  --probs        add prob_H, prob_E, prob_C columns (comma-separated per residue)\n"
-            "  --format tsv   output format (the only one): id, seq, ss3[, probs]\n"
+            "  --ss8          add an ss8 column after ss3: 8-state DSSP letters (HGIEBTSC) from\n"
+            "                 the model's second output (the built-in model has one)\n"
+            "  --precision P  fp32 (default), bf16 or int8 arithmetic for the convolutions;\n"
+            "                 runs fp32 where this CPU has no faster path for P\n"
+            "  --format tsv   output format (the only one): id, seq, ss3[, ss8][, probs]\n"
             "  --strict       FASTA characters that are not residue letters (gaps '-' '.',\n"
             "                 an inner '*') are errors; default: removed with a warning\n"
             "%s"
@@ -143,7 +148,8 @@ static int ss_main(int argc, char **argv, walk *w)
 {
     const char *model_path = NULL;
     long threads = 1, batch = 32;
-    int probs = 0, strict = 0, i = 1;
+    int probs = 0, ss8 = 0, strict = 0, i = 1;
+    pa_model_opts mo = PA_MODEL_OPTS_INIT;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) {
@@ -156,6 +162,13 @@ static int ss_main(int argc, char **argv, walk *w)
             probs = 1;
         } else if (!strcmp(a, "--strict")) {
             strict = 1;
+        } else if (!strcmp(a, "--ss8")) {
+            ss8 = 1;
+        } else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (pa_precision_parse(argv[++i], &mo.precision)) {
+                fprintf(stderr, "panalyze ss: %s\n", pa_last_error());
+                return CLI_USAGE;
+            }
         } else if (!strcmp(a, "--model") && i + 1 < argc) {
             model_path = argv[++i];
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
@@ -180,7 +193,7 @@ static int ss_main(int argc, char **argv, walk *w)
         return CLI_USAGE;
     }
     pa_model *m = NULL;
-    int rc = model_path ? pa_model_load(&m, model_path, NULL) : pa_model_load_default(&m);
+    int rc = model_path ? pa_model_load(&m, model_path, &mo) : pa_model_load_default_opts(&m, &mo);
     if (rc) {
         fprintf(stderr, "panalyze ss: %s\n", pa_last_error());
         return CLI_SOME_FAILED;
@@ -203,6 +216,7 @@ static int ss_main(int argc, char **argv, walk *w)
     pa_ss_opts o = PA_SS_OPTS_INIT;
     o.batch = (int)batch;
     o.probs = probs;
+    o.ss8 = ss8;
     pa_ss_result *res = NULL;
     if (threads > 1 && (rc = pa_executor_new(&ex, &eo)))
         fprintf(stderr, "panalyze ss: %s\n", pa_last_error());
@@ -211,9 +225,11 @@ static int ss_main(int argc, char **argv, walk *w)
     if (rc)
         failed = 1;
     if (res) {
-        printf(probs ? "id\tseq\tss3\tprob_H\tprob_E\tprob_C\n" : "id\tseq\tss3\n");
+        printf("id\tseq\tss3%s%s\n", ss8 ? "\tss8" : "", probs ? "\tprob_H\tprob_E\tprob_C" : "");
         for (size_t k = 0; k < res->n; k++) {
             printf("%s\t%s\t%s", t.id[k], t.seq[k], res->ss3[k]);
+            if (ss8)
+                printf("\t%s", res->ss8[k]);
             for (int c = 0; probs && c < 3; c++)
                 print_probs(res->prob[k], res->len[k], c);
             putchar('\n');

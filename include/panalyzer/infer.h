@@ -72,7 +72,21 @@ typedef struct {
 typedef struct pa_model pa_model;
 typedef struct pa_infer_ws pa_infer_ws;
 
-#define PA_MODEL_OPTS_VERSION 2
+/* Arithmetic of the 1-D convolutions (the bulk of the work of sequence models); other
+ * operators always run in fp32.
+ *   PA_PRECISION_FP32: float32 (default).
+ *   PA_PRECISION_BF16: bf16 weights and activations, fp32 accumulation (AVX512_BF16
+ *     vdpbf16ps).
+ *   PA_PRECISION_INT8: int8 weights quantised per output channel at load (symmetric),
+ *     uint8 activations quantised per sequence at run time (asymmetric, min/max), int32
+ *     accumulation (AVX512-VNNI / AVX-VNNI vpdpbusd) and an fp32 rescale in the epilogue.
+ * The model file stays float32. A reduced precision is used only where this CPU has the
+ * instructions and a load-time measurement finds it faster than fp32; otherwise the model
+ * runs in fp32 (pa_model_kernel() says which path runs). PA_INFER_ISA (ref, avx2, avx512)
+ * forces a path without measuring (tests). */
+typedef enum { PA_PRECISION_FP32 = 0, PA_PRECISION_BF16 = 1, PA_PRECISION_INT8 = 2 } pa_precision;
+
+#define PA_MODEL_OPTS_VERSION 3
 typedef struct {
     unsigned version;  /* PA_MODEL_OPTS_VERSION */
     const char *name;  /* used in error messages; NULL: the path or "<memory>" */
@@ -81,16 +95,24 @@ typedef struct {
      * before allocating (a model is a program: an untrusted one can ask for gigabytes).
      * 0: no budget beyond the per-tensor limit of 2^30 elements. */
     size_t max_run_bytes;
+    /* version 3 */
+    int precision;     /* pa_precision requested (default PA_PRECISION_FP32) */
 } pa_model_opts;
-#define PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0}
+#define PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0, PA_PRECISION_FP32}
+
+/* "fp32", "bf16", "int8" (NULL for an unknown value) and back (PA_EINVAL when unknown). */
+PA_API const char *pa_precision_name(int precision);
+PA_API int pa_precision_parse(const char *name, int *precision);
 
 /* Load an ONNX model from a file / a memory buffer (copied what is needed; the buffer
  * may be freed after the call). opts may be NULL. */
 PA_API int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts);
 PA_API int pa_model_load_memory(pa_model **out, const void *data, size_t size,
                                 const pa_model_opts *opts);
-/* The built-in 3-state secondary-structure model (see pa_predict_ss for its contract). */
+/* The built-in secondary-structure model (see pa_predict_ss for its contract). */
 PA_API int pa_model_load_default(pa_model **out);
+/* The same with options (precision, budget); opts may be NULL. */
+PA_API int pa_model_load_default_opts(pa_model **out, const pa_model_opts *opts);
 /* The built-in model's ONNX bytes (static storage). */
 PA_API const void *pa_model_default_data(size_t *size);
 PA_API void pa_model_free(pa_model *m); /* NULL-safe */
@@ -101,6 +123,12 @@ PA_API int pa_model_input_info(const pa_model *m, size_t i, pa_tensor_info *out)
 PA_API int pa_model_output_info(const pa_model *m, size_t i, pa_tensor_info *out);
 /* Number of graph nodes after load (Constant nodes are folded into weights). */
 PA_API size_t pa_model_num_nodes(const pa_model *m);
+/* The precision the model's convolutions run in (pa_precision), after dispatch: may be
+ * PA_PRECISION_FP32 although another one was requested. -1 for NULL. */
+PA_API int pa_model_precision(const pa_model *m);
+/* Name of the convolution path that runs: "<precision>-<isa>", e.g. "fp32-avx512",
+ * "int8-avx512vnni", "int8-avxvnni", "bf16-avx512bf16", "fp32-ref" (static storage). */
+PA_API const char *pa_model_kernel(const pa_model *m);
 
 /* Scratch memory for runs; optional, reusing it saves allocations between runs. */
 PA_API int pa_infer_ws_new(pa_infer_ws **out);
@@ -120,24 +148,34 @@ PA_API int pa_model_warmup(const pa_model *m, int64_t batch, int64_t length, int
 /* ---- secondary structure ------------------------------------------------------
  * Model contract: input "ids" int64 [B, L] with 0 = padding, 1..20 = ACDEFGHIKLMNPQRSTVWY,
  * 21 = any other letter; output float32 [B, L, 3] probabilities of H (helix: DSSP H,G,I),
- * E (strand: E,B), C (other). Sequences are sorted by length and cut into batches of
+ * E (strand: E,B), C (other); optionally a second output float32 [B, L, 8] of the DSSP
+ * states H, G, I, E, B, T, S, C (the built-in model has it). Sequences are sorted by length and cut into batches of
  * `batch` sequences padded to the longest one; batches run in parallel on `executor`
  * when one is given (else on the calling thread). */
-#define PA_SS_OPTS_VERSION 1
+#define PA_SS_OPTS_VERSION 2
 typedef struct {
     unsigned version;               /* PA_SS_OPTS_VERSION */
     int batch;                      /* sequences per model run (default 32) */
     int probs;                      /* 1: also return per-residue probabilities */
     struct pa_executor *executor;   /* NULL: run serially on the calling thread */
-    struct pa_metrics *metrics;     /* NULL, or: each batch's run time under "ss_batch" */
+    struct pa_metrics *metrics;     /* NULL, or: each batch's run time under "ss_batch" and
+                                       under "ss_batch_<kernel>" (pa_model_kernel: which
+                                       convolution path ran) */
+    /* version 2 */
+    int ss8;                        /* 1: also the 8-state prediction, from the model's
+                                       second output float32 [B, L, 8] (DSSP H, G, I, E, B,
+                                       T, S, C); PA_EINVAL when the model has none */
 } pa_ss_opts;
-#define PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL}
+#define PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL, 0}
 
 typedef struct {
     size_t n;                 /* number of sequences */
     const size_t *len;        /* len[i]: residues of sequence i */
     const char *const *ss3;   /* ss3[i]: NUL-terminated "HEC" string of len[i] letters */
     const float *const *prob; /* NULL unless opts.probs; prob[i][3*j + k], k = H, E, C */
+    /* with opts.ss8 (else NULL): */
+    const char *const *ss8;   /* ss8[i]: "HGIEBTSC" letters, len[i] of them */
+    const float *const *prob8; /* with opts.probs too: prob8[i][8*j + k], k in HGIEBTSC order */
 } pa_ss_result;
 
 /* Predict secondary structure for seqs[0..n) (NUL-terminated one-letter strings, any

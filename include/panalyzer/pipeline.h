@@ -49,7 +49,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 5
+#define PA_PIPELINE_OPTS_VERSION 6
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -81,9 +81,13 @@ typedef struct {
     /* version 5 */
     int dssp;                     /* 1: a "dssp" stage: each protein chain's observed secondary
                                      structure (dssp.h) and, with predict_ss, its Q3 */
+    /* version 6 */
+    int ss_precision;             /* pa_precision of the built-in model under predict_ss
+                                     (ignored with a caller's model, loaded by the caller);
+                                     part of cache keys */
 } pa_pipeline_opts;
 #define PA_PIPELINE_OPTS_INIT \
-    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0}
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);

@@ -14,22 +14,7 @@
 #define FN conv1d_avx512
 #define MR PAI_CONV1D_MR_AVX512
 #define NVMAX 4
-#define VT __m512
-#define VM __mmask16
-#define VW 16
-#define VZERO _mm512_setzero_ps()
-#define VSET1 _mm512_set1_ps
-#define VLOADU _mm512_loadu_ps
-#define VLOADM(p, k) _mm512_maskz_loadu_ps((k), (p))
-#define VSTOREU _mm512_storeu_ps
-#define VSTOREM(p, k, v) _mm512_mask_storeu_ps((p), (k), (v))
-#define VTAIL(n) ((__mmask16)((1u << (n)) - 1u))
-#define VFMA _mm512_fmadd_ps
-#define VADD _mm512_add_ps
-#define VMUL _mm512_mul_ps
-#define VDIV _mm512_div_ps
-#define VMIN _mm512_min_ps
-#define VMAX _mm512_max_ps
+#include "infer/conv1d_v512.h"
 #include "infer/conv1d_tmpl.h"
 
 #ifdef __clang__

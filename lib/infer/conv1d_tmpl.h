@@ -7,7 +7,29 @@
  * registers over every input channel and tap straight from the zero-padded input (no
  * im2col); the epilogue (bias, activation, residual, mask) runs on the registers before the
  * single store. Weights come pre-packed as [block][C][K][MR], so the MR broadcasts of one
- * tap are adjacent. */
+ * tap are adjacent.
+ *
+ * Reduced precisions define, besides, XT (4-byte element of the input and the weights), XV
+ * (its vector), AT (accumulator vector), AZERO, XLOAD, WSET (broadcast one weight element),
+ * DOT(acc, x, w), EPI_SETUP(j, m) and EPI(acc) (the accumulator as VT); by default they
+ * are the fp32 ones. */
+#ifndef DOT
+#define XT float
+#define XV VT
+#define AT VT
+#define AZERO VZERO
+#define XLOAD VLOADU
+#define WSET VSET1
+#define DOT(a, x, w) VFMA((w), (x), (a))
+#define EPI_SETUP(j, m) ((void)0)
+#define EPI(a) (a)
+#endif
+
+/* The reduced precisions divide by a refined reciprocal (the epilogue, not the dot
+ * products, would otherwise bound them); fp32 keeps the exact division. */
+#ifndef VDIV_FAST
+#define VDIV_FAST VDIV
+#endif
 
 #define INLINE static inline __attribute__((always_inline))
 /* Loops over MR and NV must unroll fully, or the accumulators live in memory. */
@@ -35,7 +57,7 @@ INLINE VT gelu_v(VT v)
     q = VFMA(q, x2, VSET1(-1.68282697438203e-03f));
     q = VFMA(q, x2, VSET1(-7.37332916720468e-03f));
     q = VFMA(q, x2, VSET1(-1.42647390514189e-02f));
-    VT e = VDIV(VMUL(x, p), q);
+    VT e = VDIV_FAST(VMUL(x, p), q);
     return VMUL(VMUL(VSET1(0.5f), v), VADD(VSET1(1.0f), e));
 }
 

@@ -4,6 +4,7 @@
 
 #include "common/pai.h"
 #include "panalyzer/infer.h"
+#include "infer/tensor.h"
 
 /* ---- protobuf wire reader (bounds-checked) -------------------------------- */
 typedef struct {
@@ -22,43 +23,7 @@ int pai_pb_fixed32(pai_pb *r, uint32_t *v);
 int pai_pb_int64s(pai_pb *r, uint32_t wt, int64_t **v, size_t *n, size_t *cap);
 int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap);
 
-/* ---- tensors ---------------------------------------------------------------- */
-#define PAI_MAXD PA_TENSOR_MAX_DIMS
-typedef struct {
-    int dtype, ndim;
-    int64_t shape[PAI_MAXD];
-    void *data;
-    size_t n;   /* elements */
-    size_t cap; /* bytes allocated (when own) */
-    int own;    /* data allocated for this tensor (freed with it) */
-} pai_tensor;
-
-/* Largest tensor (elements): bounds what corrupted shapes can make us allocate. */
-#define PAI_MAX_ELEMS ((size_t)1 << 30)
-
-size_t pai_dtype_size(int dtype);
-/* Allocate data for dtype/shape (uninitialised). PA_ERANGE for absurd sizes. */
-int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape);
-void pai_tensor_release(pai_tensor *t);
-static inline float *pai_f(const pai_tensor *t) { return (float *)t->data; }
-static inline int64_t *pai_i(const pai_tensor *t) { return (int64_t *)t->data; }
-
 /* ---- graph ------------------------------------------------------------------ */
-enum { PAI_AT_FLOAT = 1, PAI_AT_INT = 2, PAI_AT_STRING = 3, PAI_AT_TENSOR = 4,
-       PAI_AT_FLOATS = 6, PAI_AT_INTS = 7 };
-
-typedef struct {
-    char *name;
-    int type;
-    float f;
-    int64_t i;
-    char *s;            /* PAI_AT_STRING (NUL-terminated copy) */
-    float *floats;
-    int64_t *ints;
-    size_t count;       /* elements of floats / ints */
-    pai_tensor *t;      /* PAI_AT_TENSOR */
-} pai_attr;
-
 struct pai_node;
 struct pai_ctx;
 typedef int (*pai_op_fn)(struct pai_ctx *c, const struct pai_node *n, pai_tensor *const *in,
@@ -104,7 +69,13 @@ struct pa_model {
     pa_tensor_info *in_info, *out_info;
     size_t nin, nout;
     size_t max_run_bytes;           /* pa_model_opts.max_run_bytes (0: none) */
+    int precision;                  /* pa_model_opts.precision (requested) */
+    int prec_run, isa;              /* what the convolutions run (pai_conv1d_prepare) */
 };
+
+/* The caller's options (any known version) as a current-version struct; name defaults to
+ * dflt_name and fields newer than the caller's version to their defaults. */
+int pai_model_read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o);
 
 typedef struct {
     void *p;
@@ -152,23 +123,21 @@ int pai_need_inputs(const pai_ctx *c, const pai_node *n, pai_tensor *const *in, 
             return rc_;                                                                   \
     } while (0)
 
-/* Attribute lookups (default when absent). */
-const pai_attr *pai_attr_get(const pai_node *n, const char *name);
-int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def);
-float pai_attr_float(const pai_node *n, const char *name, float def);
-const char *pai_attr_str(const pai_node *n, const char *name, const char *def);
-/* ints attribute: count and pointer (NULL/0 when absent). */
-const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count);
-
-/* ---- direct 1-D convolution (conv1d.c; kernels in conv1d_avx2.c, conv1d_avx512.c) ---- */
+/* ---- direct 1-D convolution (conv1d.c; kernels in conv1d_avx2.c, conv1d_avx512.c, and the
+ * reduced-precision ones in conv1d_int8_avx512.c, conv1d_int8_avxvnni.c, conv1d_bf16.c) ---- */
 enum { PAI_ISA_REF = 0, PAI_ISA_AVX2 = 1, PAI_ISA_AVX512 = 2 };
 
-/* Weights of one Conv, packed at load for one kernel: read-only, shared by all runs. */
+/* Weights of one Conv, packed at load for one kernel: read-only, shared by all runs.
+ * The reduction runs over G rows of 4-byte elements: one float (fp32), 4 int8 channels
+ * (int8) or 2 bf16 channels (bf16), so every kernel has the same loop structure. */
 typedef struct pai_conv1d_pack {
-    int isa, mr;          /* kernel and its block of output channels */
+    int isa, mr, prec;    /* kernel, its block of output channels, pa_precision */
     int64_t M, C, K;
-    float *w;             /* [ceil(M / mr)][C][K][mr], zero rows past M */
+    int64_t G;            /* reduction rows: C, ceil(C / 4) or ceil(C / 2) */
+    void *w;              /* [ceil(M / mr)][G][K][mr] 4-byte elements, zero rows past M */
     float *b;             /* [ceil(M / mr) * mr], zeros when the Conv has no bias */
+    float *wscale;        /* int8: weight scale of each output channel, else NULL */
+    int32_t *wsum;        /* int8: sum of each output channel's quantised weights */
 } pai_conv1d_pack;
 
 /* An operand broadcast onto an [N, M, S] output: element (n, m, s) is at
@@ -181,22 +150,34 @@ typedef struct {
 /* One kernel call: one sequence, all output channels, positions [0, ow). */
 typedef struct {
     const pai_conv1d_pack *pk;
-    const float *x;       /* zero-padded input [C][xs]: output o reads x[c][o + k * d] */
+    const void *x;        /* zero-padded input [G][xs] (4-byte elements): output o reads
+                             x[g][o + k * d] */
     int64_t xs, d, ow;
     float *y;             /* [M][ow] */
     int act;
     pai_bview res, mul;   /* fused Add / Mul operands of this sequence (p NULL: none) */
+    float xscale;         /* int8: activation scale and zero point of this sequence */
+    int32_t xzp;
 } pai_conv1d_job;
 
 typedef void (*pai_conv1d_fn)(const pai_conv1d_job *j);
-extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512; /* NULL when not built */
+/* NULL when not built for this architecture */
+extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512, pai_conv1d_int8_avx512,
+    pai_conv1d_int8_avxvnni, pai_conv1d_bf16_avx512;
+/* The padded input of one sequence [C][W] in a pack's layout (int8: also sets the job's
+ * scale and zero point); AVX2 versions of conv1d.c's scalar ones (NULL when not built). */
+typedef void (*pai_conv1d_fill_fn)(const pai_conv1d_pack *pk, const float *x, int64_t W,
+                                   int64_t pl, int64_t xs, void *dst, pai_conv1d_job *j);
+extern const pai_conv1d_fill_fn pai_conv1d_fill_int8_avx2, pai_conv1d_fill_bf16_avx2;
 /* Output-channel block of each kernel (lanes and registers decide it). */
 #define PAI_CONV1D_MR_AVX2 4
 #define PAI_CONV1D_MR_AVX512 6
 
-/* The kernel to use: PA_INFER_ISA (ref, avx2, avx512) or the best this CPU runs. */
-int pai_conv1d_isa(int *isa);
-/* Pack the weights of every Conv the direct kernel can run (at load). */
+/* The kernel to use: PA_INFER_ISA (ref, avx2, avx512) or the best this CPU runs; *forced
+ * (may be NULL) tells whether PA_INFER_ISA chose it. */
+int pai_conv1d_isa(int *isa, int *forced);
+/* Pack the weights of every Conv the direct kernel can run (at load), in m->precision
+ * where this CPU runs it faster than fp32; sets m->prec_run and m->isa. */
 int pai_conv1d_prepare(pa_model *m);
 void pai_conv1d_pack_free(pai_conv1d_pack *p);
 /* Run a 1-D, stride-1, ungrouped Conv with its pack; X [N, C, W], out [N, M, ow]. */
@@ -206,13 +187,11 @@ void pai_conv1d_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_
 /* Floats of xpad pai_conv1d_run needs. */
 size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int64_t d,
                           int64_t ow);
+/* The scalar kernel of the reduced precisions (the "ref" path and the tests' baseline). */
+void pai_conv1d_q_ref(const pai_conv1d_job *j);
 
 /* Operator table lookup; NULL when unsupported. */
 pai_op_fn pai_op_find(const char *op_type);
-
-/* Shape helpers shared by the operators. */
-int pai_norm_axis(int64_t axis, int ndim, int *out); /* 0 or PA_EINVAL */
-size_t pai_prod(const int64_t *shape, int from, int to);
 
 /* Operator implementations (ops_*.c). */
 #define PAI_OP(name) int pai_op_##name(pai_ctx *c, const pai_node *n, pai_tensor *const *in, \
@@ -226,6 +205,10 @@ PAI_OP(transpose); PAI_OP(reshape); PAI_OP(flatten); PAI_OP(squeeze); PAI_OP(uns
 PAI_OP(concat); PAI_OP(slice); PAI_OP(pad); PAI_OP(gather); PAI_OP(shape); PAI_OP(identity);
 PAI_OP(cast); PAI_OP(constantofshape);
 PAI_OP(conv); PAI_OP(matmul); PAI_OP(gemm);
+PAI_OP(quantizelinear); PAI_OP(dequantizelinear); PAI_OP(dynamicquantizelinear);
+PAI_OP(matmulinteger); PAI_OP(qlinearmatmul); PAI_OP(qlinearconv);
+/* Load time (ops_quant.c): DequantizeLinear of constants folded into float constants. */
+int pai_quant_fold(pa_model *m);
 
 /* The embedded default model (model_default.c, generated from models/ss3.onnx). */
 extern const unsigned char pai_default_model[];

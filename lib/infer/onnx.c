@@ -89,57 +89,6 @@ static int add_str(char ***v, size_t *n, size_t *cap, pai_pb *r)
 
 /* ---- tensors ---------------------------------------------------------------- */
 
-size_t pai_dtype_size(int dtype)
-{
-    return dtype == PA_DT_FLOAT32 ? 4 : dtype == PA_DT_INT64 ? 8 : 0;
-}
-
-int pai_tensor_alloc(pai_tensor *t, int dtype, int ndim, const int64_t *shape)
-{
-    size_t n = 1;
-    if (ndim < 0 || ndim > PAI_MAXD)
-        return pai_error(PA_EUNSUPPORTED, "tensor of rank %d (at most %d)", ndim, PAI_MAXD);
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0 || (shape[i] && n > PAI_MAX_ELEMS / (size_t)shape[i]))
-            return pai_error(PA_ERANGE, "tensor dimension %lld out of range",
-                             (long long)shape[i]);
-        n *= (size_t)shape[i];
-    }
-    size_t es = pai_dtype_size(dtype);
-    if (!es)
-        return pai_error(PA_EUNSUPPORTED, "tensor data type %d", dtype);
-    void *p = pai_malloc(n ? n * es : 1);
-    if (!p)
-        return pai_error(PA_ENOMEM, "out of memory for a tensor of %zu elements", n);
-    t->dtype = dtype;
-    t->ndim = ndim;
-    for (int i = 0; i < ndim; i++)
-        t->shape[i] = shape[i];
-    t->data = p;
-    t->n = n;
-    t->cap = n ? n * es : 1;
-    t->own = 1;
-    return 0;
-}
-
-void pai_tensor_release(pai_tensor *t)
-{
-    if (t && t->own)
-        pai_free(t->data);
-    if (t) {
-        t->data = NULL;
-        t->own = 0;
-    }
-}
-
-static void tensor_free(pai_tensor *t)
-{
-    if (t) {
-        pai_tensor_release(t);
-        pai_free(t);
-    }
-}
-
 /* Convert count source elements of ONNX type st into the tensor's storage. */
 static int fill_from_raw(pai_tensor *t, int st, const uint8_t *p, size_t bytes)
 {
@@ -256,6 +205,7 @@ static int parse_tensor(loader *L, pai_pb r, pai_tensor **out, char **name)
         msg = 1;
         goto done;
     }
+    t->qtype = dt == PA_DT_INT64 ? (int)st : 0;
     if (has_raw)
         rc = fill_from_raw(t, (int)st, raw, nraw);
     else if (st == 11)
@@ -269,7 +219,7 @@ done:
     pai_free(ints);
     pai_free(floats);
     if (rc) {
-        tensor_free(t);
+        pai_tensor_free(t);
         return msg ? rc : pb_fail(L, rc, where);
     }
     *out = t;
@@ -304,7 +254,7 @@ static int parse_attr(loader *L, pai_pb r, pai_attr *a)
             type = type ? type : PAI_AT_STRING;
         } else if (f == 5 && wt == PAI_WT_LEN) {
             PBCHK(pai_pb_len(&r, &s));
-            tensor_free(a->t);
+            pai_tensor_free(a->t);
             a->t = NULL;
             PBCHK(parse_tensor(L, s, &a->t, NULL));
             type = type ? type : PAI_AT_TENSOR;
@@ -626,7 +576,7 @@ void pai_node_free(pai_node *n)
         pai_free(a->s);
         pai_free(a->floats);
         pai_free(a->ints);
-        tensor_free(a->t);
+        pai_tensor_free(a->t);
     }
     pai_free(n->attrs);
     memset(n, 0, sizeof *n);
@@ -800,6 +750,8 @@ static int resolve(loader *L)
         set_info(&m->out_info[m->nout++], &m->vals[v], &L->gout[i]);
     }
     pai_free(last_use);
+    if ((rc = pai_quant_fold(m)))
+        return rc;
     if (pai_fuse(m))
         return pai_error(PA_ENOMEM, "out of memory");
     return (rc = pai_conv1d_prepare(m)) ? rc : build_release(m);
@@ -815,7 +767,7 @@ void pa_model_free(pa_model *m)
         pai_node_free(&m->nodes[i]);
     for (size_t i = 0; i < m->nvals; i++) {
         pai_free(m->vals[i].name);
-        tensor_free(m->vals[i].init);
+        pai_tensor_free(m->vals[i].init);
     }
     pai_free(m->nodes);
     pai_free(m->vals);
@@ -841,7 +793,7 @@ static void loader_free(loader *L)
     }
     pai_free(L->rn);
     for (size_t i = 0; i < L->ninit; i++) {
-        tensor_free(L->inits[i]);
+        pai_tensor_free(L->inits[i]);
         pai_free(L->init_names[i]);
     }
     pai_free(L->inits);
@@ -855,9 +807,7 @@ static void loader_free(loader *L)
     pai_free(L->hash);
 }
 
-/* The caller's options (any known version) as a current-version struct; name defaults to
- * dflt_name and fields newer than the caller's version to their defaults. */
-static int read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o)
+int pai_model_read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_opts *o)
 {
     *o = (pa_model_opts)PA_MODEL_OPTS_INIT;
     o->name = dflt_name;
@@ -869,6 +819,10 @@ static int read_opts(const pa_model_opts *opts, const char *dflt_name, pa_model_
         o->name = opts->name;
     if (opts->version >= 2)
         o->max_run_bytes = opts->max_run_bytes;
+    if (opts->version >= 3)
+        o->precision = opts->precision;
+    if (!pa_precision_name(o->precision))
+        return pai_error(PA_EINVAL, "pa_model_opts: unknown precision %d", o->precision);
     return 0;
 }
 
@@ -878,7 +832,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         return pai_error(PA_EINVAL, "pa_model_load_memory: NULL argument");
     *out = NULL;
     pa_model_opts o;
-    if (read_opts(opts, "<memory>", &o))
+    if (pai_model_read_opts(opts, "<memory>", &o))
         return PA_EINVAL;
     const char *label = o.name;
     if (size == 0)
@@ -888,6 +842,7 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         pai_free(m);
         return pai_error(PA_ENOMEM, "out of memory");
     }
+    m->precision = o.precision;
     loader L = {.m = m, .label = m->label};
     pai_pb r = {(const uint8_t *)data, (const uint8_t *)data + size};
     int rc = parse_model(&L, r);
@@ -944,7 +899,7 @@ int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts)
     }
     fclose(f);
     pa_model_opts o;
-    if (!rc && !(rc = read_opts(opts, path, &o)))
+    if (!rc && !(rc = pai_model_read_opts(opts, path, &o)))
         rc = pa_model_load_memory(out, buf, n, &o);
     pai_free(buf);
     return rc;

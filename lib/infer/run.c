@@ -21,7 +21,11 @@ static const struct {
     {"Slice", pai_op_slice}, {"Pad", pai_op_pad}, {"Gather", pai_op_gather},
     {"Shape", pai_op_shape}, {"Identity", pai_op_identity}, {"Dropout", pai_op_identity},
     {"Cast", pai_op_cast}, {"Conv", pai_op_conv}, {"MatMul", pai_op_matmul},
-    {"Gemm", pai_op_gemm},
+    {"Gemm", pai_op_gemm}, {"QuantizeLinear", pai_op_quantizelinear},
+    {"DequantizeLinear", pai_op_dequantizelinear},
+    {"DynamicQuantizeLinear", pai_op_dynamicquantizelinear},
+    {"MatMulInteger", pai_op_matmulinteger}, {"QLinearMatMul", pai_op_qlinearmatmul},
+    {"QLinearConv", pai_op_qlinearconv},
 };
 
 pai_op_fn pai_op_find(const char *op_type)
@@ -30,44 +34,6 @@ pai_op_fn pai_op_find(const char *op_type)
         if (!strcmp(op_table[i].name, op_type))
             return op_table[i].fn;
     return NULL;
-}
-
-/* ---- attributes ------------------------------------------------------------------- */
-const pai_attr *pai_attr_get(const pai_node *n, const char *name)
-{
-    for (int i = 0; i < n->nattr; i++)
-        if (!strcmp(n->attrs[i].name, name))
-            return &n->attrs[i];
-    return NULL;
-}
-
-int64_t pai_attr_int(const pai_node *n, const char *name, int64_t def)
-{
-    const pai_attr *a = pai_attr_get(n, name);
-    return a && a->type == PAI_AT_INT ? a->i : def;
-}
-
-float pai_attr_float(const pai_node *n, const char *name, float def)
-{
-    const pai_attr *a = pai_attr_get(n, name);
-    return a && a->type == PAI_AT_FLOAT ? a->f : def;
-}
-
-const char *pai_attr_str(const pai_node *n, const char *name, const char *def)
-{
-    const pai_attr *a = pai_attr_get(n, name);
-    return a && a->type == PAI_AT_STRING && a->s ? a->s : def;
-}
-
-const int64_t *pai_attr_ints(const pai_node *n, const char *name, size_t *count)
-{
-    const pai_attr *a = pai_attr_get(n, name);
-    if (!a || a->type != PAI_AT_INTS) {
-        *count = 0;
-        return NULL;
-    }
-    *count = a->count;
-    return a->ints;
 }
 
 int pai_node_error(const pai_ctx *c, const pai_node *n, int code, const char *fmt, ...)
@@ -92,24 +58,6 @@ int pai_need_inputs(const pai_ctx *c, const pai_node *n, pai_tensor *const *in, 
             return pai_node_error(c, n, PA_EUNSUPPORTED, "only float32 tensors");
     }
     return 0;
-}
-
-int pai_norm_axis(int64_t axis, int ndim, int *out)
-{
-    if (axis < 0)
-        axis += ndim;
-    if (axis < 0 || axis >= (ndim ? ndim : 1))
-        return PA_EINVAL;
-    *out = (int)axis;
-    return 0;
-}
-
-size_t pai_prod(const int64_t *shape, int from, int to)
-{
-    size_t p = 1;
-    for (int i = from; i < to; i++)
-        p *= (size_t)shape[i];
-    return p;
 }
 
 /* ---- workspaces --------------------------------------------------------------------- */
@@ -208,25 +156,6 @@ float *pai_ws_scratch(pa_infer_ws *ws, size_t n)
         ws->live += more;
     }
     return ws->scratch;
-}
-
-/* ---- tensors (public) -------------------------------------------------------------- */
-size_t pa_tensor_numel(const pa_tensor *t)
-{
-    if (!t)
-        return 0;
-    size_t n = 1;
-    for (int i = 0; i < t->ndim && i < PA_TENSOR_MAX_DIMS; i++)
-        n *= t->shape[i] > 0 ? (size_t)t->shape[i] : 0;
-    return n;
-}
-
-void pa_tensor_clear(pa_tensor *t)
-{
-    if (t) {
-        pai_free(t->data);
-        memset(t, 0, sizeof *t);
-    }
 }
 
 /* ---- running ------------------------------------------------------------------------ */

@@ -3,6 +3,8 @@
 #include "panalyzer/executor.h"
 
 #include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +21,14 @@ const void *pa_model_default_data(size_t *size)
     return pai_default_model;
 }
 
-int pa_model_load_default(pa_model **out)
+int pa_model_load_default_opts(pa_model **out, const pa_model_opts *opts)
 {
-    pa_model_opts o = PA_MODEL_OPTS_INIT;
-    o.name = "ss3 (built-in)";
-    return pa_model_load_memory(out, pai_default_model, pai_default_model_size, &o);
+    pa_model_opts o;
+    int rc = pai_model_read_opts(opts, "ss3 (built-in)", &o);
+    return rc ? rc : pa_model_load_memory(out, pai_default_model, pai_default_model_size, &o);
 }
+
+int pa_model_load_default(pa_model **out) { return pa_model_load_default_opts(out, NULL); }
 
 static void load_shared_default(void)
 {
@@ -35,14 +39,27 @@ static void load_shared_default(void)
 }
 
 /* ---- results ----------------------------------------------------------------------- */
+/* One head's letters and optional probabilities (w per residue). */
 typedef struct {
-    pa_ss_result pub; /* first: the public view */
-    size_t *len;
-    char **ss3;
+    char **str;
     float **prob;
     char *chars;
     float *probs;
+} ss_head;
+
+typedef struct {
+    pa_ss_result pub; /* first: the public view */
+    size_t *len;
+    ss_head h3, h8;
 } ss_res;
+
+static void head_free(ss_head *h)
+{
+    pai_free(h->str);
+    pai_free(h->prob);
+    pai_free(h->chars);
+    pai_free(h->probs);
+}
 
 void pa_ss_result_free(pa_ss_result *r)
 {
@@ -50,42 +67,53 @@ void pa_ss_result_free(pa_ss_result *r)
     if (!s)
         return;
     pai_free(s->len);
-    pai_free(s->ss3);
-    pai_free(s->prob);
-    pai_free(s->chars);
-    pai_free(s->probs);
+    head_free(&s->h3);
+    head_free(&s->h8);
     pai_free(s);
 }
 
-static int res_new(const char *const *seqs, size_t n, int probs, ss_res **out)
+static int head_new(ss_head *h, const size_t *len, size_t n, size_t total, int probs, int w)
+{
+    h->str = pai_calloc(n + 1, sizeof *h->str);
+    h->prob = probs ? pai_calloc(n + 1, sizeof *h->prob) : NULL;
+    h->chars = pai_malloc(total + n + 1);
+    h->probs = probs ? pai_malloc((size_t)w * total * sizeof(float) + 1) : NULL;
+    if (!h->str || !h->chars || (probs && (!h->prob || !h->probs)))
+        return pai_error(PA_ENOMEM, "out of memory for %zu residues", total);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        h->str[i] = h->chars + at + i;
+        h->str[i][len[i]] = '\0';
+        if (probs)
+            h->prob[i] = h->probs + (size_t)w * at;
+        at += len[i];
+    }
+    return 0;
+}
+
+static int res_new(const char *const *seqs, size_t n, const pa_ss_opts *o, ss_res **out)
 {
     ss_res *s = pai_calloc(1, sizeof *s);
     if (!s)
         return pai_error(PA_ENOMEM, "out of memory");
     size_t total = 0;
     s->len = pai_calloc(n + 1, sizeof *s->len);
-    s->ss3 = pai_calloc(n + 1, sizeof *s->ss3);
-    s->prob = probs ? pai_calloc(n + 1, sizeof *s->prob) : NULL;
     for (size_t i = 0; s->len && i < n; i++)
         total += s->len[i] = strlen(seqs[i]);
-    s->chars = pai_malloc(total + n + 1);
-    s->probs = probs ? pai_malloc(3 * total * sizeof(float) + 1) : NULL;
-    if (!s->len || !s->ss3 || !s->chars || (probs && (!s->prob || !s->probs))) {
+    int rc = s->len ? head_new(&s->h3, s->len, n, total, o->probs, 3)
+                    : pai_error(PA_ENOMEM, "out of memory");
+    if (!rc && o->ss8)
+        rc = head_new(&s->h8, s->len, n, total, o->probs, 8);
+    if (rc) {
         pa_ss_result_free(&s->pub);
-        return pai_error(PA_ENOMEM, "out of memory for %zu residues", total);
-    }
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        s->ss3[i] = s->chars + at + i;
-        s->ss3[i][s->len[i]] = '\0';
-        if (probs)
-            s->prob[i] = s->probs + 3 * at;
-        at += s->len[i];
+        return rc;
     }
     s->pub.n = n;
     s->pub.len = s->len;
-    s->pub.ss3 = (const char *const *)s->ss3;
-    s->pub.prob = probs ? (const float *const *)s->prob : NULL;
+    s->pub.ss3 = (const char *const *)s->h3.str;
+    s->pub.prob = (const float *const *)s->h3.prob;
+    s->pub.ss8 = (const char *const *)s->h8.str;
+    s->pub.prob8 = (const float *const *)s->h8.prob;
     *out = s;
     return 0;
 }
@@ -110,6 +138,34 @@ static int8_t aa_token(unsigned char ch)
     return p ? (int8_t)(p - aa + 1) : 21;
 }
 
+static int check_out(const pa_tensor *t, size_t B, size_t L, int w)
+{
+    if (t->dtype != PA_DT_FLOAT32 || t->ndim != 3 || t->shape[0] != (int64_t)B ||
+        t->shape[1] != (int64_t)L || t->shape[2] != w)
+        return pai_error(PA_EFORMAT, "secondary-structure model must map [B, L] ids to "
+                                     "[B, L, %d] float probabilities", w);
+    return 0;
+}
+
+/* Argmax letters (and probabilities) of one output [B, L, w] into the sequences' rows. */
+static void store_head(const ss_job *j, ss_head *h, const float *p, size_t lo, size_t B, size_t L,
+                       int w)
+{
+    const char *letters = w == 3 ? "HEC" : "HGIEBTSC";
+    for (size_t k = 0; k < B; k++) {
+        size_t i = j->order[lo + k], len = j->res->len[i];
+        for (size_t r = 0; r < len; r++) {
+            const float *q = p + (k * L + r) * (size_t)w;
+            int best = 0;
+            for (int c = 1; c < w; c++)
+                best = q[c] > q[best] ? c : best;
+            h->str[i][r] = letters[best];
+            if (h->prob)
+                memcpy(h->prob[i] + (size_t)w * r, q, (size_t)w * sizeof *q);
+        }
+    }
+}
+
 static int run_batch(ss_job *j, size_t bi, pa_infer_ws *ws)
 {
     uint64_t t0 = pai_now_ns();
@@ -125,33 +181,26 @@ static int run_batch(ss_job *j, size_t bi, pa_infer_ws *ws)
         for (size_t r = 0; s[r]; r++)
             ids[k * L + r] = aa_token((unsigned char)s[r]);
     }
-    pa_tensor in = {PA_DT_INT64, 2, {(int64_t)B, (int64_t)L}, ids}, out;
-    int rc = pa_model_run(j->m, ws, &in, 1, &out, 1);
+    pa_tensor in = {PA_DT_INT64, 2, {(int64_t)B, (int64_t)L}, ids}, out[2];
+    size_t nout = j->res->h8.str ? 2 : 1;
+    int rc = pa_model_run(j->m, ws, &in, 1, out, nout);
     pai_free(ids);
     if (rc)
         return rc;
-    if (out.dtype != PA_DT_FLOAT32 || out.ndim != 3 || out.shape[0] != (int64_t)B ||
-        out.shape[1] != (int64_t)L || out.shape[2] != 3) {
-        pa_tensor_clear(&out);
-        return pai_error(PA_EFORMAT, "secondary-structure model must map [B, L] ids to "
-                                     "[B, L, 3] float probabilities");
+    for (size_t h = 0; !rc && h < nout; h++)
+        rc = check_out(&out[h], B, L, h ? 8 : 3);
+    for (size_t h = 0; !rc && h < nout; h++)
+        store_head(j, h ? &j->res->h8 : &j->res->h3, out[h].data, lo, B, L, h ? 8 : 3);
+    for (size_t h = 0; h < nout; h++)
+        pa_tensor_clear(&out[h]);
+    if (!rc && j->metrics) {
+        uint64_t dt = pai_now_ns() - t0;
+        char name[48];
+        snprintf(name, sizeof name, "ss_batch_%s", pa_model_kernel(j->m));
+        pa_metrics_record(j->metrics, "ss_batch", dt);
+        pa_metrics_record(j->metrics, name, dt);
     }
-    const float *p = out.data;
-    for (size_t k = 0; k < B; k++) {
-        size_t i = j->order[lo + k], len = j->res->len[i];
-        for (size_t r = 0; r < len; r++) {
-            const float *q = p + (k * L + r) * 3;
-            int best = q[1] > q[0] ? 1 : 0;
-            best = q[2] > q[best] ? 2 : best;
-            j->res->ss3[i][r] = "HEC"[best];
-            if (j->res->prob)
-                memcpy(j->res->prob[i] + 3 * r, q, 3 * sizeof *q);
-        }
-    }
-    pa_tensor_clear(&out);
-    if (j->metrics)
-        pa_metrics_record(j->metrics, "ss_batch", pai_now_ns() - t0);
-    return 0;
+    return rc;
 }
 
 static int batch_range(void *ctx, size_t lo, size_t hi, int worker)
@@ -203,9 +252,11 @@ int pa_predict_ss(const pa_model *m, const char *const *seqs, size_t n, const pa
     *out = NULL;
     pa_ss_opts o = PA_SS_OPTS_INIT;
     if (opts) {
-        if (opts->version != PA_SS_OPTS_VERSION)
+        if (opts->version < 1 || opts->version > PA_SS_OPTS_VERSION)
             return pai_error(PA_EINVAL, "pa_ss_opts: unknown version %u", opts->version);
-        o = *opts;
+        /* an older caller's struct ends before the fields of later versions */
+        memcpy(&o, opts, opts->version == 1 ? offsetof(pa_ss_opts, ss8) : sizeof o);
+        o.version = PA_SS_OPTS_VERSION;
     }
     if (o.batch <= 0)
         o.batch = 32;
@@ -221,8 +272,10 @@ int pa_predict_ss(const pa_model *m, const char *const *seqs, size_t n, const pa
     if (m->nin != 1 || m->in_info[0].dtype != PA_DT_INT64)
         return pai_error(PA_EINVAL, "%s: not a secondary-structure model (one int64 input)",
                          m->label);
+    if (o.ss8 && m->nout < 2)
+        return pai_error(PA_EINVAL, "%s: no 8-state output (the model has one output)", m->label);
     ss_res *res = NULL;
-    int rc = res_new(seqs, n, o.probs, &res);
+    int rc = res_new(seqs, n, &o, &res);
     if (rc)
         return rc;
     size_t *order = pai_malloc((n + 1) * sizeof *order), nseq = 0;

@@ -498,6 +498,7 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
                   : opts->version == 2 ? offsetof(pa_pipeline_opts, references)
                   : opts->version == 3 ? offsetof(pa_pipeline_opts, max_bytes)
                   : opts->version == 4 ? offsetof(pa_pipeline_opts, dssp)
+                  : opts->version == 5 ? offsetof(pa_pipeline_opts, ss_precision)
                                        : sizeof *o;
     memcpy(o, opts, size);
     o->version = PA_PIPELINE_OPTS_VERSION;
@@ -610,7 +611,11 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
             size_t size;
             const void *bytes = pa_model_default_data(&size);
             key = pai_xxh64(bytes, size, 0x5353) | 1;
-            if ((rc = pa_model_load_default(&own)) < 0)
+            pa_model_opts mo = PA_MODEL_OPTS_INIT;
+            mo.precision = o.ss_precision;
+            if (mo.precision) /* fp32 keeps the keys of earlier versions */
+                key = pai_xxh64(&mo.precision, sizeof mo.precision, key) | 1;
+            if ((rc = pa_model_load_default_opts(&own, &mo)) < 0)
                 return rc;
             o.model = own;
         } else {

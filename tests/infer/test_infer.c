@@ -123,6 +123,68 @@ START_TEST(test_operator_cases_match_pytorch)
 }
 END_TEST
 
+/* Models with the operators ONNX Runtime's quantiser writes (tools/make_quant_testdata.py)
+ * against numpy references of the ONNX definitions: within one output quantisation step
+ * where the output is requantised (a rounding tie may fall either way), else 1e-4. QDQ
+ * weights are folded at load, so the int8 / bf16 paths apply to them too. */
+START_TEST(test_quantised_models_match_reference)
+{
+    char buf[1024];
+    FILE *f = fopen(pa_test_data("infer/quant_cases.txt", buf, sizeof buf), "r");
+    ck_assert_ptr_nonnull(f);
+    char name[128];
+    double step;
+    int ncases = 0;
+    while (fscanf(f, "%127s %lf", name, &step) == 2) {
+        io_file io;
+        io_read(name, &io);
+        for (int prec = 0; prec < 3; prec++) {
+            pa_model *m;
+            pa_model_opts mo = PA_MODEL_OPTS_INIT;
+            mo.precision = prec;
+            ck_assert_msg(pa_model_load(&m, data_path(name, ".onnx"), &mo) == 0, "%s: %s", name,
+                          pa_last_error());
+            pa_tensor out;
+            ck_assert_msg(pa_model_run(m, NULL, io.t, io.nin, &out, 1) == 0, "%s: run: %s", name,
+                          pa_last_error());
+            const float *y = out.data, *r = io.t[io.nin].data;
+            /* reduced precisions: the float weights are requantised / rounded once more */
+            double tol = step + (prec ? 0.05 : 1e-4);
+            for (size_t i = 0; i < pa_tensor_numel(&out); i++)
+                ck_assert_msg(fabs(y[i] - r[i]) <= tol * (1 + fabs(r[i])),
+                              "%s (%s): y[%zu] = %g, reference %g", name, pa_model_kernel(m), i,
+                              y[i], r[i]);
+            pa_tensor_clear(&out);
+            pa_model_free(m);
+        }
+        io_free(&io);
+        ncases++;
+    }
+    fclose(f);
+    ck_assert_int_ge(ncases, 4);
+}
+END_TEST
+
+/* Malformed scales / zero points: PA_EINVAL naming the node, at load when they are
+ * constants (DequantizeLinear folding), at run otherwise. */
+START_TEST(test_malformed_quantisation_fails_cleanly)
+{
+    const char *at_load[] = {"bad_scale_count", "bad_zero_point_count", "bad_scale_type"};
+    pa_model *m;
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(pa_model_load(&m, data_path(at_load[i], ".onnx"), NULL), PA_EINVAL);
+        ck_assert_ptr_nonnull(strstr(pa_last_error(), "DequantizeLinear"));
+    }
+    ck_assert_int_eq(pa_model_load(&m, data_path("bad_zero_scale", ".onnx"), NULL), 0);
+    float x[16] = {0};
+    pa_tensor in = {PA_DT_FLOAT32, 3, {1, 2, 8}, x}, out;
+    ck_assert_int_eq(pa_model_run(m, NULL, &in, 1, &out, 1), PA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "scale must be positive"));
+    ck_assert_ptr_null(out.data);
+    pa_model_free(m);
+}
+END_TEST
+
 START_TEST(test_introspection_and_arguments)
 {
     pa_model *m;
@@ -298,11 +360,12 @@ typedef struct {
     size_t n;
 } ref_set;
 
-static void ref_read(ref_set *r)
+/* file: per line a sequence, a tab, w probabilities per residue (PyTorch's). */
+static void ref_read(ref_set *r, const char *file, int w)
 {
     char buf[1024];
     size_t sz;
-    char *txt = (char *)slurp(pa_test_data("infer/ss3_ref.txt", buf, sizeof buf), &sz);
+    char *txt = (char *)slurp(pa_test_data(file, buf, sizeof buf), &sz);
     txt[sz] = '\0';
     r->n = 0;
     for (char *line = strtok(txt, "\n"); line; line = strtok(NULL, "\n")) {
@@ -313,9 +376,9 @@ static void ref_read(ref_set *r)
         *tab = '\0';
         size_t len = strlen(line);
         r->seq[r->n] = strdup(line);
-        r->prob[r->n] = malloc(3 * len * sizeof(float));
+        r->prob[r->n] = malloc((size_t)w * len * sizeof(float));
         char *p = tab + 1;
-        for (size_t i = 0; i < 3 * len; i++)
+        for (size_t i = 0; i < (size_t)w * len; i++)
             r->prob[r->n][i] = strtof(p, &p), p += *p ? 1 : 0;
         r->n++;
     }
@@ -328,6 +391,14 @@ static void ref_free(ref_set *r)
         free(r->seq[i]);
         free(r->prob[i]);
     }
+}
+
+static int max_index(const float *p, int w)
+{
+    int b = 0;
+    for (int k = 1; k < w; k++)
+        b = p[k] > p[b] ? k : b;
+    return b;
 }
 
 static void check_against_ref(const ref_set *ref, const pa_ss_result *res)
@@ -363,11 +434,12 @@ START_TEST(test_default_model_matches_pytorch)
     pa_tensor_info info;
     ck_assert_int_eq(pa_model_input_info(m, 0, &info), 0);
     ck_assert_int_eq(info.dtype, PA_DT_INT64);
-    /* GELU subgraphs, residual Adds and mask Muls fused into the convolutions: 12 Conv,
-     * 3 Transpose, 2 Gather, 1 Softmax */
-    ck_assert_uint_eq(pa_model_num_nodes(m), 18);
+    /* GELU subgraphs, residual Adds and mask Muls fused into the convolutions: 13 Conv,
+     * 4 Transpose, 2 Gather, 2 Softmax (the 3- and the 8-state head) */
+    ck_assert_uint_eq(pa_model_num_nodes(m), 21);
+    ck_assert_uint_eq(pa_model_num_outputs(m), 2);
     ref_set ref;
-    ref_read(&ref);
+    ref_read(&ref, "infer/ss3_ref.txt", 3);
     ck_assert_uint_ge(ref.n, 3);
     /* batch 1 (each sequence alone, as the reference) and batch 16 (padded together) */
     int batches[2] = {1, 16};
@@ -380,6 +452,29 @@ START_TEST(test_default_model_matches_pytorch)
         check_against_ref(&ref, res);
         pa_ss_result_free(res);
     }
+    /* the 8-state head against PyTorch, padded in a batch */
+    ref_set ref8;
+    ref_read(&ref8, "infer/ss8_ref.txt", 8);
+    pa_ss_opts o8 = PA_SS_OPTS_INIT;
+    o8.probs = o8.ss8 = 1;
+    pa_ss_result *r8;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)ref8.seq, ref8.n, &o8, &r8), 0);
+    for (size_t i = 0; i < ref8.n; i++)
+        for (size_t j = 0; j < 8 * r8->len[i]; j++) {
+            ck_assert_msg(fabsf(r8->prob8[i][j] - ref8.prob[i][j]) < 1e-4, "seq %zu: %g vs %g", i,
+                          r8->prob8[i][j], ref8.prob[i][j]);
+            if (j % 8 == 0) /* the letter is the most probable state */
+                ck_assert_int_eq(r8->ss8[i][j / 8],
+                                 "HGIEBTSC"[max_index(r8->prob8[i] + j, 8)]);
+        }
+    pa_ss_result_free(r8);
+    ref_free(&ref8);
+    /* version-1 options (no ss8 field) are still accepted */
+    pa_ss_opts v1 = PA_SS_OPTS_INIT;
+    v1.version = 1;
+    ck_assert_int_eq(pa_predict_ss(m, (const char *const *)ref.seq, 1, &v1, &r8), 0);
+    ck_assert_ptr_null(r8->ss8);
+    pa_ss_result_free(r8);
     /* m = NULL uses the shared built-in model; lowercase and empty sequences work */
     const char *seqs[3] = {"mkvlaa", "", "MKVLAA"};
     pa_ss_result *res;
@@ -395,6 +490,115 @@ START_TEST(test_default_model_matches_pytorch)
     ck_assert_int_eq(pa_predict_ss(m, seqs, 3, NULL, NULL), PA_EINVAL);
     ref_free(&ref);
     pa_model_free(m);
+}
+END_TEST
+
+/* ---- reduced precision on the default model ------------------------------------------- */
+/* Columns seq, ss3, mask of tests/data/infer/cb513_subset.tsv (every 6th CB513 chain). */
+typedef struct {
+    char *txt;
+    char *seq[256], *ss3[256], *mask[256];
+    size_t n;
+} label_set;
+
+static void labels_read(label_set *l, size_t max, size_t maxlen)
+{
+    char buf[1024];
+    size_t sz;
+    l->txt = (char *)slurp(pa_test_data("infer/cb513_subset.tsv", buf, sizeof buf), &sz);
+    l->txt[sz] = '\0';
+    l->n = 0;
+    char *save = NULL;
+    strtok_r(l->txt, "\n", &save); /* header: id seq ss3 ss8 mask */
+    for (char *line; l->n < max && l->n < 256 && (line = strtok_r(NULL, "\n", &save));) {
+        char *f[5], *s2 = NULL;
+        int nf = 0;
+        for (char *t = strtok_r(line, "\t", &s2); t && nf < 5; t = strtok_r(NULL, "\t", &s2))
+            f[nf++] = t;
+        ck_assert_int_eq(nf, 5);
+        if (strlen(f[1]) > maxlen)
+            continue;
+        l->seq[l->n] = f[1], l->ss3[l->n] = f[2], l->mask[l->n] = f[4];
+        l->n++;
+    }
+}
+
+/* Q3 (percent) of the model on the labelled residues; the result is kept in *res. */
+static double q3_of(const pa_model *m, const label_set *l, pa_ss_result **res)
+{
+    pa_ss_opts o = PA_SS_OPTS_INIT;
+    o.probs = 1;
+    o.batch = 16;
+    ck_assert_int_eq(pa_metrics_new(&o.metrics), 0);
+    ck_assert_msg(pa_predict_ss(m, (const char *const *)l->seq, l->n, &o, res) == 0, "%s",
+                  pa_last_error());
+    /* the metrics say which path ran */
+    char stage[64];
+    pa_stage_stats st;
+    snprintf(stage, sizeof stage, "ss_batch_%s", pa_model_kernel(m));
+    ck_assert_int_eq(pa_metrics_stage(o.metrics, stage, &st), 0);
+    ck_assert_int_eq(pa_metrics_stage(o.metrics, "ss_batch", &st), 0);
+    pa_metrics_free(o.metrics);
+    size_t ok = 0, tot = 0;
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t j = 0; j < (*res)->len[i]; j++)
+            if (l->mask[i][j] == '1') {
+                ok += (*res)->ss3[i][j] == l->ss3[i][j];
+                tot++;
+            }
+    return 100.0 * (double)ok / (double)(tot ? tot : 1);
+}
+
+/* bf16 and int8 on every fast ISA path (forced) and by dispatch: Q3 within 0.3 points of fp32
+ * and per-residue probabilities within 0.05 (mean 0.005) of fp32's. */
+START_TEST(test_default_model_reduced_precision)
+{
+    if (!have_default())
+        return;
+    label_set l;
+    /* the whole subset (22k residues) in optimised builds; sanitizer / debug builds check the
+     * same paths on 12 short chains (the kernels unoptimised are ~100x slower) */
+#ifdef __OPTIMIZE__
+    labels_read(&l, pa_test_quick() ? 6 : 256, pa_test_quick() ? 100 : 100000);
+#else
+    labels_read(&l, 12, 100);
+#endif
+    pa_model *m;
+    pa_ss_result *ref, *res;
+    ck_assert_int_eq(pa_model_load_default(&m), 0);
+    double q_ref = q3_of(m, &l, &ref);
+    pa_model_free(m);
+    const char *isas[3] = {"avx512", "avx2", NULL};
+    for (int prec = PA_PRECISION_BF16; prec <= PA_PRECISION_INT8; prec++)
+        for (int k = 0; k < 3; k++) {
+            if (prec == PA_PRECISION_BF16 && k == 1)
+                continue; /* no AVX2 bf16 kernel: that would be fp32 again */
+            if (isas[k])
+                setenv("PA_INFER_ISA", isas[k], 1);
+            else
+                unsetenv("PA_INFER_ISA");
+            pa_model_opts mo = PA_MODEL_OPTS_INIT;
+            mo.precision = prec;
+            if (pa_model_load_default_opts(&m, &mo)) /* an ISA this CPU lacks */
+                continue;
+            double q = q3_of(m, &l, &res), err = 0, maxerr = 0;
+            size_t cnt = 0;
+            for (size_t i = 0; i < l.n; i++)
+                for (size_t j = 0; j < 3 * res->len[i]; j++, cnt++) {
+                    double e = fabs(res->prob[i][j] - ref->prob[i][j]);
+                    err += e;
+                    maxerr = e > maxerr ? e : maxerr;
+                }
+            err /= (double)(cnt ? cnt : 1);
+            ck_assert_msg(fabs(q - q_ref) <= 0.3 && maxerr < 0.05 && err < 0.005,
+                          "%s: Q3 %.3f vs fp32 %.3f, probability error mean %.5f max %.4f",
+                          pa_model_kernel(m), q, q_ref, err, maxerr);
+            pa_ss_result_free(res);
+            pa_model_free(m);
+        }
+    unsetenv("PA_INFER_ISA");
+    pa_ss_result_free(ref);
+    free(l.txt);
 }
 END_TEST
 
@@ -586,12 +790,15 @@ static Suite *infer_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_operator_cases_match_pytorch);
     tcase_add_test(tc, test_introspection_and_arguments);
+    tcase_add_test(tc, test_quantised_models_match_reference);
+    tcase_add_test(tc, test_malformed_quantisation_fails_cleanly);
     tcase_add_test(tc, test_unsupported_operator_is_named);
     tcase_add_test(tc, test_truncated_models_fail_cleanly);
     tcase_add_test(tc, test_corrupted_models_do_not_crash);
     tcase_add_test(tc, test_allocation_failures_are_clean);
     tcase_add_test(tc, test_default_model_matches_pytorch);
     tcase_add_test(tc, test_default_model_truncated);
+    tcase_add_test(tc, test_default_model_reduced_precision);
     tcase_add_test(tc, test_run_memory_budget);
     tcase_add_test(tc, test_concurrent_runs_agree_with_serial);
     suite_add_tcase(s, tc);

@@ -20,7 +20,7 @@ from .structure import Atoms, Chain, Entity, Reader, Residues, Structure, read, 
 from .sequence import one_letter, parse_fasta, read_fasta, residue_kind, sequences, to_fasta
 from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, last_kernel,
                     map_chain, map_sequences)
-from .infer import Model, predict_ss
+from .infer import Model, predict_ss, predict_ss8
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
 from .dssp import Dssp, DsspResidue, dssp
@@ -34,8 +34,9 @@ __all__ = [
     "Diagnostic",
     "read", "read_bytes", "Reader", "Structure", "Chain", "Atoms", "Residues", "Entity",
     "sequences", "to_fasta", "read_fasta", "parse_fasta", "one_letter", "residue_kind",
-    "align", "align_many", "last_kernel", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
-    "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
+    "align", "align_many", "last_kernel", "Alignment", "Matrix", "Profile", "map_sequences",
+    "map_chain", "best_isa", "Model", "predict_ss", "predict_ss8", "Executor", "Graph",
+    "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
     "dssp", "Dssp", "DsspResidue",
 ]

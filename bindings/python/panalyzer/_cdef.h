@@ -14,10 +14,10 @@
 #define PA_BATCH_OPTS_VERSION 2
 #define PA_MAP_OPTS_VERSION 1
 #define PA_TENSOR_MAX_DIMS 8
-#define PA_MODEL_OPTS_VERSION 2
-#define PA_SS_OPTS_VERSION 1
+#define PA_MODEL_OPTS_VERSION 3
+#define PA_SS_OPTS_VERSION 2
 #define PA_EXECUTOR_OPTS_VERSION 1
-#define PA_PIPELINE_OPTS_VERSION 5
+#define PA_PIPELINE_OPTS_VERSION 6
 #define PA_DSSP_OPTS_VERSION 1
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
@@ -26,10 +26,10 @@
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
 /* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0, PA_KERNEL_AUTO} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
-/* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0} */
-/* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL} */
+/* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0, PA_PRECISION_FP32} */
+/* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL, 0} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
-/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0} */
 /* @init PA_DSSP_OPTS_INIT {PA_DSSP_OPTS_VERSION, 0, 1, 3} */
 
 const char *pa_version(void);
@@ -424,15 +424,20 @@ typedef struct {
 } pa_tensor_info;
 typedef struct pa_model pa_model;
 typedef struct pa_infer_ws pa_infer_ws;
+typedef enum { PA_PRECISION_FP32 = 0, PA_PRECISION_BF16 = 1, PA_PRECISION_INT8 = 2 } pa_precision;
 typedef struct {
     unsigned version;
     const char *name;
     size_t max_run_bytes;
+    int precision;
 } pa_model_opts;
+const char *pa_precision_name(int precision);
+int pa_precision_parse(const char *name, int *precision);
 int pa_model_load(pa_model **out, const char *path, const pa_model_opts *opts);
 int pa_model_load_memory(pa_model **out, const void *data, size_t size,
                                 const pa_model_opts *opts);
 int pa_model_load_default(pa_model **out);
+int pa_model_load_default_opts(pa_model **out, const pa_model_opts *opts);
 const void *pa_model_default_data(size_t *size);
 void pa_model_free(pa_model *m);
 size_t pa_model_num_inputs(const pa_model *m);
@@ -440,6 +445,8 @@ size_t pa_model_num_outputs(const pa_model *m);
 int pa_model_input_info(const pa_model *m, size_t i, pa_tensor_info *out);
 int pa_model_output_info(const pa_model *m, size_t i, pa_tensor_info *out);
 size_t pa_model_num_nodes(const pa_model *m);
+int pa_model_precision(const pa_model *m);
+const char *pa_model_kernel(const pa_model *m);
 int pa_infer_ws_new(pa_infer_ws **out);
 void pa_infer_ws_free(pa_infer_ws *ws);
 int pa_model_run(const pa_model *m, pa_infer_ws *ws, const pa_tensor *inputs,
@@ -451,12 +458,15 @@ typedef struct {
     int probs;
     struct pa_executor *executor;
     struct pa_metrics *metrics;
+    int ss8;
 } pa_ss_opts;
 typedef struct {
     size_t n;
     const size_t *len;
     const char *const *ss3;
     const float *const *prob;
+    const char *const *ss8;
+    const float *const *prob8;
 } pa_ss_result;
 int pa_predict_ss(const pa_model *m, const char *const *seqs, size_t n,
                          const pa_ss_opts *opts, pa_ss_result **out);
@@ -552,6 +562,7 @@ typedef struct {
     const pa_seqlist *references;
     size_t max_bytes;
     int dssp;
+    int ss_precision;
 } pa_pipeline_opts;
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,

@@ -166,9 +166,9 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
         cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
         predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-        dssp: bool = False, *, format: str | None = None, altloc: str | None = None,
-        first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
-        keep_anisou: bool = False, max_diagnostics: int = 0,
+        dssp: bool = False, ss_precision: str = "fp32", *, format: str | None = None,
+        altloc: str | None = None, first_model_only: bool = False, skip_hydrogens: bool = False,
+        strict: bool = False, keep_anisou: bool = False, max_diagnostics: int = 0,
         max_bytes: int = 0) -> Iterator[Result]:
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
@@ -178,7 +178,8 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
     CancelToken; reader options as for read() (format, altloc, first_model_only, ...).
     predict_ss: each protein chain gets its secondary structure as chain.ss3 (model: a
     Model or a model file path, default the built-in one; another model bypasses the
-    cache). references: a
+    cache); ss_precision: "fp32", "bf16" or "int8" for the built-in model (a Model
+    carries its own precision). references: a
     FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
     best-scoring one as chain.reference (a Reference, or None). dssp: each protein chain
     gets its observed secondary structure from the coordinates as chain.ss8_observed /
@@ -200,6 +201,8 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
     if cancel is not None:
         po.cancel = cancel._ptr
     po.predict_ss = int(bool(predict_ss))
+    from .infer import precision_code
+    po.ss_precision = precision_code(ss_precision)
     if model is not None:
         from .infer import Model
         loaded = model if isinstance(model, Model) else Model(model)  # a path (dask tasks)
@@ -269,7 +272,8 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
             cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
             cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
             predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-            dssp: bool = False, *, format: str | None = None, altloc: str | None = None,
+            dssp: bool = False, ss_precision: str = "fp32", *, format: str | None = None,
+            altloc: str | None = None,
             first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
             keep_anisou: bool = False, max_diagnostics: int = 0,
             max_bytes: int = 0) -> list[Result]:
@@ -277,7 +281,8 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
     return list(run(paths, executor=executor, threads=threads, chunk=chunk, batch=batch,
                     ordered=ordered, cache_dir=cache_dir, metrics=metrics, cancel=cancel,
                     all_models=all_models, max_queue=max_queue, predict_ss=predict_ss,
-                    model=model, references=references, dssp=dssp, format=format, altloc=altloc,
+                    model=model, references=references, dssp=dssp, ss_precision=ss_precision,
+                    format=format, altloc=altloc,
                     first_model_only=first_model_only, skip_hydrogens=skip_hydrogens,
                     strict=strict, keep_anisou=keep_anisou, max_diagnostics=max_diagnostics,
                     max_bytes=max_bytes))

@@ -56,3 +56,42 @@ def test_run_memory_budget():
     assert "max_run_bytes" in str(ei.value)
     roomy = pa.Model.from_bytes(pa.Model.default_bytes(), max_run_bytes=64 << 20)
     np.testing.assert_array_equal(roomy.run(ids)[0], pa.Model.default().run(ids)[0])
+
+
+def test_precision_option_and_kernel():
+    need("pa_model_load_default_opts", "pa_model_kernel")
+    seq = "MKVLAAGIVGLLLAEEAAKRLGSHMPEPTIDEKVLLAGG"
+    _, ref = pa.predict_ss(seq, probs=True)
+    for prec in ("fp32", "bf16", "int8"):
+        m = pa.Model.default(precision=prec)
+        assert m.precision in (prec, "fp32")  # fp32 where this CPU has no faster path
+        assert m.kernel.startswith(m.precision + "-")
+        _, p = pa.predict_ss(seq, model=m, probs=True)
+        assert np.abs(p - ref).max() < 0.05
+    with pytest.raises(ValueError):
+        pa.Model.default(precision="fp16")
+    data = pa.Model.default_bytes()
+    assert pa.Model.from_bytes(data, precision="int8").precision in ("int8", "fp32")
+
+
+def test_predict_ss8():
+    need("pa_model_load_default_opts")
+    seqs = ["MKVLAAGIVGLLLAEEAAKRLG", "GSHM"]
+    out = pa.predict_ss8(seqs)
+    assert [len(s) for s in out] == [len(s) for s in seqs]
+    assert all(set(s) <= set("HGIEBTSC") for s in out)
+    s8, p8 = pa.predict_ss8(seqs[0], probs=True)
+    assert p8.shape == (len(seqs[0]), 8) and np.allclose(p8.sum(axis=1), 1, atol=1e-3)
+    assert s8 == "".join("HGIEBTSC"[k] for k in p8.argmax(axis=1))
+
+
+def test_pipeline_ss_precision(tmp_path):
+    need("pa_pipeline_run", "pa_model_load_default_opts")
+    import os
+    files = [os.path.join(os.path.dirname(__file__), "data", f) for f in ("1crn.pdb", "1CRN.cif")]
+    for prec in ("fp32", "int8"):
+        res = list(pa.run(files, predict_ss=True, ss_precision=prec, threads=1))
+        assert all(r.ok for r in res)
+        assert all(c.ss3 and set(c.ss3) <= set("HEC") for r in res for c in r.chains)
+    with pytest.raises(ValueError):
+        list(pa.run(files, predict_ss=True, ss_precision="fp8"))

@@ -60,13 +60,29 @@ align <- function(query, targets, mode = "local", matrix = "BLOSUM62", gap_open 
 #'
 #' Returns a character vector (one string per sequence, names kept); with
 #' probs = TRUE a list of the strings (ss) and per-sequence L x 3 matrices of H,
-#' E, C probabilities (prob).
-predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
-  r <- .Call(rpa_predict_ss, as.character(seqs), as.integer(threads), as.logical(probs))
+#' E, C probabilities (prob). precision: "fp32", "bf16" or "int8" arithmetic of
+#' the model's convolutions (fp32 where this CPU has no faster path).
+predict_ss <- function(seqs, threads = 1L, probs = FALSE, precision = "fp32") {
+  r <- .Call(rpa_predict_ss, as.character(seqs), as.integer(threads), as.logical(probs),
+             as.character(precision), FALSE)
   names(r[[1]]) <- names(seqs)
   if (!probs) return(r[[1]])
   prob <- lapply(r[[2]], function(m) { colnames(m) <- c("H", "E", "C"); m })
   list(ss = r[[1]], prob = prob)
+}
+
+#' Predict 8-state (DSSP) secondary structure with the built-in model.
+#'
+#' Returns a character vector of "HGIEBTSC" letters (one string per sequence,
+#' names kept); with probs = TRUE a list of the strings (ss8) and per-sequence
+#' L x 8 probability matrices (prob). precision as for predict_ss().
+predict_ss8 <- function(seqs, threads = 1L, probs = FALSE, precision = "fp32") {
+  r <- .Call(rpa_predict_ss, as.character(seqs), as.integer(threads), as.logical(probs),
+             as.character(precision), TRUE)
+  names(r[[3]]) <- names(seqs)
+  if (!probs) return(r[[3]])
+  prob <- lapply(r[[4]], function(m) { colnames(m) <- strsplit("HGIEBTSC", "")[[1]]; m })
+  list(ss8 = r[[3]], prob = prob)
 }
 
 #' Run the multi-threaded pipeline (read, validate, extract sequences) over files.
@@ -77,13 +93,15 @@ predict_ss <- function(seqs, threads = 1L, probs = FALSE) {
 #' seqres, ss3). A file that fails does not stop the run. threads: worker threads;
 #' chunk: files a worker takes at a time; cache_dir: optional result cache;
 #' predict_ss: fill ss3 with each protein chain's predicted secondary structure
-#' ("H", "E", "C" per observed residue, as predict_ss() gives it; NA otherwise).
+#' ("H", "E", "C" per observed residue, as predict_ss() gives it; NA otherwise);
+#' precision: the model's arithmetic under predict_ss ("fp32", "bf16", "int8").
 run_pipeline <- function(paths, threads = 1L, chunk = 1L, cache_dir = NULL,
-                         predict_ss = FALSE, dssp = FALSE) {
+                         predict_ss = FALSE, dssp = FALSE, precision = "fp32") {
   paths <- path.expand(as.character(paths))
   r <- .Call(rpa_run_pipeline, paths, as.integer(threads), as.integer(chunk),
              if (is.null(cache_dir)) NULL else as.character(cache_dir),
-             isTRUE(as.logical(predict_ss)), isTRUE(as.logical(dssp)))
+             isTRUE(as.logical(predict_ss)), isTRUE(as.logical(dssp)),
+             as.character(precision))
   list(files = .df(r$files), chains = .df(r$chains))
 }
 

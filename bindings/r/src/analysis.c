@@ -16,6 +16,9 @@
 #pragma weak pa_matrix_free
 #pragma weak pa_predict_ss
 #pragma weak pa_ss_result_free
+#pragma weak pa_precision_parse
+#pragma weak pa_model_load_default_opts
+#pragma weak pa_model_free
 
 static void free_seqset(void *p, size_t n) { (void)n; pa_seqset_free(p); }
 
@@ -128,8 +131,45 @@ SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, 
 
 static void free_ss(void *p, size_t n) { (void)n; pa_ss_result_free(p); }
 
-/* list(ss = character, prob = list of L x 3 matrices or NULL) */
-SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs)
+/* pa_precision of an R string ("fp32", "bf16", "int8"); an R error otherwise. */
+int rpa_precision(SEXP precision)
+{
+    const char *name = rpa_str(precision, "fp32");
+    int p = 0;
+    if (strcmp(name, "fp32")) {
+        RPA_REQUIRE(pa_precision_parse);
+        RPA_CHECK(pa_precision_parse(name, &p), "precision");
+    }
+    return p;
+}
+
+/* The strings and (probs) L x w matrices of one head. */
+static SEXP head_sexp(const pa_ss_result *r, const char *const *str, const float *const *prob,
+                      int w, int probs)
+{
+    SEXP ss = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)r->n));
+    SEXP pr = PROTECT(probs ? Rf_allocVector(VECSXP, (R_xlen_t)r->n) : R_NilValue);
+    for (size_t i = 0; i < r->n; i++) {
+        SET_STRING_ELT(ss, i, Rf_mkCharLen(str[i], (int)r->len[i]));
+        if (!probs)
+            continue;
+        SEXP m = Rf_allocMatrix(REALSXP, (int)r->len[i], w);
+        SET_VECTOR_ELT(pr, i, m);
+        for (size_t j = 0; j < r->len[i]; j++)
+            for (int k = 0; k < w; k++)
+                REAL(m)[j + (size_t)k * r->len[i]] = prob[i][(size_t)w * j + (size_t)k];
+    }
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(out, 0, ss);
+    SET_VECTOR_ELT(out, 1, pr);
+    UNPROTECT(3);
+    return out;
+}
+
+/* list(ss = character, prob = list of L x 3 matrices or NULL, ss8 = character or NULL,
+ * prob8 = list of L x 8 matrices or NULL). precision other than fp32 loads the built-in
+ * model in that precision for this call. */
+SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs, SEXP precision, SEXP ss8)
 {
     RPA_REQUIRE(pa_predict_ss);
     if (!Rf_isString(seqs))
@@ -143,31 +183,33 @@ SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs)
     }
     pa_ss_opts o = PA_SS_OPTS_INIT;
     o.probs = rpa_int(probs, 0);
+    o.ss8 = rpa_int(ss8, 0);
+    pa_model_opts mo = PA_MODEL_OPTS_INIT;
+    mo.precision = rpa_precision(precision);
+    pa_model *m = NULL;
+    if (mo.precision) {
+        RPA_REQUIRE(pa_model_load_default_opts);
+        RPA_CHECK(pa_model_load_default_opts(&m, &mo), "predict_ss");
+    }
     pa_executor *ex;
     pa_ss_result *r = NULL;
     int rc = rpa_executor(rpa_int(threads, 1), &ex);
     o.executor = ex;
     if (rc == 0)
-        rc = pa_predict_ss(NULL, p, n, &o, &r);
+        rc = pa_predict_ss(m, p, n, &o, &r);
     rpa_executor_free(ex);
+    if (m)
+        pa_model_free(m);
     if (rc < 0)
         rpa_fail(rc, "predict_ss");
     SEXP g = PROTECT(rpa_guard(free_ss, r, 0));
-    SEXP ss = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)r->n));
-    SEXP pr = PROTECT(o.probs ? Rf_allocVector(VECSXP, (R_xlen_t)r->n) : R_NilValue);
-    for (size_t i = 0; i < r->n; i++) {
-        SET_STRING_ELT(ss, i, Rf_mkCharLen(r->ss3[i], (int)r->len[i]));
-        if (!o.probs)
-            continue;
-        SEXP m = Rf_allocMatrix(REALSXP, (int)r->len[i], 3);
-        SET_VECTOR_ELT(pr, i, m);
-        for (size_t j = 0; j < r->len[i]; j++)
-            for (int k = 0; k < 3; k++)
-                REAL(m)[j + (size_t)k * r->len[i]] = r->prob[i][3 * j + k];
-    }
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-    SET_VECTOR_ELT(out, 0, ss);
-    SET_VECTOR_ELT(out, 1, pr);
+    SEXP h3 = PROTECT(head_sexp(r, r->ss3, r->prob, 3, o.probs));
+    SEXP h8 = PROTECT(o.ss8 ? head_sexp(r, r->ss8, r->prob8, 8, o.probs) : R_NilValue);
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 4));
+    SET_VECTOR_ELT(out, 0, VECTOR_ELT(h3, 0));
+    SET_VECTOR_ELT(out, 1, VECTOR_ELT(h3, 1));
+    SET_VECTOR_ELT(out, 2, o.ss8 ? VECTOR_ELT(h8, 0) : R_NilValue);
+    SET_VECTOR_ELT(out, 3, o.ss8 ? VECTOR_ELT(h8, 1) : R_NilValue);
     rpa_release(g);
     UNPROTECT(4);
     return out;

@@ -12,8 +12,8 @@ static const R_CallMethodDef calls[] = {
     {"rpa_structure_tables", (DL_FUNC)&rpa_structure_tables, 1},
     {"rpa_sequences", (DL_FUNC)&rpa_sequences, 2},
     {"rpa_align", (DL_FUNC)&rpa_align, 8},
-    {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 3},
-    {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 6},
+    {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 5},
+    {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 7},
     {"rpa_dssp", (DL_FUNC)&rpa_dssp, 3},
     {NULL, NULL, 0}};
 

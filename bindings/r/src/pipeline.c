@@ -212,9 +212,10 @@ static SEXP chain_columns(const collect *c, SEXP paths)
 }
 
 /* list(files = columns, chains = columns); files in input order. predict_ss: the
- * chains' ss3 column (NA for chains without a prediction). */
+ * chains' ss3 column (NA for chains without a prediction), in `precision`; dssp: the
+ * observed-structure columns. */
 SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss,
-                      SEXP dssp)
+                      SEXP dssp, SEXP precision)
 {
     RPA_REQUIRE(pa_pipeline_run);
     if (!Rf_isString(paths))
@@ -235,6 +236,7 @@ SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP
     o.predict_ss = Rf_asLogical(predict_ss) == TRUE;
     if (o.predict_ss)
         RPA_REQUIRE(pa_result_chain_ss);
+    o.ss_precision = rpa_precision(precision);
 
     o.dssp = Rf_asLogical(dssp) == TRUE;
     if (o.dssp)

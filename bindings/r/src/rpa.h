@@ -61,8 +61,10 @@ SEXP rpa_structure_tables(SEXP ptr);
 SEXP rpa_sequences(SEXP ptr, SEXP all_models);
 SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
                SEXP top_k, SEXP threads);
-SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs);
+SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs, SEXP precision, SEXP ss8);
 SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss,
-                      SEXP dssp);
+                      SEXP dssp, SEXP precision);
+/* pa_precision of "fp32", "bf16" or "int8" (an R error otherwise). */
+int rpa_precision(SEXP precision);
 
 #endif

@@ -39,3 +39,27 @@ test_that("predict_ss() returns H/E/C strings", {
   expect_equal(dim(p$prob[[1]]), c(22L, 3L))
   expect_equal(rowSums(p$prob[[1]]), rep(1, 22), tolerance = 1e-4)
 })
+
+test_that("predict_ss() runs in bf16 and int8 and rejects unknown precisions", {
+  need(predict_ss("ACDE"))
+  s <- c(a = "MKVLAAGIVGLLLAEEAAKRLGSHMPEPTIDEKVLLAGG", b = "GSHM")
+  ref <- predict_ss(s, probs = TRUE)
+  for (p in c("bf16", "int8")) {
+    q <- predict_ss(s, probs = TRUE, precision = p)
+    expect_equal(nchar(q$ss), nchar(s), ignore_attr = TRUE)
+    expect_lt(max(abs(q$prob[[1]] - ref$prob[[1]])), 0.05)
+  }
+  expect_error(predict_ss(s, precision = "fp16"), "precision")
+})
+
+test_that("predict_ss8() returns DSSP 8-state strings", {
+  need(predict_ss8("ACDE"))
+  s <- c(a = "MKVLAAGIVGLLLAEEAAKRLG", b = "GSHM")
+  ss8 <- predict_ss8(s)
+  expect_equal(names(ss8), c("a", "b"))
+  expect_true(all(grepl("^[HGIEBTSC]+$", ss8)))
+  p <- predict_ss8(s, probs = TRUE, precision = "int8")
+  expect_equal(dim(p$prob[[1]]), c(22L, 8L))
+  expect_equal(colnames(p$prob[[1]]), strsplit("HGIEBTSC", "")[[1]])
+  expect_equal(rowSums(p$prob[[1]]), rep(1, 22), tolerance = 1e-3)
+})

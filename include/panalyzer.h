@@ -10,5 +10,6 @@
 #include "panalyzer/infer.h"
 #include "panalyzer/executor.h"
 #include "panalyzer/pipeline.h"
+#include "panalyzer/refindex.h"
 
 #endif

@@ -15,6 +15,8 @@ int cmd_validate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_ss(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 /* Print every diagnostic of d with at least severity min to stderr. */
 void cli_print_diags(const pa_diags *d, pa_severity min);
@@ -22,6 +24,11 @@ void cli_print_diags(const pa_diags *d, pa_severity min);
 long cli_parse_long(const char *opt, const char *val, long min, long max);
 /* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
 int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
+
+/* Append the sequences of a FASTA file, or the observed chain sequences of a structure
+ * file (named FILE_CHAIN as `panalyze align` names them), to l. Prints errors as
+ * "panalyze CMD: ...". 0 or -1. */
+int cli_load_seqlist(const char *cmd, const char *path, pa_seqlist *l);
 
 /* File name without directory and structure/compression extensions ("dir/1abc.cif.gz" -> "1abc"). */
 void cli_base_name(const char *path, char *out, size_t n);

@@ -13,6 +13,8 @@ static const struct {
     {"run", cmd_run, "run the parallel pipeline over many files"},
     {"align", cmd_align, "align query sequences against targets"},
     {"ss", cmd_ss, "predict secondary structure with the built-in model"},
+    {"index", cmd_index, "build a reference index for 'map'"},
+    {"map", cmd_map, "search queries against references (E-values)"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,45 @@
+/* refindex_int.h — internals of the reference index: layout shared by built and mapped
+ * indexes, the reduced alphabet, and the statistics helpers. */
+#ifndef PAI_REFINDEX_INT_H
+#define PAI_REFINDEX_INT_H
+
+#include "common/pai.h"
+#include "panalyzer/refindex.h"
+
+#define PAI_IX_ALPHA 10  /* reduced alphabet size */
+#define PAI_IX_BAD 0xff  /* letter outside the alphabet: breaks k-mers */
+
+/* Every pointer points into one mapping (opened file) or into owned buffers (built). */
+struct pa_refindex {
+    int k;
+    uint32_t nkmer;          /* PAI_IX_ALPHA^k */
+    uint64_t nseq, nres, nnames, npost;
+    const uint64_t *seq_off; /* nseq + 1 offsets into res; each sequence is NUL-terminated */
+    const char *res;
+    const uint64_t *name_off;/* nseq + 1 offsets into names (NUL-terminated ids) */
+    const char *names;
+    const uint32_t *bucket;  /* nkmer + 1 offsets into post */
+    const uint32_t *post;    /* k-mer start positions (offsets into res) */
+    void *map;               /* mmap of the file, or NULL */
+    size_t map_len;
+    void *own[6];            /* buffers of a built index */
+};
+
+/* Reduced letter of an (upper- or lower-case) residue, or PAI_IX_BAD. */
+extern const unsigned char pai_ix_reduce[256];
+
+/* Karlin-Altschul parameters of one matrix and gap cost. */
+typedef struct {
+    double lambda, k, alpha, beta;
+} pai_karlin;
+int pai_karlin_init(pai_karlin *ka, const char *matrix, int gap_open, int gap_extend);
+double pai_length_adjust(const pai_karlin *ka, double m, double n, double nseq);
+/* Effective search space m' * n'. */
+double pai_search_space(const pai_karlin *ka, double m, double n, double nseq);
+double pai_bits(const pai_karlin *ka, int64_t score);
+double pai_evalue(const pai_karlin *ka, int64_t score, double space);
+
+/* Reference holding global offset g (offsets inside a sequence or at its NUL). */
+size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g);
+
+#endif

@@ -1,0 +1,637 @@
+/* search.c — prefilter + exact alignment of candidates + statistics.
+ *
+ * Per query: every k-mer's postings give (diagonal, query position) keys; after a radix
+ * sort by diagonal, a diagonal with enough hits (two, or one at PA_SENS_HIGH) is scored
+ * ungapped (best segment along it, within its reference); each reference keeps its best
+ * diagonal score, and the best-scoring references above a threshold are aligned with the
+ * align module's one-vs-many API (scores only). Hits that pass the E-value are aligned
+ * again with traceback, best first, until top_k pass the coverage filter. Queries are
+ * independent tasks on the executor: results do not depend on threads or chunk. */
+#include "refindex_int.h"
+#include "panalyzer/executor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_SHIFT 30                 /* key = diagonal << 30 | query position */
+#define MAX_QLEN ((1u << KEY_SHIFT) - 1)
+#define WINDOW 32                    /* residues scored beyond a diagonal's outer hits */
+#define MAX_KEYS ((size_t)8 << 20)   /* 8 M keys (128 MiB with the sort buffer) per thread */
+
+/* What a sensitivity level means. */
+typedef struct {
+    int min_hits;       /* k-mer hits on one diagonal */
+    int64_t min_ungapped; /* ungapped diagonal score */
+    size_t max_cand;    /* references aligned per query */
+    uint32_t max_post;  /* k-mers occurring more often are skipped (low complexity) */
+} sens_params;
+
+static const sens_params SENS[] = {
+    {2, 32, 100, 20000},
+    {2, 24, 300, 40000},
+    {1, 20, 2000, 80000},
+    {0, 0, 0, 0},
+};
+
+typedef struct {
+    int64_t score;
+    size_t target;
+    int64_t qend, tend; /* end of the best local alignment (after score_cands) */
+} cand;
+
+typedef struct {
+    size_t target;
+    int64_t score, qstart, qend, tstart, tend;
+    double bits, evalue, identity, qcov, tcov;
+    char *cigar;
+} ihit;
+
+typedef struct {
+    ihit *h;
+    size_t n;
+} qres;
+
+typedef struct {
+    uint64_t *keys, *tmp;
+    size_t kcap;
+    cand *c;
+    size_t ccap;
+    const char **cseq;
+    size_t *clen, scap, lcap;
+} scratch;
+
+typedef struct {
+    const pa_refindex *ix;
+    const pa_seqlist *q;
+    pa_search_opts o;
+    pa_align_opts ao;
+    pai_karlin ka;
+    sens_params sp;
+    int16_t *sc; /* 256 x 256 substitution scores */
+    scratch *ws;
+    qres *res;
+} search;
+
+/* ---- options ----------------------------------------------------------------------- */
+
+static int read_opts(const pa_search_opts *in, pa_search_opts *o)
+{
+    pa_search_opts def = PA_SEARCH_OPTS_INIT;
+    *o = def;
+    if (!in)
+        return 0;
+    if (in->version < 1 || in->version > PA_SEARCH_OPTS_VERSION)
+        return pai_error(PA_EINVAL, "pa_search_opts: unknown version %u", in->version);
+    *o = *in;
+    if (!(o->max_evalue > 0) || o->min_coverage < 0 || o->min_coverage > 1 || o->threads < 0 ||
+        o->sensitivity < PA_SENS_FAST || o->sensitivity > PA_SENS_EXHAUSTIVE)
+        return pai_error(PA_EINVAL, "pa_search_opts: max_evalue must be > 0, min_coverage in "
+                                    "[0, 1], sensitivity 0..3, threads >= 0");
+    return 0;
+}
+
+static int16_t *score_table(const pa_matrix *m)
+{
+    int16_t *t = pai_malloc(256 * 256 * sizeof *t);
+    if (!t)
+        return NULL;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            t[a * 256 + b] = (int16_t)pa_matrix_score(m, (char)a, (char)b);
+    return t;
+}
+
+/* ---- prefilter ----------------------------------------------------------------------- */
+
+static int grow_keys(scratch *w, size_t n)
+{
+    if (n <= w->kcap)
+        return 0;
+    pai_free(w->keys);
+    pai_free(w->tmp);
+    w->keys = pai_malloc(n * sizeof *w->keys);
+    w->tmp = pai_malloc(n * sizeof *w->tmp);
+    w->kcap = w->keys && w->tmp ? n : 0;
+    return w->kcap ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+
+/* k-mer codes of the query: code[i] for the k-mer starting at i, or UINT32_MAX. */
+static size_t kmer_codes(const pa_refindex *ix, const char *s, size_t n, uint32_t *code)
+{
+    uint32_t mod = ix->nkmer / PAI_IX_ALPHA, c = 0;
+    int run = 0;
+    size_t nk = n >= (size_t)ix->k ? n - (size_t)ix->k + 1 : 0;
+    for (size_t i = 0; i < nk; i++)
+        code[i] = UINT32_MAX;
+    for (size_t p = 0; p < n; p++) {
+        unsigned char r = pai_ix_reduce[(unsigned char)s[p]];
+        if (!r) {
+            run = 0, c = 0;
+            continue;
+        }
+        c = (c % mod) * PAI_IX_ALPHA + (r - 1u);
+        if (++run >= ix->k)
+            code[p + 1 - (size_t)ix->k] = c;
+    }
+    return nk;
+}
+
+/* Highest posting-list length kept so that the keys fit MAX_KEYS. */
+static uint32_t posting_cap(const pa_refindex *ix, const uint32_t *code, size_t nk, uint32_t cap)
+{
+    for (;;) {
+        size_t total = 0;
+        for (size_t i = 0; i < nk; i++) {
+            if (code[i] == UINT32_MAX)
+                continue;
+            uint32_t c = ix->bucket[code[i] + 1] - ix->bucket[code[i]];
+            total += c <= cap ? c : 0;
+        }
+        if (total <= MAX_KEYS || cap < 2)
+            return cap;
+        cap /= 2;
+    }
+}
+
+/* LSD radix sort of keys by their diagonal (bits KEY_SHIFT..63), 3 passes of 12 bits. */
+static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    size_t cnt[4096];
+    for (int pass = 0; pass < 3; pass++) {
+        int sh = KEY_SHIFT + 12 * pass;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(a[i] >> sh) & 4095]++;
+        size_t s = 0;
+        for (int b = 0; b < 4096; b++) {
+            size_t c = cnt[b];
+            cnt[b] = s;
+            s += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[(a[i] >> sh) & 4095]++] = a[i];
+        uint64_t *x = a;
+        a = tmp;
+        tmp = x;
+    }
+    /* three passes: the result is in tmp's original buffer; copy it back */
+    memcpy(tmp, a, n * sizeof *a);
+}
+
+/* Best ungapped segment score on the diagonal t = i + delta of reference r, over query
+ * positions [lo, hi). */
+static int64_t diagonal_score(const search *s, const char *q, size_t qlen, size_t r,
+                              int64_t delta, int64_t lo, int64_t hi)
+{
+    const char *t = s->ix->res + s->ix->seq_off[r];
+    int64_t tl = (int64_t)(s->ix->seq_off[r + 1] - s->ix->seq_off[r] - 1);
+    lo = lo > -delta ? lo : -delta;
+    lo = lo > 0 ? lo : 0;
+    hi = hi < tl - delta ? hi : tl - delta;
+    hi = hi < (int64_t)qlen ? hi : (int64_t)qlen;
+    int64_t best = 0, cur = 0;
+    for (int64_t i = lo; i < hi; i++) {
+        cur += s->sc[(unsigned char)q[i] * 256 + (unsigned char)t[i + delta]];
+        cur = cur > 0 ? cur : 0;
+        best = cur > best ? cur : best;
+    }
+    return best;
+}
+
+static int push_cand(scratch *w, size_t *n, size_t target, int64_t score)
+{
+    if (*n == w->ccap && PAI_GROW(w->c, w->ccap, *n + 1))
+        return pai_error(PA_ENOMEM, "out of memory");
+    w->c[(*n)++] = (cand){score, target, 0, 0};
+    return 0;
+}
+
+/* Scan the sorted keys: diagonals with enough hits become scored candidates. */
+static int scan_diagonals(const search *s, scratch *w, size_t nkeys, const char *q, size_t qlen,
+                          size_t *nc)
+{
+    const uint64_t *k = w->keys;
+    for (size_t a = 0; a < nkeys;) {
+        uint64_t d = k[a] >> KEY_SHIFT;
+        size_t b = a + 1;
+        while (b < nkeys && k[b] >> KEY_SHIFT == d)
+            b++;
+        if (b - a >= (size_t)s->sp.min_hits) {
+            int64_t i0 = (int64_t)(k[a] & MAX_QLEN), i1 = (int64_t)(k[b - 1] & MAX_QLEN);
+            uint64_t g = d - qlen + (uint64_t)i0;
+            size_t r = pai_ix_ref_of(s->ix, g);
+            int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[r];
+            /* the hits and a margin: enough to tell a homologous segment from chance */
+            int64_t sc = diagonal_score(s, q, qlen, r, delta, i0 - WINDOW,
+                                        i1 + s->ix->k + WINDOW);
+            if (sc >= s->sp.min_ungapped && push_cand(w, nc, r, sc))
+                return PA_ENOMEM;
+        }
+        a = b;
+    }
+    return 0;
+}
+
+static int by_target_then_score(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->target != b->target)
+        return a->target < b->target ? -1 : 1;
+    return a->score > b->score ? -1 : a->score < b->score;
+}
+
+static int by_score_then_target(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->target < b->target ? -1 : a->target > b->target;
+}
+
+/* One candidate per reference (its best diagonal), the best max_cand of them. */
+static size_t select_cands(const search *s, scratch *w, size_t nc)
+{
+    if (!nc)
+        return 0;
+    qsort(w->c, nc, sizeof *w->c, by_target_then_score);
+    size_t u = 1;
+    for (size_t i = 1; i < nc; i++)
+        if (w->c[i].target != w->c[u - 1].target)
+            w->c[u++] = w->c[i];
+    qsort(w->c, u, sizeof *w->c, by_score_then_target);
+    return u < s->sp.max_cand ? u : s->sp.max_cand;
+}
+
+static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, size_t *ncand)
+{
+    const pa_refindex *ix = s->ix;
+    *ncand = 0;
+    if (qlen < (size_t)ix->k)
+        return 0;
+    uint32_t *code = pai_malloc(qlen * sizeof *code);
+    if (!code)
+        return pai_error(PA_ENOMEM, "out of memory");
+    size_t nk = kmer_codes(ix, q, qlen, code), n = 0;
+    uint32_t cap = posting_cap(ix, code, nk, s->sp.max_post);
+    size_t total = 0;
+    for (size_t i = 0; i < nk; i++)
+        if (code[i] != UINT32_MAX && ix->bucket[code[i] + 1] - ix->bucket[code[i]] <= cap)
+            total += ix->bucket[code[i] + 1] - ix->bucket[code[i]];
+    int rc = grow_keys(w, total ? total : 1);
+    for (size_t i = 0; rc == 0 && i < nk; i++) {
+        if (code[i] == UINT32_MAX)
+            continue;
+        uint32_t b0 = ix->bucket[code[i]], b1 = ix->bucket[code[i] + 1];
+        if (b1 - b0 > cap)
+            continue;
+        for (uint32_t p = b0; p < b1; p++)
+            w->keys[n++] = ((uint64_t)ix->post[p] + qlen - i) << KEY_SHIFT | i;
+    }
+    pai_free(code);
+    if (rc)
+        return rc;
+    sort_by_diagonal(w->keys, w->tmp, n);
+    size_t nc = 0;
+    if ((rc = scan_diagonals(s, w, n, q, qlen, &nc)))
+        return rc;
+    *ncand = select_cands(s, w, nc);
+    return 0;
+}
+
+/* Every reference is a candidate (PA_SENS_EXHAUSTIVE). */
+static int all_cands(const search *s, scratch *w, size_t *ncand)
+{
+    size_t n = (size_t)s->ix->nseq;
+    if (n > w->ccap && PAI_GROW(w->c, w->ccap, n))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        w->c[i] = (cand){0, i, 0, 0};
+    *ncand = n;
+    return 0;
+}
+
+/* ---- alignment and statistics ------------------------------------------------------------ */
+
+/* Exact scores of the candidates (overwrites c[].score). */
+static int score_cands(const search *s, scratch *w, const pa_profile *p, size_t nc)
+{
+    if (PAI_GROW(w->cseq, w->scap, nc) || PAI_GROW(w->clen, w->lcap, nc))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nc; i++) {
+        size_t t = w->c[i].target;
+        w->cseq[i] = s->ix->res + s->ix->seq_off[t];
+        w->clen[i] = (size_t)(s->ix->seq_off[t + 1] - s->ix->seq_off[t] - 1);
+        if (!w->clen[i])
+            w->cseq[i] = "";
+    }
+    pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+    bo.chunk = nc ? nc : 1;
+    pa_hit *h = NULL;
+    size_t nh = 0;
+    int rc = pa_profile_align_many(NULL, p, w->cseq, w->clen, nc, &bo, &h, &nh);
+    for (size_t i = 0; rc == 0 && i < nh; i++) {
+        w->c[i].score = h[i].aln.score;
+        w->c[i].qend = h[i].aln.qend;
+        w->c[i].tend = h[i].aln.tend;
+    }
+    pa_hits_free(h, nh);
+    return rc;
+}
+
+/* Start of the best local alignment ending at (qe, te): the best one of the reversed
+ * prefixes (score only, SIMD). */
+static int find_start(const search *s, const char *q, int64_t qe, const char *t, int64_t te,
+                      int64_t score, int64_t *qs, int64_t *ts)
+{
+    char *rq = pai_malloc((size_t)(qe + te) + 2);
+    if (!rq)
+        return pai_error(PA_ENOMEM, "out of memory");
+    char *rt = rq + qe + 1;
+    for (int64_t i = 0; i < qe; i++)
+        rq[i] = q[qe - 1 - i];
+    for (int64_t j = 0; j < te; j++)
+        rt[j] = t[te - 1 - j];
+    rq[qe] = rt[te] = '\0';
+    pa_alignment a;
+    int rc = pa_align(rq, (size_t)qe, rt, (size_t)te, &s->ao, &a);
+    pai_free(rq);
+    if (rc)
+        return rc;
+    *qs = a.score == score ? qe - a.qend : 0; /* else: the whole prefix */
+    *ts = a.score == score ? te - a.tend : 0;
+    return 0;
+}
+
+/* Traceback of a candidate, computed on the rectangle its alignment spans only. */
+static int align_hit(const search *s, const char *q, const cand *c, const pa_seq_record *r,
+                     pa_alignment *a)
+{
+    pa_align_opts ao = s->ao;
+    ao.traceback = 1;
+    int64_t qs = 0, ts = 0;
+    int rc = c->qend > 0 && c->tend > 0
+                 ? find_start(s, q, c->qend, r->seq, c->tend, c->score, &qs, &ts)
+                 : 0;
+    if (rc == 0 && c->qend > qs && c->tend > ts)
+        rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts), &ao, a);
+    else if (rc == 0)
+        return pa_align(q, 0, r->seq, r->len, &ao, a);
+    if (rc)
+        return rc;
+    a->qstart += qs, a->qend += qs, a->tstart += ts, a->tend += ts;
+    return 0;
+}
+
+static int finish_hit(const search *s, const char *q, size_t qlen, const cand *c, double space,
+                      ihit *out, int *keep)
+{
+    pa_seq_record r;
+    pa_refindex_get(s->ix, c->target, &r);
+    pa_alignment a;
+    int rc = align_hit(s, q, c, &r, &a);
+    if (rc)
+        return rc;
+    *out = (ihit){c->target, a.score, a.qstart, a.qend, a.tstart, a.tend,
+                  pai_bits(&s->ka, a.score), pai_evalue(&s->ka, a.score, space), a.identity,
+                  qlen ? (double)(a.qend - a.qstart) / (double)qlen : 0,
+                  r.len ? (double)(a.tend - a.tstart) / (double)r.len : 0, a.cigar};
+    *keep = out->qcov >= s->o.min_coverage;
+    if (!*keep)
+        pa_alignment_clear(&a);
+    return 0;
+}
+
+/* Passing candidates (sorted best first) with traceback, until top_k are kept. */
+static int report(const search *s, size_t qi, const char *q, size_t qlen, scratch *w, size_t nc)
+{
+    double space = pai_search_space(&s->ka, (double)qlen, (double)pa_refindex_residues(s->ix),
+                                    (double)s->ix->nseq);
+    qsort(w->c, nc, sizeof *w->c, by_score_then_target);
+    size_t pass = 0;
+    while (pass < nc && w->c[pass].score > 0 &&
+           pai_evalue(&s->ka, w->c[pass].score, space) <= s->o.max_evalue)
+        pass++;
+    if (!pass)
+        return 0;
+    size_t k = s->o.top_k ? s->o.top_k : pass;
+    qres *res = &s->res[qi];
+    if (!(res->h = pai_calloc(k < pass ? k : pass, sizeof *res->h)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < pass && res->n < k; i++) {
+        int keep = 0;
+        rc = finish_hit(s, q, qlen, &w->c[i], space, &res->h[res->n], &keep);
+        res->n += keep && rc == 0;
+    }
+    return rc;
+}
+
+static int search_one(const search *s, scratch *w, size_t qi)
+{
+    pa_seq_record r;
+    int rc = pa_seqlist_get(s->q, qi, &r);
+    if (rc)
+        return rc;
+    if (r.len > MAX_QLEN)
+        return pai_error(PA_ERANGE, "query %s: %zu residues is too long", r.id, r.len);
+    size_t nc = 0;
+    rc = s->o.sensitivity == PA_SENS_EXHAUSTIVE ? all_cands(s, w, &nc)
+                                                : prefilter(s, w, r.seq, r.len, &nc);
+    if (rc || !nc || !r.len)
+        return rc;
+    pa_profile *p;
+    if ((rc = pa_profile_new(&p, r.seq, r.len, &s->ao)))
+        return rc;
+    rc = score_cands(s, w, p, nc);
+    pa_profile_free(p);
+    return rc ? rc : report(s, qi, r.seq, r.len, w, nc);
+}
+
+static int search_chunk(void *ctx, size_t lo, size_t hi, int worker)
+{
+    const search *s = ctx;
+    for (size_t i = lo; i < hi; i++) {
+        int rc = search_one(s, &s->ws[worker], i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- results -------------------------------------------------------------------------- */
+
+struct pa_refhits {
+    pa_refhit *h;
+    size_t n, nq;
+    size_t *qfirst; /* nq + 1 */
+    char *pool;
+};
+
+/* Copy s into the pool at *at and return where it went. */
+static const char *pool_put(char *pool, size_t *at, const char *s)
+{
+    size_t l = strlen(s) + 1;
+    memcpy(pool + *at, s, l);
+    *at += l;
+    return pool + *at - l;
+}
+
+static int assemble(const search *s, size_t nq, pa_refhits **out)
+{
+    pa_refhits *h = pai_calloc(1, sizeof *h);
+    size_t n = 0, bytes = 1;
+    for (size_t q = 0; q < nq; q++) {
+        pa_seq_record r;
+        pa_seqlist_get(s->q, q, &r);
+        n += s->res[q].n;
+        for (size_t i = 0; i < s->res[q].n; i++) {
+            pa_seq_record t;
+            pa_refindex_get(s->ix, s->res[q].h[i].target, &t);
+            bytes += strlen(r.id) + strlen(t.id) + strlen(s->res[q].h[i].cigar) + 3;
+        }
+    }
+    if (!h || !(h->h = pai_calloc(n ? n : 1, sizeof *h->h)) ||
+        !(h->qfirst = pai_calloc(nq + 1, sizeof *h->qfirst)) || !(h->pool = pai_malloc(bytes))) {
+        pa_refhits_free(h);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
+    size_t at = 0, k = 0;
+    for (size_t q = 0; q < nq; q++) {
+        pa_seq_record r;
+        pa_seqlist_get(s->q, q, &r);
+        h->qfirst[q] = k;
+        for (size_t i = 0; i < s->res[q].n; i++, k++) {
+            const ihit *x = &s->res[q].h[i];
+            pa_seq_record t;
+            pa_refindex_get(s->ix, x->target, &t);
+            h->h[k] = (pa_refhit){q, x->target, pool_put(h->pool, &at, r.id),
+                                  pool_put(h->pool, &at, t.id), x->score, x->bits, x->evalue,
+                                  x->identity, x->qcov, x->tcov, x->qstart, x->qend,
+                                  x->tstart, x->tend, pool_put(h->pool, &at, x->cigar)};
+        }
+    }
+    h->qfirst[nq] = k;
+    h->n = n, h->nq = nq;
+    *out = h;
+    return 0;
+}
+
+size_t pa_refhits_count(const pa_refhits *h) { return h ? h->n : 0; }
+
+int pa_refhits_get(const pa_refhits *h, size_t i, pa_refhit *out)
+{
+    if (!h || !out)
+        return pai_error(PA_EINVAL, "pa_refhits_get: NULL argument");
+    if (i >= h->n)
+        return pai_error(PA_ERANGE, "pa_refhits_get: index %zu of %zu", i, h->n);
+    *out = h->h[i];
+    return 0;
+}
+
+int pa_refhits_query_range(const pa_refhits *h, size_t q, size_t *first, size_t *n)
+{
+    if (!h || !first || !n)
+        return pai_error(PA_EINVAL, "pa_refhits_query_range: NULL argument");
+    if (q >= h->nq)
+        return pai_error(PA_ERANGE, "pa_refhits_query_range: query %zu of %zu", q, h->nq);
+    *first = h->qfirst[q];
+    *n = h->qfirst[q + 1] - h->qfirst[q];
+    return 0;
+}
+
+void pa_refhits_free(pa_refhits *h)
+{
+    if (!h)
+        return;
+    pai_free(h->h);
+    pai_free(h->qfirst);
+    pai_free(h->pool);
+    pai_free(h);
+}
+
+/* ---- entry point ------------------------------------------------------------------------- */
+
+static int setup(search *s, const pa_matrix **own)
+{
+    s->sp = SENS[s->o.sensitivity];
+    const pa_matrix *m = s->o.matrix;
+    if (!m) {
+        pa_matrix *b;
+        int rc = pa_matrix_builtin(&b, "BLOSUM62");
+        if (rc)
+            return rc;
+        *own = m = b;
+    }
+    int rc = pai_karlin_init(&s->ka, pa_matrix_name(m), s->o.gap_open, s->o.gap_extend);
+    if (rc)
+        return rc;
+    pa_align_opts ao = PA_ALIGN_OPTS_INIT;
+    ao.matrix = m;
+    ao.gap_open = s->o.gap_open;
+    ao.gap_extend = s->o.gap_extend;
+    ao.gap_model = PA_GAP_BLAST;
+    s->ao = ao;
+    return (s->sc = score_table(m)) ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+
+static int run_queries(search *s, size_t nq)
+{
+    pa_executor *ex = s->o.executor, *own = NULL;
+    int rc = 0;
+    if (!ex) {
+        pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+        eo.threads = s->o.threads;
+        if ((rc = pa_executor_new(&own, &eo)))
+            return rc;
+        ex = own;
+    }
+    int nw = pa_executor_threads(ex);
+    s->ws = pai_calloc((size_t)(nw > 0 ? nw : 1), sizeof *s->ws);
+    if (!s->ws)
+        rc = pai_error(PA_ENOMEM, "out of memory");
+    size_t chunk = s->o.chunk ? s->o.chunk : pa_suggest_chunk(nq, nw, 2000000);
+    if (!rc)
+        rc = pa_parallel_for(ex, 0, nq, chunk, search_chunk, s);
+    for (int i = 0; s->ws && i < nw; i++) {
+        pai_free(s->ws[i].keys);
+        pai_free(s->ws[i].tmp);
+        pai_free(s->ws[i].c);
+        pai_free(s->ws[i].cseq);
+        pai_free(s->ws[i].clen);
+    }
+    pai_free(s->ws);
+    pa_executor_free(own);
+    return rc;
+}
+
+int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
+                       const pa_search_opts *opts, pa_refhits **hits)
+{
+    if (!ix || !queries || !hits)
+        return pai_error(PA_EINVAL, "pa_refindex_search: NULL argument");
+    *hits = NULL;
+    search s;
+    memset(&s, 0, sizeof s);
+    s.ix = ix;
+    s.q = queries;
+    const pa_matrix *own = NULL;
+    int rc = read_opts(opts, &s.o);
+    if (rc == 0)
+        rc = setup(&s, &own);
+    size_t nq = pa_seqlist_count(queries);
+    if (rc == 0 && !(s.res = pai_calloc(nq ? nq : 1, sizeof *s.res)))
+        rc = pai_error(PA_ENOMEM, "out of memory");
+    if (rc == 0 && nq)
+        rc = run_queries(&s, nq);
+    if (rc == 0)
+        rc = assemble(&s, nq, hits);
+    for (size_t q = 0; s.res && q < nq; q++) {
+        for (size_t i = 0; i < s.res[q].n; i++)
+            pai_free(s.res[q].h[i].cigar);
+        pai_free(s.res[q].h);
+    }
+    pai_free(s.res);
+    pai_free(s.sc);
+    pa_matrix_free((pa_matrix *)own);
+    return rc;
+}

@@ -397,13 +397,22 @@ static int read_header(pa_refindex *ix, const unsigned char *h, uint64_t fsize, 
 
 static int attach(pa_refindex *ix, const unsigned char *base, const char *path)
 {
-    layout L;
+    layout L = {{0}, {0}, 0};
     int rc = read_header(ix, base, ix->map_len, path, &L);
     if (rc < 0)
         return rc;
-    for (int i = 0; i < NSECT; i++)
+    for (int i = 0; i < NSECT; i++) {
         if (get64(base + 64 + 8 * i) != pai_xxh64(base + L.off[i], (size_t)L.size[i], (uint64_t)i))
             return bad(path, "section checksum");
+        /* the padding after a section is zero, so every byte of the file is checked */
+        uint64_t end = i + 1 < NSECT ? L.off[i + 1] : L.total;
+        for (uint64_t p = L.off[i] + L.size[i]; p < end; p++)
+            if (base[p])
+                return bad(path, "padding");
+    }
+    for (uint64_t p = 112; p < 120; p++)
+        if (base[p])
+            return bad(path, "reserved header bytes");
     ix->seq_off = (const uint64_t *)(base + L.off[0]);
     ix->res = (const char *)(base + L.off[1]);
     ix->name_off = (const uint64_t *)(base + L.off[2]);

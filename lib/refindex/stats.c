@@ -1,6 +1,8 @@
 /* stats.c — Karlin-Altschul statistics: NCBI BLAST's published gapped parameters
  * (lambda, K, alpha, beta per matrix and gap cost; Altschul et al. 2001, NAR 29:351)
- * and BLAST's length adjustment for the edge effect (the database size correction). */
+ * and BLAST's length adjustment for the edge effect (the database size correction).
+ * BLOSUM80 is left out: BLAST tabulates its half-bit matrix, the built-in one is in
+ * 1/3-bit units, so those parameters would give wrong E-values. */
 #include "refindex_int.h"
 
 #include <math.h>
@@ -34,11 +36,6 @@ static const karlin_row karlin[] = {
     {"BLOSUM50", 19, 1, 0.212, 0.057, 1.2, -21}, {"BLOSUM50", 18, 1, 0.207, 0.050, 1.4, -28},
     {"BLOSUM50", 17, 1, 0.198, 0.037, 1.6, -33}, {"BLOSUM50", 16, 1, 0.186, 0.025, 1.9, -42},
     {"BLOSUM50", 15, 1, 0.171, 0.015, 2.7, -76},
-    {"BLOSUM80", 25, 2, 0.342, 0.17, 0.52, -1.6}, {"BLOSUM80", 13, 2, 0.336, 0.15, 0.59, -3},
-    {"BLOSUM80", 9, 2, 0.319, 0.11, 0.76, -6},    {"BLOSUM80", 8, 2, 0.308, 0.090, 0.89, -9},
-    {"BLOSUM80", 7, 2, 0.293, 0.070, 1.1, -14},   {"BLOSUM80", 6, 2, 0.268, 0.045, 1.4, -19},
-    {"BLOSUM80", 11, 1, 0.314, 0.095, 0.90, -9},  {"BLOSUM80", 10, 1, 0.299, 0.071, 1.1, -14},
-    {"BLOSUM80", 9, 1, 0.279, 0.048, 1.4, -19},
     {"BLOSUM90", 9, 2, 0.310, 0.12, 0.67, -6},    {"BLOSUM90", 8, 2, 0.300, 0.099, 0.76, -7},
     {"BLOSUM90", 7, 2, 0.283, 0.072, 0.93, -11},  {"BLOSUM90", 6, 2, 0.259, 0.048, 1.2, -16},
     {"BLOSUM90", 11, 1, 0.302, 0.093, 0.78, -8},  {"BLOSUM90", 10, 1, 0.290, 0.075, 1.04, -15},

@@ -26,7 +26,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--references REF.fasta]\n"
+            "                    [--all-models] [--ss] [--references REF.fasta|REF.pai]\n"
+            "                    [--ref-evalue E]\n"
             "                    FILE...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
@@ -40,9 +41,11 @@ static void usage(FILE *f)
             "  --all-models       chains of every model, not only the first\n"
             "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
             "                     protein chains with the built-in model: column/field ss3\n"
-            "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
-            "                     the mapping onto it: columns reference, ref_identity,\n"
-            "                     ref_coverage (JSONL: field reference)\n"
+            "  --references F     best reference of each protein chain (pa_refindex_search) in\n"
+            "                     FASTA F or an index from 'panalyze index', and the mapping\n"
+            "                     onto it: columns reference, ref_identity, ref_coverage,\n"
+            "                     ref_evalue (JSONL: fields reference, ref_evalue)\n"
+            "  --ref-evalue E     a chain gets a reference only with E-value <= E (1e-3)\n"
             "  --from LIST        read paths from LIST, one per line ('-' = stdin)\n"
             "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n",
             seq_tsv_header);
@@ -77,10 +80,13 @@ static void print_tsv(const pa_result *r, int ss, int refs)
             printf("\t%s", s3 ? s3 : "");
         }
         pa_result_ref f;
-        if (refs && pa_result_chain_reference(r, i, &f) == 0)
-            printf("\t%s\t%.4f\t%.4f", f.id, f.identity, f.coverage);
-        else if (refs)
-            fputs("\t\t\t", stdout);
+        double e = 0;
+        if (refs && pa_result_chain_reference(r, i, &f) == 0) {
+            pa_result_chain_ref_evalue(r, i, &e);
+            printf("\t%s\t%.4f\t%.4f\t%.2e", f.id, f.identity, f.coverage, e);
+        } else if (refs) {
+            fputs("\t\t\t\t", stdout);
+        }
         putchar('\n');
     }
 }
@@ -121,13 +127,16 @@ static void print_jsonl(const pa_result *r, int ss, int refs)
                 fputs("null", stdout);
         }
         pa_result_ref f;
+        double e = 0;
         if (refs && pa_result_chain_reference(r, i, &f) == 0) {
+            pa_result_chain_ref_evalue(r, i, &e);
             fputs(",\"reference\":{\"id\":", stdout);
             json_str(stdout, f.id);
-            printf(",\"score\":%lld,\"mapped\":%lld,\"identity\":%.4f,\"coverage\":%.4f}",
-                   (long long)f.score, (long long)f.mapped, f.identity, f.coverage);
+            printf(",\"score\":%lld,\"mapped\":%lld,\"identity\":%.4f,\"coverage\":%.4f,"
+                   "\"evalue\":%.3g},\"ref_evalue\":%.3g",
+                   (long long)f.score, (long long)f.mapped, f.identity, f.coverage, e, e);
         } else if (refs) {
-            fputs(",\"reference\":null", stdout);
+            fputs(",\"reference\":null,\"ref_evalue\":null", stdout);
         }
         fputc('}', stdout);
     }
@@ -241,6 +250,13 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->po.batch = (size_t)v;
         } else if (!strcmp(o, "--references") && has) {
             a->references = argv[++i];
+        } else if (!strcmp(o, "--ref-evalue") && has) {
+            char *end;
+            a->po.ref_max_evalue = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(a->po.ref_max_evalue > 0)) {
+                fprintf(stderr, "panalyze run: --ref-evalue expects a number > 0\n");
+                return -1;
+            }
         } else if (!strcmp(o, "--cache") && has) {
             a->po.cache_dir = argv[++i];
         } else if (!strcmp(o, "--metrics") && has) {
@@ -306,23 +322,28 @@ int cmd_run(int argc, char **argv)
     a.po.seq = &so;
 
     pa_seqlist *refs = NULL;
-    if (a.references && pa_fasta_read(a.references, &refs) != 0) {
+    pa_refindex *ix = NULL;
+    if (a.references && (pa_refindex_is_index(a.references)
+                             ? pa_refindex_open(&ix, a.references)
+                             : pa_fasta_read(a.references, &refs)) != 0) {
         fprintf(stderr, "panalyze run: %s\n", pa_last_error());
         free_args(&a);
         return CLI_USAGE;
     }
     a.po.references = refs;
+    a.po.refindex = ix;
     pa_metrics *m = NULL;
     if (a.metrics_file && pa_metrics_new(&m) != 0) {
         pa_seqlist_free(refs);
+        pa_refindex_free(ix);
         free_args(&a);
         return CLI_SOME_FAILED;
     }
-    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL,
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs || ix,
                    .total = a.n, .progress = isatty(STDERR_FILENO)};
     if (a.format == RUN_TSV) /* seq's header, with the optional columns appended */
         printf("%.*s%s%s\n", (int)strlen(seq_tsv_header) - 1, seq_tsv_header,
-               s.ss ? "\tss3" : "", s.refs ? "\treference\tref_identity\tref_coverage" : "");
+               s.ss ? "\tss3" : "", s.refs ? "\treference\tref_identity\tref_coverage\tref_evalue" : "");
     rc = pa_pipeline_run(NULL, (const char *const *)a.paths, a.n, &a.po, on_result, &s, m);
     fflush(stdout);
     int status = s.failed ? CLI_SOME_FAILED : CLI_OK;
@@ -334,6 +355,7 @@ int cmd_run(int argc, char **argv)
         status = CLI_SOME_FAILED;
     pa_metrics_free(m);
     pa_seqlist_free(refs);
+    pa_refindex_free(ix);
     free_args(&a);
     return status;
 }

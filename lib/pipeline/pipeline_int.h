@@ -26,6 +26,7 @@ typedef struct {
     size_t ref_index;
     int64_t ref_score, ref_mapped;
     double ref_identity, ref_coverage;
+    double ref_evalue;
 } pai_chain_rec;
 
 struct pa_result {
@@ -46,7 +47,7 @@ struct pa_result {
 };
 
 /* Serialized result layout version (part of the cache key and entry header). */
-#define PAI_RESULT_FORMAT 3 /* 2: per-chain ss3; 3: per-chain reference */
+#define PAI_RESULT_FORMAT 4 /* 2: per-chain ss3; 3: per-chain reference; 4: its E-value */
 
 int pai_result_new(pa_result **out, const char *path, size_t index);
 void pai_result_free(pa_result *r);
@@ -56,8 +57,8 @@ int pai_result_add_chain(pa_result *r, const pa_chain_seq *c);
 int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
 /* Attach the ss3 string (n_obs letters) to chain i. */
 int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss);
-/* Attach a reference (ref->id is copied) to chain i. */
-int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref);
+/* Attach a reference (ref->id is copied) and its E-value to chain i. */
+int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref, double evalue);
 /* Serialize everything but path/index/cached; parse it back (PA_ECORRUPT on any
  * inconsistency). Diagnostics about the file itself are stored without the
  * path and get the new result's path back. */

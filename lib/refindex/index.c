@@ -472,6 +472,12 @@ int pa_refindex_is_index(const char *path)
     return n == 8 && !memcmp(h, MAGIC, 8);
 }
 
+uint64_t pai_refindex_digest(const pa_refindex *ix)
+{
+    uint64_t h = pai_xxh64(ix->names, (size_t)ix->nnames, (uint64_t)ix->k);
+    return pai_xxh64(ix->res, (size_t)ix->nres, h);
+}
+
 /* ---- accessors ------------------------------------------------------------------------- */
 
 size_t pa_refindex_count(const pa_refindex *ix) { return ix ? (size_t)ix->nseq : 0; }

@@ -39,6 +39,13 @@ double pai_search_space(const pai_karlin *ka, double m, double n, double nseq);
 double pai_bits(const pai_karlin *ka, int64_t score);
 double pai_evalue(const pai_karlin *ka, int64_t score, double space);
 
+/* pa_refindex_search on the calling thread only, without an executor: for callers that
+ * already run on an executor's worker (the pipeline's map stage). */
+int pai_refindex_search_here(const pa_refindex *ix, const pa_seqlist *queries,
+                             const pa_search_opts *opts, pa_refhits **hits);
+/* Digest of the index content (names and residues) and k, for cache keys. */
+uint64_t pai_refindex_digest(const pa_refindex *ix);
+
 /* Reference holding global offset g (offsets inside a sequence or at its NUL). */
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g);
 

@@ -574,10 +574,27 @@ static int setup(search *s, const pa_matrix **own)
     return (s->sc = score_table(m)) ? 0 : pai_error(PA_ENOMEM, "out of memory");
 }
 
-static int run_queries(search *s, size_t nq)
+static void free_scratch(scratch *w)
+{
+    pai_free(w->keys);
+    pai_free(w->tmp);
+    pai_free(w->c);
+    pai_free(w->cseq);
+    pai_free(w->clen);
+}
+
+static int run_queries(search *s, size_t nq, int here)
 {
     pa_executor *ex = s->o.executor, *own = NULL;
     int rc = 0;
+    if (here) {
+        scratch w;
+        memset(&w, 0, sizeof w);
+        s->ws = &w;
+        rc = search_chunk(s, 0, nq, 0);
+        free_scratch(&w);
+        return rc;
+    }
     if (!ex) {
         pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
         eo.threads = s->o.threads;
@@ -592,20 +609,15 @@ static int run_queries(search *s, size_t nq)
     size_t chunk = s->o.chunk ? s->o.chunk : pa_suggest_chunk(nq, nw, 2000000);
     if (!rc)
         rc = pa_parallel_for(ex, 0, nq, chunk, search_chunk, s);
-    for (int i = 0; s->ws && i < nw; i++) {
-        pai_free(s->ws[i].keys);
-        pai_free(s->ws[i].tmp);
-        pai_free(s->ws[i].c);
-        pai_free(s->ws[i].cseq);
-        pai_free(s->ws[i].clen);
-    }
+    for (int i = 0; s->ws && i < nw; i++)
+        free_scratch(&s->ws[i]);
     pai_free(s->ws);
     pa_executor_free(own);
     return rc;
 }
 
-int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
-                       const pa_search_opts *opts, pa_refhits **hits)
+static int search_impl(const pa_refindex *ix, const pa_seqlist *queries,
+                       const pa_search_opts *opts, pa_refhits **hits, int here)
 {
     if (!ix || !queries || !hits)
         return pai_error(PA_EINVAL, "pa_refindex_search: NULL argument");
@@ -622,7 +634,7 @@ int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
     if (rc == 0 && !(s.res = pai_calloc(nq ? nq : 1, sizeof *s.res)))
         rc = pai_error(PA_ENOMEM, "out of memory");
     if (rc == 0 && nq)
-        rc = run_queries(&s, nq);
+        rc = run_queries(&s, nq, here);
     if (rc == 0)
         rc = assemble(&s, nq, hits);
     for (size_t q = 0; s.res && q < nq; q++) {
@@ -634,4 +646,16 @@ int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
     pai_free(s.sc);
     pa_matrix_free((pa_matrix *)own);
     return rc;
+}
+
+int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
+                       const pa_search_opts *opts, pa_refhits **hits)
+{
+    return search_impl(ix, queries, opts, hits, 0);
+}
+
+int pai_refindex_search_here(const pa_refindex *ix, const pa_seqlist *queries,
+                             const pa_search_opts *opts, pa_refhits **hits)
+{
+    return search_impl(ix, queries, opts, hits, 1);
 }

@@ -18,6 +18,7 @@ from .align import (Alignment, Matrix, Profile, align, align_many, best_isa, map
 from .infer import Model, predict_ss
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
+from .refindex import Hit, RefIndex, build_index, evalue
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
@@ -30,6 +31,7 @@ __all__ = [
     "align", "align_many", "Alignment", "Matrix", "Profile", "map_sequences", "map_chain",
     "best_isa", "Model", "predict_ss", "Executor", "Graph", "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
+    "RefIndex", "Hit", "build_index", "evalue",
 ]
 
 

@@ -72,15 +72,18 @@ class ChainResult(dict):
 
 
 # A chain's best reference (pa_result_ref): id, position in the references, the local
-# alignment score that chose it, observed residues mapped, identical/mapped, mapped/length.
-Reference = collections.namedtuple("Reference", "id index score mapped identity coverage")
+# alignment score that chose it, observed residues mapped, identical/mapped, mapped/length,
+# and the E-value of the hit.
+Reference = collections.namedtuple("Reference", "id index score mapped identity coverage evalue")
 
 
 def _reference(r, i, out):
     if lib.pa_result_chain_reference(r, i, out) != 0:
-        return None  # PA_ENOTFOUND: no references, not a protein, nothing scoring above 0
+        return None  # PA_ENOTFOUND: no references, not a protein, no significant hit
+    e = ffi.new("double *")
+    lib.pa_result_chain_ref_evalue(r, i, e)
     return Reference(string(out.id), int(out.index), int(out.score), int(out.mapped),
-                     float(out.identity), float(out.coverage))
+                     float(out.identity), float(out.coverage), float(e[0]))
 
 
 def _copy_result(r):
@@ -140,7 +143,7 @@ _DONE = object()
 
 def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_dir=None,
         metrics=None, cancel=None, all_models=False, max_queue=256, predict_ss=False,
-        model=None, references=None, **reader):
+        model=None, references=None, ref_evalue=1e-3, **reader):
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -149,9 +152,9 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
     CancelToken; reader options as for read() (format, altloc, first_model_only, ...).
     predict_ss: each protein chain gets its secondary structure as chain.ss3 (model: a
     Model or a model file path, default the built-in one; another model bypasses the
-    cache). references: a
-    FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
-    best-scoring one as chain.reference (a Reference, or None)."""
+    cache). references: a RefIndex, an index file, a FASTA path, a {id: sequence} dict or
+    (id, sequence) pairs; each protein chain gets its best hit with an E-value of at most
+    ref_evalue as chain.reference (a Reference, or None)."""
     paths = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in paths]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -170,8 +173,18 @@ def run(paths, executor=None, threads=0, chunk=1, batch=64, ordered=True, cache_
             from .infer import Model
             model = Model(model)  # a path (what a dask task can carry)
         po.model = model._ptr
-    refs = _seqlist(references) if references is not None else ffi.NULL
-    po.references = refs
+    refs = ffi.NULL
+    if isinstance(references, (str, bytes, os.PathLike)) and \
+            lib.pa_refindex_is_index(fspath(references)):
+        from .refindex import RefIndex
+        references = RefIndex(references)
+    if hasattr(references, "_ptr"):  # a RefIndex
+        po.refindex = references._ptr
+        refs = references  # kept alive until the run ends
+    elif references is not None:
+        refs = _seqlist(references)
+        po.references = refs
+    po.ref_max_evalue = float(ref_evalue)
 
     q = queue.Queue(maxsize=max(1, max_queue))
     stop = threading.Event()

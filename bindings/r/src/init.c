@@ -14,6 +14,7 @@ static const R_CallMethodDef calls[] = {
     {"rpa_align", (DL_FUNC)&rpa_align, 8},
     {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 3},
     {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 5},
+    {"rpa_map_references", (DL_FUNC)&rpa_map_references, 9},
     {NULL, NULL, 0}};
 
 void R_init_panalyzer(DllInfo *dll)

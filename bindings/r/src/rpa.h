@@ -63,5 +63,7 @@ SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, 
 SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs);
 SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir,
                       SEXP predict_ss);
+SEXP rpa_map_references(SEXP qpath, SEXP qseqs, SEXP refpath, SEXP rseqs, SEXP evalue, SEXP top,
+                        SEXP mincov, SEXP sens, SEXP threads);
 
 #endif

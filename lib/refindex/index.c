@@ -425,6 +425,27 @@ static int attach(pa_refindex *ix, const unsigned char *base, const char *path)
     return 0;
 }
 
+int pai_refindex_reseal(unsigned char *buf, size_t size)
+{
+    pa_refindex ix;
+    layout L;
+    memset(&ix, 0, sizeof ix);
+    if (size < HDR_SIZE || memcmp(buf, MAGIC, 8))
+        return -1;
+    ix.k = (int)(get64(buf + 8) >> 32);
+    if (ix.k < 4 || ix.k > 7 || get64(buf + 24) > size || get64(buf + 32) > size ||
+        get64(buf + 40) > size || get64(buf + 48) > size)
+        return -1;
+    make_layout(get64(buf + 24), get64(buf + 32), get64(buf + 40), pow_alpha(ix.k),
+                get64(buf + 48), &L);
+    if (L.total > size)
+        return -1;
+    for (int i = 0; i < NSECT; i++)
+        put64(buf + 64 + 8 * i, pai_xxh64(buf + L.off[i], (size_t)L.size[i], (uint64_t)i));
+    put64(buf + 120, pai_xxh64(buf, 120, 0x504149));
+    return 0;
+}
+
 int pa_refindex_open(pa_refindex **out, const char *path)
 {
     if (!out || !path)

@@ -46,6 +46,10 @@ int pai_refindex_search_here(const pa_refindex *ix, const pa_seqlist *queries,
 /* Digest of the index content (names and residues) and k, for cache keys. */
 uint64_t pai_refindex_digest(const pa_refindex *ix);
 
+/* Fuzzing aid: recompute the checksums of an index image in place (when its header sizes
+ * fit), so that mutations reach the structural checks behind them. 0 or -1. */
+int pai_refindex_reseal(unsigned char *buf, size_t size);
+
 /* Reference holding global offset g (offsets inside a sequence or at its NUL). */
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g);
 

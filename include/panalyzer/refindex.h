@@ -15,11 +15,13 @@
  *   pa_refindex_free(ix);
  *
  * An index holds the references' names and residues and a table of k-mers over a
- * 10-letter reduced alphabet ((LVIM)(C)(A)(G)(ST)(P)(FYW)(EDNQ)(KR)(H)): for every k-mer,
- * the positions where it occurs. A search looks up the query's k-mers, keeps the
- * references with two k-mer hits on one diagonal whose ungapped diagonal score is high
- * enough, aligns those candidates exactly (local Smith-Waterman through the align
- * module's one-vs-many API) and computes tracebacks only for the hits it reports.
+ * 12-letter reduced alphabet ((LM)(IV)(C)(A)(G)(ST)(P)(FYW)(DE)(NQ)(KR)(H)): for every k-mer,
+ * the positions where it occurs. A search looks up the query's k-mers, scores (ungapped,
+ * around the hits) every diagonal with two k-mer hits, or with one hit and another an
+ * indel away (nearby diagonal and query position), ranks each reference by its two best
+ * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
+ * module's one-vs-many API, scores only) and computes tracebacks only for the hits it
+ * reports.
  *
  * Statistics: bit score = (lambda * S - ln K) / ln 2 and E-value = K m' n' exp(-lambda S)
  * with NCBI BLAST's published gapped lambda, K, alpha, beta for the matrix and gap costs,
@@ -77,9 +79,9 @@ PA_API int pa_refindex_get(const pa_refindex *ix, size_t i, pa_seq_record *out);
 
 /* ---- search ------------------------------------------------------------------ */
 typedef enum {
-    PA_SENS_FAST = 0,      /* two k-mer hits on a diagonal, at most 100 candidates/query */
-    PA_SENS_DEFAULT = 1,   /* two hits, lower diagonal threshold, 300 candidates */
-    PA_SENS_HIGH = 2,      /* single hits too, 2,000 candidates */
+    PA_SENS_FAST = 0,      /* two k-mer hits on one diagonal, at most 100 candidates/query */
+    PA_SENS_DEFAULT = 1,   /* also hits an indel apart, lower thresholds, 500 candidates */
+    PA_SENS_HIGH = 2,      /* every diagonal with a hit, 1,000 candidates */
     PA_SENS_EXHAUSTIVE = 3 /* every reference is aligned (the prefilter is skipped) */
 } pa_sensitivity;
 

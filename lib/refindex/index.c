@@ -24,13 +24,13 @@
 static const char MAGIC[8] = {'P', 'A', 'I', 'D', 'X', '\r', '\n', 0x1a};
 
 const unsigned char pai_ix_reduce[256] = {
-    /* (LVIM)=0 (C)=1 (A)=2 (G)=3 (ST)=4 (P)=5 (FYW)=6 (EDNQ)=7 (KR)=8 (H)=9; B, Z -> 7,
-     * J -> 0, U -> 1, O -> 8; everything else breaks a k-mer. Filled for both cases. */
+    /* (LMJ)=0 (IV)=1 (C)=2 (A)=3 (G)=4 (ST)=5 (P)=6 (FYW)=7 (DEBZ)=8 (NQ)=9 (KRO)=10 (H)=11,
+     * U -> C; everything else breaks a k-mer. Filled for both cases. */
 #define L(c, v) [c] = (v) + 1, [c + 32] = (v) + 1
-    L('L', 0), L('V', 0), L('I', 0), L('M', 0), L('J', 0), L('C', 1), L('U', 1), L('A', 2),
-    L('G', 3), L('S', 4), L('T', 4), L('P', 5), L('F', 6), L('Y', 6), L('W', 6), L('E', 7),
-    L('D', 7), L('N', 7), L('Q', 7), L('B', 7), L('Z', 7), L('K', 8), L('R', 8), L('O', 8),
-    L('H', 9),
+    L('L', 0), L('M', 0), L('J', 0), L('I', 1), L('V', 1), L('C', 2), L('U', 2), L('A', 3),
+    L('G', 4), L('S', 5), L('T', 5), L('P', 6), L('F', 7), L('Y', 7), L('W', 7), L('D', 8),
+    L('E', 8), L('B', 8), L('Z', 8), L('N', 9), L('Q', 9), L('K', 10), L('R', 10), L('O', 10),
+    L('H', 11),
 #undef L
 };
 

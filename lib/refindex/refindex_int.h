@@ -6,7 +6,7 @@
 #include "common/pai.h"
 #include "panalyzer/refindex.h"
 
-#define PAI_IX_ALPHA 10  /* reduced alphabet size */
+#define PAI_IX_ALPHA 12  /* reduced alphabet size */
 #define PAI_IX_BAD 0xff  /* letter outside the alphabet: breaks k-mers */
 
 /* Every pointer points into one mapping (opened file) or into owned buffers (built). */

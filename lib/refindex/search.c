@@ -16,21 +16,27 @@
 #define KEY_SHIFT 30                 /* key = diagonal << 30 | query position */
 #define MAX_QLEN ((1u << KEY_SHIFT) - 1)
 #define WINDOW 32                    /* residues scored beyond a diagonal's outer hits */
-#define MAX_KEYS ((size_t)8 << 20)   /* 8 M keys (128 MiB with the sort buffer) per thread */
+#define PAIR_SPAN 64                 /* query residues between two hits an indel apart */
+#define NCODE 28                     /* profile columns: A-Z, '*', anything else */
+#define MAX_KEYS ((size_t)8 << 20)   /* 8 M keys (192 MiB with the sort buffer) per thread */
 
-/* What a sensitivity level means. */
+/* What a sensitivity level means. A diagonal is scored when it has min_hits k-mer hits
+ * or another hit lies within band diagonals (an indel apart); a reference ranks by the sum
+ * of its two best diagonal scores of at least min_diag. */
 typedef struct {
-    int min_hits;       /* k-mer hits on one diagonal */
-    int64_t min_ungapped; /* ungapped diagonal score */
-    size_t max_cand;    /* references aligned per query */
-    uint32_t max_post;  /* k-mers occurring more often are skipped (low complexity) */
+    int min_hits;         /* k-mer hits on one diagonal */
+    uint64_t band;        /* diagonals apart that still pair two hits */
+    int64_t min_diag;     /* ungapped score for a diagonal to count */
+    int64_t min_total;    /* a reference's two best diagonals together */
+    size_t max_cand;      /* references aligned per query */
+    uint32_t max_post;    /* k-mers occurring more often are skipped (low complexity) */
 } sens_params;
 
 static const sens_params SENS[] = {
-    {2, 32, 100, 20000},
-    {2, 24, 300, 40000},
-    {1, 20, 2000, 80000},
-    {0, 0, 0, 0},
+    {2, 0, 20, 32, 100, 20000},
+    {2, 32, 10, 24, 500, 40000},
+    {1, 0, 12, 24, 1000, 80000},
+    {0, 0, 0, 0, 0, 0},
 };
 
 typedef struct {
@@ -54,6 +60,11 @@ typedef struct {
 typedef struct {
     uint64_t *keys, *tmp;
     size_t kcap;
+    int32_t (*top2)[2];  /* per reference: its two best diagonal scores (0: none) */
+    uint32_t *touched;   /* references with a non-zero top2 */
+    size_t ntouched, tcap;
+    int16_t *qp;         /* query profile: qp[i * NCODE + code] */
+    size_t qpcap;
     cand *c;
     size_t ccap;
     const char **cseq;
@@ -68,6 +79,7 @@ typedef struct {
     pai_karlin ka;
     sens_params sp;
     int16_t *sc; /* 256 x 256 substitution scores */
+    unsigned char code[256]; /* residue byte -> profile column (NCODE of them) */
     scratch *ws;
     qres *res;
 } search;
@@ -87,6 +99,28 @@ static int read_opts(const pa_search_opts *in, pa_search_opts *o)
         o->sensitivity < PA_SENS_FAST || o->sensitivity > PA_SENS_EXHAUSTIVE)
         return pai_error(PA_EINVAL, "pa_search_opts: max_evalue must be > 0, min_coverage in "
                                     "[0, 1], sensitivity 0..3, threads >= 0");
+    return 0;
+}
+
+/* Profile columns: letters by their upper case, '*', and one for everything else. */
+static void make_codes(unsigned char *code)
+{
+    for (int c = 0; c < 256; c++)
+        code[c] = c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A')
+                  : c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a')
+                  : c == '*' ? 26 : 27;
+}
+
+/* Scores of every query residue against each profile column, for the ungapped pass. */
+static int query_profile(const search *s, scratch *w, const char *q, size_t qlen)
+{
+    static const char letter[NCODE + 1] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ*?";
+    if (PAI_GROW(w->qp, w->qpcap, qlen * NCODE))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < qlen; i++)
+        for (int c = 0; c < NCODE; c++)
+            w->qp[i * NCODE + (size_t)c] =
+                s->sc[(unsigned char)q[i] * 256 + (unsigned char)letter[c]];
     return 0;
 }
 
@@ -110,7 +144,7 @@ static int grow_keys(scratch *w, size_t n)
     pai_free(w->keys);
     pai_free(w->tmp);
     w->keys = pai_malloc(n * sizeof *w->keys);
-    w->tmp = pai_malloc(n * sizeof *w->tmp);
+    w->tmp = pai_malloc(2 * n * sizeof *w->tmp); /* sort buffer, then the runs */
     w->kcap = w->keys && w->tmp ? n : 0;
     return w->kcap ? 0 : pai_error(PA_ENOMEM, "out of memory");
 }
@@ -180,7 +214,7 @@ static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n)
 
 /* Best ungapped segment score on the diagonal t = i + delta of reference r, over query
  * positions [lo, hi). */
-static int64_t diagonal_score(const search *s, const char *q, size_t qlen, size_t r,
+static int64_t diagonal_score(const search *s, const int16_t *qp, size_t qlen, size_t r,
                               int64_t delta, int64_t lo, int64_t hi)
 {
     const char *t = s->ix->res + s->ix->seq_off[r];
@@ -191,53 +225,103 @@ static int64_t diagonal_score(const search *s, const char *q, size_t qlen, size_
     hi = hi < (int64_t)qlen ? hi : (int64_t)qlen;
     int64_t best = 0, cur = 0;
     for (int64_t i = lo; i < hi; i++) {
-        cur += s->sc[(unsigned char)q[i] * 256 + (unsigned char)t[i + delta]];
+        cur += qp[(size_t)i * NCODE + s->code[(unsigned char)t[i + delta]]];
         cur = cur > 0 ? cur : 0;
         best = cur > best ? cur : best;
     }
     return best;
 }
 
-static int push_cand(scratch *w, size_t *n, size_t target, int64_t score)
+/* Keep the two best diagonal scores of each reference. */
+static int add_diagonal(scratch *w, size_t ref, int64_t sc)
 {
-    if (*n == w->ccap && PAI_GROW(w->c, w->ccap, *n + 1))
-        return pai_error(PA_ENOMEM, "out of memory");
-    w->c[(*n)++] = (cand){score, target, 0, 0};
+    int32_t *t = w->top2[ref], v = sc > INT32_MAX ? INT32_MAX : (int32_t)sc;
+    if (!t[0] && !t[1]) {
+        if (w->ntouched == w->tcap && PAI_GROW(w->touched, w->tcap, w->ntouched + 1))
+            return pai_error(PA_ENOMEM, "out of memory");
+        w->touched[w->ntouched++] = (uint32_t)ref;
+    }
+    if (v > t[0])
+        t[1] = t[0], t[0] = v;
+    else if (v > t[1])
+        t[1] = v;
     return 0;
 }
 
-/* Scan the sorted keys: diagonals with enough hits become scored candidates. */
-static int scan_diagonals(const search *s, scratch *w, size_t nkeys, const char *q, size_t qlen,
-                          size_t *nc)
+/* Reference holding g, trying the previous answer and its successor first: the
+ * diagonals come in increasing order, so they mostly are. */
+static size_t ref_near(const pa_refindex *ix, uint64_t g, size_t *hint)
 {
-    const uint64_t *k = w->keys;
-    for (size_t a = 0; a < nkeys;) {
+    size_t h = *hint;
+    if (h < ix->nseq && ix->seq_off[h] <= g && g < ix->seq_off[h + 1])
+        return h;
+    if (h + 1 < ix->nseq && ix->seq_off[h + 1] <= g && g < ix->seq_off[h + 2])
+        return *hint = h + 1;
+    return *hint = pai_ix_ref_of(ix, g);
+}
+
+/* Runs of equal diagonals in the sorted keys. */
+typedef struct {
+    uint64_t d;
+    uint32_t a, b; /* keys [a, b); fewer than MAX_KEYS */
+} run;
+
+static size_t find_runs(const uint64_t *k, size_t n, run *out)
+{
+    size_t nr = 0;
+    for (size_t a = 0; a < n;) {
         uint64_t d = k[a] >> KEY_SHIFT;
         size_t b = a + 1;
-        while (b < nkeys && k[b] >> KEY_SHIFT == d)
+        while (b < n && k[b] >> KEY_SHIFT == d)
             b++;
-        if (b - a >= (size_t)s->sp.min_hits) {
-            int64_t i0 = (int64_t)(k[a] & MAX_QLEN), i1 = (int64_t)(k[b - 1] & MAX_QLEN);
-            uint64_t g = d - qlen + (uint64_t)i0;
-            size_t r = pai_ix_ref_of(s->ix, g);
-            int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[r];
-            /* the hits and a margin: enough to tell a homologous segment from chance */
-            int64_t sc = diagonal_score(s, q, qlen, r, delta, i0 - WINDOW,
-                                        i1 + s->ix->k + WINDOW);
-            if (sc >= s->sp.min_ungapped && push_cand(w, nc, r, sc))
-                return PA_ENOMEM;
-        }
+        out[nr++] = (run){d, (uint32_t)a, (uint32_t)b};
         a = b;
     }
+    return nr;
+}
+
+/* Runs j and o are an indel apart: near diagonals and near query positions. */
+static int near(const sens_params *sp, const uint64_t *k, const run *r, size_t j, size_t o)
+{
+    uint64_t dd = r[j].d > r[o].d ? r[j].d - r[o].d : r[o].d - r[j].d;
+    int64_t di = (int64_t)(k[r[j].a] & MAX_QLEN) - (int64_t)(k[r[o].a] & MAX_QLEN);
+    return dd <= sp->band && di <= PAIR_SPAN && di >= -PAIR_SPAN;
+}
+
+/* Enough evidence on run j: several hits on it, or a neighbour within the band. */
+static int paired(const sens_params *sp, const uint64_t *k, const run *r, size_t nr, size_t j)
+{
+    if (r[j].b - r[j].a >= (size_t)sp->min_hits)
+        return 1;
+    for (size_t o = j; o-- > 0 && r[j].d - r[o].d <= sp->band;)
+        if (near(sp, k, r, j, o))
+            return 1;
+    for (size_t o = j + 1; o < nr && r[o].d - r[j].d <= sp->band; o++)
+        if (near(sp, k, r, j, o))
+            return 1;
     return 0;
 }
 
-static int by_target_then_score(const void *x, const void *y)
+/* Scan the sorted keys: diagonals with enough evidence become scored candidates. */
+static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen)
 {
-    const cand *a = x, *b = y;
-    if (a->target != b->target)
-        return a->target < b->target ? -1 : 1;
-    return a->score > b->score ? -1 : a->score < b->score;
+    const uint64_t *k = w->keys;
+    run *r = (run *)w->tmp; /* the sort buffer (2 words per key) is free again */
+    size_t nr = find_runs(k, nkeys, r), hint = 0;
+    for (size_t j = 0; j < nr; j++) {
+        if (!paired(&s->sp, k, r, nr, j))
+            continue;
+        int64_t i0 = (int64_t)(k[r[j].a] & MAX_QLEN), i1 = (int64_t)(k[r[j].b - 1] & MAX_QLEN);
+        uint64_t g = r[j].d - qlen + (uint64_t)i0;
+        size_t ref = ref_near(s->ix, g, &hint);
+        int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
+        /* the hits and a margin: enough to tell a homologous segment from chance */
+        int64_t sc = diagonal_score(s, w->qp, qlen, ref, delta, i0 - WINDOW,
+                                    i1 + s->ix->k + WINDOW);
+        if (sc >= s->sp.min_diag && add_diagonal(w, ref, sc))
+            return PA_ENOMEM;
+    }
+    return 0;
 }
 
 static int by_score_then_target(const void *x, const void *y)
@@ -248,18 +332,25 @@ static int by_score_then_target(const void *x, const void *y)
     return a->target < b->target ? -1 : a->target > b->target;
 }
 
-/* One candidate per reference (its best diagonal), the best max_cand of them. */
-static size_t select_cands(const search *s, scratch *w, size_t nc)
+/* One candidate per reference scored by its two best diagonals, the best max_cand of
+ * those reaching min_total; top2 is cleared for the next query. */
+static int select_cands(const search *s, scratch *w, size_t *ncand)
 {
-    if (!nc)
-        return 0;
-    qsort(w->c, nc, sizeof *w->c, by_target_then_score);
-    size_t u = 1;
-    for (size_t i = 1; i < nc; i++)
-        if (w->c[i].target != w->c[u - 1].target)
-            w->c[u++] = w->c[i];
+    size_t u = 0;
+    for (size_t i = 0; i < w->ntouched; i++) {
+        int32_t *t = w->top2[w->touched[i]];
+        int64_t sum = (int64_t)t[0] + t[1];
+        t[0] = t[1] = 0;
+        if (sum < s->sp.min_total)
+            continue;
+        if (u == w->ccap && PAI_GROW(w->c, w->ccap, u + 1))
+            return pai_error(PA_ENOMEM, "out of memory");
+        w->c[u++] = (cand){sum, w->touched[i], 0, 0};
+    }
+    w->ntouched = 0;
     qsort(w->c, u, sizeof *w->c, by_score_then_target);
-    return u < s->sp.max_cand ? u : s->sp.max_cand;
+    *ncand = u < s->sp.max_cand ? u : s->sp.max_cand;
+    return 0;
 }
 
 static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, size_t *ncand)
@@ -278,6 +369,8 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
         if (code[i] != UINT32_MAX && ix->bucket[code[i] + 1] - ix->bucket[code[i]] <= cap)
             total += ix->bucket[code[i] + 1] - ix->bucket[code[i]];
     int rc = grow_keys(w, total ? total : 1);
+    if (rc == 0 && !w->top2 && !(w->top2 = pai_calloc(ix->nseq ? ix->nseq : 1, sizeof *w->top2)))
+        rc = pai_error(PA_ENOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < nk; i++) {
         if (code[i] == UINT32_MAX)
             continue;
@@ -291,11 +384,10 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
     if (rc)
         return rc;
     sort_by_diagonal(w->keys, w->tmp, n);
-    size_t nc = 0;
-    if ((rc = scan_diagonals(s, w, n, q, qlen, &nc)))
-        return rc;
-    *ncand = select_cands(s, w, nc);
-    return 0;
+    rc = query_profile(s, w, q, qlen);
+    if (rc == 0)
+        rc = scan_diagonals(s, w, n, qlen);
+    return rc ? rc : select_cands(s, w, ncand);
 }
 
 /* Every reference is a candidate (PA_SENS_EXHAUSTIVE). */
@@ -571,6 +663,7 @@ static int setup(search *s, const pa_matrix **own)
     ao.gap_extend = s->o.gap_extend;
     ao.gap_model = PA_GAP_BLAST;
     s->ao = ao;
+    make_codes(s->code);
     return (s->sc = score_table(m)) ? 0 : pai_error(PA_ENOMEM, "out of memory");
 }
 
@@ -578,6 +671,9 @@ static void free_scratch(scratch *w)
 {
     pai_free(w->keys);
     pai_free(w->tmp);
+    pai_free(w->top2);
+    pai_free(w->touched);
+    pai_free(w->qp);
     pai_free(w->c);
     pai_free(w->cseq);
     pai_free(w->clen);

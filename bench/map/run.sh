@@ -25,27 +25,28 @@ PY=/usr/bin/python3
 mkdir -p "$W"
 cd "$W"
 [ -s refs.fasta ] || $PY "$HERE/gen_map.py" "$SEQ/uniprot20k.fasta.gz" . --members "$MEMBERS"
-tm() { /usr/bin/time -f "%e %U" -o time.txt "$@"; cat time.txt; }
+# tm OUT CMD...: run CMD with stdout to OUT, print "wall user" seconds
+tm() { local o=$1; shift; /usr/bin/time -f "%e %U" -o time.txt "$@" >"$o"; cat time.txt; }
 ev() { $PY "$HERE/eval_map.py" . "$@"; }
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "index: $(tm "$PZ" index refs.fasta -o refs.pai 2>/dev/null) (wall user s), $(du -m refs.pai | cut -f1) MB"
+echo "index: $(tm /dev/null "$PZ" index refs.fasta -o refs.pai 2>/dev/null) (wall user s), $(du -m refs.pai | cut -f1) MB"
 for s in fast default high; do
-  r=$(tm "$PZ" map --threads "$T" --sensitivity $s queries.fasta refs.pai >pa_$s.tsv)
+  r=$(tm pa_$s.tsv "$PZ" map --threads "$T" --sensitivity $s queries.fasta refs.pai)
   echo "map $s: $r; $(ev pa_$s.tsv pa)"
 done
 rm -rf mmtmp
-echo "mmseqs: $(tm mmseqs easy-search queries.fasta refs.fasta mm.m8 mmtmp --threads "$T" -v 1); $(ev mm.m8 m8)"
+echo "mmseqs: $(tm /dev/null mmseqs easy-search queries.fasta refs.fasta mm.m8 mmtmp --threads "$T" -v 1); $(ev mm.m8 m8)"
 grep '>' queries.fasta | head -n "$EXH" | cut -c2- >sub.names
 awk -v n="$EXH" '/^>/{k++} k<=n' queries.fasta >sub.fasta
-echo "exhaustive ($EXH queries): $(tm "$PZ" map --threads "$T" --sensitivity exhaustive sub.fasta refs.pai >pa_exh.tsv); $(ev pa_exh.tsv pa sub.names)"
+echo "exhaustive ($EXH queries): $(tm pa_exh.tsv "$PZ" map --threads "$T" --sensitivity exhaustive sub.fasta refs.pai); $(ev pa_exh.tsv pa sub.names)"
 for s in fast default high; do echo "  $s on the subset: $(ev pa_$s.tsv pa sub.names)"; done
 echo "  mmseqs on the subset: $(ev mm.m8 m8 sub.names)"
 
 # structure chains against uniprot20k: default vs exhaustive best hit per chain
 ls "$ROOT"/../shared/data/structures/pdb/* >chains.list
 "$PZ" index "$SEQ/uniprot20k.fasta.gz" -o u20k.pai 2>/dev/null
-echo "chains default: $(tm "$PZ" map --threads "$T" --top 1 $(cat chains.list) u20k.pai >ch_def.tsv 2>/dev/null)"
-echo "chains exhaustive: $(tm "$PZ" map --threads "$T" --top 1 --sensitivity exhaustive $(cat chains.list) u20k.pai >ch_exh.tsv 2>/dev/null)"
+echo "chains default: $(tm ch_def.tsv "$PZ" map --threads "$T" --top 1 $(cat chains.list) u20k.pai 2>/dev/null)"
+echo "chains exhaustive: $(tm ch_exh.tsv "$PZ" map --threads "$T" --top 1 --sensitivity exhaustive $(cat chains.list) u20k.pai 2>/dev/null)"
 $PY - <<'PYEOF'
 def best(p):
     return {l.split("\t")[0]: l.split("\t")[1] for l in open(p) if not l.startswith("query\t")}
@@ -55,5 +56,5 @@ print("chains with a significant exhaustive hit: %d; default finds the same best
       "default hits exhaustive lacks: %d" % (len(e), same, same / max(len(e), 1),
                                              len(set(d) - set(e))))
 PYEOF
-echo "pipeline run --references (FASTA): $(tm "$PZ" run --threads "$T" --references "$SEQ/uniprot20k.fasta.gz" $(cat chains.list) >/dev/null 2>&1)"
-echo "pipeline run --references (index): $(tm "$PZ" run --threads "$T" --references u20k.pai $(cat chains.list) >/dev/null 2>&1)"
+echo "pipeline run --references (FASTA): $(tm /dev/null "$PZ" run --threads "$T" --references "$SEQ/uniprot20k.fasta.gz" $(cat chains.list) 2>/dev/null)"
+echo "pipeline run --references (index): $(tm /dev/null "$PZ" run --threads "$T" --references u20k.pai $(cat chains.list) 2>/dev/null)"

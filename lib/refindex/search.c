@@ -348,7 +348,8 @@ static int select_cands(const search *s, scratch *w, size_t *ncand)
         w->c[u++] = (cand){sum, w->touched[i], 0, 0};
     }
     w->ntouched = 0;
-    qsort(w->c, u, sizeof *w->c, by_score_then_target);
+    if (u)
+        qsort(w->c, u, sizeof *w->c, by_score_then_target);
     *ncand = u < s->sp.max_cand ? u : s->sp.max_cand;
     return 0;
 }

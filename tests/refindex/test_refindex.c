@@ -2,6 +2,7 @@
  * E-values on known cases, indexed vs exhaustive search, thread/chunk independence. */
 #include "testutil.h"
 #include "panalyzer.h"
+#include "refindex/refindex_int.h" /* pai_refindex_search_here, pai_alloc_fail_after */
 
 #include <math.h>
 #include <unistd.h>
@@ -408,6 +409,41 @@ START_TEST(fasta_input)
 }
 END_TEST
 
+/* Every allocation of a build + search may fail: a clean PA_ENOMEM, nothing leaked
+ * (ASan), and success once the failure point is past the last allocation. */
+START_TEST(allocation_failures)
+{
+    make_refs();
+    pa_seqlist *few, *q = make_queries(3, 20);
+    pa_seqlist_new(&few);
+    for (size_t i = 0; i < 12; i++) {
+        pa_seq_record r;
+        pa_seqlist_get(refs, (7 * i) % NREF, &r);
+        pa_seqlist_add(few, r.id, NULL, r.seq);
+    }
+    pa_search_opts o = PA_SEARCH_OPTS_INIT;
+    o.top_k = 2;
+    int step = pa_test_quick() ? 7 : 1;
+    for (uint64_t n = 1;; n += (uint64_t)step) {
+        pa_refindex *ix = NULL;
+        pa_refhits *h = NULL;
+        pai_alloc_fail_after(n);
+        int rc = pa_refindex_build(&ix, few, NULL);
+        if (rc == 0)
+            rc = pai_refindex_search_here(ix, q, &o, &h);
+        pai_alloc_fail_after(0);
+        pa_refhits_free(h);
+        pa_refindex_free(ix);
+        if (rc == 0)
+            break;
+        ck_assert_msg(rc == PA_ENOMEM, "allocation %llu: rc %d", (unsigned long long)n, rc);
+        ck_assert_uint_lt(n, 100000);
+    }
+    pa_seqlist_free(q);
+    pa_seqlist_free(few);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("refindex");
@@ -420,6 +456,7 @@ static Suite *suite(void)
     tcase_add_test(t, threads_and_chunks);
     tcase_add_test(t, options_and_edges);
     tcase_add_test(t, fasta_input);
+    tcase_add_test(t, allocation_failures);
     suite_add_tcase(s, t);
     return s;
 }

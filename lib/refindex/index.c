@@ -34,8 +34,32 @@ const unsigned char pai_ix_reduce[256] = {
 #undef L
 };
 
-/* The table stores code + 1 so that 0 (unset) means "bad". */
-static inline unsigned reduce(unsigned char c) { return pai_ix_reduce[c] ? pai_ix_reduce[c] - 1u : PAI_IX_BAD; }
+/* Spaced seeds (positions read, by weight k): at the same cost as contiguous k-mers,
+ * their hits on a homologous region are less correlated, so more regions get two. */
+static const unsigned char SEED[8][8] = {
+    [4] = {0, 1, 3, 4}, [5] = {0, 2, 5, 8, 9}, [6] = {0, 2, 3, 5, 8, 9},
+    [7] = {0, 1, 2, 4, 6, 7, 8},
+};
+
+int pai_ix_span(int k) { return SEED[k][k - 1] + 1; }
+
+size_t pai_ix_seed_codes(const pa_refindex *ix, const char *s, size_t n, uint32_t *code)
+{
+    size_t span = (size_t)ix->span, ns = n >= span ? n - span + 1 : 0;
+    const unsigned char *off = SEED[ix->k];
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t c = 0;
+        int j = 0;
+        for (; j < ix->k; j++) {
+            unsigned r = pai_ix_reduce[(unsigned char)s[i + off[j]]];
+            if (!r)
+                break;
+            c = c * PAI_IX_ALPHA + (r - 1u);
+        }
+        code[i] = j == ix->k ? c : UINT32_MAX;
+    }
+    return ns;
+}
 
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g)
 {
@@ -96,23 +120,25 @@ static int copy_seqs(pa_refindex *ix, const pa_seqlist *refs)
     return 0;
 }
 
-/* Call fn for every k-mer (code, start offset) of the residues. */
+/* Call fn for every seed (code, start offset) of the residues, sequence by sequence. */
 typedef void (*kmer_fn)(void *ctx, uint32_t code, uint32_t pos);
-static void each_kmer(const pa_refindex *ix, kmer_fn fn, void *ctx)
+static int each_kmer(const pa_refindex *ix, kmer_fn fn, void *ctx)
 {
-    uint32_t mod = ix->nkmer / PAI_IX_ALPHA;
-    uint32_t code = 0;
-    int run = 0;
-    for (uint64_t p = 0; p < ix->nres; p++) {
-        unsigned c = reduce((unsigned char)ix->res[p]);
-        if (c == PAI_IX_BAD) {
-            run = 0, code = 0;
-            continue;
+    size_t cap = 0;
+    uint32_t *code = NULL;
+    for (uint64_t i = 0; i < ix->nseq; i++) {
+        size_t len = (size_t)(ix->seq_off[i + 1] - ix->seq_off[i] - 1);
+        if (PAI_GROW(code, cap, len + 1)) {
+            pai_free(code);
+            return pai_error(PA_ENOMEM, "reference index: out of memory");
         }
-        code = (code % mod) * PAI_IX_ALPHA + c;
-        if (++run >= ix->k)
-            fn(ctx, code, (uint32_t)(p + 1 - (uint64_t)ix->k));
+        size_t ns = pai_ix_seed_codes(ix, ix->res + ix->seq_off[i], len, code);
+        for (size_t j = 0; j < ns; j++)
+            if (code[j] != UINT32_MAX)
+                fn(ctx, code[j], (uint32_t)(ix->seq_off[i] + j));
     }
+    pai_free(code);
+    return 0;
 }
 
 static void count_kmer(void *ctx, uint32_t code, uint32_t pos)
@@ -138,7 +164,8 @@ static int build_table(pa_refindex *ix)
     ix->own[4] = bucket;
     if (!bucket)
         return pai_error(PA_ENOMEM, "reference index: out of memory");
-    each_kmer(ix, count_kmer, bucket);
+    if (each_kmer(ix, count_kmer, bucket))
+        return PA_ENOMEM;
     for (uint32_t c = 0; c < ix->nkmer; c++)
         bucket[c + 1] += bucket[c];
     ix->npost = bucket[ix->nkmer];
@@ -151,8 +178,10 @@ static int build_table(pa_refindex *ix)
     }
     memcpy(fill, bucket, (size_t)ix->nkmer * sizeof *fill);
     fill_ctx f = {fill, post};
-    each_kmer(ix, place_kmer, &f);
+    int rc = each_kmer(ix, place_kmer, &f);
     pai_free(fill);
+    if (rc)
+        return rc;
     ix->bucket = bucket, ix->post = post;
     return 0;
 }
@@ -180,6 +209,7 @@ int pa_refindex_build(pa_refindex **out, const pa_seqlist *refs, const pa_index_
     int rc = copy_seqs(ix, refs);
     if (rc == 0) {
         ix->k = pick_k(opts, ix->nres);
+        ix->span = pai_ix_span(ix->k);
         ix->nkmer = pow_alpha(ix->k);
         rc = build_table(ix);
     }
@@ -356,7 +386,7 @@ static int check_table(const pa_refindex *ix)
         if (ix->bucket[c + 1] < ix->bucket[c])
             return -1;
     for (uint64_t i = 0; i < ix->npost; i++)
-        if ((uint64_t)ix->post[i] + (uint64_t)ix->k > ix->nres)
+        if ((uint64_t)ix->post[i] + (uint64_t)ix->span > ix->nres)
             return -1;
     return 0;
 }
@@ -384,6 +414,7 @@ static int read_header(pa_refindex *ix, const unsigned char *h, uint64_t fsize, 
         ix->nnames > fsize)
         return bad(path, "header fields");
     ix->nkmer = pow_alpha(ix->k);
+    ix->span = pai_ix_span(ix->k);
     make_layout(ix->nseq, ix->nres, ix->nnames, ix->nkmer, ix->npost, L);
     if (get64(h + 56) != L->total)
         return bad(path, "sizes");

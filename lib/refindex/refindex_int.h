@@ -7,11 +7,10 @@
 #include "panalyzer/refindex.h"
 
 #define PAI_IX_ALPHA 12  /* reduced alphabet size */
-#define PAI_IX_BAD 0xff  /* letter outside the alphabet: breaks k-mers */
 
 /* Every pointer points into one mapping (opened file) or into owned buffers (built). */
 struct pa_refindex {
-    int k;
+    int k, span;             /* seed weight (letters) and length (see pai_ix_seed_codes) */
     uint32_t nkmer;          /* PAI_IX_ALPHA^k */
     uint64_t nseq, nres, nnames, npost;
     const uint64_t *seq_off; /* nseq + 1 offsets into res; each sequence is NUL-terminated */
@@ -25,8 +24,15 @@ struct pa_refindex {
     void *own[6];            /* buffers of a built index */
 };
 
-/* Reduced letter of an (upper- or lower-case) residue, or PAI_IX_BAD. */
+/* Reduced letter + 1 of an (upper- or lower-case) residue, 0 for letters outside. */
 extern const unsigned char pai_ix_reduce[256];
+
+/* Seed codes of s[0, n): code[i] for the spaced seed starting at i (ix->span residues, of
+ * which ix->k are read), UINT32_MAX where a letter is outside the alphabet. Returns the
+ * number of starts (n - span + 1, or 0). */
+size_t pai_ix_seed_codes(const pa_refindex *ix, const char *s, size_t n, uint32_t *code);
+/* Seed length of weight k. */
+int pai_ix_span(int k);
 
 /* Karlin-Altschul parameters of one matrix and gap cost. */
 typedef struct {

@@ -149,27 +149,6 @@ static int grow_keys(scratch *w, size_t n)
     return w->kcap ? 0 : pai_error(PA_ENOMEM, "out of memory");
 }
 
-/* k-mer codes of the query: code[i] for the k-mer starting at i, or UINT32_MAX. */
-static size_t kmer_codes(const pa_refindex *ix, const char *s, size_t n, uint32_t *code)
-{
-    uint32_t mod = ix->nkmer / PAI_IX_ALPHA, c = 0;
-    int run = 0;
-    size_t nk = n >= (size_t)ix->k ? n - (size_t)ix->k + 1 : 0;
-    for (size_t i = 0; i < nk; i++)
-        code[i] = UINT32_MAX;
-    for (size_t p = 0; p < n; p++) {
-        unsigned char r = pai_ix_reduce[(unsigned char)s[p]];
-        if (!r) {
-            run = 0, c = 0;
-            continue;
-        }
-        c = (c % mod) * PAI_IX_ALPHA + (r - 1u);
-        if (++run >= ix->k)
-            code[p + 1 - (size_t)ix->k] = c;
-    }
-    return nk;
-}
-
 /* Highest posting-list length kept so that the keys fit MAX_KEYS. */
 static uint32_t posting_cap(const pa_refindex *ix, const uint32_t *code, size_t nk, uint32_t cap)
 {
@@ -317,7 +296,7 @@ static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen
         int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
         /* the hits and a margin: enough to tell a homologous segment from chance */
         int64_t sc = diagonal_score(s, w->qp, qlen, ref, delta, i0 - WINDOW,
-                                    i1 + s->ix->k + WINDOW);
+                                    i1 + s->ix->span + WINDOW);
         if (sc >= s->sp.min_diag && add_diagonal(w, ref, sc))
             return PA_ENOMEM;
     }
@@ -358,12 +337,12 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
 {
     const pa_refindex *ix = s->ix;
     *ncand = 0;
-    if (qlen < (size_t)ix->k)
+    if (qlen < (size_t)ix->span)
         return 0;
     uint32_t *code = pai_malloc(qlen * sizeof *code);
     if (!code)
         return pai_error(PA_ENOMEM, "out of memory");
-    size_t nk = kmer_codes(ix, q, qlen, code), n = 0;
+    size_t nk = pai_ix_seed_codes(ix, q, qlen, code), n = 0;
     uint32_t cap = posting_cap(ix, code, nk, s->sp.max_post);
     size_t total = 0;
     for (size_t i = 0; i < nk; i++)

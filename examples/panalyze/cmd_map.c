@@ -12,7 +12,7 @@ static void index_usage(FILE *out)
             "usage: panalyze index REFS.fasta -o REFS.pai [--k K]\n"
             "  REFS.fasta: FASTA (plain, gzip or zstd) of the references\n"
             "  -o, --output F   index file to write\n"
-            "  --k K            k-mer length of the prefilter, 4..7 (auto: 5 below 50 M\n"
+            "  --k K            seed weight of the prefilter, 4..7 (auto: 5 below 50 M\n"
             "                   residues, else 6)\n");
 }
 

@@ -14,9 +14,10 @@
  *   }
  *   pa_refindex_free(ix);
  *
- * An index holds the references' names and residues and a table of k-mers over a
- * 12-letter reduced alphabet ((LM)(IV)(C)(A)(G)(ST)(P)(FYW)(DE)(NQ)(KR)(H)): for every k-mer,
- * the positions where it occurs. A search looks up the query's k-mers, scores (ungapped,
+ * An index holds the references' names and residues and a table of spaced seeds (k letters
+ * read over a span of up to 10, e.g. 1010010011 for k = 5) over a 12-letter reduced
+ * alphabet ((LM)(IV)(C)(A)(G)(ST)(P)(FYW)(DE)(NQ)(KR)(H)): for every seed, the positions
+ * where it occurs. A search looks up the query's seeds ("k-mers" below), scores (ungapped,
  * around the hits) every diagonal with two k-mer hits, or with one hit and another an
  * indel away (nearby diagonal and query position), ranks each reference by its two best
  * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
@@ -53,8 +54,8 @@ typedef struct pa_refindex pa_refindex;
 #define PA_INDEX_OPTS_VERSION 1
 typedef struct {
     unsigned version; /* PA_INDEX_OPTS_VERSION */
-    int k;            /* k-mer length in [4, 7]; 0: from the database size (5 below 50 M
-                         residues, else 6) */
+    int k;            /* seed weight (letters read) in [4, 7]; 0: from the database size
+                         (5 below 50 M residues, else 6) */
 } pa_index_opts;
 #define PA_INDEX_OPTS_INIT {PA_INDEX_OPTS_VERSION, 0}
 

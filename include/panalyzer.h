@@ -11,5 +11,6 @@
 #include "panalyzer/executor.h"
 #include "panalyzer/pipeline.h"
 #include "panalyzer/dssp.h"
+#include "panalyzer/refindex.h"
 
 #endif

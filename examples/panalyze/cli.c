@@ -98,3 +98,54 @@ void cli_base_name(const char *path, char *out, size_t n)
     }
 }
 
+
+/* Chains of a structure file appended to l as FILE_CHAIN (FILE with its extension). */
+static int add_structure_chains(const char *cmd, const char *path, pa_seqlist *l)
+{
+    pa_structure *s;
+    pa_diags *d = NULL;
+    pa_diags_new(&d);
+    if (pa_structure_read(path, NULL, &s, d)) {
+        fprintf(stderr, "panalyze %s: %s: neither FASTA nor a readable structure\n", cmd, path);
+        cli_print_diags(d, PA_SEV_ERROR);
+        pa_diags_free(d);
+        return -1;
+    }
+    pa_diags_free(d);
+    pa_seqset *set = NULL;
+    int rc = pa_sequence_extract(s, NULL, &set);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; rc == 0 && i < pa_seqset_count(set); i++) {
+        pa_chain_seq c;
+        char name[512];
+        if ((rc = pa_seqset_get(set, i, &c)) == 0) {
+            snprintf(name, sizeof name, "%s_%s", base, c.auth_id);
+            rc = pa_seqlist_add(l, name, NULL, c.observed);
+        }
+    }
+    if (rc)
+        fprintf(stderr, "panalyze %s: %s: %s\n", cmd, path, pa_last_error());
+    pa_seqset_free(set);
+    pa_structure_free(s);
+    return rc ? -1 : 0;
+}
+
+int cli_load_seqlist(const char *cmd, const char *path, pa_seqlist *l)
+{
+    pa_seqlist *f;
+    int rc = pa_fasta_read(path, &f);
+    if (rc == PA_EFORMAT)
+        return add_structure_chains(cmd, path, l);
+    if (rc) {
+        fprintf(stderr, "panalyze %s: %s: %s\n", cmd, path, pa_last_error());
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < pa_seqlist_count(f); i++) {
+        pa_seq_record r;
+        if ((rc = pa_seqlist_get(f, i, &r)) == 0)
+            rc = pa_seqlist_add(l, r.id, r.description, r.seq);
+    }
+    pa_seqlist_free(f);
+    return rc ? -1 : 0;
+}

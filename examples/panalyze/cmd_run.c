@@ -30,10 +30,11 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: panalyze run [--threads N] [--chunk C] [--batch B] [--cache DIR]\n"
             "                    [--metrics FILE.json] [--format tsv|jsonl] [--unordered]\n"
-            "                    [--all-models] [--ss] [--precision P] [--references REF.fasta]\n"
-            "                    [--dssp] [--strict] [--include GLOB] [--exclude GLOB]\n"
-            "                    [--progress] [--quiet] [--output FILE [--resume]]\n"
-            "                    [--max-memory SIZE] FILE|DIR...|--from LIST\n\n"
+            "                    [--all-models] [--ss] [--precision P]\n"
+            "                    [--references REF.fasta|REF.pai] [--ref-evalue E] [--dssp]\n"
+            "                    [--strict] [--include GLOB] [--exclude GLOB] [--progress]\n"
+            "                    [--quiet] [--output FILE [--resume]] [--max-memory SIZE]\n"
+            "                    FILE|DIR...|--from LIST\n\n"
             "Read, validate and extract chain sequences of many structure files in parallel.\n"
             "  --threads N        worker threads (default: all cores)\n"
             "  --chunk C          files a worker takes at a time (default 1)\n"
@@ -47,9 +48,11 @@ static void usage(FILE *f)
             "  --ss               predict secondary structure (H/E/C per observed residue) of\n"
             "                     protein chains with the built-in model: column/field ss3\n"
             "  --precision P      arithmetic of the --ss model: fp32 (default), bf16 or int8\n"
-            "  --references F     best-scoring reference of each protein chain in FASTA F and\n"
-            "                     the mapping onto it: columns reference, ref_identity,\n"
-            "                     ref_coverage (JSONL: field reference)\n"
+            "  --references F     best reference of each protein chain (pa_refindex_search) in\n"
+            "                     FASTA F or an index from 'panalyze index', and the mapping\n"
+            "                     onto it: columns reference, ref_identity, ref_coverage,\n"
+            "                     ref_evalue (JSONL: fields reference, ref_evalue)\n"
+            "  --ref-evalue E     a chain gets a reference only with E-value <= E (1e-3)\n"
             "  --strict           characters of F that are not residue letters (gaps '-' '.',\n"
             "                     an inner '*') are errors; default: removed with a warning\n"
             "  --dssp             secondary structure of each protein chain from its\n"
@@ -110,10 +113,13 @@ static void print_tsv(const pa_result *r, int ss, int refs, int dssp)
             printf("\t%s", s3 ? s3 : "");
         }
         pa_result_ref f;
-        if (refs && pa_result_chain_reference(r, i, &f) == 0)
-            printf("\t%s\t%.4f\t%.4f", f.id, f.identity, f.coverage);
-        else if (refs)
-            fputs("\t\t\t", stdout);
+        double e = 0;
+        if (refs && pa_result_chain_reference(r, i, &f) == 0) {
+            pa_result_chain_ref_evalue(r, i, &e);
+            printf("\t%s\t%.4f\t%.4f\t%.2e", f.id, f.identity, f.coverage, e);
+        } else if (refs) {
+            fputs("\t\t\t\t", stdout);
+        }
         if (dssp)
             print_tsv_dssp(r, i, ss);
         putchar('\n');
@@ -175,13 +181,16 @@ static void print_jsonl(const pa_result *r, int ss, int refs, int dssp)
                 fputs("null", stdout);
         }
         pa_result_ref f;
+        double e = 0;
         if (refs && pa_result_chain_reference(r, i, &f) == 0) {
+            pa_result_chain_ref_evalue(r, i, &e);
             fputs(",\"reference\":{\"id\":", stdout);
             json_str(stdout, f.id);
-            printf(",\"score\":%lld,\"mapped\":%lld,\"identity\":%.4f,\"coverage\":%.4f}",
-                   (long long)f.score, (long long)f.mapped, f.identity, f.coverage);
+            printf(",\"score\":%lld,\"mapped\":%lld,\"identity\":%.4f,\"coverage\":%.4f,"
+                   "\"evalue\":%.3g},\"ref_evalue\":%.3g",
+                   (long long)f.score, (long long)f.mapped, f.identity, f.coverage, e, e);
         } else if (refs) {
-            fputs(",\"reference\":null", stdout);
+            fputs(",\"reference\":null,\"ref_evalue\":null", stdout);
         }
         if (dssp)
             print_json_dssp(r, i, ss);
@@ -309,6 +318,13 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->po.batch = (size_t)v;
         } else if (!strcmp(o, "--references") && has) {
             a->references = argv[++i];
+        } else if (!strcmp(o, "--ref-evalue") && has) {
+            char *end;
+            a->po.ref_max_evalue = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(a->po.ref_max_evalue > 0)) {
+                fprintf(stderr, "panalyze run: --ref-evalue expects a number > 0\n");
+                return -1;
+            }
         } else if (!strcmp(o, "--cache") && has) {
             a->po.cache_dir = argv[++i];
         } else if (!strcmp(o, "--metrics") && has) {
@@ -353,25 +369,32 @@ int cmd_run(int argc, char **argv)
     a.po.seq = &so;
 
     pa_seqlist *refs = NULL;
-    if (a.references && (rc = cli_read_fasta(a.references, a.strict, &refs)) != 0) {
-        if (rc != CLI_REPORTED)
-            fprintf(stderr, "panalyze run: %s\n", pa_last_error());
-        free_args(&a);
-        return CLI_USAGE;
+    pa_refindex *ix = NULL;
+    if (a.references) { /* an index from `panalyze index`, or FASTA indexed in memory */
+        rc = pa_refindex_is_index(a.references) ? pa_refindex_open(&ix, a.references)
+                                                : cli_read_fasta(a.references, a.strict, &refs);
+        if (rc != 0) {
+            if (rc != CLI_REPORTED)
+                fprintf(stderr, "panalyze run: %s\n", pa_last_error());
+            free_args(&a);
+            return CLI_USAGE;
+        }
     }
     a.po.references = refs;
+    a.po.refindex = ix;
     pa_metrics *m = NULL; /* for the summary, and --metrics */
-    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs != NULL,
+    run_state s = {.format = a.format, .ss = a.po.predict_ss, .refs = refs || ix,
                    .dssp = a.po.dssp, .lr = &a.lr};
     char header[512]; /* seq's header, with the optional columns appended */
     snprintf(header, sizeof header, "%.*s%s%s%s%s\n", (int)strlen(seq_tsv_header) - 1,
              seq_tsv_header, s.ss ? "\tss3" : "",
-             s.refs ? "\treference\tref_identity\tref_coverage" : "",
+             s.refs ? "\treference\tref_identity\tref_coverage\tref_evalue" : "",
              s.dssp ? "\tss8_observed\tss3_observed" : "", s.dssp && s.ss ? "\tq3" : "");
     if (pa_metrics_new(&m) != 0 ||
         longrun_begin(&a.lr, "panalyze run", a.format == RUN_TSV ? header : NULL) < 0) {
         pa_metrics_free(m);
         pa_seqlist_free(refs);
+        pa_refindex_free(ix);
         free_args(&a);
         return CLI_USAGE;
     }
@@ -391,6 +414,7 @@ int cmd_run(int argc, char **argv)
     status = longrun_end(&a.lr, "panalyze run", m, status);
     pa_metrics_free(m);
     pa_seqlist_free(refs);
+    pa_refindex_free(ix);
     free_args(&a);
     return status;
 }

@@ -14,6 +14,8 @@ static const struct {
     {"align", cmd_align, "align query sequences against targets"},
     {"ss", cmd_ss, "predict secondary structure with the built-in model"},
     {"dssp", cmd_dssp, "secondary structure from coordinates (DSSP 4)"},
+    {"index", cmd_index, "build a reference index for 'map'"},
+    {"map", cmd_map, "search queries against references (E-values)"},
 };
 
 static void usage(FILE *out)

@@ -40,6 +40,7 @@
 #include "common.h"
 #include "executor.h"
 #include "infer.h"
+#include "refindex.h"
 #include "sequence.h"
 #include "structure.h"
 
@@ -49,7 +50,7 @@ extern "C" {
 
 typedef struct pa_result pa_result;
 
-#define PA_PIPELINE_OPTS_VERSION 6
+#define PA_PIPELINE_OPTS_VERSION 7
 typedef struct {
     unsigned version;             /* PA_PIPELINE_OPTS_VERSION */
     int threads;                  /* executor size when ex is NULL (0: hardware concurrency) */
@@ -85,9 +86,16 @@ typedef struct {
     int ss_precision;             /* pa_precision of the built-in model under predict_ss
                                      (ignored with a caller's model, loaded by the caller);
                                      part of cache keys */
+    /* version 7 (reference search, refindex.h) */
+    const pa_refindex *refindex;  /* NULL, or the "map" stage searches this index (borrowed;
+                                     used instead of references, which are then indexed
+                                     in memory once per run) */
+    double ref_max_evalue;        /* 1e-3: a chain gets a reference only when its best hit
+                                     has at most this E-value */
 } pa_pipeline_opts;
-#define PA_PIPELINE_OPTS_INIT \
-    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0}
+#define PA_PIPELINE_OPTS_INIT                                                               \
+    {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, \
+     NULL, 1e-3}
 
 /* Called once per file; return 0 to go on, anything else to stop the run. */
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
@@ -141,9 +149,10 @@ PA_API const char *pa_result_chain_dssp3(const pa_result *r, size_t i);
  * correct / compared). PA_ENOTFOUND when the chain lacks either; PA_ERANGE. */
 PA_API int pa_result_chain_q3(const pa_result *r, size_t i, size_t *correct, size_t *compared);
 
-/* Reference of a protein chain (opts.references): the reference with the best local
- * alignment score against the chain's observed sequence (BLOSUM62, gaps 11/1; ties: the
- * first), then pa_map_chain_to_reference onto it. */
+/* Reference of a protein chain (opts.references or opts.refindex): the best hit of
+ * pa_refindex_search for the chain's observed sequence (BLOSUM62, BLAST gaps 11/1, default
+ * sensitivity; ties: the first reference), kept only when its E-value is at most
+ * opts.ref_max_evalue; then pa_map_chain_to_reference onto it. */
 typedef struct {
     const char *id;   /* the reference's FASTA id (borrowed from the result) */
     size_t index;     /* its position in opts.references */
@@ -153,8 +162,10 @@ typedef struct {
     double coverage;  /* mapped / reference length */
 } pa_result_ref;
 /* 0; PA_ENOTFOUND when chain i has none (no references given, not a protein, no
- * reference scoring above 0); PA_ERANGE. */
+ * hit passing the E-value threshold); PA_ERANGE. */
 PA_API int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out);
+/* E-value of chain i's reference hit (pa_refindex_search's); same codes as above. */
+PA_API int pa_result_chain_ref_evalue(const pa_result *r, size_t i, double *evalue);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "executor/executor_int.h"
 #include "pipeline_int.h"
 #include "panalyzer/align.h"
+#include "refindex/refindex_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,35 +107,40 @@ static int stage_ss(void *sctx, pai_work *w)
     return rc;
 }
 
-/* References for the map stage, taken out of the seqlist once per run. */
+/* References for the map stage: the caller's index, or one built from the caller's
+ * FASTA list once per run. */
 typedef struct {
-    const char **ids, **seqs;
-    size_t *lens, n;
+    const pa_refindex *ix;
+    pa_refindex *own;
+    double max_evalue;
     pa_metrics *metrics; /* gets "align_kernel" (may be NULL) */
 } ref_set;
 
-/* Best reference of one chain: highest local score, the first on ties; *best = -1
- * when none scores above 0. */
-static int best_reference(const ref_set *rs, const char *obs, size_t n, long *best,
-                          int64_t *score)
+/* Best reference of one chain passing the E-value threshold; *best = -1 when none. */
+static int best_reference(const ref_set *rs, const char *obs, long *best, int64_t *score,
+                          double *evalue)
 {
-    pa_profile *p = NULL;
-    pa_hit *hits = NULL;
-    size_t nh = 0;
-    pa_batch_opts bo = PA_BATCH_OPTS_INIT;
-    bo.top_k = 1;
+    pa_seqlist *q = NULL;
+    pa_refhits *h = NULL;
+    pa_search_opts so = PA_SEARCH_OPTS_INIT;
+    so.top_k = 1;
+    so.max_evalue = rs->max_evalue;
     *best = -1;
-    int rc = pa_profile_new(&p, obs, n, NULL);
+    int rc = pa_seqlist_new(&q);
     if (rc == 0)
-        rc = pa_profile_align_many(NULL, p, rs->seqs, rs->lens, rs->n, &bo, &hits, &nh);
-    if (rc == 0 && nh && hits[0].aln.score > 0) {
-        *best = (long)hits[0].target;
-        *score = hits[0].aln.score;
+        rc = pa_seqlist_add(q, "chain", NULL, obs);
+    if (rc == 0)
+        rc = pai_refindex_search_here(rs->ix, q, &so, &h);
+    pa_refhit x;
+    if (rc == 0 && pa_refhits_get(h, 0, &x) == 0) {
+        *best = (long)x.target;
+        *score = x.score;
+        *evalue = x.evalue;
     }
     if (rc == 0 && rs->metrics)
         pa_metrics_set_info(rs->metrics, "align_kernel", pa_align_last_kernel());
-    pa_hits_free(hits, nh);
-    pa_profile_free(p);
+    pa_refhits_free(h);
+    pa_seqlist_free(q);
     return rc;
 }
 
@@ -149,24 +155,27 @@ static int stage_map(void *sctx, pai_work *w)
             continue;
         pa_result_ref f = {0};
         long b;
-        if ((rc = best_reference(rs, r->pool.s + k->obs, k->n_obs, &b, &f.score)) < 0)
+        double e = 0;
+        if ((rc = best_reference(rs, r->pool.s + k->obs, &b, &f.score, &e)) < 0)
             break;
         if (b < 0)
             continue;
+        pa_seq_record ref;
         int64_t *map = NULL;
         size_t nm = 0;
         pa_map_stats ms;
-        rc = pa_map_chain_to_reference(w->structure, k->chain, rs->seqs[b], rs->lens[b], NULL,
-                                       &map, &nm, &ms);
+        pa_refindex_get(rs->ix, (size_t)b, &ref);
+        rc = pa_map_chain_to_reference(w->structure, k->chain, ref.seq, ref.len, NULL, &map,
+                                       &nm, &ms);
         pa_map_free(map);
         if (rc < 0)
             break;
-        f.id = rs->ids[b];
+        f.id = ref.id;
         f.index = (size_t)b;
         f.mapped = ms.mapped;
         f.identity = ms.identity;
         f.coverage = ms.coverage;
-        rc = pai_result_set_chain_ref(r, i, &f);
+        rc = pai_result_set_chain_ref(r, i, &f, e);
     }
     if (rc < 0 && rc != PA_ENOMEM)
         pai_diag(r->diags, PA_SEV_ERROR, PA_D_OTHER, w->path, 0, 0,
@@ -174,38 +183,23 @@ static int stage_map(void *sctx, pai_work *w)
     return rc;
 }
 
-static int ref_set_init(ref_set *rs, const pa_seqlist *l, uint64_t *digest)
+/* The index to search and what identifies it (with the threshold) in cache keys. */
+static int ref_set_init(ref_set *rs, const pa_pipeline_opts *o, uint64_t *digest)
 {
-    size_t n = pa_seqlist_count(l), m = n ? n : 1;
-    rs->n = n;
-    rs->ids = pai_malloc(m * sizeof *rs->ids);
-    rs->seqs = pai_malloc(m * sizeof *rs->seqs);
-    rs->lens = pai_malloc(m * sizeof *rs->lens);
-    if (!rs->ids || !rs->seqs || !rs->lens)
-        return pai_error(PA_ENOMEM, "out of memory");
-    pai_xxh64_state h;
-    pai_xxh64_init(&h, 0x524546);
-    for (size_t i = 0; i < n; i++) {
-        pa_seq_record rec;
-        int rc = pa_seqlist_get(l, i, &rec);
+    rs->max_evalue = o->ref_max_evalue;
+    rs->ix = o->refindex;
+    if (!rs->ix) {
+        int rc = pa_refindex_build(&rs->own, o->references, NULL);
         if (rc < 0)
             return rc;
-        rs->ids[i] = rec.id;
-        rs->seqs[i] = rec.seq;
-        rs->lens[i] = rec.len;
-        pai_xxh64_update(&h, rec.id, strlen(rec.id) + 1);
-        pai_xxh64_update(&h, rec.seq, rec.len + 1);
+        rs->ix = rs->own;
     }
-    *digest = pai_xxh64_digest(&h);
+    uint64_t d = pai_refindex_digest(rs->ix);
+    *digest = pai_xxh64(&rs->max_evalue, sizeof rs->max_evalue, d);
     return 0;
 }
 
-static void ref_set_free(ref_set *rs)
-{
-    pai_free(rs->ids);
-    pai_free(rs->seqs);
-    pai_free(rs->lens);
-}
+static void ref_set_free(ref_set *rs) { pa_refindex_free(rs->own); }
 
 /* ---- one file ------------------------------------------------------------------------- */
 
@@ -499,11 +493,14 @@ static int check_opts(const pa_pipeline_opts *opts, pa_pipeline_opts *o)
                   : opts->version == 3 ? offsetof(pa_pipeline_opts, max_bytes)
                   : opts->version == 4 ? offsetof(pa_pipeline_opts, dssp)
                   : opts->version == 5 ? offsetof(pa_pipeline_opts, ss_precision)
+                  : opts->version == 6 ? offsetof(pa_pipeline_opts, refindex)
                                        : sizeof *o;
     memcpy(o, opts, size);
     o->version = PA_PIPELINE_OPTS_VERSION;
     if (o->threads < 0)
         return pai_error(PA_EINVAL, "pa_pipeline_opts: threads must be >= 0");
+    if (!(o->ref_max_evalue > 0))
+        return pai_error(PA_EINVAL, "pa_pipeline_opts: ref_max_evalue must be > 0");
     if (o->chunk == 0)
         o->chunk = 1;
     if (o->batch == 0)
@@ -623,9 +620,9 @@ int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
         }
         stages[ns++] = (pai_stage){"ss", stage_ss, NULL};
     }
-    if (o.references) {
+    if (o.references || o.refindex) {
         uint64_t d = 0;
-        if ((rc = ref_set_init(&rs, o.references, &d)) < 0)
+        if ((rc = ref_set_init(&rs, &o, &d)) < 0)
             goto done;
         key = pai_xxh64(&d, sizeof d, key) | 1;
         rs.metrics = metrics;

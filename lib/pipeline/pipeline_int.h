@@ -29,6 +29,7 @@ typedef struct {
     size_t dssp, dssp3;              /* pool offsets of the DSSP strings, 0 when none */
     int has_q3;
     size_t q3_correct, q3_compared;
+    double ref_evalue;
 } pai_chain_rec;
 
 struct pa_result {
@@ -49,7 +50,8 @@ struct pa_result {
 };
 
 /* Serialized result layout version (part of the cache key and entry header). */
-#define PAI_RESULT_FORMAT 4 /* 2: per-chain ss3; 3: per-chain reference; 4: per-chain dssp */
+#define PAI_RESULT_FORMAT 5 /* 2: per-chain ss3; 3: per-chain reference; 4: per-chain dssp;
+                               5: the reference's E-value */
 
 int pai_result_new(pa_result **out, const char *path, size_t index);
 void pai_result_free(pa_result *r);
@@ -59,8 +61,8 @@ int pai_result_add_chain(pa_result *r, const pa_chain_seq *c);
 int pai_result_add_seqset(pa_result *r, const pa_seqset *q);
 /* Attach the ss3 string (n_obs letters) to chain i. */
 int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss);
-/* Attach a reference (ref->id is copied) to chain i. */
-int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref);
+/* Attach a reference (ref->id is copied) and its E-value to chain i. */
+int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref, double evalue);
 /* Attach the DSSP ss8 string (n_obs letters) to chain i, with Q3 counts when
  * has_q3 (correct <= compared <= n_obs). */
 int pai_result_set_chain_dssp(pa_result *r, size_t i, const char *ss8, int has_q3, size_t correct,

@@ -122,7 +122,7 @@ int pai_result_set_chain_ss(pa_result *r, size_t i, const char *ss)
     return 0;
 }
 
-int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref)
+int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref, double evalue)
 {
     if (i >= r->n_chains)
         return pai_error(PA_ERANGE, "chain %zu out of range", i);
@@ -137,6 +137,7 @@ int pai_result_set_chain_ref(pa_result *r, size_t i, const pa_result_ref *ref)
     k->ref_mapped = ref->mapped;
     k->ref_identity = ref->identity;
     k->ref_coverage = ref->coverage;
+    k->ref_evalue = evalue;
     return 0;
 }
 
@@ -237,6 +238,17 @@ int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out)
     *out = (pa_result_ref){r->pool.s + k->ref_id, k->ref_index, k->ref_score, k->ref_mapped,
                            k->ref_identity, k->ref_coverage};
     return 0;
+}
+
+int pa_result_chain_ref_evalue(const pa_result *r, size_t i, double *evalue)
+{
+    pa_result_ref f;
+    if (!evalue)
+        return pai_error(PA_EINVAL, "pa_result_chain_ref_evalue: NULL argument");
+    int rc = pa_result_chain_reference(r, i, &f);
+    if (rc == 0)
+        *evalue = r->chains[i].ref_evalue;
+    return rc;
 }
 
 int pa_result_chain(const pa_result *r, size_t i, pa_chain_seq *out)
@@ -353,6 +365,7 @@ int pai_result_serialize(const pa_result *r, pai_buf *b)
             PUT(f.mapped);
             PUT(dbl_bits(f.identity));
             PUT(dbl_bits(f.coverage));
+            PUT(dbl_bits(r->chains[i].ref_evalue));
         }
         const char *d8 = pa_result_chain_dssp(r, i);
         if ((rc = put_str(b, d8 ? d8 : "", d8 ? c.n_observed : 0)) < 0)
@@ -458,10 +471,11 @@ static int deserialize_ref(pa_result *r, reader *rd)
     f.mapped = (int64_t)get_u64(rd);
     f.identity = bits_dbl(get_u64(rd));
     f.coverage = bits_dbl(get_u64(rd));
+    double e = bits_dbl(get_u64(rd));
     int rc = rd->bad || !id || !(f.identity >= 0 && f.identity <= 1) ||
-                     !(f.coverage >= 0 && f.coverage <= 1)
+                     !(f.coverage >= 0 && f.coverage <= 1) || !(e >= 0)
                  ? PA_ECORRUPT
-                 : pai_result_set_chain_ref(r, r->n_chains - 1, &f);
+                 : pai_result_set_chain_ref(r, r->n_chains - 1, &f, e);
     pai_free(id);
     return rc;
 }

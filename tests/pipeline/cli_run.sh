@@ -55,10 +55,18 @@ grep -q '"ss3":"[HEC]*"' "$T/ss.jsonl" || fail "no ss3 field in JSONL"
 # panalyze run --references: best reference per protein chain, and its mapping.
 printf '>decoy\nGGGGSGGGGS\n>crambin\nTTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN\n' >"$T/refs.fa"
 "$P" run --references "$T/refs.fa" --threads 2 $FILES >"$T/ref.tsv" 2>/dev/null
-head -1 "$T/ref.tsv" | grep -q "	seqres	reference	ref_identity	ref_coverage$" ||
+head -1 "$T/ref.tsv" | grep -q "	seqres	reference	ref_identity	ref_coverage	ref_evalue$" ||
     fail "no reference columns in the header"
-grep "1crn.pdb" "$T/ref.tsv" | cut -f8- | grep -q "^crambin	1.0000	1.0000$" ||
+grep "1crn.pdb" "$T/ref.tsv" | cut -f8- | grep -q "^crambin	1.0000	1.0000	[0-9.]*e-[0-9]*$" ||
     fail "1crn not mapped onto crambin"
+# an index instead of the FASTA: the same rows; a strict --ref-evalue: no reference
+"$P" index "$T/refs.fa" -o "$T/refs.pai" 2>/dev/null || fail "panalyze index"
+"$P" run --references "$T/refs.pai" --threads 2 $FILES 2>/dev/null | cmp -s - "$T/ref.tsv" ||
+    fail "run --references INDEX differs from FASTA"
+"$P" run --references "$T/refs.pai" --ref-evalue 1e-300 "$D/1crn.pdb" | grep "1crn.pdb" |
+    cut -f8- | grep -q "^			$" || fail "--ref-evalue 1e-300 still maps"
+"$P" run --references "$T/refs.pai" --format jsonl "$D/1crn.pdb" |
+    grep -q '"ref_evalue":[0-9.]*e-[0-9]*' || fail "no ref_evalue in JSONL"
 cut -f1-7 "$T/ref.tsv" | cmp -s - "$T/seq.tsv" || fail "run --references: seq columns differ"
 "$P" run --references "$T/refs.fa" --format jsonl "$D/1crn.pdb" |
     grep -q '"reference":{"id":"crambin","score":[0-9]*,"mapped":46,' || fail "no reference in JSONL"

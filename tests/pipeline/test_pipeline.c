@@ -531,7 +531,7 @@ START_TEST(test_serialize_roundtrip_and_hash)
     ck_assert_int_eq(pai_result_set_chain_ss(r, 1, "CH"), PA_EINVAL);
     ck_assert_int_eq(pai_result_set_chain_ss(r, 2, "CHE"), PA_ERANGE);
     pa_result_ref rf = {"uniprot|P1", 4, 17, 3, 2.0 / 3, 0.25}, gf;
-    ck_assert_int_eq(pai_result_set_chain_ref(r, 1, &rf), 0);
+    ck_assert_int_eq(pai_result_set_chain_ref(r, 1, &rf, 2.5e-7), 0);
     pai_diag(r->diags, PA_SEV_WARNING, PA_D_CHAIN_BREAK, "x.pdb", 4, 2, "gap");
     pai_diag(r->diags, PA_SEV_INFO, PA_D_OTHER, "elsewhere", 0, 0, "note");
     r->status = PA_ETRUNCATED;
@@ -555,6 +555,10 @@ START_TEST(test_serialize_roundtrip_and_hash)
     ck_assert_int_eq(gf.score, 17);
     ck_assert_int_eq(gf.mapped, 3);
     ck_assert(gf.identity == 2.0 / 3 && gf.coverage == 0.25);
+    double ev = 0;
+    ck_assert_int_eq(pa_result_chain_ref_evalue(q, 1, &ev), 0);
+    ck_assert(ev == 2.5e-7);
+    ck_assert_int_eq(pa_result_chain_ref_evalue(q, 0, &ev), PA_ENOTFOUND);
     ck_assert_int_eq(pa_result_chain_reference(q, 2, &gf), PA_ERANGE);
     ck_assert_ptr_null(pa_result_chain_ss(q, 2));
     ck_assert_int_eq(pa_result_chain(q, 2, &g), PA_ERANGE);
@@ -790,6 +794,28 @@ START_TEST(test_map_stage)
             ck_assert_str_eq(c.texts[i], ref.texts[i]);
         collect_free(&c);
     }
+    /* The same references as an index give the same mapping; a strict E-value none. */
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
+    pa_pipeline_opts o = PA_PIPELINE_OPTS_INIT;
+    o.refindex = ix;
+    collect xi;
+    collect_init(&xi, N_REAL);
+    ck_assert_int_eq(pa_pipeline_run(NULL, (const char *const *)paths, N_REAL, &o, on_result, &xi,
+                                     NULL), 0);
+    for (size_t i = 0; i < N_REAL; i++)
+        ck_assert_str_eq(xi.texts[i], ref.texts[i]);
+    collect_free(&xi);
+    o.ref_max_evalue = 1e-300;
+    collect_init(&xi, N_REAL);
+    ck_assert_int_eq(pa_pipeline_run(NULL, (const char *const *)paths, N_REAL, &o, on_result, &xi,
+                                     NULL), 0);
+    ck_assert_ptr_null(strstr(xi.texts[0], " ref="));
+    collect_free(&xi);
+    o.ref_max_evalue = 0;
+    ck_assert_int_eq(pa_pipeline_run(NULL, (const char *const *)paths, N_REAL, &o, on_result, &xi,
+                                     NULL), PA_EINVAL);
+    pa_refindex_free(ix);
     /* Another reference list: other keys, so no stale mapping. */
     ck_assert_int_eq(pa_seqlist_add(refs, "crambin2", NULL,
                                     "TTCCPSIVARSNFNVCRLPGTPEAICATYTGCIIIPGATCPGDYAN"), 0);

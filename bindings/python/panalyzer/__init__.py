@@ -24,6 +24,7 @@ from .infer import Model, predict_ss, predict_ss8
 from .executor import CancelToken, Executor, Graph, Metrics, parallel_for, suggest_chunk
 from .pipeline import ChainResult, Reference, Result, run, run_all
 from .dssp import Dssp, DsspResidue, dssp
+from .refindex import Hit, RefIndex, build_index, evalue
 
 __version__ = STRINGS.get("PA_VERSION_STRING", "0")
 
@@ -38,7 +39,7 @@ __all__ = [
     "map_chain", "best_isa", "Model", "predict_ss", "predict_ss8", "Executor", "Graph",
     "CancelToken", "Metrics",
     "parallel_for", "suggest_chunk", "run", "run_all", "Result", "ChainResult", "Reference",
-    "dssp", "Dssp", "DsspResidue",
+    "dssp", "Dssp", "DsspResidue", "RefIndex", "Hit", "build_index", "evalue",
 ]
 
 

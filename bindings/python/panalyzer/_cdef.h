@@ -17,8 +17,10 @@
 #define PA_MODEL_OPTS_VERSION 3
 #define PA_SS_OPTS_VERSION 2
 #define PA_EXECUTOR_OPTS_VERSION 1
-#define PA_PIPELINE_OPTS_VERSION 6
+#define PA_PIPELINE_OPTS_VERSION 7
 #define PA_DSSP_OPTS_VERSION 1
+#define PA_INDEX_OPTS_VERSION 1
+#define PA_SEARCH_OPTS_VERSION 1
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
@@ -29,8 +31,10 @@
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0, PA_PRECISION_FP32} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL, 0} */
 /* @init PA_EXECUTOR_OPTS_INIT {PA_EXECUTOR_OPTS_VERSION, 0, NULL, NULL, NULL} */
-/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0} */
+/* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, NULL, 1e-3} */
 /* @init PA_DSSP_OPTS_INIT {PA_DSSP_OPTS_VERSION, 0, 1, 3} */
+/* @init PA_INDEX_OPTS_INIT {PA_INDEX_OPTS_VERSION, 0} */
+/* @init PA_SEARCH_OPTS_INIT {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -546,6 +550,63 @@ int pa_parallel_for(pa_executor *ex, size_t begin, size_t end, size_t chunk,
 int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end, size_t chunk,
                                   pa_range_fn fn, void *ctx, pa_cancel_token *tok);
 size_t pa_suggest_chunk(size_t n_items, int threads, uint64_t est_ns_per_item);
+struct pa_executor;
+typedef struct pa_refindex pa_refindex;
+typedef struct {
+    unsigned version;
+    int k;
+} pa_index_opts;
+int pa_refindex_build(pa_refindex **out, const pa_seqlist *refs, const pa_index_opts *opts);
+int pa_refindex_build_fasta(pa_refindex **out, const char *fasta, const pa_index_opts *opts);
+int pa_refindex_write(const pa_refindex *ix, const char *path);
+int pa_refindex_open(pa_refindex **out, const char *path);
+void pa_refindex_free(pa_refindex *ix);
+int pa_refindex_is_index(const char *path);
+size_t pa_refindex_count(const pa_refindex *ix);
+uint64_t pa_refindex_residues(const pa_refindex *ix);
+int pa_refindex_k(const pa_refindex *ix);
+int pa_refindex_get(const pa_refindex *ix, size_t i, pa_seq_record *out);
+typedef enum {
+    PA_SENS_FAST = 0,
+    PA_SENS_DEFAULT = 1,
+    PA_SENS_HIGH = 2,
+    PA_SENS_EXHAUSTIVE = 3
+} pa_sensitivity;
+typedef struct {
+    unsigned version;
+    double max_evalue;
+    size_t top_k;
+    double min_coverage;
+    pa_sensitivity sensitivity;
+    int threads;
+    size_t chunk;
+    struct pa_executor *executor;
+    const pa_matrix *matrix;
+    int gap_open;
+    int gap_extend;
+} pa_search_opts;
+typedef struct pa_refhits pa_refhits;
+typedef struct {
+    size_t query;
+    size_t target;
+    const char *query_id, *target_id;
+    int64_t score;
+    double bits, evalue;
+    double identity;
+    double qcov, tcov;
+    int64_t qstart, qend, tstart, tend;
+    const char *cigar;
+} pa_refhit;
+int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
+                              const pa_search_opts *opts, pa_refhits **hits);
+size_t pa_refhits_count(const pa_refhits *h);
+int pa_refhits_get(const pa_refhits *h, size_t i, pa_refhit *out);
+int pa_refhits_query_range(const pa_refhits *h, size_t q, size_t *first, size_t *n);
+void pa_refhits_free(pa_refhits *h);
+int pa_karlin_params(const char *matrix, int gap_open, int gap_extend, double *lambda,
+                            double *k, double *alpha, double *beta);
+double pa_evalue(const char *matrix, int gap_open, int gap_extend, int64_t score,
+                        uint64_t m, uint64_t n, uint64_t nseq);
 typedef struct pa_result pa_result;
 typedef struct {
     unsigned version;
@@ -563,6 +624,8 @@ typedef struct {
     size_t max_bytes;
     int dssp;
     int ss_precision;
+    const pa_refindex *refindex;
+    double ref_max_evalue;
 } pa_pipeline_opts;
 typedef int (*pa_result_fn)(void *ctx, const pa_result *r);
 int pa_pipeline_run(pa_executor *ex, const char *const *paths, size_t n,
@@ -594,6 +657,7 @@ typedef struct {
     double coverage;
 } pa_result_ref;
 int pa_result_chain_reference(const pa_result *r, size_t i, pa_result_ref *out);
+int pa_result_chain_ref_evalue(const pa_result *r, size_t i, double *evalue);
 typedef struct pa_dssp pa_dssp;
 typedef struct {
     unsigned version;

@@ -85,15 +85,18 @@ class ChainResult(dict):
 
 
 # A chain's best reference (pa_result_ref): id, position in the references, the local
-# alignment score that chose it, observed residues mapped, identical/mapped, mapped/length.
-Reference = collections.namedtuple("Reference", "id index score mapped identity coverage")
+# alignment score that chose it, observed residues mapped, identical/mapped, mapped/length,
+# and the E-value of the hit.
+Reference = collections.namedtuple("Reference", "id index score mapped identity coverage evalue")
 
 
 def _reference(r, i, out):
     if lib.pa_result_chain_reference(r, i, out) != 0:
-        return None  # PA_ENOTFOUND: no references, not a protein, nothing scoring above 0
+        return None  # PA_ENOTFOUND: no references, not a protein, no significant hit
+    e = ffi.new("double *")
+    lib.pa_result_chain_ref_evalue(r, i, e)
     return Reference(string(out.id), int(out.index), int(out.score), int(out.mapped),
-                     float(out.identity), float(out.coverage))
+                     float(out.identity), float(out.coverage), float(e[0]))
 
 
 def _q3(r, i):
@@ -166,10 +169,10 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
         cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
         predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-        dssp: bool = False, ss_precision: str = "fp32", *, format: str | None = None,
-        altloc: str | None = None, first_model_only: bool = False, skip_hydrogens: bool = False,
-        strict: bool = False, keep_anisou: bool = False, max_diagnostics: int = 0,
-        max_bytes: int = 0) -> Iterator[Result]:
+        dssp: bool = False, ss_precision: str = "fp32", *, ref_evalue: float = 1e-3,
+        format: str | None = None, altloc: str | None = None, first_model_only: bool = False,
+        skip_hydrogens: bool = False, strict: bool = False, keep_anisou: bool = False,
+        max_diagnostics: int = 0, max_bytes: int = 0) -> Iterator[Result]:
     """Yield a Result per file, in input order (ordered=True) or as they complete.
 
     executor: an Executor (else a temporary one of `threads` threads); chunk: files a
@@ -179,13 +182,14 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
     predict_ss: each protein chain gets its secondary structure as chain.ss3 (model: a
     Model or a model file path, default the built-in one; another model bypasses the
     cache); ss_precision: "fp32", "bf16" or "int8" for the built-in model (a Model
-    carries its own precision). references: a
-    FASTA path, a {id: sequence} dict or (id, sequence) pairs; each protein chain gets its
-    best-scoring one as chain.reference (a Reference, or None). dssp: each protein chain
-    gets its observed secondary structure from the coordinates as chain.ss8_observed /
-    chain.ss3_observed (aligned with chain.sequence) and, with predict_ss, chain.q3.
-    max_bytes: memory budget (0: none): files are admitted while their estimated memory
-    fits; a larger file runs alone, with a warning in its diagnostics."""
+    carries its own precision). references: a RefIndex, an index file, a FASTA path, a
+    {id: sequence} dict or (id, sequence) pairs; each protein chain gets its best hit with
+    an E-value of at most ref_evalue as chain.reference (a Reference, or None). dssp: each
+    protein chain gets its observed secondary structure from the coordinates as
+    chain.ss8_observed / chain.ss3_observed (aligned with chain.sequence) and, with
+    predict_ss, chain.q3. max_bytes: memory budget (0: none): files are admitted while
+    their estimated memory fits; a larger file runs alone, with a warning in its
+    diagnostics."""
     names = [str(p) for p in paths]
     keep = [ffi.new("char[]", p.encode()) for p in names]
     arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
@@ -208,8 +212,18 @@ def run(paths: Iterable[str | os.PathLike], executor: Executor | None = None, th
         loaded = model if isinstance(model, Model) else Model(model)  # a path (dask tasks)
         po.model = loaded._ptr
     po.dssp = int(bool(dssp))
-    refs = _seqlist(references) if references is not None else ffi.NULL
-    po.references = refs
+    refs: Any = ffi.NULL
+    if isinstance(references, (str, bytes, os.PathLike)) and \
+            lib.pa_refindex_is_index(fspath(references)):
+        from .refindex import RefIndex
+        references = RefIndex(references)
+    if hasattr(references, "_ptr"):  # a RefIndex
+        po.refindex = references._ptr
+        refs = references  # kept alive until the run ends
+    elif references is not None:
+        refs = _seqlist(references)
+        po.references = refs
+    po.ref_max_evalue = float(ref_evalue)
     if max_bytes:
         po.max_bytes = int(max_bytes)
 
@@ -272,8 +286,8 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
             cache_dir: str | os.PathLike | None = None, metrics: Metrics | None = None,
             cancel: CancelToken | None = None, all_models: bool = False, max_queue: int = 256,
             predict_ss: bool = False, model: Model | str | None = None, references: Any = None,
-            dssp: bool = False, ss_precision: str = "fp32", *, format: str | None = None,
-            altloc: str | None = None,
+            dssp: bool = False, ss_precision: str = "fp32", *, ref_evalue: float = 1e-3,
+            format: str | None = None, altloc: str | None = None,
             first_model_only: bool = False, skip_hydrogens: bool = False, strict: bool = False,
             keep_anisou: bool = False, max_diagnostics: int = 0,
             max_bytes: int = 0) -> list[Result]:
@@ -282,7 +296,7 @@ def run_all(paths: Iterable[str | os.PathLike], executor: Executor | None = None
                     ordered=ordered, cache_dir=cache_dir, metrics=metrics, cancel=cancel,
                     all_models=all_models, max_queue=max_queue, predict_ss=predict_ss,
                     model=model, references=references, dssp=dssp, ss_precision=ss_precision,
-                    format=format, altloc=altloc,
+                    ref_evalue=ref_evalue, format=format, altloc=altloc,
                     first_model_only=first_model_only, skip_hydrogens=skip_hydrogens,
                     strict=strict, keep_anisou=keep_anisou, max_diagnostics=max_diagnostics,
                     max_bytes=max_bytes))

@@ -111,3 +111,30 @@ dssp <- function(s, model = 1L, accessibility = TRUE) {
   if (!inherits(s, "panalyzer_structure")) stop("dssp: s must come from read_structure()")
   .df(.Call(rpa_dssp, s$ptr, as.integer(model), isTRUE(as.logical(accessibility))))
 }
+
+#' Search query sequences against references (a reference index, or references indexed
+#' in memory) with a k-mer prefilter and exact Smith-Waterman, and report significant hits.
+#'
+#' queries: a named character vector of sequences (names are the query ids) or the path
+#' of a FASTA file; references: the path of an index ("panalyze index") or FASTA file, or
+#' a named character vector. Returns a data frame with one row per hit, the hits of one
+#' query best first: query, target, score, bits, evalue, identity, qcov, tcov, qstart,
+#' qend, tstart, tend (1-based, inclusive) and cigar. evalue: maximum E-value; top: hits
+#' per query (0: all); min_coverage: minimum query coverage; sensitivity: "fast",
+#' "default", "high" or "exhaustive"; threads > 1 runs on the library's executor.
+map_references <- function(queries, references, evalue = 1e-3, top = 10L, min_coverage = 0,
+                           sensitivity = "default", threads = 1L) {
+  sens <- match(sensitivity, c("fast", "default", "high", "exhaustive"))
+  if (is.na(sens)) stop("sensitivity: one of fast, default, high, exhaustive")
+  is_path <- function(x) is.character(x) && length(x) == 1 && is.null(names(x)) && file.exists(x)
+  qpath <- if (is_path(queries)) path.expand(queries) else NULL
+  rpath <- if (is_path(references)) path.expand(references) else NULL
+  if (is.null(qpath) && (!is.character(queries) || anyNA(queries)))
+    stop("queries: a FASTA path or a character vector of sequences")
+  if (is.null(rpath) && (!is.character(references) || anyNA(references)))
+    stop("references: an index or FASTA path or a character vector of sequences")
+  keep <- function(x) stats::setNames(as.character(x), names(x))  # ids are the names
+  .df(.Call(rpa_map_references, qpath, keep(queries), rpath,
+            keep(references), as.numeric(evalue), as.integer(top),
+            as.numeric(min_coverage), as.integer(sens - 1L), as.integer(threads)))
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench/map: index + search against mmseqs2 and exhaustive Smith-Waterman (run on demand).
+#
+#   bench/map/run.sh BUILD_DIR WORK_DIR [MEMBERS]
+#
+# Generates the synthetic set (gen_map.py, fixed seed; MEMBERS mutated copies per UniProt
+# sequence, default 4: 100k references), then times on 2 threads: panalyze index + map at
+# each sensitivity, mmseqs easy-search (Debian mmseqs2, default sensitivity), and
+# panalyze map --sensitivity exhaustive on the first EXH queries (the recall ceiling; all
+# tools are also scored on that subset). Then structure chains (../shared/data/structures)
+# against uniprot20k: default vs exhaustive best hits. Prints wall and user seconds,
+# recall and decoys hit (eval_map.py).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+B=$(cd "$1" && pwd)
+W=$2
+MEMBERS=${3:-4}
+EXH=${EXH:-100}
+T=${THREADS:-2}
+PZ=$B/examples/panalyze/panalyze
+SEQ=$ROOT/../shared/data/seq
+export PANALYZER_LIB=$B/lib/libpanalyzer.so PYTHONPATH=$ROOT/bindings/python
+PY=/usr/bin/python3
+mkdir -p "$W"
+cd "$W"
+[ -s refs.fasta ] || $PY "$HERE/gen_map.py" "$SEQ/uniprot20k.fasta.gz" . --members "$MEMBERS"
+# tm OUT CMD...: run CMD with stdout to OUT, print "wall user" seconds
+tm() { local o=$1; shift; /usr/bin/time -f "%e %U" -o time.txt "$@" >"$o"; cat time.txt; }
+ev() { $PY "$HERE/eval_map.py" . "$@"; }
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "index: $(tm /dev/null "$PZ" index refs.fasta -o refs.pai 2>/dev/null) (wall user s), $(du -m refs.pai | cut -f1) MB"
+for s in fast default high; do
+  r=$(tm pa_$s.tsv "$PZ" map --threads "$T" --sensitivity $s queries.fasta refs.pai)
+  echo "map $s: $r; $(ev pa_$s.tsv pa)"
+done
+rm -rf mmtmp
+echo "mmseqs: $(tm /dev/null mmseqs easy-search queries.fasta refs.fasta mm.m8 mmtmp --threads "$T" -v 1); $(ev mm.m8 m8)"
+grep '>' queries.fasta | head -n "$EXH" | cut -c2- >sub.names
+awk -v n="$EXH" '/^>/{k++} k<=n' queries.fasta >sub.fasta
+echo "exhaustive ($EXH queries): $(tm pa_exh.tsv "$PZ" map --threads "$T" --sensitivity exhaustive sub.fasta refs.pai); $(ev pa_exh.tsv pa sub.names)"
+for s in fast default high; do echo "  $s on the subset: $(ev pa_$s.tsv pa sub.names)"; done
+echo "  mmseqs on the subset: $(ev mm.m8 m8 sub.names)"
+
+# structure chains against uniprot20k: default vs exhaustive best hit per chain
+ls "$ROOT"/../shared/data/structures/pdb/* >chains.list
+"$PZ" index "$SEQ/uniprot20k.fasta.gz" -o u20k.pai 2>/dev/null
+echo "chains default: $(tm ch_def.tsv "$PZ" map --threads "$T" --top 1 $(cat chains.list) u20k.pai 2>/dev/null)"
+echo "chains exhaustive: $(tm ch_exh.tsv "$PZ" map --threads "$T" --top 1 --sensitivity exhaustive $(cat chains.list) u20k.pai 2>/dev/null)"
+$PY - <<'PYEOF'
+def best(p):
+    return {l.split("\t")[0]: l.split("\t")[1] for l in open(p) if not l.startswith("query\t")}
+d, e = best("ch_def.tsv"), best("ch_exh.tsv")
+same = sum(d.get(q) == t for q, t in e.items())
+print("chains with a significant exhaustive hit: %d; default finds the same best: %d (%.4f); "
+      "default hits exhaustive lacks: %d" % (len(e), same, same / max(len(e), 1),
+                                             len(set(d) - set(e))))
+PYEOF
+echo "pipeline run --references (FASTA): $(tm /dev/null "$PZ" run --threads "$T" --references "$SEQ/uniprot20k.fasta.gz" $(cat chains.list) 2>/dev/null)"
+echo "pipeline run --references (index): $(tm /dev/null "$PZ" run --threads "$T" --references u20k.pai $(cat chains.list) 2>/dev/null)"

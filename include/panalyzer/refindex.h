@@ -1,0 +1,150 @@
+/* panalyzer/refindex.h — a reference index for database-scale sequence search.
+ *
+ *   pa_refindex *ix;
+ *   pa_refindex_build_fasta(&ix, "uniprot.fasta.gz", NULL);   // or pa_refindex_open(&ix, "u.pai")
+ *   pa_refindex_write(ix, "u.pai");
+ *   pa_search_opts so = PA_SEARCH_OPTS_INIT;               // E <= 1e-3, BLOSUM62, gaps 11/1
+ *   pa_seqlist *queries;                                     // e.g. from pa_fasta_read()
+ *   pa_seqlist_new(&queries);
+ *   pa_seqlist_add(queries, "q1", NULL, "MKVLAAGLLWACDEFGHIKLMNPQRSTVWY");
+ *   pa_refhits *h;
+ *   if (pa_refindex_search(ix, queries, &so, &h) == 0) {
+ *       for (size_t i = 0; i < pa_refhits_count(h); i++) {
+ *           pa_refhit x; pa_refhits_get(h, i, &x);
+ *           printf("%s %s %g\n", x.query_id, x.target_id, x.evalue);
+ *       }
+ *       pa_refhits_free(h);
+ *   }
+ *   pa_seqlist_free(queries);
+ *   pa_refindex_free(ix);
+ *
+ * An index holds the references' names and residues and a table of spaced seeds (k letters
+ * read over a span of up to 10, e.g. 1010010011 for k = 5) over a 12-letter reduced
+ * alphabet ((LM)(IV)(C)(A)(G)(ST)(P)(FYW)(DE)(NQ)(KR)(H)): for every seed, the positions
+ * where it occurs. A search looks up the query's seeds ("k-mers" below), scores (ungapped,
+ * around the hits) every diagonal with two k-mer hits, or with one hit and another an
+ * indel away (nearby diagonal and query position), ranks each reference by its two best
+ * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
+ * module's one-vs-many API, scores only) and computes tracebacks only for the hits it
+ * reports.
+ *
+ * Statistics: bit score = (lambda * S - ln K) / ln 2 and E-value = K m' n' exp(-lambda S)
+ * with NCBI BLAST's published gapped lambda, K, alpha, beta for the matrix and gap costs,
+ * m' and n' the query and database lengths less BLAST's length adjustment (database size
+ * corrected). Gap costs follow BLAST (a gap of k residues costs open + k * extend).
+ * Matrix/gap combinations BLAST does not tabulate give PA_EUNSUPPORTED.
+ *
+ * File format (.pai, little-endian): a 128-byte header (magic, format version, sizes,
+ * section offsets, an XXH64 of the header and one of every section) then the sections.
+ * pa_refindex_open maps the file read-only (shared between threads and processes) and
+ * checks the header and every checksum: a corrupt, truncated or foreign file gives
+ * PA_ECORRUPT / PA_ETRUNCATED / PA_EFORMAT, never a crash.
+ *
+ * A pa_refindex is immutable: one index may be searched from many threads at once. */
+#ifndef PANALYZER_REFINDEX_H
+#define PANALYZER_REFINDEX_H
+
+#include "common.h"
+#include "align.h"
+#include "sequence.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pa_executor;
+typedef struct pa_refindex pa_refindex;
+
+#define PA_INDEX_OPTS_VERSION 1
+typedef struct {
+    unsigned version; /* PA_INDEX_OPTS_VERSION */
+    int k;            /* seed weight (letters read) in [4, 7]; 0: from the database size
+                         (5 below 50 M residues, else 6) */
+} pa_index_opts;
+#define PA_INDEX_OPTS_INIT {PA_INDEX_OPTS_VERSION, 0}
+
+/* Index the sequences of refs (copied; refs may be freed afterwards). opts may be NULL.
+ * Letters are upper-cased; PA_ERANGE past 4 G residues. */
+PA_API int pa_refindex_build(pa_refindex **out, const pa_seqlist *refs, const pa_index_opts *opts);
+/* Same from a FASTA file (plain, gzip or zstd) read with pa_fasta_read(). */
+PA_API int pa_refindex_build_fasta(pa_refindex **out, const char *fasta, const pa_index_opts *opts);
+/* Write the index to path (through a temporary file renamed into place). */
+PA_API int pa_refindex_write(const pa_refindex *ix, const char *path);
+/* Map an index file read-only and verify it. */
+PA_API int pa_refindex_open(pa_refindex **out, const char *path);
+PA_API void pa_refindex_free(pa_refindex *ix);
+/* 1 when path starts with the index magic (cheap test; 0 for anything else). */
+PA_API int pa_refindex_is_index(const char *path);
+
+PA_API size_t pa_refindex_count(const pa_refindex *ix);
+PA_API uint64_t pa_refindex_residues(const pa_refindex *ix);
+PA_API int pa_refindex_k(const pa_refindex *ix);
+/* Reference i: id, "" description, residues (borrowed from the index). PA_ERANGE. */
+PA_API int pa_refindex_get(const pa_refindex *ix, size_t i, pa_seq_record *out);
+
+/* ---- search ------------------------------------------------------------------ */
+typedef enum {
+    PA_SENS_FAST = 0,      /* two k-mer hits on one diagonal, at most 100 candidates/query */
+    PA_SENS_DEFAULT = 1,   /* also hits an indel apart, lower thresholds, 500 candidates */
+    PA_SENS_HIGH = 2,      /* every diagonal with a hit, 1,000 candidates */
+    PA_SENS_EXHAUSTIVE = 3 /* every reference is aligned (the prefilter is skipped) */
+} pa_sensitivity;
+
+#define PA_SEARCH_OPTS_VERSION 1
+typedef struct {
+    unsigned version;        /* PA_SEARCH_OPTS_VERSION */
+    double max_evalue;       /* 1e-3: hits with a larger E-value are not reported */
+    size_t top_k;            /* 10: at most this many hits per query (0: all that pass) */
+    double min_coverage;     /* 0: minimum query coverage (aligned query residues / length) */
+    pa_sensitivity sensitivity; /* PA_SENS_DEFAULT */
+    int threads;             /* executor size when executor is NULL (0: all cores) */
+    size_t chunk;            /* queries per task (0: automatic) */
+    struct pa_executor *executor; /* NULL: a temporary one of `threads` threads */
+    const pa_matrix *matrix; /* NULL: BLOSUM62 */
+    int gap_open;            /* 11 (BLAST convention: a gap of k costs open + k * extend) */
+    int gap_extend;          /* 1 */
+} pa_search_opts;
+#define PA_SEARCH_OPTS_INIT \
+    {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1}
+
+typedef struct pa_refhits pa_refhits;
+
+/* One hit. Coordinates are 0-based, half-open (as pa_alignment's). */
+typedef struct {
+    size_t query;           /* index of the query in the list searched */
+    size_t target;          /* index of the reference in the index */
+    const char *query_id, *target_id;
+    int64_t score;          /* raw local alignment score */
+    double bits, evalue;
+    double identity;        /* identical residues / alignment columns */
+    double qcov, tcov;      /* aligned residues / length, of query and target */
+    int64_t qstart, qend, tstart, tend;
+    const char *cigar;      /* =/X/I/D as pa_alignment's */
+} pa_refhit;
+
+/* Search every query against the index. *hits lists the hits of query 0 best first
+ * (lowest E-value, then highest score, then lowest target index), then those of query 1,
+ * and so on; the result does not depend on threads or chunk. opts may be NULL. */
+PA_API int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
+                              const pa_search_opts *opts, pa_refhits **hits);
+PA_API size_t pa_refhits_count(const pa_refhits *h);
+/* Borrowed strings, valid until pa_refhits_free. PA_ERANGE when i >= count. */
+PA_API int pa_refhits_get(const pa_refhits *h, size_t i, pa_refhit *out);
+/* Hits of query q: [*first, *first + *n). */
+PA_API int pa_refhits_query_range(const pa_refhits *h, size_t q, size_t *first, size_t *n);
+PA_API void pa_refhits_free(pa_refhits *h);
+
+/* Karlin-Altschul parameters of a matrix (by name) and BLAST gap costs; PA_EUNSUPPORTED
+ * when not tabulated. Any out pointer may be NULL. */
+PA_API int pa_karlin_params(const char *matrix, int gap_open, int gap_extend, double *lambda,
+                            double *k, double *alpha, double *beta);
+/* E-value of a raw score for a query of length m against a database of n residues in
+ * nseq sequences (BLAST's length adjustment applied). Returns a negative value when the
+ * parameters are not tabulated. */
+PA_API double pa_evalue(const char *matrix, int gap_open, int gap_extend, int64_t score,
+                        uint64_t m, uint64_t n, uint64_t nseq);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

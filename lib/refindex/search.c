@@ -1,0 +1,737 @@
+/* search.c — prefilter + exact alignment of candidates + statistics.
+ *
+ * Per query: every k-mer's postings give (diagonal, query position) keys; after a radix
+ * sort by diagonal, a diagonal with enough hits (two, or one at PA_SENS_HIGH) is scored
+ * ungapped (best segment along it, within its reference); each reference keeps its best
+ * diagonal score, and the best-scoring references above a threshold are aligned with the
+ * align module's one-vs-many API (scores only). Hits that pass the E-value are aligned
+ * again with traceback, best first, until top_k pass the coverage filter. Queries are
+ * independent tasks on the executor: results do not depend on threads or chunk. */
+#include "refindex_int.h"
+#include "panalyzer/executor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_SHIFT 30                 /* key = diagonal << 30 | query position */
+#define MAX_QLEN ((1u << KEY_SHIFT) - 1)
+#define WINDOW 32                    /* residues scored beyond a diagonal's outer hits */
+#define PAIR_SPAN 64                 /* query residues between two hits an indel apart */
+#define NCODE 28                     /* profile columns: A-Z, '*', anything else */
+#define MAX_KEYS ((size_t)8 << 20)   /* 8 M keys (192 MiB with the sort buffer) per thread */
+
+/* What a sensitivity level means. A diagonal is scored when it has min_hits k-mer hits
+ * or another hit lies within band diagonals (an indel apart); a reference ranks by the sum
+ * of its two best diagonal scores of at least min_diag. */
+typedef struct {
+    int min_hits;         /* k-mer hits on one diagonal */
+    uint64_t band;        /* diagonals apart that still pair two hits */
+    int64_t min_diag;     /* ungapped score for a diagonal to count */
+    int64_t min_total;    /* a reference's two best diagonals together */
+    size_t max_cand;      /* references aligned per query */
+    uint32_t max_post;    /* k-mers occurring more often are skipped (low complexity) */
+} sens_params;
+
+static const sens_params SENS[] = {
+    {2, 0, 20, 32, 100, 20000},
+    {2, 32, 10, 24, 500, 40000},
+    {1, 0, 12, 24, 1000, 80000},
+    {0, 0, 0, 0, 0, 0},
+};
+
+typedef struct {
+    int64_t score;
+    size_t target;
+    int64_t qend, tend; /* end of the best local alignment (after score_cands) */
+} cand;
+
+typedef struct {
+    size_t target;
+    int64_t score, qstart, qend, tstart, tend;
+    double bits, evalue, identity, qcov, tcov;
+    char *cigar;
+} ihit;
+
+typedef struct {
+    ihit *h;
+    size_t n;
+} qres;
+
+typedef struct {
+    uint64_t *keys, *tmp;
+    size_t kcap;
+    int32_t (*top2)[2];  /* per reference: its two best diagonal scores (0: none) */
+    uint32_t *touched;   /* references with a non-zero top2 */
+    size_t ntouched, tcap;
+    int16_t *qp;         /* query profile: qp[i * NCODE + code] */
+    size_t qpcap;
+    cand *c;
+    size_t ccap;
+    const char **cseq;
+    size_t *clen, scap, lcap;
+} scratch;
+
+typedef struct {
+    const pa_refindex *ix;
+    const pa_seqlist *q;
+    pa_search_opts o;
+    pa_align_opts ao;
+    pai_karlin ka;
+    sens_params sp;
+    int16_t *sc; /* 256 x 256 substitution scores */
+    unsigned char code[256]; /* residue byte -> profile column (NCODE of them) */
+    scratch *ws;
+    qres *res;
+} search;
+
+/* ---- options ----------------------------------------------------------------------- */
+
+static int read_opts(const pa_search_opts *in, pa_search_opts *o)
+{
+    pa_search_opts def = PA_SEARCH_OPTS_INIT;
+    *o = def;
+    if (!in)
+        return 0;
+    if (in->version < 1 || in->version > PA_SEARCH_OPTS_VERSION)
+        return pai_error(PA_EINVAL, "pa_search_opts: unknown version %u", in->version);
+    *o = *in;
+    if (!(o->max_evalue > 0) || o->min_coverage < 0 || o->min_coverage > 1 || o->threads < 0 ||
+        o->sensitivity < PA_SENS_FAST || o->sensitivity > PA_SENS_EXHAUSTIVE)
+        return pai_error(PA_EINVAL, "pa_search_opts: max_evalue must be > 0, min_coverage in "
+                                    "[0, 1], sensitivity 0..3, threads >= 0");
+    return 0;
+}
+
+/* Profile columns: letters by their upper case, '*', and one for everything else. */
+static void make_codes(unsigned char *code)
+{
+    for (int c = 0; c < 256; c++)
+        code[c] = c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A')
+                  : c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a')
+                  : c == '*' ? 26 : 27;
+}
+
+/* Scores of every query residue against each profile column, for the ungapped pass. */
+static int query_profile(const search *s, scratch *w, const char *q, size_t qlen)
+{
+    static const char letter[NCODE + 1] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ*?";
+    if (PAI_GROW(w->qp, w->qpcap, qlen * NCODE))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < qlen; i++)
+        for (int c = 0; c < NCODE; c++)
+            w->qp[i * NCODE + (size_t)c] =
+                s->sc[(unsigned char)q[i] * 256 + (unsigned char)letter[c]];
+    return 0;
+}
+
+static int16_t *score_table(const pa_matrix *m)
+{
+    int16_t *t = pai_malloc(256 * 256 * sizeof *t);
+    if (!t)
+        return NULL;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            t[a * 256 + b] = (int16_t)pa_matrix_score(m, (char)a, (char)b);
+    return t;
+}
+
+/* ---- prefilter ----------------------------------------------------------------------- */
+
+static int grow_keys(scratch *w, size_t n)
+{
+    if (n <= w->kcap)
+        return 0;
+    pai_free(w->keys);
+    pai_free(w->tmp);
+    w->keys = pai_malloc(n * sizeof *w->keys);
+    w->tmp = pai_malloc(2 * n * sizeof *w->tmp); /* sort buffer, then the runs */
+    w->kcap = w->keys && w->tmp ? n : 0;
+    return w->kcap ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+
+/* Highest posting-list length kept so that the keys fit MAX_KEYS. */
+static uint32_t posting_cap(const pa_refindex *ix, const uint32_t *code, size_t nk, uint32_t cap)
+{
+    for (;;) {
+        size_t total = 0;
+        for (size_t i = 0; i < nk; i++) {
+            if (code[i] == UINT32_MAX)
+                continue;
+            uint32_t c = ix->bucket[code[i] + 1] - ix->bucket[code[i]];
+            total += c <= cap ? c : 0;
+        }
+        if (total <= MAX_KEYS || cap < 2)
+            return cap;
+        cap /= 2;
+    }
+}
+
+/* LSD radix sort of keys by their diagonal (bits KEY_SHIFT..63), 3 passes of 12 bits. */
+static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    size_t cnt[4096];
+    for (int pass = 0; pass < 3; pass++) {
+        int sh = KEY_SHIFT + 12 * pass;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(a[i] >> sh) & 4095]++;
+        size_t s = 0;
+        for (int b = 0; b < 4096; b++) {
+            size_t c = cnt[b];
+            cnt[b] = s;
+            s += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[(a[i] >> sh) & 4095]++] = a[i];
+        uint64_t *x = a;
+        a = tmp;
+        tmp = x;
+    }
+    /* three passes: the result is in tmp's original buffer; copy it back */
+    memcpy(tmp, a, n * sizeof *a);
+}
+
+/* Best ungapped segment score on the diagonal t = i + delta of reference r, over query
+ * positions [lo, hi). */
+static int64_t diagonal_score(const search *s, const int16_t *qp, size_t qlen, size_t r,
+                              int64_t delta, int64_t lo, int64_t hi)
+{
+    const char *t = s->ix->res + s->ix->seq_off[r];
+    int64_t tl = (int64_t)(s->ix->seq_off[r + 1] - s->ix->seq_off[r] - 1);
+    lo = lo > -delta ? lo : -delta;
+    lo = lo > 0 ? lo : 0;
+    hi = hi < tl - delta ? hi : tl - delta;
+    hi = hi < (int64_t)qlen ? hi : (int64_t)qlen;
+    int64_t best = 0, cur = 0;
+    for (int64_t i = lo; i < hi; i++) {
+        cur += qp[(size_t)i * NCODE + s->code[(unsigned char)t[i + delta]]];
+        cur = cur > 0 ? cur : 0;
+        best = cur > best ? cur : best;
+    }
+    return best;
+}
+
+/* Keep the two best diagonal scores of each reference. */
+static int add_diagonal(scratch *w, size_t ref, int64_t sc)
+{
+    int32_t *t = w->top2[ref], v = sc > INT32_MAX ? INT32_MAX : (int32_t)sc;
+    if (!t[0] && !t[1]) {
+        if (w->ntouched == w->tcap && PAI_GROW(w->touched, w->tcap, w->ntouched + 1))
+            return pai_error(PA_ENOMEM, "out of memory");
+        w->touched[w->ntouched++] = (uint32_t)ref;
+    }
+    if (v > t[0])
+        t[1] = t[0], t[0] = v;
+    else if (v > t[1])
+        t[1] = v;
+    return 0;
+}
+
+/* Reference holding g, trying the previous answer and its successor first: the
+ * diagonals come in increasing order, so they mostly are. */
+static size_t ref_near(const pa_refindex *ix, uint64_t g, size_t *hint)
+{
+    size_t h = *hint;
+    if (h < ix->nseq && ix->seq_off[h] <= g && g < ix->seq_off[h + 1])
+        return h;
+    if (h + 1 < ix->nseq && ix->seq_off[h + 1] <= g && g < ix->seq_off[h + 2])
+        return *hint = h + 1;
+    return *hint = pai_ix_ref_of(ix, g);
+}
+
+/* Runs of equal diagonals in the sorted keys. */
+typedef struct {
+    uint64_t d;
+    uint32_t a, b; /* keys [a, b); fewer than MAX_KEYS */
+} run;
+
+static size_t find_runs(const uint64_t *k, size_t n, run *out)
+{
+    size_t nr = 0;
+    for (size_t a = 0; a < n;) {
+        uint64_t d = k[a] >> KEY_SHIFT;
+        size_t b = a + 1;
+        while (b < n && k[b] >> KEY_SHIFT == d)
+            b++;
+        out[nr++] = (run){d, (uint32_t)a, (uint32_t)b};
+        a = b;
+    }
+    return nr;
+}
+
+/* Runs j and o are an indel apart: near diagonals and near query positions. */
+static int near(const sens_params *sp, const uint64_t *k, const run *r, size_t j, size_t o)
+{
+    uint64_t dd = r[j].d > r[o].d ? r[j].d - r[o].d : r[o].d - r[j].d;
+    int64_t di = (int64_t)(k[r[j].a] & MAX_QLEN) - (int64_t)(k[r[o].a] & MAX_QLEN);
+    return dd <= sp->band && di <= PAIR_SPAN && di >= -PAIR_SPAN;
+}
+
+/* Enough evidence on run j: several hits on it, or a neighbour within the band. */
+static int paired(const sens_params *sp, const uint64_t *k, const run *r, size_t nr, size_t j)
+{
+    if (r[j].b - r[j].a >= (size_t)sp->min_hits)
+        return 1;
+    for (size_t o = j; o-- > 0 && r[j].d - r[o].d <= sp->band;)
+        if (near(sp, k, r, j, o))
+            return 1;
+    for (size_t o = j + 1; o < nr && r[o].d - r[j].d <= sp->band; o++)
+        if (near(sp, k, r, j, o))
+            return 1;
+    return 0;
+}
+
+/* Scan the sorted keys: diagonals with enough evidence become scored candidates. */
+static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen)
+{
+    const uint64_t *k = w->keys;
+    run *r = (run *)w->tmp; /* the sort buffer (2 words per key) is free again */
+    size_t nr = find_runs(k, nkeys, r), hint = 0;
+    for (size_t j = 0; j < nr; j++) {
+        if (!paired(&s->sp, k, r, nr, j))
+            continue;
+        int64_t i0 = (int64_t)(k[r[j].a] & MAX_QLEN), i1 = (int64_t)(k[r[j].b - 1] & MAX_QLEN);
+        uint64_t g = r[j].d - qlen + (uint64_t)i0;
+        size_t ref = ref_near(s->ix, g, &hint);
+        int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
+        /* the hits and a margin: enough to tell a homologous segment from chance */
+        int64_t sc = diagonal_score(s, w->qp, qlen, ref, delta, i0 - WINDOW,
+                                    i1 + s->ix->span + WINDOW);
+        if (sc >= s->sp.min_diag && add_diagonal(w, ref, sc))
+            return PA_ENOMEM;
+    }
+    return 0;
+}
+
+static int by_score_then_target(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->target < b->target ? -1 : a->target > b->target;
+}
+
+/* One candidate per reference scored by its two best diagonals, the best max_cand of
+ * those reaching min_total; top2 is cleared for the next query. */
+static int select_cands(const search *s, scratch *w, size_t *ncand)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < w->ntouched; i++) {
+        int32_t *t = w->top2[w->touched[i]];
+        int64_t sum = (int64_t)t[0] + t[1];
+        t[0] = t[1] = 0;
+        if (sum < s->sp.min_total)
+            continue;
+        if (u == w->ccap && PAI_GROW(w->c, w->ccap, u + 1))
+            return pai_error(PA_ENOMEM, "out of memory");
+        w->c[u++] = (cand){sum, w->touched[i], 0, 0};
+    }
+    w->ntouched = 0;
+    if (u)
+        qsort(w->c, u, sizeof *w->c, by_score_then_target);
+    *ncand = u < s->sp.max_cand ? u : s->sp.max_cand;
+    return 0;
+}
+
+static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, size_t *ncand)
+{
+    const pa_refindex *ix = s->ix;
+    *ncand = 0;
+    if (qlen < (size_t)ix->span)
+        return 0;
+    uint32_t *code = pai_malloc(qlen * sizeof *code);
+    if (!code)
+        return pai_error(PA_ENOMEM, "out of memory");
+    size_t nk = pai_ix_seed_codes(ix, q, qlen, code), n = 0;
+    uint32_t cap = posting_cap(ix, code, nk, s->sp.max_post);
+    size_t total = 0;
+    for (size_t i = 0; i < nk; i++)
+        if (code[i] != UINT32_MAX && ix->bucket[code[i] + 1] - ix->bucket[code[i]] <= cap)
+            total += ix->bucket[code[i] + 1] - ix->bucket[code[i]];
+    int rc = grow_keys(w, total ? total : 1);
+    if (rc == 0 && !w->top2 && !(w->top2 = pai_calloc(ix->nseq ? ix->nseq : 1, sizeof *w->top2)))
+        rc = pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < nk; i++) {
+        if (code[i] == UINT32_MAX)
+            continue;
+        uint32_t b0 = ix->bucket[code[i]], b1 = ix->bucket[code[i] + 1];
+        if (b1 - b0 > cap)
+            continue;
+        for (uint32_t p = b0; p < b1; p++)
+            w->keys[n++] = ((uint64_t)ix->post[p] + qlen - i) << KEY_SHIFT | i;
+    }
+    pai_free(code);
+    if (rc)
+        return rc;
+    sort_by_diagonal(w->keys, w->tmp, n);
+    rc = query_profile(s, w, q, qlen);
+    if (rc == 0)
+        rc = scan_diagonals(s, w, n, qlen);
+    return rc ? rc : select_cands(s, w, ncand);
+}
+
+/* Every reference is a candidate (PA_SENS_EXHAUSTIVE). */
+static int all_cands(const search *s, scratch *w, size_t *ncand)
+{
+    size_t n = (size_t)s->ix->nseq;
+    if (n > w->ccap && PAI_GROW(w->c, w->ccap, n))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        w->c[i] = (cand){0, i, 0, 0};
+    *ncand = n;
+    return 0;
+}
+
+/* ---- alignment and statistics ------------------------------------------------------------ */
+
+/* Exact scores of the candidates (overwrites c[].score). */
+static int score_cands(const search *s, scratch *w, const pa_profile *p, size_t nc)
+{
+    if (PAI_GROW(w->cseq, w->scap, nc) || PAI_GROW(w->clen, w->lcap, nc))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nc; i++) {
+        size_t t = w->c[i].target;
+        w->cseq[i] = s->ix->res + s->ix->seq_off[t];
+        w->clen[i] = (size_t)(s->ix->seq_off[t + 1] - s->ix->seq_off[t] - 1);
+        if (!w->clen[i])
+            w->cseq[i] = "";
+    }
+    pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+    bo.chunk = nc ? nc : 1;
+    pa_hit *h = NULL;
+    size_t nh = 0;
+    int rc = pa_profile_align_many(NULL, p, w->cseq, w->clen, nc, &bo, &h, &nh);
+    for (size_t i = 0; rc == 0 && i < nh; i++) {
+        w->c[i].score = h[i].aln.score;
+        w->c[i].qend = h[i].aln.qend;
+        w->c[i].tend = h[i].aln.tend;
+    }
+    pa_hits_free(h, nh);
+    return rc;
+}
+
+/* Start of the best local alignment ending at (qe, te): the best one of the reversed
+ * prefixes (score only, SIMD). */
+static int find_start(const search *s, const char *q, int64_t qe, const char *t, int64_t te,
+                      int64_t score, int64_t *qs, int64_t *ts)
+{
+    char *rq = pai_malloc((size_t)(qe + te) + 2);
+    if (!rq)
+        return pai_error(PA_ENOMEM, "out of memory");
+    char *rt = rq + qe + 1;
+    for (int64_t i = 0; i < qe; i++)
+        rq[i] = q[qe - 1 - i];
+    for (int64_t j = 0; j < te; j++)
+        rt[j] = t[te - 1 - j];
+    rq[qe] = rt[te] = '\0';
+    pa_alignment a;
+    int rc = pa_align(rq, (size_t)qe, rt, (size_t)te, &s->ao, &a);
+    pai_free(rq);
+    if (rc)
+        return rc;
+    *qs = a.score == score ? qe - a.qend : 0; /* else: the whole prefix */
+    *ts = a.score == score ? te - a.tend : 0;
+    return 0;
+}
+
+/* Traceback of a candidate, computed on the rectangle its alignment spans only. */
+static int align_hit(const search *s, const char *q, const cand *c, const pa_seq_record *r,
+                     pa_alignment *a)
+{
+    pa_align_opts ao = s->ao;
+    ao.traceback = 1;
+    int64_t qs = 0, ts = 0;
+    int rc = c->qend > 0 && c->tend > 0
+                 ? find_start(s, q, c->qend, r->seq, c->tend, c->score, &qs, &ts)
+                 : 0;
+    if (rc == 0 && c->qend > qs && c->tend > ts)
+        rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts), &ao, a);
+    else if (rc == 0)
+        return pa_align(q, 0, r->seq, r->len, &ao, a);
+    if (rc)
+        return rc;
+    a->qstart += qs, a->qend += qs, a->tstart += ts, a->tend += ts;
+    return 0;
+}
+
+static int finish_hit(const search *s, const char *q, size_t qlen, const cand *c, double space,
+                      ihit *out, int *keep)
+{
+    pa_seq_record r;
+    pa_refindex_get(s->ix, c->target, &r);
+    pa_alignment a;
+    int rc = align_hit(s, q, c, &r, &a);
+    if (rc)
+        return rc;
+    *out = (ihit){c->target, a.score, a.qstart, a.qend, a.tstart, a.tend,
+                  pai_bits(&s->ka, a.score), pai_evalue(&s->ka, a.score, space), a.identity,
+                  qlen ? (double)(a.qend - a.qstart) / (double)qlen : 0,
+                  r.len ? (double)(a.tend - a.tstart) / (double)r.len : 0, a.cigar};
+    *keep = out->qcov >= s->o.min_coverage;
+    if (!*keep)
+        pa_alignment_clear(&a);
+    return 0;
+}
+
+/* Passing candidates (sorted best first) with traceback, until top_k are kept. */
+static int report(const search *s, size_t qi, const char *q, size_t qlen, scratch *w, size_t nc)
+{
+    double space = pai_search_space(&s->ka, (double)qlen, (double)pa_refindex_residues(s->ix),
+                                    (double)s->ix->nseq);
+    qsort(w->c, nc, sizeof *w->c, by_score_then_target);
+    size_t pass = 0;
+    while (pass < nc && w->c[pass].score > 0 &&
+           pai_evalue(&s->ka, w->c[pass].score, space) <= s->o.max_evalue)
+        pass++;
+    if (!pass)
+        return 0;
+    size_t k = s->o.top_k ? s->o.top_k : pass;
+    qres *res = &s->res[qi];
+    if (!(res->h = pai_calloc(k < pass ? k : pass, sizeof *res->h)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < pass && res->n < k; i++) {
+        int keep = 0;
+        rc = finish_hit(s, q, qlen, &w->c[i], space, &res->h[res->n], &keep);
+        res->n += keep && rc == 0;
+    }
+    return rc;
+}
+
+static int search_one(const search *s, scratch *w, size_t qi)
+{
+    pa_seq_record r;
+    int rc = pa_seqlist_get(s->q, qi, &r);
+    if (rc)
+        return rc;
+    if (r.len > MAX_QLEN)
+        return pai_error(PA_ERANGE, "query %s: %zu residues is too long", r.id, r.len);
+    size_t nc = 0;
+    rc = s->o.sensitivity == PA_SENS_EXHAUSTIVE ? all_cands(s, w, &nc)
+                                                : prefilter(s, w, r.seq, r.len, &nc);
+    if (rc || !nc || !r.len)
+        return rc;
+    pa_profile *p;
+    if ((rc = pa_profile_new(&p, r.seq, r.len, &s->ao)))
+        return rc;
+    rc = score_cands(s, w, p, nc);
+    pa_profile_free(p);
+    return rc ? rc : report(s, qi, r.seq, r.len, w, nc);
+}
+
+static int search_chunk(void *ctx, size_t lo, size_t hi, int worker)
+{
+    const search *s = ctx;
+    for (size_t i = lo; i < hi; i++) {
+        int rc = search_one(s, &s->ws[worker], i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- results -------------------------------------------------------------------------- */
+
+struct pa_refhits {
+    pa_refhit *h;
+    size_t n, nq;
+    size_t *qfirst; /* nq + 1 */
+    char *pool;
+};
+
+/* Copy s into the pool at *at and return where it went. */
+static const char *pool_put(char *pool, size_t *at, const char *s)
+{
+    size_t l = strlen(s) + 1;
+    memcpy(pool + *at, s, l);
+    *at += l;
+    return pool + *at - l;
+}
+
+static int assemble(const search *s, size_t nq, pa_refhits **out)
+{
+    pa_refhits *h = pai_calloc(1, sizeof *h);
+    size_t n = 0, bytes = 1;
+    for (size_t q = 0; q < nq; q++) {
+        pa_seq_record r;
+        pa_seqlist_get(s->q, q, &r);
+        n += s->res[q].n;
+        for (size_t i = 0; i < s->res[q].n; i++) {
+            pa_seq_record t;
+            pa_refindex_get(s->ix, s->res[q].h[i].target, &t);
+            bytes += strlen(r.id) + strlen(t.id) + strlen(s->res[q].h[i].cigar) + 3;
+        }
+    }
+    if (!h || !(h->h = pai_calloc(n ? n : 1, sizeof *h->h)) ||
+        !(h->qfirst = pai_calloc(nq + 1, sizeof *h->qfirst)) || !(h->pool = pai_malloc(bytes))) {
+        pa_refhits_free(h);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
+    size_t at = 0, k = 0;
+    for (size_t q = 0; q < nq; q++) {
+        pa_seq_record r;
+        pa_seqlist_get(s->q, q, &r);
+        h->qfirst[q] = k;
+        for (size_t i = 0; i < s->res[q].n; i++, k++) {
+            const ihit *x = &s->res[q].h[i];
+            pa_seq_record t;
+            pa_refindex_get(s->ix, x->target, &t);
+            h->h[k] = (pa_refhit){q, x->target, pool_put(h->pool, &at, r.id),
+                                  pool_put(h->pool, &at, t.id), x->score, x->bits, x->evalue,
+                                  x->identity, x->qcov, x->tcov, x->qstart, x->qend,
+                                  x->tstart, x->tend, pool_put(h->pool, &at, x->cigar)};
+        }
+    }
+    h->qfirst[nq] = k;
+    h->n = n, h->nq = nq;
+    *out = h;
+    return 0;
+}
+
+size_t pa_refhits_count(const pa_refhits *h) { return h ? h->n : 0; }
+
+int pa_refhits_get(const pa_refhits *h, size_t i, pa_refhit *out)
+{
+    if (!h || !out)
+        return pai_error(PA_EINVAL, "pa_refhits_get: NULL argument");
+    if (i >= h->n)
+        return pai_error(PA_ERANGE, "pa_refhits_get: index %zu of %zu", i, h->n);
+    *out = h->h[i];
+    return 0;
+}
+
+int pa_refhits_query_range(const pa_refhits *h, size_t q, size_t *first, size_t *n)
+{
+    if (!h || !first || !n)
+        return pai_error(PA_EINVAL, "pa_refhits_query_range: NULL argument");
+    if (q >= h->nq)
+        return pai_error(PA_ERANGE, "pa_refhits_query_range: query %zu of %zu", q, h->nq);
+    *first = h->qfirst[q];
+    *n = h->qfirst[q + 1] - h->qfirst[q];
+    return 0;
+}
+
+void pa_refhits_free(pa_refhits *h)
+{
+    if (!h)
+        return;
+    pai_free(h->h);
+    pai_free(h->qfirst);
+    pai_free(h->pool);
+    pai_free(h);
+}
+
+/* ---- entry point ------------------------------------------------------------------------- */
+
+static int setup(search *s, const pa_matrix **own)
+{
+    s->sp = SENS[s->o.sensitivity];
+    const pa_matrix *m = s->o.matrix;
+    if (!m) {
+        pa_matrix *b;
+        int rc = pa_matrix_builtin(&b, "BLOSUM62");
+        if (rc)
+            return rc;
+        *own = m = b;
+    }
+    int rc = pai_karlin_init(&s->ka, pa_matrix_name(m), s->o.gap_open, s->o.gap_extend);
+    if (rc)
+        return rc;
+    pa_align_opts ao = PA_ALIGN_OPTS_INIT;
+    ao.matrix = m;
+    ao.gap_open = s->o.gap_open;
+    ao.gap_extend = s->o.gap_extend;
+    ao.gap_model = PA_GAP_BLAST;
+    s->ao = ao;
+    make_codes(s->code);
+    return (s->sc = score_table(m)) ? 0 : pai_error(PA_ENOMEM, "out of memory");
+}
+
+static void free_scratch(scratch *w)
+{
+    pai_free(w->keys);
+    pai_free(w->tmp);
+    pai_free(w->top2);
+    pai_free(w->touched);
+    pai_free(w->qp);
+    pai_free(w->c);
+    pai_free(w->cseq);
+    pai_free(w->clen);
+}
+
+static int run_queries(search *s, size_t nq, int here)
+{
+    pa_executor *ex = s->o.executor, *own = NULL;
+    int rc = 0;
+    if (here) {
+        scratch w;
+        memset(&w, 0, sizeof w);
+        s->ws = &w;
+        rc = search_chunk(s, 0, nq, 0);
+        free_scratch(&w);
+        return rc;
+    }
+    if (!ex) {
+        pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+        eo.threads = s->o.threads;
+        if ((rc = pa_executor_new(&own, &eo)))
+            return rc;
+        ex = own;
+    }
+    int nw = pa_executor_threads(ex);
+    s->ws = pai_calloc((size_t)(nw > 0 ? nw : 1), sizeof *s->ws);
+    if (!s->ws)
+        rc = pai_error(PA_ENOMEM, "out of memory");
+    size_t chunk = s->o.chunk ? s->o.chunk : pa_suggest_chunk(nq, nw, 2000000);
+    if (!rc)
+        rc = pa_parallel_for(ex, 0, nq, chunk, search_chunk, s);
+    for (int i = 0; s->ws && i < nw; i++)
+        free_scratch(&s->ws[i]);
+    pai_free(s->ws);
+    pa_executor_free(own);
+    return rc;
+}
+
+static int search_impl(const pa_refindex *ix, const pa_seqlist *queries,
+                       const pa_search_opts *opts, pa_refhits **hits, int here)
+{
+    if (!ix || !queries || !hits)
+        return pai_error(PA_EINVAL, "pa_refindex_search: NULL argument");
+    *hits = NULL;
+    search s;
+    memset(&s, 0, sizeof s);
+    s.ix = ix;
+    s.q = queries;
+    const pa_matrix *own = NULL;
+    int rc = read_opts(opts, &s.o);
+    if (rc == 0)
+        rc = setup(&s, &own);
+    size_t nq = pa_seqlist_count(queries);
+    if (rc == 0 && !(s.res = pai_calloc(nq ? nq : 1, sizeof *s.res)))
+        rc = pai_error(PA_ENOMEM, "out of memory");
+    if (rc == 0 && nq)
+        rc = run_queries(&s, nq, here);
+    if (rc == 0)
+        rc = assemble(&s, nq, hits);
+    for (size_t q = 0; s.res && q < nq; q++) {
+        for (size_t i = 0; i < s.res[q].n; i++)
+            pai_free(s.res[q].h[i].cigar);
+        pai_free(s.res[q].h);
+    }
+    pai_free(s.res);
+    pai_free(s.sc);
+    pa_matrix_free((pa_matrix *)own);
+    return rc;
+}
+
+int pa_refindex_search(const pa_refindex *ix, const pa_seqlist *queries,
+                       const pa_search_opts *opts, pa_refhits **hits)
+{
+    return search_impl(ix, queries, opts, hits, 0);
+}
+
+int pai_refindex_search_here(const pa_refindex *ix, const pa_seqlist *queries,
+                             const pa_search_opts *opts, pa_refhits **hits)
+{
+    return search_impl(ix, queries, opts, hits, 1);
+}

@@ -304,7 +304,8 @@ static char *take_arg(walk *w, const char *arg)
 static char *read_line(line_reader *r)
 {
     for (;;) {
-        char *nl = memchr(r->buf + r->off, '\n', r->len - r->off);
+        /* r->buf is NULL before the first read: memchr/memmove must not see it */
+        char *nl = r->len > r->off ? memchr(r->buf + r->off, '\n', r->len - r->off) : NULL;
         if (nl || (r->eof && r->off < r->len)) {
             char *line = r->buf + r->off;
             if (!nl) /* a last line without newline: room was kept for its NUL */
@@ -317,7 +318,8 @@ static char *read_line(line_reader *r)
         }
         if (r->eof)
             return NULL;
-        memmove(r->buf, r->buf + r->off, r->len - r->off);
+        if (r->off)
+            memmove(r->buf, r->buf + r->off, r->len - r->off);
         r->len -= r->off;
         r->off = 0;
         if (r->len + 1 >= r->cap) {

@@ -1,16 +1,22 @@
 /* cmd_dssp.c — panalyze dssp: secondary structure from coordinates (DSSP 4), as the
- * classic DSSP file of one structure or one TSV line per chain for many files. */
+ * classic DSSP file of one structure or one TSV line per chain for many files.
+ * The tsv format takes its inputs through the walk (FILE|DIR...|--from LIST) and,
+ * with --threads, prints each block of files in input order as they complete. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "signals.h"
+#include "walk.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: panalyze dssp [options] FILE            classic DSSP output\n"
-            "       panalyze dssp --format tsv [options] FILE...\n\n"
+            "       panalyze dssp --format tsv [options] FILE|DIR...|--from LIST\n\n"
             "Assign secondary structure from coordinates as DSSP 4 (mkdssp 4.2) does.\n"
             "  --format F     dssp (default; one FILE: the fixed columns of mkdssp's classic\n"
             "                 DSSP output) or tsv: one line per protein chain and\n"
@@ -21,23 +27,25 @@ static void usage(FILE *f)
             "                 residue), seqres (full SEQRES / entity sequence, '' if none),\n"
             "                 ss8_seqres and mask_seqres (the same on SEQRES positions; 0 and\n"
             "                 '-' for residues not observed or not assessed)\n"
-            "  --threads N    files processed in parallel (default 1)\n"
+            "  --threads N    files processed in parallel (default 1); output in input\n"
+            "                 order, printed as the files complete\n"
             "  --model K      only model K (1-based index; default: tsv every model,\n"
             "                 dssp the first)\n"
             "  --altloc A     all (default: every conformer, as mkdssp reads them) or first\n"
             "  --no-acc       dssp format: skip the solvent accessibility (ACC 0; faster);\n"
             "                 the tsv format never computes it\n"
-            "  --files LIST   also read paths from LIST (one per line)\n"
-            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage.\n");
+            "tsv inputs:\n"
+            "%s"
+            "  --files LIST       the older name of --from\n"
+            "Exit status: 0 all files read, 1 some failed (reported on stderr), 2 usage,\n"
+            "130/143 interrupted (SIGINT/SIGTERM: files in flight finish, whole lines only).\n",
+            walk_help);
 }
 
 typedef struct {
-    char **paths;
-    size_t n;
     int tsv, acc, altloc_first, seqres;
     long model; /* 0: default */
-    char **out; /* per file: text to print (NULL on failure) */
-    char **err; /* per file: error message */
+    long threads;
 } job;
 
 static char *dupmsg(const char *path, int rc)
@@ -143,12 +151,25 @@ static int classic_file(const job *j, const pa_structure *s, pa_diags *diags, FI
     return rc;
 }
 
-/* One file into a memory stream, so that parallel files print in input order. */
-static int one_file(job *j, size_t k)
+/* Files of one block: worked on in parallel, printed in input order as they complete. */
+enum { PENDING, DONE, SKIPPED };
+typedef struct {
+    const job *j;
+    char **paths;
+    size_t n, next; /* next: first file not printed yet */
+    char **out;     /* per file: text to print (NULL on failure) */
+    char **err;     /* per file: error message */
+    unsigned char *state;
+    int failed, halted; /* halted: a skipped file ends the block's printing */
+    pthread_mutex_t mu;
+} block;
+
+/* One file into a memory stream (whole lines, printed later in order). */
+static void one_file(block *b, size_t k)
 {
-    const char *path = j->paths[k];
+    const char *path = b->paths[k];
     pa_reader_opts ro = PA_READER_OPTS_INIT;
-    ro.altloc = j->altloc_first ? PA_ALTLOC_FIRST : PA_ALTLOC_ALL;
+    ro.altloc = b->j->altloc_first ? PA_ALTLOC_FIRST : PA_ALTLOC_ALL;
     pa_diags *diags = NULL;
     pa_structure *s = NULL;
     char *buf = NULL;
@@ -156,68 +177,102 @@ static int one_file(job *j, size_t k)
     FILE *out = open_memstream(&buf, &len);
     int rc = out ? pa_diags_new(&diags) : PA_ENOMEM;
     if (rc == 0 && (rc = pa_structure_read(path, &ro, &s, diags)) == 0)
-        rc = j->tsv ? tsv_file(j, path, s, diags, out) : classic_file(j, s, diags, out);
+        rc = b->j->tsv ? tsv_file(b->j, path, s, diags, out) : classic_file(b->j, s, diags, out);
     if (out)
         fclose(out);
     if (rc) {
-        j->err[k] = dupmsg(path, rc);
+        b->err[k] = dupmsg(path, rc);
         free(buf);
     } else {
-        j->out[k] = buf ? buf : strdup("");
+        b->out[k] = buf ? buf : strdup("");
     }
     pa_structure_free(s);
     pa_diags_free(diags);
-    return 0;
+}
+
+/* Print the files done at the head of the block, in order. Called with b->mu held. */
+static void drain(block *b)
+{
+    size_t before = b->next;
+    while (!b->halted && b->next < b->n && b->state[b->next] != PENDING) {
+        size_t k = b->next++;
+        if (b->state[k] == SKIPPED) {
+            b->halted = 1;
+        } else if (b->out[k]) {
+            fputs(b->out[k], stdout);
+        } else {
+            fprintf(stderr, "panalyze dssp: %s\n", b->err[k] ? b->err[k] : "out of memory");
+            b->failed = 1;
+        }
+        free(b->out[k]), free(b->err[k]);
+        b->out[k] = b->err[k] = NULL;
+    }
+    if (b->next != before)
+        fflush(stdout);
 }
 
 static int run_range(void *ctx, size_t lo, size_t hi, int worker)
 {
     (void)worker;
-    for (size_t k = lo; k < hi; k++)
-        one_file(ctx, k);
+    block *b = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        int skip = sig_caught() != 0; /* interrupted: admit no more files */
+        if (!skip)
+            one_file(b, k);
+        pthread_mutex_lock(&b->mu);
+        b->state[k] = skip ? SKIPPED : DONE;
+        drain(b);
+        pthread_mutex_unlock(&b->mu);
+    }
     return 0;
 }
 
-static int run_all(job *j, long threads)
+/* Work on paths[0..n) (serially when ex is NULL) and print them; 1 when one failed. */
+static int run_block(const job *j, pa_executor *ex, pa_cancel_token *tok, char **paths, size_t n)
 {
-    j->out = calloc(j->n ? j->n : 1, sizeof *j->out);
-    j->err = calloc(j->n ? j->n : 1, sizeof *j->err);
-    if (!j->out || !j->err)
-        return PA_ENOMEM;
-    if (threads <= 1)
-        return run_range(j, 0, j->n, 0);
-    pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
-    eo.threads = (int)threads;
-    pa_executor *ex;
-    int rc = pa_executor_new(&ex, &eo);
+    block b = {.j = j, .paths = paths, .n = n};
+    b.out = calloc(n ? n : 1, sizeof *b.out);
+    b.err = calloc(n ? n : 1, sizeof *b.err);
+    b.state = calloc(n ? n : 1, 1);
+    int rc = b.out && b.err && b.state ? pthread_mutex_init(&b.mu, NULL) : -1;
     if (rc == 0) {
-        rc = pa_parallel_for(ex, 0, j->n, 1, run_range, j);
-        pa_executor_free(ex);
+        rc = ex ? pa_parallel_for_cancel(ex, 0, n, 1, run_range, &b, tok) : run_range(&b, 0, n, 0);
+        pthread_mutex_destroy(&b.mu);
     }
-    return rc;
+    if (rc && !sig_caught())
+        fprintf(stderr, "panalyze dssp: %s\n", rc == -1 ? "out of memory" : pa_strerror(rc));
+    for (size_t k = 0; k < n; k++) /* left by an interruption */
+        free(b.out[k]), free(b.err[k]);
+    free(b.out), free(b.err), free(b.state);
+    return b.failed || (rc && !sig_caught());
 }
 
-static int report(job *j)
+/* The walk's paths in blocks: small first (the first lines come soon), then larger
+ * (fewer waits for a block's slowest file); memory is bounded by one block. */
+static int run_walk(const job *j, walk *w, pa_executor *ex, pa_cancel_token *tok)
 {
+    size_t per = ex ? (size_t)j->threads : 1, block_max = 64 * per, want = 2 * per, cap = 0;
+    char **paths = NULL;
     int failed = 0;
-    if (j->tsv)
-        fputs(j->seqres ? "path\tmodel\tchain\tobserved\tss8\tmask\tseqres\tss8_seqres\tmask_seqres\n"
-                        : "path\tmodel\tchain\tobserved\tss8\n",
-              stdout);
-    for (size_t k = 0; k < j->n; k++) {
-        if (j->out[k])
-            fputs(j->out[k], stdout);
-        else {
-            fprintf(stderr, "panalyze dssp: %s\n", j->err[k] ? j->err[k] : "out of memory");
+    while (!sig_caught()) {
+        size_t n = 0;
+        if (walk_next_block(w, &paths, &n, &cap, want) < 0) {
+            fprintf(stderr, "panalyze dssp: out of memory\n");
             failed = 1;
+            break;
         }
-        free(j->out[k]);
-        free(j->err[k]);
+        if (n == 0)
+            break;
+        failed |= run_block(j, ex, tok, paths, n);
+        for (size_t k = 0; k < n; k++)
+            free(paths[k]);
+        want = want < block_max ? 2 * want : block_max;
     }
+    free(paths);
     return failed;
 }
 
-static int parse_opt(int argc, char **argv, int *i, job *j, long *threads, size_t *cap)
+static int parse_opt(int argc, char **argv, int *i, job *j)
 {
     const char *a = argv[*i];
     int more = *i + 1 < argc;
@@ -233,7 +288,7 @@ static int parse_opt(int argc, char **argv, int *i, job *j, long *threads, size_
         }
         j->tsv = !strcmp(f, "tsv");
     } else if (!strcmp(a, "--threads") && more) {
-        if ((*threads = cli_parse_long(a, argv[++*i], 1, 1024)) < 0)
+        if ((j->threads = cli_parse_long(a, argv[++*i], 1, 1024)) < 0)
             return -1;
     } else if (!strcmp(a, "--model") && more) {
         if ((j->model = cli_parse_long(a, argv[++*i], 1, 1000000)) < 0)
@@ -245,74 +300,103 @@ static int parse_opt(int argc, char **argv, int *i, job *j, long *threads, size_
             return -1;
         }
         j->altloc_first = !strcmp(v, "first");
-    } else if (!strcmp(a, "--files") && more) {
-        if (cli_read_list(argv[++*i], &j->paths, &j->n, cap))
-            return -1;
     } else {
         fprintf(stderr, "panalyze dssp: unknown or incomplete option '%s'\n", a);
-        usage(stderr);
         return -1;
     }
     return 0;
 }
 
-static int add_path(job *j, size_t *cap, const char *p)
+/* Options; returns the index of the first FILE, -1 (usage error) or -2 (--help). */
+static int parse_args(int argc, char **argv, job *j)
 {
-    if (j->n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        char **np = realloc(j->paths, nc * sizeof *np);
-        if (!np)
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (!strcmp(argv[i], "--"))
+            return i + 1;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return -2;
+        if (parse_opt(argc, argv, &i, j))
             return -1;
-        j->paths = np;
-        *cap = nc;
     }
-    return (j->paths[j->n++] = strdup(p)) ? 0 : -1;
+    return i;
 }
 
-static void free_paths(job *j)
+/* The classic format: exactly one FILE argument, no lists or directories. 0 or -1 (reported). */
+static int one_input(walk *w, int first, int argc, char **argv)
 {
-    for (size_t k = 0; k < j->n; k++)
-        free(j->paths[k]);
-    free(j->paths);
-    free(j->out);
-    free(j->err);
+    struct stat sb;
+    if (argc - first == 1 && walk_empty(w) && !(stat(argv[first], &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return 0;
+    fprintf(stderr, argc > first || !walk_empty(w)
+                        ? "panalyze dssp: the dssp format takes one FILE (use --format tsv)\n"
+                        : "panalyze dssp: no input files\n");
+    return -1;
+}
+
+static int dssp_main(int argc, char **argv, walk *w)
+{
+    job j = {.acc = 1, .threads = 1};
+    int first = parse_args(argc, argv, &j);
+    if (first == -2) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (first < 0 || (j.tsv ? walk_add_args(w, first, argc, argv) : one_input(w, first, argc, argv)) < 0) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    pa_cancel_token *tok = NULL;
+    pa_executor *ex = NULL;
+    pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+    eo.threads = (int)j.threads;
+    if (pa_cancel_token_new(&tok) || (j.threads > 1 && pa_executor_new(&ex, &eo))) {
+        fprintf(stderr, "panalyze dssp: %s\n", pa_last_error());
+        pa_cancel_token_free(tok);
+        return CLI_SOME_FAILED;
+    }
+    sig_install(tok); /* the first signal stops admitting files; a second exits at once */
+    int failed;
+    if (j.tsv) {
+        fputs(j.seqres ? "path\tmodel\tchain\tobserved\tss8\tmask\tseqres\tss8_seqres\tmask_seqres\n"
+                       : "path\tmodel\tchain\tobserved\tss8\n",
+              stdout);
+        failed = run_walk(&j, w, ex, tok) || walk_errors(w);
+    } else {
+        failed = run_block(&j, NULL, tok, &argv[first], 1);
+    }
+    fflush(stdout);
+    pa_executor_free(ex);
+    int status = sig_end(failed ? CLI_SOME_FAILED : CLI_OK);
+    pa_cancel_token_free(tok);
+    return status;
+}
+
+/* Options taking a value, so that an alias is never taken for one. */
+static int takes_value(const char *a)
+{
+    static const char *const with_value[] = {"--format", "--threads", "--model",  "--altloc",
+                                             "--include", "--exclude", "--from", "--files"};
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
+        if (!strcmp(a, with_value[k]))
+            return 1;
+    return 0;
+}
+
+/* --files LIST (issue 16) is kept as the older name of the walk's --from LIST. */
+static void alias_files(int argc, char **argv)
+{
+    static char from[] = "--from";
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--files"))
+            argv[i] = from;
+        if (takes_value(argv[i]))
+            i++;
+    }
 }
 
 int cmd_dssp(int argc, char **argv)
 {
-    job j = {.acc = 1};
-    long threads = 1;
-    size_t cap = 0;
-    int i = 1, rc = CLI_OK;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] && rc == CLI_OK; i++) {
-        if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            free_paths(&j);
-            return CLI_OK;
-        }
-        if (parse_opt(argc, argv, &i, &j, &threads, &cap))
-            rc = CLI_USAGE;
-    }
-    for (; rc == CLI_OK && i < argc; i++)
-        if (add_path(&j, &cap, argv[i]))
-            rc = CLI_SOME_FAILED;
-    if (rc == CLI_OK && (j.n == 0 || (!j.tsv && j.n != 1))) {
-        fprintf(stderr, j.n ? "panalyze dssp: the dssp format takes one FILE (use --format tsv)\n"
-                            : "panalyze dssp: no input files\n");
-        usage(stderr);
-        rc = CLI_USAGE;
-    }
-    if (rc == CLI_OK && run_all(&j, threads)) {
-        fprintf(stderr, "panalyze dssp: %s\n", pa_last_error());
-        rc = CLI_SOME_FAILED;
-    }
-    if (rc == CLI_OK && report(&j))
-        rc = CLI_SOME_FAILED;
-    free_paths(&j);
-    fflush(stdout);
-    return rc;
+    alias_files(argc, argv);
+    return walk_main("panalyze dssp", argc, argv, dssp_main);
 }

@@ -241,7 +241,7 @@ static int run_block(const job *j, pa_executor *ex, pa_cancel_token *tok, char *
     }
     if (rc && !sig_caught())
         fprintf(stderr, "panalyze dssp: %s\n", rc == -1 ? "out of memory" : pa_strerror(rc));
-    for (size_t k = 0; k < n; k++) /* left by an interruption */
+    for (size_t k = 0; b.out && b.err && k < n; k++) /* left by an interruption */
         free(b.out[k]), free(b.err[k]);
     free(b.out), free(b.err), free(b.state);
     return b.failed || (rc && !sig_caught());

@@ -155,6 +155,7 @@ static int classic_file(const job *j, const pa_structure *s, pa_diags *diags, FI
 enum { PENDING, DONE, SKIPPED };
 typedef struct {
     const job *j;
+    pa_cancel_token *tok; /* tripped by the signal handler */
     char **paths;
     size_t n, next; /* next: first file not printed yet */
     char **out;     /* per file: text to print (NULL on failure) */
@@ -216,7 +217,7 @@ static int run_range(void *ctx, size_t lo, size_t hi, int worker)
     (void)worker;
     block *b = ctx;
     for (size_t k = lo; k < hi; k++) {
-        int skip = sig_caught() != 0; /* interrupted: admit no more files */
+        int skip = pa_cancel_token_cancelled(b->tok); /* interrupted: admit no more files */
         if (!skip)
             one_file(b, k);
         pthread_mutex_lock(&b->mu);
@@ -230,7 +231,7 @@ static int run_range(void *ctx, size_t lo, size_t hi, int worker)
 /* Work on paths[0..n) (serially when ex is NULL) and print them; 1 when one failed. */
 static int run_block(const job *j, pa_executor *ex, pa_cancel_token *tok, char **paths, size_t n)
 {
-    block b = {.j = j, .paths = paths, .n = n};
+    block b = {.j = j, .tok = tok, .paths = paths, .n = n};
     b.out = calloc(n ? n : 1, sizeof *b.out);
     b.err = calloc(n ? n : 1, sizeof *b.err);
     b.state = calloc(n ? n : 1, 1);

@@ -300,11 +300,18 @@ static char *take_arg(walk *w, const char *arg)
     return take_file(w, arg) ? strdup(arg) : NULL;
 }
 
+/* The next newline among r's unread bytes, or NULL (r->buf is NULL before the first read:
+ * memchr and memmove must not see it). */
+static char *next_nl(const line_reader *r)
+{
+    return r->off < r->len ? memchr(r->buf + r->off, '\n', r->len - r->off) : NULL;
+}
+
 /* Next line of r (NUL-terminated, in r->buf), or NULL at the end. */
 static char *read_line(line_reader *r)
 {
     for (;;) {
-        char *nl = memchr(r->buf + r->off, '\n', r->len - r->off);
+        char *nl = next_nl(r);
         if (nl || (r->eof && r->off < r->len)) {
             char *line = r->buf + r->off;
             if (!nl) /* a last line without newline: room was kept for its NUL */
@@ -317,7 +324,8 @@ static char *read_line(line_reader *r)
         }
         if (r->eof)
             return NULL;
-        memmove(r->buf, r->buf + r->off, r->len - r->off);
+        if (r->off)
+            memmove(r->buf, r->buf + r->off, r->len - r->off);
         r->len -= r->off;
         r->off = 0;
         if (r->len + 1 >= r->cap) {
@@ -342,7 +350,7 @@ static char *read_line(line_reader *r)
 static int line_ready(const line_reader *r)
 {
     struct pollfd p = {r->fd, POLLIN, 0};
-    return r->eof || memchr(r->buf + r->off, '\n', r->len - r->off) || poll(&p, 1, 0) > 0;
+    return r->eof || next_nl(r) || poll(&p, 1, 0) > 0;
 }
 
 static void close_list(walk *w)

@@ -1,5 +1,6 @@
 /* walk.c — inputs as a stream of paths (see walk.h). */
 #include "walk.h"
+#include "signals.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -307,7 +308,18 @@ static char *next_nl(const line_reader *r)
     return r->off < r->len ? memchr(r->buf + r->off, '\n', r->len - r->off) : NULL;
 }
 
-/* Next line of r (NUL-terminated, in r->buf), or NULL at the end. */
+/* Wait until fd has bytes or its end. -1 when SIGINT/SIGTERM came meanwhile: read()
+ * on a pipe or terminal is restarted after the handler (SA_RESTART), poll() is not. */
+static int wait_readable(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR || sig_caught())
+            return errno == EINTR ? -1 : 0; /* other poll errors: read() reports them */
+    return 0;
+}
+
+/* Next line of r (NUL-terminated, in r->buf), or NULL at the end (or after a signal). */
 static char *read_line(line_reader *r)
 {
     for (;;) {
@@ -336,6 +348,8 @@ static char *read_line(line_reader *r)
             r->buf = nb;
             r->cap = nc;
         }
+        if (wait_readable(r->fd) < 0)
+            return NULL;
         ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
         if (n < 0 && errno == EINTR)
             continue;
@@ -392,7 +406,7 @@ static int would_block(const walk *w)
 
 char *walk_next(walk *w)
 {
-    while (!w->stopped) {
+    while (!w->stopped && !sig_caught()) {
         char *p = NULL;
         if (w->depth)
             p = step_dir(w);

@@ -83,6 +83,22 @@ for s in INT:130 TERM:143; do
     awk -F'\t' 'NF != 5 { exit 1 }' "$T/s.tsv" || fail "SIG${s%:*}: a partial line"
 done
 
+# A signal while the walk waits for the next line of a list (a FIFO kept open):
+# exit 143 at once, the lines of the files read so far printed whole.
+mkfifo "$T/fifo"
+"$P" dssp --format tsv --from "$T/fifo" >"$T/q.tsv" 2>/dev/null &
+pid=$!
+exec 3>"$T/fifo"
+printf '%s\n' "$D/helix.pdb" "$D/hairpin.pdb" >&3
+i=0
+while [ "$(wc -l <"$T/q.tsv")" -lt 3 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+rc=$?
+exec 3>&-
+[ $rc -eq 143 ] || fail "SIGTERM while waiting for a list line: exit $rc, want 143"
+[ "$(wc -l <"$T/q.tsv")" -eq 3 ] || fail "SIGTERM while waiting for a list line: lines lost"
+
 # panalyze run --dssp [--ss]: ss8_observed / ss3_observed (and q3) columns at the end,
 # the same from the cache, JSONL fields, and the overall Q3 in the run summary.
 "$P" run --dssp --threads 2 $FILES >"$T/r.tsv" 2>/dev/null || fail "run --dssp exit $?"

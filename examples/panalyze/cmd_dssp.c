@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static void usage(FILE *f)
 {
@@ -151,26 +152,17 @@ static int classic_file(const job *j, const pa_structure *s, pa_diags *diags, FI
     return rc;
 }
 
-/* Files of one block: worked on in parallel, printed in input order as they complete. */
-enum { PENDING, DONE, SKIPPED };
+/* One file's result: the text to print, or the error message (NULL, NULL: out of memory). */
 typedef struct {
-    const job *j;
-    pa_cancel_token *tok; /* tripped by the signal handler */
-    char **paths;
-    size_t n, next; /* next: first file not printed yet */
-    char **out;     /* per file: text to print (NULL on failure) */
-    char **err;     /* per file: error message */
-    unsigned char *state;
-    int failed, halted; /* halted: a skipped file ends the block's printing */
-    pthread_mutex_t mu;
-} block;
+    char *out, *err;
+    int done;
+} slot;
 
-/* One file into a memory stream (whole lines, printed later in order). */
-static void one_file(block *b, size_t k)
+/* One file into a memory stream (whole lines, printed later in input order). */
+static void one_file(const job *j, const char *path, slot *r)
 {
-    const char *path = b->paths[k];
     pa_reader_opts ro = PA_READER_OPTS_INIT;
-    ro.altloc = b->j->altloc_first ? PA_ALTLOC_FIRST : PA_ALTLOC_ALL;
+    ro.altloc = j->altloc_first ? PA_ALTLOC_FIRST : PA_ALTLOC_ALL;
     pa_diags *diags = NULL;
     pa_structure *s = NULL;
     char *buf = NULL;
@@ -178,99 +170,131 @@ static void one_file(block *b, size_t k)
     FILE *out = open_memstream(&buf, &len);
     int rc = out ? pa_diags_new(&diags) : PA_ENOMEM;
     if (rc == 0 && (rc = pa_structure_read(path, &ro, &s, diags)) == 0)
-        rc = b->j->tsv ? tsv_file(b->j, path, s, diags, out) : classic_file(b->j, s, diags, out);
+        rc = j->tsv ? tsv_file(j, path, s, diags, out) : classic_file(j, s, diags, out);
     if (out)
         fclose(out);
     if (rc) {
-        b->err[k] = dupmsg(path, rc);
+        r->err = dupmsg(path, rc);
         free(buf);
     } else {
-        b->out[k] = buf ? buf : strdup("");
+        r->out = buf ? buf : strdup("");
     }
     pa_structure_free(s);
     pa_diags_free(diags);
 }
 
-/* Print the files done at the head of the block, in order. Called with b->mu held. */
-static void drain(block *b)
+/* Print a result and free it; 1 when it was a failure. */
+static int print_slot(slot *r)
 {
-    size_t before = b->next;
-    while (!b->halted && b->next < b->n && b->state[b->next] != PENDING) {
-        size_t k = b->next++;
-        if (b->state[k] == SKIPPED) {
-            b->halted = 1;
-        } else if (b->out[k]) {
-            fputs(b->out[k], stdout);
-        } else {
-            fprintf(stderr, "panalyze dssp: %s\n", b->err[k] ? b->err[k] : "out of memory");
-            b->failed = 1;
-        }
-        free(b->out[k]), free(b->err[k]);
-        b->out[k] = b->err[k] = NULL;
-    }
-    if (b->next != before)
-        fflush(stdout);
+    int failed = !r->out;
+    if (r->out)
+        fputs(r->out, stdout);
+    else
+        fprintf(stderr, "panalyze dssp: %s\n", r->err ? r->err : "out of memory");
+    free(r->out), free(r->err);
+    *r = (slot){0};
+    return failed;
 }
 
-static int run_range(void *ctx, size_t lo, size_t hi, int worker)
+/* The walk's files on N workers, each taking the next path as it finishes one, and
+ * printed in input order as they complete. At most `window` files are taken and not yet
+ * printed, so memory stays bounded on long lists and a slow file holds back only the
+ * printing, not the other workers (until the window is full). */
+typedef struct {
+    const job *j;
+    pa_cancel_token *tok; /* tripped by the signal handler: take no more files */
+    walk *w;
+    pthread_mutex_t in;   /* the walk (it may wait for a list on a pipe) */
+    pthread_mutex_t mu;   /* the ring and the printing */
+    pthread_cond_t room;  /* a slot was printed */
+    slot *ring;
+    size_t window, taken, next; /* next: first file not printed yet */
+    int failed, end;
+} stream;
+
+/* Print the completed files at the head of the ring. Called with s->mu held. */
+static void drain(stream *s)
 {
-    (void)worker;
-    block *b = ctx;
-    for (size_t k = lo; k < hi; k++) {
-        int skip = pa_cancel_token_cancelled(b->tok); /* interrupted: admit no more files */
-        if (!skip)
-            one_file(b, k);
-        pthread_mutex_lock(&b->mu);
-        b->state[k] = skip ? SKIPPED : DONE;
-        drain(b);
-        pthread_mutex_unlock(&b->mu);
+    size_t before = s->next;
+    while (s->next < s->taken && s->ring[s->next % s->window].done)
+        s->failed |= print_slot(&s->ring[s->next++ % s->window]);
+    if (s->next != before) {
+        fflush(stdout);
+        pthread_cond_broadcast(&s->room);
+    }
+}
+
+/* Wait (s->mu held) until the window has room; 0, or -1 when interrupted meanwhile. */
+static int wait_room(stream *s)
+{
+    while (s->taken - s->next >= s->window) {
+        if (pa_cancel_token_cancelled(s->tok))
+            return -1;
+        struct timespec t; /* the handler cannot signal the condition: look again soon */
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 100000000;
+        t.tv_sec += t.tv_nsec / 1000000000;
+        t.tv_nsec %= 1000000000;
+        pthread_cond_timedwait(&s->room, &s->mu, &t);
     }
     return 0;
 }
 
-/* Work on paths[0..n) (serially when ex is NULL) and print them; 1 when one failed. */
-static int run_block(const job *j, pa_executor *ex, pa_cancel_token *tok, char **paths, size_t n)
+/* The next path and its slot index, or NULL at the end of the input or after a signal. */
+static char *take(stream *s, size_t *k)
 {
-    block b = {.j = j, .tok = tok, .paths = paths, .n = n};
-    b.out = calloc(n ? n : 1, sizeof *b.out);
-    b.err = calloc(n ? n : 1, sizeof *b.err);
-    b.state = calloc(n ? n : 1, 1);
-    int rc = b.out && b.err && b.state ? pthread_mutex_init(&b.mu, NULL) : -1;
-    if (rc == 0) {
-        rc = ex ? pa_parallel_for_cancel(ex, 0, n, 1, run_range, &b, tok) : run_range(&b, 0, n, 0);
-        pthread_mutex_destroy(&b.mu);
+    pthread_mutex_lock(&s->in);
+    char *path = NULL;
+    pthread_mutex_lock(&s->mu);
+    int ok = !s->end && !pa_cancel_token_cancelled(s->tok) && wait_room(s) == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (ok && !(path = walk_next(s->w)))
+        s->end = 1;
+    if (path) {
+        pthread_mutex_lock(&s->mu);
+        *k = s->taken++;
+        pthread_mutex_unlock(&s->mu);
     }
-    if (rc && !sig_caught())
-        fprintf(stderr, "panalyze dssp: %s\n", rc == -1 ? "out of memory" : pa_strerror(rc));
-    for (size_t k = 0; b.out && b.err && k < n; k++) /* left by an interruption */
-        free(b.out[k]), free(b.err[k]);
-    free(b.out), free(b.err), free(b.state);
-    return b.failed || (rc && !sig_caught());
+    pthread_mutex_unlock(&s->in);
+    return path;
 }
 
-/* The walk's paths in blocks: small first (the first lines come soon), then larger
- * (fewer waits for a block's slowest file); memory is bounded by one block. */
+static int worker(void *ctx, size_t lo, size_t hi, int w)
+{
+    (void)lo, (void)hi, (void)w;
+    stream *s = ctx;
+    size_t k;
+    for (char *path; (path = take(s, &k)); free(path)) {
+        slot r = {0};
+        one_file(s->j, path, &r);
+        pthread_mutex_lock(&s->mu);
+        s->ring[k % s->window] = r;
+        s->ring[k % s->window].done = 1;
+        drain(s);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return 0;
+}
+
+/* Every file of the walk; 1 when one failed. ex NULL: on this thread. */
 static int run_walk(const job *j, walk *w, pa_executor *ex, pa_cancel_token *tok)
 {
-    size_t per = ex ? (size_t)j->threads : 1, block_max = 64 * per, want = 2 * per, cap = 0;
-    char **paths = NULL;
-    int failed = 0;
-    while (!sig_caught()) {
-        size_t n = 0;
-        if (walk_next_block(w, &paths, &n, &cap, want) < 0) {
-            fprintf(stderr, "panalyze dssp: out of memory\n");
-            failed = 1;
-            break;
-        }
-        if (n == 0)
-            break;
-        failed |= run_block(j, ex, tok, paths, n);
-        for (size_t k = 0; k < n; k++)
-            free(paths[k]);
-        want = want < block_max ? 2 * want : block_max;
+    stream s = {.j = j, .tok = tok, .w = w, .window = ex ? 16 * (size_t)j->threads : 1};
+    if (!(s.ring = calloc(s.window, sizeof *s.ring)) || pthread_mutex_init(&s.in, NULL)) {
+        free(s.ring);
+        fprintf(stderr, "panalyze dssp: out of memory\n");
+        return 1;
     }
-    free(paths);
-    return failed;
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.room, NULL);
+    int rc = ex ? pa_parallel_for(ex, 0, (size_t)j->threads, 1, worker, &s) : worker(&s, 0, 1, 0);
+    if (rc)
+        fprintf(stderr, "panalyze dssp: %s\n", pa_strerror(rc));
+    pthread_cond_destroy(&s.room);
+    pthread_mutex_destroy(&s.mu);
+    pthread_mutex_destroy(&s.in);
+    free(s.ring);
+    return s.failed || rc;
 }
 
 static int parse_opt(int argc, char **argv, int *i, job *j)
@@ -364,7 +388,9 @@ static int dssp_main(int argc, char **argv, walk *w)
               stdout);
         failed = run_walk(&j, w, ex, tok) || walk_errors(w);
     } else {
-        failed = run_block(&j, NULL, tok, &argv[first], 1);
+        slot r = {0};
+        one_file(&j, argv[first], &r);
+        failed = print_slot(&r);
     }
     fflush(stdout);
     pa_executor_free(ex);

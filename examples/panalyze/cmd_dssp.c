@@ -1,7 +1,7 @@
 /* cmd_dssp.c — panalyze dssp: secondary structure from coordinates (DSSP 4), as the
  * classic DSSP file of one structure or one TSV line per chain for many files.
  * The tsv format takes its inputs through the walk (FILE|DIR...|--from LIST) and,
- * with --threads, prints each block of files in input order as they complete. */
+ * with --threads, prints the files in input order as they complete. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "signals.h"

@@ -5,8 +5,9 @@
                               [--observed] [--keep-p] [--unique] [-o OUT.tsv] INPUT...
 
 INPUT: structure files (PDB, mmCIF, PDBML; plain, gzip or zstd) or directories
-(searched recursively). Runs `panalyze dssp --format tsv --seqres` (DSSP 4 on
-the first model of every file, in parallel) and writes the format of the
+(walked recursively by panalyze, in sorted order). Runs `panalyze dssp --format
+tsv --seqres` (DSSP 4 on the first model of every file, in parallel), reading its
+lines as they come, and writes the format of the
 project's SS data (id, seq, ss3, ss8, mask; see models/README.md):
 
 - seq: the chain's full SEQRES / entity sequence when the file has one and every
@@ -27,23 +28,7 @@ import os
 import subprocess
 import sys
 
-STRUCT_EXT = (".pdb", ".ent", ".cif", ".mmcif", ".xml", ".pdbml")
-COMP_EXT = ("", ".gz", ".zst")
 SS3 = {"H": "H", "G": "H", "I": "H", "E": "E", "B": "E"}
-
-
-def find_inputs(items):
-    out = []
-    for it in items:
-        if os.path.isdir(it):
-            for root, _, files in os.walk(it):
-                for f in sorted(files):
-                    low = f.lower()
-                    if any(low.endswith(e + c) for e in STRUCT_EXT for c in COMP_EXT):
-                        out.append(os.path.join(root, f))
-        else:
-            out.append(it)
-    return out
 
 
 def default_panalyze():
@@ -87,25 +72,23 @@ def main():
     ap.add_argument("--unique", action="store_true", help="first chain of every sequence only")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
-    files = find_inputs(a.inputs)
-    if not files:
-        print("structures_to_ss: no input files", file=sys.stderr)
-        return 2
+    # panalyze walks the directories (the same file names as every panalyze command)
     cmd = [a.panalyze, "dssp", "--format", "tsv", "--seqres", "--no-acc", "--model", "1",
-           "--threads", str(max(1, a.threads)), "--"] + files
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.splitlines()
-    if not lines:
+           "--threads", str(max(1, a.threads)), "--"] + a.inputs
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    header = proc.stdout.readline().rstrip("\n").split("\t")
+    if header == [""]:
+        proc.wait()
         print("structures_to_ss: panalyze printed nothing", file=sys.stderr)
-        return 1
-    header = lines[0].split("\t")
-    seen = set()
+        return 2 if proc.returncode == 2 else 1
+    seen, files = set(), set()
     n = 0
     out = sys.stdout if a.output == "-" else open(a.output, "w")
     try:
         out.write("id\tseq\tss3\tss8\tmask\n")
-        for line in lines[1:]:
-            rec = dict(zip(header, line.split("\t")))
+        for line in proc.stdout:
+            rec = dict(zip(header, line.rstrip("\n").split("\t")))
+            files.add(rec["path"])
             seq, ss3, ss8, mask = row_of(rec, a.keep_p, a.observed)
             if len(seq) < a.min_len or mask.count("1") < a.min_len:
                 continue
@@ -119,7 +102,10 @@ def main():
     finally:
         if out is not sys.stdout:
             out.close()
-    print("structures_to_ss: %d chains from %d files" % (n, len(files)), file=sys.stderr)
+        proc.stdout.close()
+        proc.wait()
+    print("structures_to_ss: %d chains (from %d files with protein chains)" % (n, len(files)),
+          file=sys.stderr)
     return 0 if proc.returncode == 0 else 1
 
 

@@ -1,5 +1,6 @@
 /* walk.c — inputs as a stream of paths (see walk.h). */
 #include "walk.h"
+#include "signals.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -300,12 +301,29 @@ static char *take_arg(walk *w, const char *arg)
     return take_file(w, arg) ? strdup(arg) : NULL;
 }
 
-/* Next line of r (NUL-terminated, in r->buf), or NULL at the end. */
+/* The next newline among r's unread bytes, or NULL (r->buf is NULL before the first read:
+ * memchr and memmove must not see it). */
+static char *next_nl(const line_reader *r)
+{
+    return r->off < r->len ? memchr(r->buf + r->off, '\n', r->len - r->off) : NULL;
+}
+
+/* Wait until fd has bytes or its end. -1 when SIGINT/SIGTERM came meanwhile: read()
+ * on a pipe or terminal is restarted after the handler (SA_RESTART), poll() is not. */
+static int wait_readable(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR || sig_caught())
+            return errno == EINTR ? -1 : 0; /* other poll errors: read() reports them */
+    return 0;
+}
+
+/* Next line of r (NUL-terminated, in r->buf), or NULL at the end (or after a signal). */
 static char *read_line(line_reader *r)
 {
     for (;;) {
-        /* r->buf is NULL before the first read: memchr/memmove must not see it */
-        char *nl = r->len > r->off ? memchr(r->buf + r->off, '\n', r->len - r->off) : NULL;
+        char *nl = next_nl(r);
         if (nl || (r->eof && r->off < r->len)) {
             char *line = r->buf + r->off;
             if (!nl) /* a last line without newline: room was kept for its NUL */
@@ -330,6 +348,8 @@ static char *read_line(line_reader *r)
             r->buf = nb;
             r->cap = nc;
         }
+        if (wait_readable(r->fd) < 0)
+            return NULL;
         ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
         if (n < 0 && errno == EINTR)
             continue;
@@ -344,7 +364,7 @@ static char *read_line(line_reader *r)
 static int line_ready(const line_reader *r)
 {
     struct pollfd p = {r->fd, POLLIN, 0};
-    return r->eof || memchr(r->buf + r->off, '\n', r->len - r->off) || poll(&p, 1, 0) > 0;
+    return r->eof || next_nl(r) || poll(&p, 1, 0) > 0;
 }
 
 static void close_list(walk *w)
@@ -386,7 +406,7 @@ static int would_block(const walk *w)
 
 char *walk_next(walk *w)
 {
-    while (!w->stopped) {
+    while (!w->stopped && !sig_caught()) {
         char *p = NULL;
         if (w->depth)
             p = step_dir(w);

@@ -2,7 +2,8 @@
 # panalyze dssp: the classic table equals stored mkdssp 4.2 output; --format tsv
 # has the columns path model chain observed ss8, one line per protein chain and
 # model, ss8 as long as observed; --threads gives the same bytes; a bad file
-# fails with exit 1 and a message while the others still print.
+# fails with exit 1 and a message while the others still print; directories,
+# --include/--exclude, --from/--files and SIGINT/SIGTERM as the walk gives them.
 # usage: cli_dssp.sh PANALYZE DATA_DIR
 set -u
 P=$1
@@ -40,6 +41,64 @@ printf 'not a structure\n' >"$T/bad.pdb"
 [ $? -eq 1 ] || fail "a bad file: want exit 1"
 grep -q "bad.pdb" "$T/b.err" || fail "no message for the bad file"
 [ "$(wc -l <"$T/b.tsv")" -eq 3 ] || fail "the good files were not all printed"
+# Inputs through the walk (issue 15): a directory in sorted order, --include /
+# --exclude, --from - and its older name --files; the classic format refuses a
+# directory and lists.
+mkdir -p "$T/tree/b" "$T/tree/a"
+cp "$D/helix.pdb" "$T/tree/b/"
+cp "$D/hairpin.pdb" "$D/1CRN.cif.gz" "$T/tree/a/"
+cp "$D/1CRN.dssp" "$T/tree/a/"
+"$P" dssp --format tsv "$T/tree" >"$T/w.tsv" || fail "directory exit $?"
+[ "$(cut -f1 "$T/w.tsv" | tail -n +2 | tr '\n' ' ')" = \
+  "$T/tree/a/1CRN.cif.gz $T/tree/a/hairpin.pdb $T/tree/b/helix.pdb " ] || fail "directory walk order"
+"$P" dssp --format tsv "$T/tree/a/1CRN.cif.gz" "$T/tree/a/hairpin.pdb" "$T/tree/b/helix.pdb" >"$T/e.tsv"
+cmp -s "$T/w.tsv" "$T/e.tsv" || fail "directory output differs from the files named"
+"$P" dssp --format tsv --threads 2 --include '*.pdb' --exclude 'helix*' "$T/tree" >"$T/i.tsv" ||
+    fail "--include exit $?"
+[ "$(cut -f1 "$T/i.tsv" | tail -n +2)" = "$T/tree/a/hairpin.pdb" ] || fail "--include/--exclude"
+printf '%s\n' "$T/tree/a/1CRN.cif.gz" "$T/tree/a/hairpin.pdb" "$T/tree/b/helix.pdb" >"$T/list"
+"$P" dssp --format tsv --from - <"$T/list" >"$T/f.tsv" 2>"$T/f.err" || fail "--from - exit $?"
+[ ! -s "$T/f.err" ] || fail "--from -: unexpected stderr: $(head -3 "$T/f.err")"
+cmp -s "$T/w.tsv" "$T/f.tsv" || fail "--from - output"
+"$P" dssp --format tsv --threads 2 --files "$T/list" >"$T/f2.tsv" || fail "--files exit $?"
+cmp -s "$T/w.tsv" "$T/f2.tsv" || fail "--files output"
+"$P" dssp "$T/tree" >/dev/null 2>&1; [ $? -eq 2 ] || fail "classic format of a directory: want exit 2"
+"$P" dssp --from "$T/list" >/dev/null 2>&1; [ $? -eq 2 ] || fail "classic format of a list: want exit 2"
+
+# SIGINT / SIGTERM while a long list streams: exit 130 / 143, whole lines only,
+# and lines printed before the end (the output streams in input order).
+awk -v f="$D/1GBT.cif.gz" 'BEGIN { for (i = 0; i < 20000; i++) print f }' >"$T/many"
+for s in INT:130 TERM:143; do
+    : >"$T/s.tsv" # exists before the background job opens it: wc never fails
+    "$P" dssp --format tsv --threads 2 --from "$T/many" >"$T/s.tsv" 2>"$T/s.err" &
+    pid=$!
+    i=0 # 3 lines out: the handlers are in place (installed before the header)
+    while [ "$(wc -l <"$T/s.tsv")" -lt 3 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+    kill -"${s%:*}" $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq "${s#*:}" ] || fail "SIG${s%:*}: exit $rc, want ${s#*:}"
+    [ "$(wc -l <"$T/s.tsv")" -lt 20001 ] || fail "SIG${s%:*}: the run did not stop"
+    [ -z "$(tail -c 1 "$T/s.tsv")" ] || fail "SIG${s%:*}: a partial last line"
+    awk -F'\t' 'NF != 5 { exit 1 }' "$T/s.tsv" || fail "SIG${s%:*}: a partial line"
+done
+
+# A signal while the walk waits for the next line of a list (a FIFO kept open):
+# exit 143 at once, the lines of the files read so far printed whole.
+mkfifo "$T/fifo"
+"$P" dssp --format tsv --from "$T/fifo" >"$T/q.tsv" 2>/dev/null &
+pid=$!
+exec 3>"$T/fifo"
+printf '%s\n' "$D/helix.pdb" "$D/hairpin.pdb" >&3
+i=0
+while [ "$(wc -l <"$T/q.tsv")" -lt 3 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+rc=$?
+exec 3>&-
+[ $rc -eq 143 ] || fail "SIGTERM while waiting for a list line: exit $rc, want 143"
+[ "$(wc -l <"$T/q.tsv")" -eq 3 ] || fail "SIGTERM while waiting for a list line: lines lost"
+
 # panalyze run --dssp [--ss]: ss8_observed / ss3_observed (and q3) columns at the end,
 # the same from the cache, JSONL fields, and the overall Q3 in the run summary.
 "$P" run --dssp --threads 2 $FILES >"$T/r.tsv" 2>/dev/null || fail "run --dssp exit $?"

@@ -131,14 +131,15 @@ static int add_structure_chains(const char *cmd, const char *path, pa_seqlist *l
     return rc ? -1 : 0;
 }
 
-int cli_load_seqlist(const char *cmd, const char *path, pa_seqlist *l)
+int cli_load_seqlist(const char *cmd, const char *path, int strict, pa_seqlist *l)
 {
-    pa_seqlist *f;
-    int rc = pa_fasta_read(path, &f);
+    pa_seqlist *f = NULL;
+    int rc = cli_read_fasta(path, strict, &f);
     if (rc == PA_EFORMAT)
         return add_structure_chains(cmd, path, l);
     if (rc) {
-        fprintf(stderr, "panalyze %s: %s: %s\n", cmd, path, pa_last_error());
+        if (rc != CLI_REPORTED)
+            fprintf(stderr, "panalyze %s: %s: %s\n", cmd, path, pa_last_error());
         return -1;
     }
     for (size_t i = 0; rc == 0 && i < pa_seqlist_count(f); i++) {

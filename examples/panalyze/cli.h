@@ -33,10 +33,10 @@ int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
  * rejected (already reported); or the library's negative code, unreported (PA_EFORMAT
  * when the file is not FASTA at all). */
 int cli_read_fasta(const char *path, int strict, pa_seqlist **out);
-/* Append the sequences of a FASTA file, or the observed chain sequences of a structure
- * file (named FILE_CHAIN as `panalyze align` names them), to l. Prints errors as
- * "panalyze CMD: ...". 0 or -1. */
-int cli_load_seqlist(const char *cmd, const char *path, pa_seqlist *l);
+/* Append the sequences of a FASTA file (read as cli_read_fasta does), or the observed
+ * chain sequences of a structure file (named FILE_CHAIN as `panalyze align` names them),
+ * to l. Prints errors as "panalyze CMD: ...". 0 or -1. */
+int cli_load_seqlist(const char *cmd, const char *path, int strict, pa_seqlist *l);
 
 /* File name without directory and structure/compression extensions ("dir/1abc.cif.gz" -> "1abc"). */
 void cli_base_name(const char *path, char *out, size_t n);

@@ -31,6 +31,8 @@ static void map_usage(FILE *out)
             "  --chunk C          queries per task (auto)\n"
             "  --matrix NAME      BLOSUM45/50/62/80/90, PAM30/70/250 (BLOSUM62)\n"
             "  --gap-open N --gap-extend N  BLAST gap costs: open + k*extend (11, 1)\n"
+            "  --strict           FASTA characters that are not residue letters (gaps '-' '.',\n"
+            "                     an inner '*') are errors; default: removed with a warning\n"
             "output (TSV): query target score bits evalue identity qcov tcov qstart qend\n"
             "  tstart tend cigar (coordinates 1-based inclusive; cigar =/X/I/D)\n");
 }
@@ -136,12 +138,17 @@ static int map_option(const char *a, const char *v, pa_search_opts *o, const cha
 }
 
 /* An index file, or a FASTA indexed in memory. */
-static int load_refs(const char *path, pa_refindex **ix)
+/* An index file, or a FASTA file cleaned as every FASTA input is and indexed in memory. */
+static int load_refs(const char *path, int strict, pa_refindex **ix)
 {
+    pa_seqlist *l = NULL;
     int rc = pa_refindex_is_index(path) ? pa_refindex_open(ix, path)
-                                        : pa_refindex_build_fasta(ix, path, NULL);
-    if (rc)
+                                        : cli_read_fasta(path, strict, &l);
+    if (rc == 0 && l)
+        rc = pa_refindex_build(ix, l, NULL);
+    if (rc && rc != CLI_REPORTED)
         fprintf(stderr, "panalyze map: %s: %s\n", path, pa_last_error());
+    pa_seqlist_free(l);
     return rc;
 }
 
@@ -164,7 +171,7 @@ int cmd_map(int argc, char **argv)
     pa_search_opts o = PA_SEARCH_OPTS_INIT;
     const char *matrix = NULL;
     const char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0, status = CLI_OK;
+    int nfiles = 0, status = CLI_OK, strict = 0;
     if (!files)
         return CLI_SOME_FAILED;
     for (int i = 1; i < argc; i++) {
@@ -173,6 +180,8 @@ int cmd_map(int argc, char **argv)
             map_usage(stdout);
             free(files);
             return CLI_OK;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc || map_option(a, argv[++i], &o, &matrix)) {
                 if (i + 1 >= argc)
@@ -204,9 +213,9 @@ int cmd_map(int argc, char **argv)
         goto out;
     }
     for (int i = 0; i < nfiles - 1; i++)
-        if (cli_load_seqlist("map", files[i], q))
+        if (cli_load_seqlist("map", files[i], strict, q))
             status = CLI_SOME_FAILED; /* a bad query file does not stop the others */
-    if (load_refs(files[nfiles - 1], &ix)) {
+    if (load_refs(files[nfiles - 1], strict, &ix)) {
         status = CLI_SOME_FAILED;
         goto out;
     }

@@ -46,4 +46,10 @@ grep -q "corrupt" "$TMP/err" || fail "corrupt message: $(cat "$TMP/err")"
 "$PZ" index /nonexistent.fa -o "$TMP/x.pai" >/dev/null 2>&1; [ $? -eq 1 ] || fail "index missing file"
 "$PZ" map "$TMP/q.fa" /nonexistent.pai >/dev/null 2>&1; [ $? -eq 1 ] || fail "missing refs"
 "$PZ" map --help | grep -q -- "--min-coverage" || fail "help"
+# FASTA hygiene as everywhere: a gap is removed with a warning, an error under --strict
+printf '>g\nmkv-laaglllw*\n' >"$TMP/gap.fa"
+"$PZ" map "$TMP/gap.fa" "$TMP/r.pai" >/dev/null 2>"$TMP/err"; [ $? -eq 0 ] || fail "gap query"
+grep -q "warning: .*record 'g'" "$TMP/err" || fail "gap warning: $(cat "$TMP/err")"
+"$PZ" map --strict "$TMP/gap.fa" "$TMP/r.pai" >/dev/null 2>"$TMP/err"; [ $? -eq 1 ] || fail "--strict"
+grep -q "error: .*position 4" "$TMP/err" || fail "strict error: $(cat "$TMP/err")"
 echo ok

@@ -71,6 +71,18 @@ void pai_buf_free(pai_buf *b);
 /* ---- monotonic clock ----------------------------------------------------- */
 uint64_t pai_now_ns(void);
 
+/* ---- hashing: XXH64, output-compatible with xxhsum (hash.c) --------------- */
+typedef struct {
+    uint64_t v[4], total;
+    unsigned char buf[32];
+    size_t nbuf;
+    uint64_t seed;
+} pai_xxh64_state;
+void pai_xxh64_init(pai_xxh64_state *h, uint64_t seed);
+void pai_xxh64_update(pai_xxh64_state *h, const void *data, size_t n);
+uint64_t pai_xxh64_digest(const pai_xxh64_state *h);
+uint64_t pai_xxh64(const void *data, size_t n, uint64_t seed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-/* pipeline_int.h — pipeline internals: results, stages, cache, hashing.
+/* pipeline_int.h — pipeline internals: results, stages, cache (XXH64 is in common/pai.h).
  *
  * Adding a stage (as "ss" and "map" are): write a pai_stage whose run() reads
  * w->structure / the result's chains and stores its output in the result (add
@@ -106,18 +106,6 @@ int pai_pipeline_run_stages(pa_executor *ex, const char *const *paths, size_t n,
 /* Estimated peak memory of one file in the pipeline (0 when it cannot be opened);
  * raw_held: its raw bytes are loaded too (with a cache), besides the text. */
 size_t pai_budget_estimate(const char *path, int predict_ss, int raw_held);
-
-/* ---- hashing (XXH64) ----------------------------------------------------------- */
-typedef struct {
-    uint64_t v[4], total;
-    unsigned char buf[32];
-    size_t nbuf;
-    uint64_t seed;
-} pai_xxh64_state;
-void pai_xxh64_init(pai_xxh64_state *h, uint64_t seed);
-void pai_xxh64_update(pai_xxh64_state *h, const void *data, size_t n);
-uint64_t pai_xxh64_digest(const pai_xxh64_state *h);
-uint64_t pai_xxh64(const void *data, size_t n, uint64_t seed);
 
 /* ---- cache ------------------------------------------------------------------------ */
 typedef struct {

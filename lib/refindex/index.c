@@ -7,7 +7,6 @@
  * byte is found at open; the sections are then checked for internal consistency as well
  * (offsets monotonic and in range) so that no later access can leave the mapping. */
 #include "refindex_int.h"
-#include "pipeline/pipeline_int.h" /* pai_xxh64 */
 
 #include <ctype.h>
 #include <errno.h>

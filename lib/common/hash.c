@@ -1,7 +1,8 @@
 /* hash.c — XXH64 (Yann Collet's xxHash, 64-bit variant), written from the
  * published algorithm: fast, well distributed, and output-compatible with the
- * reference so keys can be checked with the xxhsum tool. */
-#include "pipeline_int.h"
+ * reference so keys can be checked with the xxhsum tool. Shared by the result
+ * cache (pipeline) and the reference index checksums (refindex). */
+#include "pai.h"
 
 #include <string.h>
 

@@ -80,31 +80,35 @@ int pai_pb_skip(pai_pb *r, uint32_t wt)
     }
 }
 
-int pai_pb_int64s(pai_pb *r, uint32_t wt, int64_t **v, size_t *n, size_t *cap)
+/* A packed repeated field (wire type LEN) as a sub-reader over its payload. */
+static int packed(pai_pb *r, uint32_t wt, pai_pb *sub)
+{
+    return wt == PAI_WT_LEN ? pai_pb_len(r, sub) : PA_EFORMAT;
+}
+
+/* Read one varint and append it to the array. */
+static int push_varint(pai_pb *r, int64_t **v, size_t *n, size_t *cap)
 {
     uint64_t x;
-    int rc;
-    if (wt == PAI_WT_VARINT) {
-        if ((rc = pai_pb_varint(r, &x)))
-            return rc;
-        if (PAI_GROW(*v, *cap, *n + 1))
-            return PA_ENOMEM;
-        (*v)[(*n)++] = (int64_t)x;
-        return 0;
-    }
-    if (wt != PAI_WT_LEN)
-        return PA_EFORMAT;
-    pai_pb sub;
-    if ((rc = pai_pb_len(r, &sub)))
+    int rc = pai_pb_varint(r, &x);
+    if (rc)
         return rc;
-    while (sub.p < sub.end) {
-        if ((rc = pai_pb_varint(&sub, &x)))
-            return rc == PA_ETRUNCATED ? PA_EFORMAT : rc;
-        if (PAI_GROW(*v, *cap, *n + 1))
-            return PA_ENOMEM;
-        (*v)[(*n)++] = (int64_t)x;
-    }
+    if (PAI_GROW(*v, *cap, *n + 1))
+        return PA_ENOMEM;
+    (*v)[(*n)++] = (int64_t)x;
     return 0;
+}
+
+int pai_pb_int64s(pai_pb *r, uint32_t wt, int64_t **v, size_t *n, size_t *cap)
+{
+    if (wt == PAI_WT_VARINT)
+        return push_varint(r, v, n, cap);
+    pai_pb sub;
+    int rc = packed(r, wt, &sub);
+    while (!rc && sub.p < sub.end)
+        if ((rc = push_varint(&sub, v, n, cap)) == PA_ETRUNCATED)
+            rc = PA_EFORMAT; /* a varint cut off by the packed field's own length */
+    return rc;
 }
 
 int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap)
@@ -119,10 +123,8 @@ int pai_pb_floats(pai_pb *r, uint32_t wt, float **v, size_t *n, size_t *cap)
         memcpy(*v + (*n)++, &u, 4);
         return 0;
     }
-    if (wt != PAI_WT_LEN)
-        return PA_EFORMAT;
     pai_pb sub;
-    if ((rc = pai_pb_len(r, &sub)))
+    if ((rc = packed(r, wt, &sub)))
         return rc;
     size_t k = (size_t)(sub.end - sub.p);
     if (k % 4)

@@ -447,10 +447,11 @@ static int deserialize_diags(pa_result *r, reader *rd)
     return 0;
 }
 
-static int all_hec(const char *s, size_t n)
+/* 1 when each of the n bytes of s is one of the letters in set (never NUL). */
+static int all_in(const char *s, size_t n, const char *set)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] != 'H' && s[i] != 'E' && s[i] != 'C')
+        if (!s[i] || !strchr(set, s[i]))
             return 0;
     return 1;
 }
@@ -480,22 +481,14 @@ static int deserialize_ref(pa_result *r, reader *rd)
     return rc;
 }
 
-static int all_dssp(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("HGIEBTSP-", s[i]) || !s[i])
-            return 0;
-    return 1;
-}
-
 /* The optional DSSP string and Q3 counts of the chain just added. */
 static int deserialize_dssp(pa_result *r, reader *rd)
 {
     size_t n;
     const char *s = get_str(rd, &n);
     uint64_t has = get_u64(rd), correct = get_u64(rd), compared = get_u64(rd);
-    if (rd->bad || (n && n != r->chains[r->n_chains - 1].n_obs) || !all_dssp(s, n) || has > 1 ||
-        (!n && (has || correct || compared)))
+    if (rd->bad || (n && n != r->chains[r->n_chains - 1].n_obs) || !all_in(s, n, "HGIEBTSP-") ||
+        has > 1 || (!n && (has || correct || compared)))
         return PA_ECORRUPT;
     if (!n)
         return 0;
@@ -530,7 +523,7 @@ static int deserialize_chain(pa_result *r, reader *rd)
     }
     size_t nss = 0;
     const char *ss = rc == 0 ? get_str(rd, &nss) : NULL;
-    if (rc == 0 && (rd->bad || (nss && nss != n) || !all_hec(ss, nss)))
+    if (rc == 0 && (rd->bad || (nss && nss != n) || !all_in(ss, nss, "HEC")))
         rc = PA_ECORRUPT;
     if (rc == 0) {
         c.auth_id = auth;

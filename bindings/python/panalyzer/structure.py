@@ -57,19 +57,33 @@ def reader_opts(*, format: str | None = None, altloc: str | None = None,
                     max_diagnostics=max_diagnostics)
 
 
-class Atoms:
-    """A range of atoms: column views x, y, z, occupancy, b_factor, serial, charge,
-    residue (global residue index), and decoded name, element, altloc."""
+class _Rows:
+    """A range of rows of one of a Structure's column tables (atoms or residues)."""
 
-    def __init__(self, structure: Structure, begin: int, count: int) -> None:
-        self._s, self.begin, self.count = structure, begin, count
-        self._c = structure._atom_cols
+    def __init__(self, structure: Structure, begin: int, count: int, cols: Any) -> None:
+        self._s, self.begin, self.count, self._c = structure, begin, count, cols
 
     def __len__(self):
         return self.count
 
-    def _col(self, field, dtype):
-        return _view(self._s, getattr(self._c, field), dtype, self.begin, self.count)
+    def _col(self, field, dtype, extra=0):
+        return _view(self._s, getattr(self._c, field), dtype, self.begin, self.count + extra)
+
+    def _text(self, field, stride):
+        return _names(self._s, getattr(self._c, field), stride, self.begin, self.count)
+
+    name = property(lambda self: self._text("name", lib.PA_NAME_STRIDE))
+
+    def __repr__(self):
+        return "<%s %d>" % (type(self).__name__, self.count)
+
+
+class Atoms(_Rows):
+    """A range of atoms: column views x, y, z, occupancy, b_factor, serial, charge,
+    residue (global residue index), and decoded name, element, altloc."""
+
+    def __init__(self, structure: Structure, begin: int, count: int) -> None:
+        super().__init__(structure, begin, count, structure._atom_cols)
 
     x = property(lambda self: self._col("x", np.float32))
     y = property(lambda self: self._col("y", np.float32))
@@ -79,6 +93,8 @@ class Atoms:
     serial = property(lambda self: self._col("serial", np.int32))
     charge = property(lambda self: self._col("charge", np.int8))
     residue = property(lambda self: self._col("residue", np.uint32))
+    element = property(lambda self: self._text("element", 4))
+    altloc = property(lambda self: self._text("altloc", 1))
 
     @property
     def xyz(self) -> np.ndarray:
@@ -86,35 +102,13 @@ class Atoms:
         (use .x/.y/.z for zero-copy views)."""
         return np.stack([self.x, self.y, self.z], axis=1)
 
-    @property
-    def name(self):
-        return _names(self._s, self._c.name, lib.PA_NAME_STRIDE, self.begin, self.count)
 
-    @property
-    def element(self):
-        return _names(self._s, self._c.element, 4, self.begin, self.count)
-
-    @property
-    def altloc(self):
-        return _names(self._s, self._c.altloc, 1, self.begin, self.count)
-
-    def __repr__(self):
-        return "<Atoms %d>" % self.count
-
-
-class Residues:
+class Residues(_Rows):
     """A range of residues: seq_id, label_seq_id (PA_SEQ_ID_NONE when absent), chain,
     hetero, atom_begin views and decoded name, icode."""
 
     def __init__(self, structure: Structure, begin: int, count: int) -> None:
-        self._s, self.begin, self.count = structure, begin, count
-        self._c = structure._res_cols
-
-    def __len__(self):
-        return self.count
-
-    def _col(self, field, dtype, extra=0):
-        return _view(self._s, getattr(self._c, field), dtype, self.begin, self.count + extra)
+        super().__init__(structure, begin, count, structure._res_cols)
 
     seq_id = property(lambda self: self._col("seq_id", np.int32))
     label_seq_id = property(lambda self: self._col("label_seq_id", np.int32))
@@ -122,17 +116,7 @@ class Residues:
     hetero = property(lambda self: self._col("hetero", np.uint8))
     # n + 1 entries: atoms of residue i are [atom_begin[i], atom_begin[i+1])
     atom_begin = property(lambda self: self._col("atom_begin", np.uint32, 1))
-
-    @property
-    def name(self):
-        return _names(self._s, self._c.name, lib.PA_NAME_STRIDE, self.begin, self.count)
-
-    @property
-    def icode(self):
-        return _names(self._s, self._c.icode, 1, self.begin, self.count)
-
-    def __repr__(self):
-        return "<Residues %d>" % self.count
+    icode = property(lambda self: self._text("icode", 1))
 
 
 class Chain:

@@ -45,6 +45,16 @@ int cli_read_fasta(const char *path, int strict, pa_seqlist **out)
     return rc;
 }
 
+int cli_is_option(int argc, char **argv, int *i)
+{
+    if (*i >= argc || argv[*i][0] != '-' || !argv[*i][1])
+        return 0; /* a lone "-" is an operand (stdin) */
+    if (strcmp(argv[*i], "--"))
+        return 1;
+    ++*i;
+    return 0;
+}
+
 long cli_parse_long(const char *opt, const char *val, long min, long max)
 {
     char *end;

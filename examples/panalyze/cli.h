@@ -23,6 +23,9 @@ int cmd_map(int argc, char **argv);
 
 /* Print every diagnostic of d with at least severity min to stderr. */
 void cli_print_diags(const pa_diags *d, pa_severity min);
+/* 1 when argv[*i] is an option to parse; 0 at the first operand or past the end. A "--"
+ * also ends the options and is stepped over (*i moves to the operand after it). */
+int cli_is_option(int argc, char **argv, int *i);
 /* Parse a positive integer option value; returns -1 (and prints) when invalid. */
 long cli_parse_long(const char *opt, const char *val, long min, long max);
 /* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */

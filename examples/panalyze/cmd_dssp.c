@@ -336,9 +336,7 @@ static int parse_opt(int argc, char **argv, int *i, job *j)
 static int parse_args(int argc, char **argv, job *j)
 {
     int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (!strcmp(argv[i], "--"))
-            return i + 1;
+    for (; cli_is_option(argc, argv, &i); i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             return -2;
         if (parse_opt(argc, argv, &i, j))

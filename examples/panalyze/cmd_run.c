@@ -273,7 +273,7 @@ typedef struct {
 static int parse_args(int argc, char **argv, run_args *a)
 {
     int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    for (; cli_is_option(argc, argv, &i); i++) {
         const char *o = argv[i];
         int has = i + 1 < argc;
         long v;
@@ -284,10 +284,7 @@ static int parse_args(int argc, char **argv, run_args *a)
             return -1;
         if (k > 0)
             continue;
-        if (!strcmp(o, "--")) {
-            i++;
-            break;
-        } else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             return -2;
         } else if (!strcmp(o, "--unordered")) {
             a->po.ordered = 0;

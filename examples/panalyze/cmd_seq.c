@@ -108,12 +108,9 @@ int seq_render_file(const char *path, const seq_cli_opts *o, char **out, size_t 
 static int parse_args(int argc, char **argv, seq_cli_opts *o)
 {
     int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    for (; cli_is_option(argc, argv, &i); i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--")) {
-            i++;
-            break;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             return -2;
         } else if (!strcmp(a, "--seqres")) {
             o->seqres = 1;

@@ -150,12 +150,9 @@ static int ss_main(int argc, char **argv, walk *w)
     long threads = 1, batch = 32;
     int probs = 0, ss8 = 0, strict = 0, i = 1;
     pa_model_opts mo = PA_MODEL_OPTS_INIT;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    for (; cli_is_option(argc, argv, &i); i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--")) {
-            i++;
-            break;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return CLI_OK;
         } else if (!strcmp(a, "--probs")) {

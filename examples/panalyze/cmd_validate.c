@@ -82,15 +82,12 @@ static int validate_main(int argc, char **argv, walk *w)
 {
     pa_reader_opts ro = PA_READER_OPTS_INIT;
     int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    for (; cli_is_option(argc, argv, &i); i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return CLI_OK;
         } else if (!strcmp(argv[i], "--strict")) {
             ro.strict = 1;
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
         } else {
             fprintf(stderr, "panalyze validate: unknown option '%s'\n", argv[i]);
             usage(stderr);

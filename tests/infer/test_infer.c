@@ -1,6 +1,7 @@
 /* test_infer.c — ONNX loader, operators against PyTorch references, malformed models,
  * the default model, concurrency. Data: tests/data/infer (tools/make_infer_testdata.py). */
 #include "common/pai.h"
+#include "infer/infer_int.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -783,6 +784,36 @@ START_TEST(test_concurrent_runs_agree_with_serial)
 }
 END_TEST
 
+/* Repeated protobuf fields: one value or a packed run; a varint cut off by the packed
+ * length is a format error, not truncation of the whole message. */
+START_TEST(test_pb_repeated_fields)
+{
+    static const uint8_t one[] = {0x96, 0x01}, packed[] = {0x03, 0x01, 0x96, 0x01},
+                         cut[] = {0x02, 0x01, 0x96, 0x01}, flt[] = {0x00, 0x00, 0x80, 0x3f};
+    int64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    pai_pb r = {one, one + sizeof one};
+    ck_assert_int_eq(pai_pb_int64s(&r, PAI_WT_VARINT, &v, &n, &cap), 0);
+    r = (pai_pb){packed, packed + sizeof packed};
+    ck_assert_int_eq(pai_pb_int64s(&r, PAI_WT_LEN, &v, &n, &cap), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(v[0] == 150 && v[1] == 1 && v[2] == 150);
+    r = (pai_pb){cut, cut + sizeof cut};
+    ck_assert_int_eq(pai_pb_int64s(&r, PAI_WT_LEN, &v, &n, &cap), PA_EFORMAT);
+    r = (pai_pb){one, one + sizeof one};
+    ck_assert_int_eq(pai_pb_int64s(&r, PAI_WT_I32, &v, &n, &cap), PA_EFORMAT);
+    pai_free(v);
+    float *f = NULL;
+    n = cap = 0;
+    r = (pai_pb){flt, flt + sizeof flt};
+    ck_assert_int_eq(pai_pb_floats(&r, PAI_WT_I32, &f, &n, &cap), 0);
+    ck_assert(n == 1 && f[0] == 1.0f);
+    r = (pai_pb){flt, flt + sizeof flt};
+    ck_assert_int_eq(pai_pb_floats(&r, PAI_WT_VARINT, &f, &n, &cap), PA_EFORMAT);
+    pai_free(f);
+}
+END_TEST
+
 static Suite *infer_suite(void)
 {
     Suite *s = suite_create("infer");
@@ -793,6 +824,7 @@ static Suite *infer_suite(void)
     tcase_add_test(tc, test_quantised_models_match_reference);
     tcase_add_test(tc, test_malformed_quantisation_fails_cleanly);
     tcase_add_test(tc, test_unsupported_operator_is_named);
+    tcase_add_test(tc, test_pb_repeated_fields);
     tcase_add_test(tc, test_truncated_models_fail_cleanly);
     tcase_add_test(tc, test_corrupted_models_do_not_crash);
     tcase_add_test(tc, test_allocation_failures_are_clean);

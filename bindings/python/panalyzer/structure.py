@@ -119,17 +119,12 @@ class Residues(_Rows):
     icode = property(lambda self: self._text("icode", 1))
 
 
-class Chain:
-    """One chain of one model. `sequence`, `seqres` and `mapping` come from the
-    sequence module when the library provides it."""
+class _Part:
+    """A model or a chain: its residues and atoms are ranges of the Structure's columns."""
 
-    def __init__(self, structure: Structure, index: int, info: Any) -> None:
-        self.structure, self.index = structure, index
-        self.id = string(info.auth_id)
-        self.label_id = string(info.label_id)
-        self.entity_id = string(info.entity_id)
-        self.model = info.model
-        self.entity = None if info.entity == lib.PA_NONE_INDEX else info.entity
+    structure: Structure
+
+    def _set_rows(self, info: Any) -> None:
         self._res = (info.residue_begin, info.residue_count)
         self._atoms = (info.atom_begin, info.atom_count)
 
@@ -140,6 +135,20 @@ class Chain:
     @property
     def atoms(self):
         return Atoms(self.structure, *self._atoms)
+
+
+class Chain(_Part):
+    """One chain of one model. `sequence`, `seqres` and `mapping` come from the
+    sequence module when the library provides it."""
+
+    def __init__(self, structure: Structure, index: int, info: Any) -> None:
+        self.structure, self.index = structure, index
+        self.id = string(info.auth_id)
+        self.label_id = string(info.label_id)
+        self.entity_id = string(info.entity_id)
+        self.model = info.model
+        self.entity = None if info.entity == lib.PA_NONE_INDEX else info.entity
+        self._set_rows(info)
 
     @property
     def polymer_type(self):
@@ -179,24 +188,15 @@ class Chain:
             self.id, self.model, self._res[1], self._atoms[1])
 
 
-class Model:
+class Model(_Part):
     def __init__(self, structure, index, info):
         self.structure, self.index, self.number = structure, index, info.number
         self._chains = range(info.chain_begin, info.chain_begin + info.chain_count)
-        self._res = (info.residue_begin, info.residue_count)
-        self._atoms = (info.atom_begin, info.atom_count)
+        self._set_rows(info)
 
     @property
     def chains(self):
         return [self.structure.all_chains[i] for i in self._chains]
-
-    @property
-    def residues(self):
-        return Residues(self.structure, *self._res)
-
-    @property
-    def atoms(self):
-        return Atoms(self.structure, *self._atoms)
 
     def __repr__(self):
         return "<Model %d chains=%d atoms=%d>" % (self.number, len(self._chains), self._atoms[1])

@@ -6,7 +6,7 @@ SUDO=""
 PKGS=(
   build-essential meson ninja-build pkg-config
   libxml2-dev libzstd-dev zlib1g-dev libtbb-dev libopenblas-dev check
-  python3-cffi python3-numpy python3-pytest python3-distributed
+  python3-cffi python3-numpy python3-pytest python3-distributed python3-pip python3-setuptools
   r-base-dev r-cran-testthat
   libparasail-dev zstd gzip
   python3-gemmi python3-biopython

@@ -68,33 +68,6 @@ long cli_parse_long(const char *opt, const char *val, long min, long max)
     return v;
 }
 
-int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap)
-{
-    FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-    if (!f) {
-        fprintf(stderr, "panalyze: cannot open list %s: %s\n", file, strerror(errno));
-        return -1;
-    }
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0] || line[0] == '#')
-            continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 64;
-            char **np = realloc(*paths, nc * sizeof *np);
-            if (!np)
-                break;
-            *paths = np;
-            *cap = nc;
-        }
-        (*paths)[(*n)++] = strdup(line);
-    }
-    if (f != stdin)
-        fclose(f);
-    return 0;
-}
-
 /* "dir/1abc.cif.gz" -> "1abc" */
 void cli_base_name(const char *path, char *out, size_t n)
 {

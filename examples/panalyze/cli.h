@@ -28,8 +28,6 @@ void cli_print_diags(const pa_diags *d, pa_severity min);
 int cli_is_option(int argc, char **argv, int *i);
 /* Parse a positive integer option value; returns -1 (and prints) when invalid. */
 long cli_parse_long(const char *opt, const char *val, long min, long max);
-/* Read a list of paths (one per line) from FILE, appending to *paths. 0 or -1. */
-int cli_read_list(const char *file, char ***paths, size_t *n, size_t *cap);
 
 /* FASTA through the library's input cleaning (strict: non-residue characters are errors).
  * Warnings go to stderr. Returns 0; CLI_REPORTED when the file is FASTA but was

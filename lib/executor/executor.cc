@@ -25,8 +25,6 @@
 #include <unordered_map>
 #include <vector>
 
-extern "C" void openblas_set_num_threads(int);
-
 namespace {
 
 // Allocator routing C++ containers through pai_malloc (failure injection).
@@ -78,8 +76,6 @@ int from_exception()
         return pai_error(PA_ESTATE, "executor: unknown exception");
     }
 }
-
-std::once_flag blas_once;
 
 // oneTBB caps its workers at the hardware concurrency and prints "TBB Warning: The
 // number of workers is currently limited to ..." to stderr when an arena asks for more.
@@ -270,7 +266,6 @@ extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts 
         return pai_error(PA_EINVAL, "pa_executor_new: threads must be in [0, 4096], got %d",
                          o.threads);
     try {
-        std::call_once(blas_once, [] { openblas_set_num_threads(1); });
         int n = o.threads ? o.threads : tbb::info::default_concurrency();
         if (n < 1)
             n = 1;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void openblas_set_num_threads(int);
+#include "common/blas.h"
 
 /* Load state: temporary node input/output names until they are resolved. */
 typedef struct {
@@ -857,13 +857,14 @@ int pa_model_load_memory(pa_model **out, const void *data, size_t size, const pa
         rc = resolve(&L);
     if (!rc && m->nout == 0)
         rc = pai_error(PA_EFORMAT, "%s: the graph has no outputs", label);
+    if (!rc)
+        rc = pai_blas_load(); /* dlopen OpenBLAS (one thread) at the first model */
     loader_free(&L);
     if (rc) {
         pa_model_free(m);
         return rc;
     }
     m->max_run_bytes = o.max_run_bytes;
-    openblas_set_num_threads(1); /* parallelism comes from the caller / executor */
     *out = m;
     return 0;
 }

@@ -10,7 +10,7 @@
  * and 1x1 stride-1 convolutions skip im2col. 1-D convolutions run as 2-D with height 1. */
 #include "infer/infer_int.h"
 
-#include <cblas.h>
+#include "common/blas.h"
 #include <string.h>
 
 #define NEED_INPUTS(k) PAI_NEED_INPUTS(k, true)

@@ -10,7 +10,7 @@
  * own precision paths (pa_model_opts.precision) then use. */
 #include "infer/infer_int.h"
 
-#include <cblas.h>
+#include "common/blas.h"
 #include <math.h>
 #include <string.h>
 

@@ -1,0 +1,133 @@
+/* blas.c — dlopen OpenBLAS at first use (see blas.h for why). */
+#define PAI_BLAS_IMPL
+#include "common/blas.h"
+
+#include "common/pai.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PA_OPENBLAS_SONAME
+#define PA_OPENBLAS_SONAME "libopenblas.so.0"
+#endif
+
+typedef void sgemm_fn(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, blasint,
+                      blasint, blasint, float, const float *, blasint, const float *, blasint,
+                      float, float *, blasint);
+typedef void dgemm_fn(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, blasint,
+                      blasint, blasint, double, const double *, blasint, const double *,
+                      blasint, double, double *, blasint);
+typedef void threads_fn(int);
+
+/* Written once under pthread_once, read-only afterwards. */
+static struct {
+    sgemm_fn *sgemm;
+    dgemm_fn *dgemm;
+    threads_fn *set_threads;
+    char err[512];
+} blas;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static atomic_int blas_ok;
+
+static void *sym(void *h, const char *name, const char *lib)
+{
+    void *p = dlsym(h, name);
+    if (!p)
+        snprintf(blas.err, sizeof blas.err, "OpenBLAS (%s) lacks %s", lib, name);
+    return p;
+}
+
+static void load_once(void)
+{
+    const char *lib = getenv("PA_OPENBLAS");
+    if (!lib || !*lib)
+        lib = PA_OPENBLAS_SONAME;
+    /* RTLD_LOCAL: the application may carry another BLAS under the same names. */
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(blas.err, sizeof blas.err,
+                 "cannot load OpenBLAS (%s), which models need: %s", lib, e ? e : "unknown");
+        return;
+    }
+    void *s = sym(h, "cblas_sgemm", lib), *d = s ? sym(h, "cblas_dgemm", lib) : NULL;
+    void *t = d ? sym(h, "openblas_set_num_threads", lib) : NULL;
+    if (!t) {
+        dlclose(h);
+        return;
+    }
+    /* POSIX lets dlsym's void * become a function pointer; ISO C has no cast for it. */
+    memcpy(&blas.sgemm, &s, sizeof s);
+    memcpy(&blas.dgemm, &d, sizeof d);
+    memcpy(&blas.set_threads, &t, sizeof t);
+    blas.set_threads(1);
+    atomic_store_explicit(&blas_ok, 1, memory_order_release);
+}
+
+int pai_blas_load(void)
+{
+    pthread_once(&blas_once, load_once);
+    if (atomic_load_explicit(&blas_ok, memory_order_acquire))
+        return 0;
+    return pai_error(PA_EUNSUPPORTED, "%s", blas.err);
+}
+
+int pai_blas_loaded(void) { return atomic_load_explicit(&blas_ok, memory_order_acquire); }
+
+void pai_blas_set_threads(int n)
+{
+    if (pai_blas_loaded())
+        blas.set_threads(n);
+}
+
+/* The fallback: C = alpha op(A) op(B) + beta C, row- or column-major. Column-major is
+ * row-major of the transposed product, so it swaps the operands. */
+#define REF_GEMM(name, T)                                                                  \
+    static void name(int colmajor, int ta, int tb, blasint M, blasint N, blasint K,       \
+                     T alpha, const T *A, blasint lda, const T *B, blasint ldb, T beta,    \
+                     T *C, blasint ldc)                                                    \
+    {                                                                                      \
+        if (colmajor) {                                                                    \
+            name(0, tb, ta, N, M, K, alpha, B, ldb, A, lda, beta, C, ldc);                 \
+            return;                                                                        \
+        }                                                                                  \
+        for (blasint i = 0; i < M; i++)                                                    \
+            for (blasint j = 0; j < N; j++) {                                              \
+                T s = 0;                                                                   \
+                for (blasint k = 0; k < K; k++)                                            \
+                    s += (ta ? A[k * lda + i] : A[i * lda + k]) *                          \
+                         (tb ? B[j * ldb + k] : B[k * ldb + j]);                           \
+                C[i * ldc + j] = alpha * s + (beta == 0 ? 0 : beta * C[i * ldc + j]);      \
+            }                                                                              \
+    }
+REF_GEMM(ref_sgemm, float)
+REF_GEMM(ref_dgemm, double)
+
+void pai_cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
+                     blasint M, blasint N, blasint K, float alpha, const float *A, blasint lda,
+                     const float *B, blasint ldb, float beta, float *C, blasint ldc)
+{
+    pthread_once(&blas_once, load_once);
+    if (PAI_LIKELY(pai_blas_loaded()))
+        blas.sgemm(order, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    else
+        ref_sgemm(order == CblasColMajor, ta != CblasNoTrans, tb != CblasNoTrans, M, N, K,
+                  alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void pai_cblas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
+                     blasint M, blasint N, blasint K, double alpha, const double *A,
+                     blasint lda, const double *B, blasint ldb, double beta, double *C,
+                     blasint ldc)
+{
+    pthread_once(&blas_once, load_once);
+    if (PAI_LIKELY(pai_blas_loaded()))
+        blas.dgemm(order, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    else
+        ref_dgemm(order == CblasColMajor, ta != CblasNoTrans, tb != CblasNoTrans, M, N, K,
+                  alpha, A, lda, B, ldb, beta, C, ldc);
+}

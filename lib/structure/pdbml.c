@@ -17,7 +17,7 @@
 #include "cif.h"
 #include "panalyzer/io.h"
 
-#include <libxml/xmlreader.h>
+#include "structure/xml_lazy.h"
 #include <string.h>
 
 #define PX_MAX_ROW_TEXT (16u << 20) /* bytes of text in one row */
@@ -348,6 +348,8 @@ int pai_read_pdbml(pa_input *in, const pa_reader_opts *o, pa_diags *d, const cha
     int rc = pai_builder_new(&b, o, d, c.file, PA_FORMAT_PDBML);
     if (rc == 0)
         rc = pai_mm_new(&mm, b);
+    if (rc == 0)
+        rc = pai_xml_load(); /* dlopen libxml2 at the first PDBML file */
     if (rc < 0)
         goto done;
 

@@ -1,8 +1,10 @@
-/* OpenBLAS is dlopened at the first model, never before; a missing library is a clean
- * error at model load, and the GEMM wrappers still compute (fallback loop). Run twice:
- * as is, and with PA_OPENBLAS naming a library that does not exist. */
+/* OpenBLAS is dlopened at the first model and libxml2 at the first PDBML file, never
+ * before; a missing library is a clean error at that point, and the GEMM wrappers still
+ * compute (fallback loop). Run twice: as is, and with PA_OPENBLAS and PA_LIBXML2 naming
+ * libraries that do not exist. */
 #include "common/blas.h"
 #include "common/pai.h"
+#include "structure/xml_lazy.h"
 #include "panalyzer.h"
 #include "testutil.h"
 
@@ -83,13 +85,38 @@ START_TEST(test_model_load_reports_missing_blas)
 }
 END_TEST
 
+START_TEST(test_pdbml_reports_missing_libxml2)
+{
+    char path[4096];
+    pa_structure *st = NULL;
+    pa_diags *d = NULL;
+    ck_assert_int_eq(pa_diags_new(&d), 0);
+    int rc = pa_structure_read(pa_test_data("pdbml/1CBN_small.xml", path, sizeof path), NULL,
+                               &st, d);
+    if (missing()) {
+        ck_assert_int_eq(rc, PA_EUNSUPPORTED);
+        ck_assert_ptr_null(st);
+        ck_assert_ptr_nonnull(strstr(pa_last_error(), "libxml2"));
+        ck_assert_ptr_nonnull(strstr(pa_last_error(), getenv("PA_LIBXML2")));
+        /* the next file is read the same way: one missing library never crashes a batch */
+        ck_assert_int_eq(pa_structure_read(path, NULL, &st, d), PA_EUNSUPPORTED);
+    } else {
+        ck_assert_int_eq(rc, 0);
+        ck_assert_ptr_nonnull(st);
+    }
+    pa_structure_free(st);
+    pa_diags_free(d);
+}
+END_TEST
+
 int main(void)
 {
-    Suite *s = suite_create("blas");
+    Suite *s = suite_create("lazy");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_not_loaded_before_a_model);
     tcase_add_test(tc, test_gemm_every_layout);
     tcase_add_test(tc, test_model_load_reports_missing_blas);
+    tcase_add_test(tc, test_pdbml_reports_missing_libxml2);
     suite_add_tcase(s, tc);
     return pa_run_suite(s);
 }

@@ -25,6 +25,8 @@ static const double kPi = 3.141592653589793238462643383279502884;
 typedef struct {
     float *x, *y, *z, *r2;
     float *ux, *uy, *uz, *tmin; /* unit direction; patch-centre cosine needed to matter */
+    float *tfull;                 /* patch-centre cosine at which it hides a whole patch */
+    double *reach2, *q;           /* squared reach; q > 1: it can hide no dot (dropped) */
     uint32_t *mask;               /* patches whose dots it may hide */
     uint32_t full;                /* patches some neighbour hides entirely */
     float *px, *py, *pz, *pr2;    /* per patch (stride cap + 8): the neighbours that may hide
@@ -142,11 +144,11 @@ static int cands_grow(cands *c)
     float **f[4] = {&c->x, &c->y, &c->z, &c->r2};
     float **d[4] = {&c->ux, &c->uy, &c->uz, &c->tmin};
     for (int k = 0; k < 4; k++) {
-        float *p = pai_realloc(*f[k], cap * sizeof *p);
+        float *p = pai_realloc(*f[k], (cap + 4) * sizeof *p);
         if (!p)
             return PA_ENOMEM;
         *f[k] = p;
-        float *q = pai_realloc(*d[k], cap * sizeof *q);
+        float *q = pai_realloc(*d[k], (cap + 4) * sizeof *q);
         if (!q)
             return PA_ENOMEM;
         *d[k] = q;
@@ -162,15 +164,26 @@ static int cands_grow(cands *c)
     if (!mk)
         return PA_ENOMEM;
     c->mask = mk;
+    float *tf = pai_realloc(c->tfull, (cap + 4) * sizeof *tf);
+    if (!tf)
+        return PA_ENOMEM;
+    c->tfull = tf;
+    double **dd[2] = {&c->reach2, &c->q};
+    for (int k = 0; k < 2; k++) {
+        double *q = pai_realloc(*dd[k], (cap + 4) * sizeof *q);
+        if (!q)
+            return PA_ENOMEM;
+        *dd[k] = q;
+    }
     c->cap = cap;
     return 0;
 }
 
 static void cands_free(cands *c)
 {
-    void *p[13] = {c->x,  c->y,  c->z,  c->r2, c->ux,  c->uy, c->uz,
-                   c->tmin, c->px, c->py, c->pz, c->pr2, c->mask};
-    for (int k = 0; k < 13; k++)
+    void *p[16] = {c->x,  c->y,  c->z,  c->r2,  c->ux,   c->uy,    c->uz, c->tmin,
+                   c->px, c->py, c->pz, c->pr2, c->mask, c->tfull, c->reach2, c->q};
+    for (int k = 0; k < 16; k++)
         pai_free(p[k]);
 }
 
@@ -230,45 +243,113 @@ static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tm
 }
 #endif
 
-/* Add a neighbour unless it can hide no dot at all. tmin: the smallest cosine
- * between its direction and a patch centre at which it may still hide a dot
- * of that patch (-2: every patch). */
-static int cands_add(surf *s, pai_v3 loc, double reach2, double R)
+/* Queue a neighbour at loc whose grown sphere reaches reach2; cands_finish decides. */
+static int cands_push(cands *c, pai_v3 loc, double reach2)
 {
-    cands *c = &s->c;
-    double L = sqrt((double)loc.x * loc.x + (double)loc.y * loc.y + (double)loc.z * loc.z);
-    /* dot p at distance^2 = R^2 + L^2 - 2RL (p.u); it matters when that is <= reach2 + SLACK */
-    double q = (R * R + L * L - reach2 - SLACK) / (2 * R * L);
-    if (q > 1)
-        return 0;
-    if (q < -1)
-        q = -1;
     if (c->n == c->cap) {
         int rc = cands_grow(c);
         if (rc)
             return rc;
     }
     size_t k = c->n++;
-    c->x[k] = loc.x, c->y[k] = loc.y, c->z[k] = loc.z, c->r2[k] = floor_float(reach2);
-    c->ux[k] = (float)(loc.x / L), c->uy[k] = (float)(loc.y / L), c->uz[k] = (float)(loc.z / L);
+    c->x[k] = loc.x, c->y[k] = loc.y, c->z[k] = loc.z, c->reach2[k] = reach2;
+    c->r2[k] = floor_float(reach2);
+    return 0;
+}
+
+/* For neighbour k of an atom grown to R: q, its direction and the patch-centre cosines
+ * tmin (the smallest at which it may still hide a dot of that patch; -2: every patch)
+ * and tfull (at or above which it hides the whole patch). */
+static void cand_math(const surf *s, cands *c, size_t k, double R)
+{
+    double x = c->x[k], y = c->y[k], z = c->z[k];
+    double L = sqrt(x * x + y * y + z * z);
+    /* dot p at distance^2 = R^2 + L^2 - 2RL (p.u); it matters when that is <= reach2 + SLACK */
+    double q = (R * R + L * L - c->reach2[k] - SLACK) / (2 * R * L);
+    c->q[k] = q;
+    if (q < -1)
+        q = -1;
+    c->ux[k] = (float)(x / L), c->uy[k] = (float)(y / L), c->uz[k] = (float)(z / L);
     /* cos(acos(q) + rho); past pi every patch counts. 1e-4 covers the float
      * rounding of the patch test (its cosines are good to 1e-6). */
     c->tmin[k] = q <= -s->cosrho ? -2 : (float)(q * s->cosrho - sqrt(1 - q * q) * s->sinrho - 1e-4);
     /* Patches it hides entirely: every dot's distance at least SLACK inside its reach,
      * i.e. the patch centre within acos(qin) - rho of its direction. */
-    double qin = (R * R + L * L - reach2 + SLACK) / (2 * R * L);
-    float tfull = qin < -1            ? -2 /* the whole sphere */
+    double qin = (R * R + L * L - c->reach2[k] + SLACK) / (2 * R * L);
+    c->tfull[k] = qin < -1            ? -2 /* the whole sphere */
                   : qin >= s->cosrho ? 2  /* a cap narrower than a patch */
                                      : (float)(qin * s->cosrho + sqrt(1 - qin * qin) * s->sinrho + 1e-4);
-    uint32_t full;
+}
+
+#ifdef PAI_DSSP_AVX2
+/* cand_math for neighbours k..k+3: the same double operations in the same order (no FMA),
+ * hence the same bits. Lanes past n compute garbage that nobody reads. */
+__attribute__((target("avx2"))) static void cand_math4(const surf *s, cands *c, size_t k,
+                                                        double R)
+{
+    __m256d x = _mm256_cvtps_pd(_mm_loadu_ps(c->x + k));
+    __m256d y = _mm256_cvtps_pd(_mm_loadu_ps(c->y + k));
+    __m256d z = _mm256_cvtps_pd(_mm_loadu_ps(c->z + k));
+    __m256d L = _mm256_sqrt_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(x, x), _mm256_mul_pd(y, y)),
+                                             _mm256_mul_pd(z, z)));
+    __m256d rr = _mm256_set1_pd(R * R), reach2 = _mm256_loadu_pd(c->reach2 + k);
+    __m256d base = _mm256_sub_pd(_mm256_add_pd(rr, _mm256_mul_pd(L, L)), reach2);
+    __m256d den = _mm256_mul_pd(_mm256_set1_pd(2 * R), L), slack = _mm256_set1_pd(SLACK);
+    __m256d q = _mm256_div_pd(_mm256_sub_pd(base, slack), den);
+    __m256d qin = _mm256_div_pd(_mm256_add_pd(base, slack), den);
+    _mm256_storeu_pd(c->q + k, q);
+    __m256d one = _mm256_set1_pd(1), m1 = _mm256_set1_pd(-1), eps = _mm256_set1_pd(1e-4);
+    __m256d cr = _mm256_set1_pd(s->cosrho), sr = _mm256_set1_pd(s->sinrho);
+    q = _mm256_blendv_pd(q, m1, _mm256_cmp_pd(q, m1, _CMP_LT_OQ));
+    _mm_storeu_ps(c->ux + k, _mm256_cvtpd_ps(_mm256_div_pd(x, L)));
+    _mm_storeu_ps(c->uy + k, _mm256_cvtpd_ps(_mm256_div_pd(y, L)));
+    _mm_storeu_ps(c->uz + k, _mm256_cvtpd_ps(_mm256_div_pd(z, L)));
+    __m256d tmin = _mm256_sub_pd(
+        _mm256_sub_pd(_mm256_mul_pd(q, cr),
+                      _mm256_mul_pd(_mm256_sqrt_pd(_mm256_sub_pd(one, _mm256_mul_pd(q, q))), sr)),
+        eps);
+    tmin = _mm256_blendv_pd(tmin, _mm256_set1_pd(-2),
+                            _mm256_cmp_pd(q, _mm256_sub_pd(_mm256_setzero_pd(), cr), _CMP_LE_OQ));
+    _mm_storeu_ps(c->tmin + k, _mm256_cvtpd_ps(tmin));
+    __m256d tf = _mm256_add_pd(
+        _mm256_add_pd(_mm256_mul_pd(qin, cr),
+                      _mm256_mul_pd(_mm256_sqrt_pd(_mm256_sub_pd(one, _mm256_mul_pd(qin, qin))), sr)),
+        eps);
+    tf = _mm256_blendv_pd(tf, _mm256_set1_pd(2), _mm256_cmp_pd(qin, cr, _CMP_GE_OQ));
+    tf = _mm256_blendv_pd(tf, _mm256_set1_pd(-2), _mm256_cmp_pd(qin, m1, _CMP_LT_OQ));
+    _mm_storeu_ps(c->tfull + k, _mm256_cvtpd_ps(tf));
+}
+#endif
+
+/* Drop the neighbours that can hide no dot (q > 1), keeping the order, and give the rest
+ * their patch masks. */
+static void cands_finish(surf *s, double R)
+{
+    cands *c = &s->c;
+    size_t k = 0, kept = 0;
 #ifdef PAI_DSSP_AVX2
     if (s->avx2)
-        c->mask[k] = patch_mask_avx2(s, c->ux[k], c->uy[k], c->uz[k], c->tmin[k], tfull, &full);
-    else
+        for (; k + 4 <= c->n; k += 4)
+            cand_math4(s, c, k, R);
 #endif
-        c->mask[k] = patch_mask(s, c->ux[k], c->uy[k], c->uz[k], c->tmin[k], tfull, &full);
-    c->full |= full;
-    return 0;
+    for (; k < c->n; k++)
+        cand_math(s, c, k, R);
+    for (k = 0; k < c->n; k++) {
+        if (c->q[k] > 1)
+            continue;
+        size_t j = kept++;
+        c->x[j] = c->x[k], c->y[j] = c->y[k], c->z[j] = c->z[k], c->r2[j] = c->r2[k];
+        c->ux[j] = c->ux[k], c->uy[j] = c->uy[k], c->uz[j] = c->uz[k], c->tmin[j] = c->tmin[k];
+        uint32_t full;
+#ifdef PAI_DSSP_AVX2
+        if (s->avx2)
+            c->mask[j] = patch_mask_avx2(s, c->ux[j], c->uy[j], c->uz[j], c->tmin[j], c->tfull[k], &full);
+        else
+#endif
+            c->mask[j] = patch_mask(s, c->ux[j], c->uy[j], c->uz[j], c->tmin[j], c->tfull[k], &full);
+        c->full |= full;
+    }
+    c->n = kept;
 }
 
 /* A patch's neighbours, contiguous. */
@@ -367,7 +448,7 @@ static pai_v3 *scaled_dots(surf *s, float radius)
 }
 
 /* Exact test of sorted atom k as a neighbour of atom a (mkdssp's double arithmetic). */
-static int try_neighbour(surf *s, pai_v3 a, float ra, float radius, size_t k)
+static int try_neighbour(surf *s, pai_v3 a, float ra, size_t k)
 {
     pai_v3 b = {s->sx[k], s->sy[k], s->sz[k]};
     double d = (double)ra + kRadiusWater, r = (double)s->srad[k] + kRadiusWater;
@@ -375,12 +456,12 @@ static int try_neighbour(surf *s, pai_v3 a, float ra, float radius, size_t k)
     if (!(d2 < (d + r) * (d + r) && d2 > 0.0001))
         return 0;
     pai_v3 loc = {b.x - a.x, b.y - a.y, b.z - a.z};
-    return cands_add(s, loc, r * r, radius);
+    return cands_push(&s->c, loc, r * r);
 }
 
 /* Neighbours among sorted atoms [b, e): a float prefilter 4 at a time against
  * the widest reach, then the exact test on the few that pass. */
-static int scan_run(surf *s, pai_v3 a, float ra, float radius, float wide, size_t b, size_t e)
+static int scan_run(surf *s, pai_v3 a, float ra, float wide, size_t b, size_t e)
 {
     size_t k = b;
 #if defined(__SSE2__)
@@ -391,14 +472,14 @@ static int scan_run(surf *s, pai_v3 a, float ra, float radius, float wide, size_
         __m128 dz = _mm_sub_ps(az, _mm_loadu_ps(s->sz + k));
         __m128 d2 = _mm_add_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy)), _mm_mul_ps(dz, dz));
         for (int bits = _mm_movemask_ps(_mm_cmplt_ps(d2, w)); bits; bits &= bits - 1) {
-            int rc = try_neighbour(s, a, ra, radius, k + (size_t)__builtin_ctz((unsigned)bits));
+            int rc = try_neighbour(s, a, ra, k + (size_t)__builtin_ctz((unsigned)bits));
             if (rc)
                 return rc;
         }
     }
 #endif
     for (; k < e; k++) {
-        int rc = try_neighbour(s, a, ra, radius, k);
+        int rc = try_neighbour(s, a, ra, k);
         if (rc)
             return rc;
     }
@@ -426,10 +507,11 @@ static int atom_surface(surf *s, size_t k, float *out)
             size_t row = ((size_t)z * (size_t)g->ny + (size_t)y) * (size_t)g->nx;
             size_t b = g->start[row + (size_t)(cx > 0 ? cx - 1 : 0)];
             size_t e = g->start[row + (size_t)(cx + 1 < g->nx ? cx + 2 : g->nx)];
-            rc = scan_run(s, a, ra, radius, wide, b, e);
+            rc = scan_run(s, a, ra, wide, b, e);
         }
     if (rc)
         return rc;
+    cands_finish(s, radius);
     size_t nl[NPATCH] = {0}, stride = c->cap + 8;
     for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
         for (uint32_t bits = c->mask[m] & ~c->full; bits; bits &= bits - 1) {

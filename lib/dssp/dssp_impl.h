@@ -89,5 +89,9 @@ void pai_dssp_helices(pa_dssp *d);
 void pai_dssp_pp(pa_dssp *d, int stretch);
 /* dssp_acc.c */
 int pai_dssp_surface(pa_dssp *d);
+/* format.c: printf("%*.*f", width, prec, v) into p (prec 0..3, width <= 9); the end.
+ * Writes at most PAI_DSSP_FIXED_MAX bytes (the digits of DBL_MAX), then a NUL or not. */
+#define PAI_DSSP_FIXED_MAX 330
+char *pai_dssp_put_fixed(char *p, int width, double v, int prec);
 
 #endif

@@ -82,14 +82,75 @@ static int histograms(pai_buf *b, const pai_dssp_stats *st)
     return rc ? rc : histogram(b, st->ladders_sheet, "LADDERS PER SHEET");
 }
 
-static void hb_field(char out[24], int off, double e)
+/* The residue table is most of the output, and printf's float conversion most of its
+ * cost: the fields are formatted here instead, byte for byte as printf would. */
+
+/* printf("%*d", width, v) into p; returns the end. */
+static char *put_int(char *p, int width, long v)
 {
-    if (off == 0 && e == 0)
-        snprintf(out, 24, "0, 0.0");
-    else
-        snprintf(out, 24, "%d,%3.1f", off, e);
+    char tmp[24];
+    int n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[n++] = '-';
+    for (int k = n; k < width; k++)
+        *p++ = ' ';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
 }
 
+/* printf("%*.*f", width, prec, v) into p (prec <= 3); returns the end. printf rounds the
+ * exact binary value, half to even: that is rounding v * 10^prec unless its fraction is
+ * within 1e-7 of one half, which printf itself settles. */
+char *pai_dssp_put_fixed(char *p, int width, double v, int prec)
+{
+    static const double scale[4] = {1, 10, 100, 1000};
+    double t = fabs(v) * scale[prec], fl = floor(t);
+    if (!(t < 1e15) || fabs(t - fl - 0.5) < 1e-7) /* also NaN and infinities */
+        return p + snprintf(p, PAI_DSSP_FIXED_MAX, "%*.*f", width < 9 ? width : 9, prec, v);
+    unsigned long long n = (unsigned long long)fl + (t - fl > 0.5);
+    char tmp[32];
+    int len = 0;
+    for (int k = 0; k < prec; k++, n /= 10)
+        tmp[len++] = (char)('0' + n % 10);
+    if (prec)
+        tmp[len++] = '.';
+    do
+        tmp[len++] = (char)('0' + n % 10);
+    while (n /= 10);
+    if (signbit(v)) /* printf keeps the sign of -0.0 and of what rounds to it */
+        tmp[len++] = '-';
+    for (int k = len; k < width; k++)
+        *p++ = ' ';
+    while (len)
+        *p++ = tmp[--len];
+    return p;
+}
+
+/* "%11s" of "off,e" ("%d,%3.1f"; "0, 0.0" for no bond). */
+static char *put_hbond(char *p, int off, double e)
+{
+    char f[PAI_DSSP_FIXED_MAX + 24], *q = f;
+    if (off == 0 && e == 0)
+        q = memcpy(f, "0, 0.0", 6), q += 6;
+    else {
+        q = put_int(q, 0, off);
+        *q++ = ',';
+        q = pai_dssp_put_fixed(q, 3, e, 1);
+    }
+    size_t n = (size_t)(q - f);
+    for (size_t k = n; k < 11; k++)
+        *p++ = ' ';
+    memcpy(p, f, n);
+    return p + n;
+}
+
+/* "%5d%5d%1.1s%1.1s %c  %c%c%c%c%c%c%c%c%c%4d%4d%c%4.0f %11s%11s%11s%11s  %6.3f%6.1f%6.1f
+ * %6.1f%6.1f %6.1f %6.1f %6.1f\n", mkdssp's residue line. */
 static int residue_line(pai_buf *b, const pa_dssp *d, size_t i, const pa_residue_columns *rc,
                         const pa_structure *s)
 {
@@ -100,21 +161,34 @@ static int residue_line(pai_buf *b, const pa_dssp *d, size_t i, const pa_residue
     char aa = r.aa;
     if (aa == 'C' && r.ss_bridge)
         aa = (char)('a' + (r.ss_bridge - 1) % 26);
-    char nho[2][24], onh[2][24];
-    for (int k = 0; k < 2; k++) {
-        hb_field(nho[k], r.nho_offset[k], r.nho_energy[k]);
-        hb_field(onh[k], r.onh_offset[k], r.onh_energy[k]);
+    char line[12 * PAI_DSSP_FIXED_MAX], *p = line; /* 11 numbers and the rest */
+    p = put_int(p, 5, r.number);
+    p = put_int(p, 5, rc->seq_id[r.residue]);
+    *p++ = rc->icode[r.residue] ? rc->icode[r.residue] : ' ';
+    *p++ = ci.auth_id && ci.auth_id[0] ? ci.auth_id[0] : ' ';
+    const char flags[] = {' ', aa, ' ', ' ', r.ss, r.helix[3], r.helix[0], r.helix[1],
+                          r.helix[2], r.bend, r.chirality, r.bridge_label[0], r.bridge_label[1]};
+    memcpy(p, flags, sizeof flags);
+    p += sizeof flags;
+    p = put_int(p, 4, r.bridge_partner[0]);
+    p = put_int(p, 4, r.bridge_partner[1]);
+    *p++ = r.sheet;
+    p = pai_dssp_put_fixed(p, 4, floor(r.acc + 0.5), 0);
+    *p++ = ' ';
+    p = put_hbond(p, r.nho_offset[0], r.nho_energy[0]);
+    p = put_hbond(p, r.onh_offset[0], r.onh_energy[0]);
+    p = put_hbond(p, r.nho_offset[1], r.nho_energy[1]);
+    p = put_hbond(p, r.onh_offset[1], r.onh_energy[1]);
+    *p++ = ' ', *p++ = ' ';
+    p = pai_dssp_put_fixed(p, 6, r.tco, 3);
+    double rest[] = {r.kappa, r.alpha, r.phi, r.psi, r.ca[0], r.ca[1], r.ca[2]};
+    for (int k = 0; k < 7; k++) {
+        if (k >= 4)
+            *p++ = ' ';
+        p = pai_dssp_put_fixed(p, 6, rest[k], 1);
     }
-    char icode[2] = {rc->icode[r.residue] ? rc->icode[r.residue] : ' ', 0};
-    char chain[2] = {ci.auth_id && ci.auth_id[0] ? ci.auth_id[0] : ' ', 0};
-    return pai_buf_printf(
-        b,
-        "%5d%5d%1.1s%1.1s %c  %c%c%c%c%c%c%c%c%c%4d%4d%c%4.0f %11s%11s%11s%11s  %6.3f%6.1f%6.1f%6.1f%6.1f "
-        "%6.1f %6.1f %6.1f\n",
-        r.number, rc->seq_id[r.residue], icode, chain, aa, r.ss, r.helix[3], r.helix[0], r.helix[1],
-        r.helix[2], r.bend, r.chirality, r.bridge_label[0], r.bridge_label[1], r.bridge_partner[0],
-        r.bridge_partner[1], r.sheet, floor(r.acc + 0.5), nho[0], onh[0], nho[1], onh[1], r.tco,
-        r.kappa, r.alpha, r.phi, r.psi, r.ca[0], r.ca[1], r.ca[2]);
+    *p++ = '\n';
+    return pai_buf_add(b, line, (size_t)(p - line));
 }
 
 static int table(pai_buf *b, const pa_dssp *d, const pa_structure *s)

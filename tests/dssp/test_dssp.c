@@ -3,9 +3,11 @@
  * awkward inputs: missing backbone atoms, CA-only chains, altlocs, insertion
  * codes, chain breaks, NMR models. */
 #include "common/pai.h"
+#include "dssp/dssp_impl.h"
 #include "testutil.h"
 
 #include <dirent.h>
+#include <float.h>
 #include <panalyzer.h>
 
 static pa_structure *read_file(const char *rel, pa_altloc_policy altloc)
@@ -553,6 +555,38 @@ START_TEST(pipeline_stage)
 }
 END_TEST
 
+/* The classic table's own float formatting against printf: random values, halves and
+ * exact ties (which printf rounds half to even), negatives rounding to -0.0. */
+START_TEST(fixed_matches_printf)
+{
+    char a[PAI_DSSP_FIXED_MAX + 1], b[PAI_DSSP_FIXED_MAX + 1];
+    uint64_t x = 88172645463325252ULL;
+    int n = getenv("PA_TEST_QUICK") ? 20000 : 200000;
+    for (int i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double u = (double)(x >> 11) / 9007199254740992.0 - 0.5, v;
+        switch (i % 5) {
+        case 0: v = u * 800; break;
+        case 1: v = (double)(int64_t)(u * 2e5) / 20; break; /* x.x5: ties at one decimal */
+        case 2: v = (double)(int64_t)(u * 4e5) / 2000; break; /* x.xxx5 */
+        case 3: v = (float)(u * 2); break;
+        default: v = -(double)(i % 3) * 0.05; break;
+        }
+        for (int prec = 0; prec <= 3; prec++) {
+            *pai_dssp_put_fixed(a, 6, v, prec) = '\0';
+            snprintf(b, sizeof b, "%6.*f", prec, v);
+            ck_assert_msg(strcmp(a, b) == 0, "%.17g prec %d: [%s] printf [%s]", v, prec, a, b);
+        }
+    }
+    double odd[] = {NAN, INFINITY, -INFINITY, 1e300, -DBL_MAX, 1e15, -0.0, 0.25, -0.25, 0.125, 2.5, 360.0};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        *pai_dssp_put_fixed(a, 6, odd[i], 1) = '\0';
+        snprintf(b, sizeof b, "%6.1f", odd[i]);
+        ck_assert_str_eq(a, b);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dssp");
@@ -573,6 +607,7 @@ static Suite *suite(void)
     tcase_add_test(t, shared_corpus_runs);
     tcase_add_test(t, fuzz_regressions);
     tcase_add_test(t, pipeline_stage);
+    tcase_add_test(t, fixed_matches_printf);
     suite_add_tcase(s, t);
     return s;
 }

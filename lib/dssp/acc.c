@@ -61,6 +61,8 @@ typedef struct {
     int avx2;          /* the CPU has AVX2 (patch masks 8 at a time) */
     float scaled_r[8]; /* dots scaled by the few radii in use (one per atom kind) */
     pai_v3 scaled[8][2 * NDOTS + 1];
+    float sdx[8][2 * NDOTS + 9], sdy[8][2 * NDOTS + 9], sdz[8][2 * NDOTS + 9]; /* the same
+                               by coordinate, padded so that 8-wide loads stay inside */
     int nscaled;
 } surf;
 
@@ -403,48 +405,44 @@ static int patch_free(const pai_v3 *dots, int ndots, const plist *l)
 }
 
 #ifdef PAI_DSSP_AVX2
-/* patch_free with 8 neighbours at a time (no FMA: the same float results). */
-__attribute__((target("avx2"))) static int patch_free_avx2(const pai_v3 *dots, int ndots,
+/* patch_free with 8 dots at a time against one neighbour after the other, until all 8 are
+ * hidden: no branch per dot. The same float operations (no FMA), so the same verdicts. */
+__attribute__((target("avx2"))) static int patch_free_avx2(const float *dx, const float *dy,
+                                                            const float *dz, int ndots,
                                                             const plist *l)
 {
     int nfree = 0;
-    size_t last = 0;
-    for (int i = 0; i < ndots; i++) {
-        pai_v3 xx = dots[i];
-        if (hidden_by(l, last, xx))
-            continue;
-        __m256 X = _mm256_set1_ps(xx.x), Y = _mm256_set1_ps(xx.y), Z = _mm256_set1_ps(xx.z);
-        int bits = 0;
-        size_t m = 0;
-        for (; m < l->n; m += 8) {
-            __m256 dx = _mm256_sub_ps(X, _mm256_loadu_ps(l->x + m));
-            __m256 dy = _mm256_sub_ps(Y, _mm256_loadu_ps(l->y + m));
-            __m256 dz = _mm256_sub_ps(Z, _mm256_loadu_ps(l->z + m));
-            __m256 d2 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy)),
-                                      _mm256_mul_ps(dz, dz));
-            if ((bits = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(l->r2 + m), d2, _CMP_NLT_UQ))))
-                break;
+    for (int i = 0; i < ndots; i += 8) {
+        __m256 X = _mm256_loadu_ps(dx + i), Y = _mm256_loadu_ps(dy + i), Z = _mm256_loadu_ps(dz + i);
+        int valid = ndots - i >= 8 ? 0xff : (1 << (ndots - i)) - 1, hidden = 0;
+        for (size_t m = 0; m < l->n && (hidden & valid) != valid; m++) {
+            __m256 ex = _mm256_sub_ps(X, _mm256_broadcast_ss(l->x + m));
+            __m256 ey = _mm256_sub_ps(Y, _mm256_broadcast_ss(l->y + m));
+            __m256 ez = _mm256_sub_ps(Z, _mm256_broadcast_ss(l->z + m));
+            __m256 d2 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey)),
+                                      _mm256_mul_ps(ez, ez));
+            hidden |= _mm256_movemask_ps(_mm256_cmp_ps(_mm256_broadcast_ss(l->r2 + m), d2, _CMP_NLT_UQ));
         }
-        if (!bits)
-            nfree++;
-        else
-            last = m + (size_t)__builtin_ctz((unsigned)bits);
+        nfree += __builtin_popcount((unsigned)(valid & ~hidden));
     }
     return nfree;
 }
 #endif
 
 /* The dots times radius (as mkdssp forms them, in float), cached per radius. */
-static pai_v3 *scaled_dots(surf *s, float radius)
+static int scaled_dots(surf *s, float radius)
 {
     for (int k = 0; k < s->nscaled; k++)
         if (s->scaled_r[k] == radius)
-            return s->scaled[k];
+            return k;
     int k = s->nscaled < 8 ? s->nscaled++ : 7;
     s->scaled_r[k] = radius;
-    for (int i = 0; i < 2 * NDOTS + 1; i++)
-        s->scaled[k][i] = (pai_v3){s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
-    return s->scaled[k];
+    for (int i = 0; i < 2 * NDOTS + 1; i++) {
+        pai_v3 v = {s->dots[i].x * radius, s->dots[i].y * radius, s->dots[i].z * radius};
+        s->scaled[k][i] = v;
+        s->sdx[k][i] = v.x, s->sdy[k][i] = v.y, s->sdz[k][i] = v.z;
+    }
+    return k;
 }
 
 /* Exact test of sorted atom k as a neighbour of atom a (mkdssp's double arithmetic). */
@@ -518,7 +516,8 @@ static int atom_surface(surf *s, size_t k, float *out)
             size_t at = (size_t)__builtin_ctz(bits) * stride + nl[__builtin_ctz(bits)]++;
             c->px[at] = c->x[m], c->py[at] = c->y[m], c->pz[at] = c->z[m], c->pr2[at] = c->r2[m];
         }
-    pai_v3 *scaled = scaled_dots(s, radius);
+    int sk = scaled_dots(s, radius);
+    const pai_v3 *scaled = s->scaled[sk];
     int nfree = 0;
     for (int p = 0; p < NPATCH; p++) {
         int nd = s->pstart[p + 1] - s->pstart[p];
@@ -534,7 +533,8 @@ static int atom_surface(surf *s, size_t k, float *out)
         plist l = {c->px + base, c->py + base, c->pz + base, c->pr2 + base, nl[p]};
 #ifdef PAI_DSSP_AVX2
         if (s->avx2) {
-            nfree += patch_free_avx2(scaled + s->pstart[p], nd, &l);
+            int d0 = s->pstart[p];
+            nfree += patch_free_avx2(s->sdx[sk] + d0, s->sdy[sk] + d0, s->sdz[sk] + d0, nd, &l);
             continue;
         }
 #endif

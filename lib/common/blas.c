@@ -2,14 +2,12 @@
 #define PAI_BLAS_IMPL
 #include "common/blas.h"
 
+#include "common/dl.h"
 #include "common/pai.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #ifndef PA_OPENBLAS_SONAME
 #define PA_OPENBLAS_SONAME "libopenblas.so.0"
@@ -33,37 +31,23 @@ static struct {
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static atomic_int blas_ok;
 
-static void *sym(void *h, const char *name, const char *lib)
+static int sym(void *h, const char *name, void *slot, size_t size)
 {
-    void *p = dlsym(h, name);
-    if (!p)
-        snprintf(blas.err, sizeof blas.err, "OpenBLAS (%s) lacks %s", lib, name);
-    return p;
+    return pai_dl_sym(h, name, slot, size, "OpenBLAS", blas.err, sizeof blas.err);
 }
 
 static void load_once(void)
 {
-    const char *lib = getenv("PA_OPENBLAS");
-    if (!lib || !*lib)
-        lib = PA_OPENBLAS_SONAME;
-    /* RTLD_LOCAL: the application may carry another BLAS under the same names. */
-    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(blas.err, sizeof blas.err,
-                 "cannot load OpenBLAS (%s), which models need: %s", lib, e ? e : "unknown");
+    void *h = pai_dl_open("PA_OPENBLAS", PA_OPENBLAS_SONAME, "OpenBLAS", "models need",
+                          blas.err, sizeof blas.err);
+    if (!h)
         return;
-    }
-    void *s = sym(h, "cblas_sgemm", lib), *d = s ? sym(h, "cblas_dgemm", lib) : NULL;
-    void *t = d ? sym(h, "openblas_set_num_threads", lib) : NULL;
-    if (!t) {
+    if (sym(h, "cblas_sgemm", &blas.sgemm, sizeof blas.sgemm) ||
+        sym(h, "cblas_dgemm", &blas.dgemm, sizeof blas.dgemm) ||
+        sym(h, "openblas_set_num_threads", &blas.set_threads, sizeof blas.set_threads)) {
         dlclose(h);
         return;
     }
-    /* POSIX lets dlsym's void * become a function pointer; ISO C has no cast for it. */
-    memcpy(&blas.sgemm, &s, sizeof s);
-    memcpy(&blas.dgemm, &d, sizeof d);
-    memcpy(&blas.set_threads, &t, sizeof t);
     blas.set_threads(1);
     atomic_store_explicit(&blas_ok, 1, memory_order_release);
 }

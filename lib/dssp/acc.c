@@ -51,6 +51,8 @@ typedef struct {
     double rho; /* largest angle between a dot and its patch centre */
     double cosrho, sinrho;
     double weight;
+    float area[2 * NDOTS + 2]; /* area[k]: k dots' weights summed one by one in float, as
+                                  mkdssp sums them */
     pai_v3 *xyz; /* all atoms */
     float *rad;
     uint32_t *owner;
@@ -112,6 +114,9 @@ static void make_dots(surf *s)
     const float golden = (1 + sqrtf(5.0f)) / 2;
     pai_v3 dots[2 * NDOTS + 1];
     s->weight = (4 * kPi) / P;
+    s->area[0] = 0;
+    for (int i = 0; i < P; i++)
+        s->area[i + 1] = s->area[i] + (float)s->weight;
     for (int i = -NDOTS; i <= NDOTS; i++) {
         float lat = asinf((2.0f * (float)i) / (float)P);
         float lon = (float)(fmod((double)i, (double)golden) * 2 * kPi / (double)golden);
@@ -357,7 +362,7 @@ static void cands_finish(surf *s, double R)
 /* A patch's neighbours, contiguous. */
 typedef struct {
     const float *x, *y, *z, *r2;
-    size_t n; /* a multiple of 8 */
+    size_t n; /* padded to a multiple of 8 for patch_free */
 } plist;
 
 static int hidden_by(const plist *l, size_t m, pai_v3 xx)
@@ -528,22 +533,19 @@ static int atom_surface(surf *s, size_t k, float *out)
             continue;
         }
         size_t base = (size_t)p * stride;
-        for (; nl[p] % 8; nl[p]++) /* padding: hides nothing */
-            c->px[base + nl[p]] = c->py[base + nl[p]] = c->pz[base + nl[p]] = 0, c->pr2[base + nl[p]] = -1;
         plist l = {c->px + base, c->py + base, c->pz + base, c->pr2 + base, nl[p]};
 #ifdef PAI_DSSP_AVX2
-        if (s->avx2) {
+        if (s->avx2) { /* any list length */
             int d0 = s->pstart[p];
             nfree += patch_free_avx2(s->sdx[sk] + d0, s->sdy[sk] + d0, s->sdz[sk] + d0, nd, &l);
             continue;
         }
 #endif
+        for (; l.n % 8; l.n++) /* padding: hides nothing */
+            c->px[base + l.n] = c->py[base + l.n] = c->pz[base + l.n] = 0, c->pr2[base + l.n] = -1;
         nfree += patch_free(scaled + s->pstart[p], nd, &l);
     }
-    float surface = 0;
-    for (int i = 0; i < nfree; i++) /* the same float sum mkdssp forms dot by dot */
-        surface += (float)s->weight;
-    *out = surface * radius * radius;
+    *out = s->area[nfree] * radius * radius;
     return 0;
 }
 

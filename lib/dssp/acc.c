@@ -18,6 +18,21 @@
 static const float kRadiusN = 1.65f, kRadiusCA = 1.87f, kRadiusC = 1.76f, kRadiusO = 1.4f,
                    kRadiusSide = 1.8f, kRadiusWater = 1.4f;
 static const double kPi = 3.141592653589793238462643383279502884;
+#define NKIND 5 /* the atom radii in use */
+
+static float kind_radius(int k)
+{
+    const float radii[NKIND] = {kRadiusN, kRadiusCA, kRadiusC, kRadiusO, kRadiusSide};
+    return radii[k];
+}
+
+static int radius_kind(float r)
+{
+    int k = 0;
+    while (k < NKIND - 1 && kind_radius(k) != r)
+        k++;
+    return k;
+}
 
 /* Neighbours of one atom: position relative to the atom and the squared reach
  * of their grown sphere. mkdssp compares a double reach with a float distance;
@@ -59,6 +74,9 @@ typedef struct {
     size_t n;
     pai_grid g;
     float *sx, *sy, *sz, *srad; /* the atoms in grid order: a cell row is contiguous */
+    uint8_t *kind;              /* each atom's radius, as an index into kRadii */
+    float *lim[5];              /* per radius of the centre atom, per sorted atom: the float
+                                   form of mkdssp's double reach test (see reach_limit) */
     cands c;
     int avx2;          /* the CPU has AVX2 (patch masks 8 at a time) */
     float scaled_r[8]; /* dots scaled by the few radii in use (one per atom kind) */
@@ -450,41 +468,56 @@ static int scaled_dots(surf *s, float radius)
     return k;
 }
 
-/* Exact test of sorted atom k as a neighbour of atom a (mkdssp's double arithmetic). */
-static int try_neighbour(surf *s, pai_v3 a, float ra, size_t k)
+/* mkdssp takes atom b as a neighbour of atom a when (double)d2 < (ra + 1.4 + rb + 1.4)^2 in
+ * double, d2 being the float squared distance. For a float d2 that is d2 < the smallest float
+ * at or above the double bound, so the whole test runs in float. */
+static float reach_limit(float ra, float rb)
 {
-    pai_v3 b = {s->sx[k], s->sy[k], s->sz[k]};
-    double d = (double)ra + kRadiusWater, r = (double)s->srad[k] + kRadiusWater;
-    double d2 = dist2(a, b);
-    if (!(d2 < (d + r) * (d + r) && d2 > 0.0001))
-        return 0;
-    pai_v3 loc = {b.x - a.x, b.y - a.y, b.z - a.z};
+    double d = (double)ra + kRadiusWater, r = (double)rb + kRadiusWater, lim = (d + r) * (d + r);
+    float f = (float)lim;
+    return (double)f < lim ? nextafterf(f, INFINITY) : f;
+}
+
+/* ... and d2 > 0.0001 in double (not the atom itself) is d2 > the largest float below
+ * 0.0001, which is 1e-4f. */
+#define NOT_SELF 1e-4f
+
+/* Queue sorted atom k as a neighbour of atom a (it passed the reach test). */
+static int take_neighbour(surf *s, pai_v3 a, size_t k)
+{
+    double r = (double)s->srad[k] + kRadiusWater;
+    pai_v3 loc = {s->sx[k] - a.x, s->sy[k] - a.y, s->sz[k] - a.z};
     return cands_push(&s->c, loc, r * r);
 }
 
-/* Neighbours among sorted atoms [b, e): a float prefilter 4 at a time against
- * the widest reach, then the exact test on the few that pass. */
-static int scan_run(surf *s, pai_v3 a, float ra, float wide, size_t b, size_t e)
+/* Neighbours among sorted atoms [b, e), 4 at a time; lim: reach_limit for each. */
+static int scan_run(surf *s, pai_v3 a, const float *lim, size_t b, size_t e)
 {
     size_t k = b;
 #if defined(__SSE2__)
-    __m128 ax = _mm_set1_ps(a.x), ay = _mm_set1_ps(a.y), az = _mm_set1_ps(a.z), w = _mm_set1_ps(wide);
+    __m128 ax = _mm_set1_ps(a.x), ay = _mm_set1_ps(a.y), az = _mm_set1_ps(a.z);
+    __m128 self = _mm_set1_ps(NOT_SELF);
     for (; k + 4 <= e; k += 4) {
         __m128 dx = _mm_sub_ps(ax, _mm_loadu_ps(s->sx + k));
         __m128 dy = _mm_sub_ps(ay, _mm_loadu_ps(s->sy + k));
         __m128 dz = _mm_sub_ps(az, _mm_loadu_ps(s->sz + k));
         __m128 d2 = _mm_add_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy)), _mm_mul_ps(dz, dz));
-        for (int bits = _mm_movemask_ps(_mm_cmplt_ps(d2, w)); bits; bits &= bits - 1) {
-            int rc = try_neighbour(s, a, ra, k + (size_t)__builtin_ctz((unsigned)bits));
+        __m128 in = _mm_and_ps(_mm_cmplt_ps(d2, _mm_loadu_ps(lim + k)), _mm_cmpgt_ps(d2, self));
+        for (int bits = _mm_movemask_ps(in); bits; bits &= bits - 1) {
+            int rc = take_neighbour(s, a, k + (size_t)__builtin_ctz((unsigned)bits));
             if (rc)
                 return rc;
         }
     }
 #endif
     for (; k < e; k++) {
-        int rc = try_neighbour(s, a, ra, k);
-        if (rc)
-            return rc;
+        pai_v3 b3 = {s->sx[k], s->sy[k], s->sz[k]};
+        float d2 = dist2(a, b3);
+        if (d2 < lim[k] && d2 > NOT_SELF) {
+            int rc = take_neighbour(s, a, k);
+            if (rc)
+                return rc;
+        }
     }
     return 0;
 }
@@ -501,16 +534,14 @@ static int atom_surface(surf *s, size_t k, float *out)
     int cx, cy, cz;
     pai_grid_cell(&s->g, a, &cx, &cy, &cz);
     const pai_grid *g = &s->g;
-    /* widest reach: this atom's and the largest neighbour radius, each grown by water */
-    float wide = nextafterf((float)(((double)ra + 2 * kRadiusWater + kRadiusCA) *
-                                    ((double)ra + 2 * kRadiusWater + kRadiusCA)), INFINITY);
+    const float *lim = s->lim[s->kind[k]];
     for (int z = cz > 0 ? cz - 1 : 0; rc == 0 && z <= cz + 1 && z < g->nz; z++)
         for (int y = cy > 0 ? cy - 1 : 0; rc == 0 && y <= cy + 1 && y < g->ny; y++) {
             /* cells x-1..x+1 of a row are contiguous in the cell-sorted copy */
             size_t row = ((size_t)z * (size_t)g->ny + (size_t)y) * (size_t)g->nx;
             size_t b = g->start[row + (size_t)(cx > 0 ? cx - 1 : 0)];
             size_t e = g->start[row + (size_t)(cx + 1 < g->nx ? cx + 2 : g->nx)];
-            rc = scan_run(s, a, ra, wide, b, e);
+            rc = scan_run(s, a, lim, b, e);
         }
     if (rc)
         return rc;
@@ -556,10 +587,18 @@ static int sort_atoms(surf *s)
     for (int k = 0; k < 4; k++)
         if (!(*arr[k] = pai_malloc(n * sizeof **arr[k])))
             return PA_ENOMEM;
+    if (!(s->lim[0] = pai_malloc(NKIND * n * sizeof *s->lim[0])) ||
+        !(s->kind = pai_malloc(n * sizeof *s->kind)))
+        return PA_ENOMEM;
+    for (int a = 1; a < NKIND; a++)
+        s->lim[a] = s->lim[0] + (size_t)a * n;
     for (size_t k = 0; k < s->n; k++) {
         uint32_t j = s->g.item[k];
         s->sx[k] = s->xyz[j].x, s->sy[k] = s->xyz[j].y, s->sz[k] = s->xyz[j].z;
         s->srad[k] = s->rad[j];
+        s->kind[j] = (uint8_t)radius_kind(s->rad[j]);
+        for (int a = 0; a < NKIND; a++)
+            s->lim[a][k] = reach_limit(kind_radius(a), s->srad[k]);
     }
     return 0;
 }
@@ -611,6 +650,8 @@ int pai_dssp_surface(pa_dssp *d)
     pai_free(s.sy);
     pai_free(s.sz);
     pai_free(s.srad);
+    pai_free(s.kind);
+    pai_free(s.lim[0]);
     pai_free(s.xyz);
     pai_free(s.rad);
     pai_free(s.owner);

@@ -48,7 +48,7 @@ for src in fuzz/fuzz_*.c; do
     if ! nice -n 10 $CC -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,$SAN \
         -fsanitize-link-c++-runtime \
         -fno-sanitize-recover=undefined -Iinclude -Ilib -Ifuzz "$src" \
-        "$DIR/lib/libpanalyzer.a" $LIBS -lstdc++ -lm -lpthread -o "$out" 2>"$DIR/fuzzers/$t.log"; then
+        "$DIR/lib/libpanalyzer.a" $LIBS -lstdc++ -lm -lpthread -ldl -o "$out" 2>"$DIR/fuzzers/$t.log"; then
       echo "skip $t: does not build yet (see $DIR/fuzzers/$t.log)"
       continue
     fi

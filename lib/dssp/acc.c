@@ -37,13 +37,15 @@ static int radius_kind(float r)
 /* Neighbours of one atom: position relative to the atom and the squared reach
  * of their grown sphere. mkdssp compares a double reach with a float distance;
  * rounding the reach down to a float keeps every comparison exact in float. */
+typedef uint64_t pmask; /* one bit per patch */
+
 typedef struct {
     float *x, *y, *z, *r2;
     float *ux, *uy, *uz, *tmin; /* unit direction; patch-centre cosine needed to matter */
     float *tfull;                 /* patch-centre cosine at which it hides a whole patch */
     double *reach2, *q;           /* squared reach; q > 1: it can hide no dot (dropped) */
-    uint32_t *mask;               /* patches whose dots it may hide */
-    uint32_t full;                /* patches some neighbour hides entirely */
+    pmask *mask;                  /* patches whose dots it may hide */
+    pmask full;                   /* patches some neighbour hides entirely */
     float *px, *py, *pz, *pr2;    /* per patch (stride cap + 8): the neighbours that may hide
                                      its dots, padded to 8 with ones that hide nothing */
     size_t n, cap;
@@ -55,7 +57,7 @@ typedef struct {
  * of every dot of the patch exceeds its reach by SLACK A^2, far above float
  * rounding: the float test then can never say "hidden", so results do not move.
  * The order of the dots does not matter (all have the same weight). */
-#define NPATCH 32
+#define NPATCH 64
 #define SLACK 1e-3
 
 typedef struct {
@@ -185,7 +187,7 @@ static int cands_grow(cands *c)
             return PA_ENOMEM;
         *pl[k] = q;
     }
-    uint32_t *mk = pai_realloc(c->mask, cap * sizeof *mk);
+    pmask *mk = pai_realloc(c->mask, cap * sizeof *mk);
     if (!mk)
         return PA_ENOMEM;
     c->mask = mk;
@@ -217,19 +219,19 @@ static void cands_free(cands *c)
 #define PAI_DSSP_AVX2 1
 #include <immintrin.h>
 /* The same masks 8 patches at a time (the margins cover any rounding difference). */
-__attribute__((target("avx2"))) static uint32_t patch_mask_avx2(const surf *s, float ux, float uy,
+__attribute__((target("avx2"))) static pmask patch_mask_avx2(const surf *s, float ux, float uy,
                                                                  float uz, float tmin, float tfull,
-                                                                 uint32_t *full)
+                                                                 pmask *full)
 {
-    uint32_t mask = 0, all = 0;
+    pmask mask = 0, all = 0;
     __m256 x = _mm256_set1_ps(ux), y = _mm256_set1_ps(uy), z = _mm256_set1_ps(uz);
     __m256 t = _mm256_set1_ps(tmin), tf = _mm256_set1_ps(tfull);
     for (int p = 0; p < NPATCH; p += 8) {
         __m256 d = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(x, _mm256_loadu_ps(s->fcx + p)),
                                                _mm256_mul_ps(y, _mm256_loadu_ps(s->fcy + p))),
                                  _mm256_mul_ps(z, _mm256_loadu_ps(s->fcz + p)));
-        mask |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(d, t, _CMP_GE_OQ)) << p;
-        all |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(d, tf, _CMP_GE_OQ)) << p;
+        mask |= (pmask)_mm256_movemask_ps(_mm256_cmp_ps(d, t, _CMP_GE_OQ)) << p;
+        all |= (pmask)_mm256_movemask_ps(_mm256_cmp_ps(d, tf, _CMP_GE_OQ)) << p;
     }
     *full = all;
     return mask;
@@ -237,31 +239,31 @@ __attribute__((target("avx2"))) static uint32_t patch_mask_avx2(const surf *s, f
 #endif
 
 #if defined(__SSE2__)
-static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
-                           uint32_t *full)
+static pmask patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
+                        pmask *full)
 {
-    uint32_t mask = 0, all = 0;
+    pmask mask = 0, all = 0;
     __m128 x = _mm_set1_ps(ux), y = _mm_set1_ps(uy), z = _mm_set1_ps(uz), t = _mm_set1_ps(tmin);
     __m128 tf = _mm_set1_ps(tfull);
     for (int p = 0; p < NPATCH; p += 4) {
         __m128 d = _mm_add_ps(_mm_add_ps(_mm_mul_ps(x, _mm_loadu_ps(s->fcx + p)),
                                          _mm_mul_ps(y, _mm_loadu_ps(s->fcy + p))),
                               _mm_mul_ps(z, _mm_loadu_ps(s->fcz + p)));
-        mask |= (uint32_t)_mm_movemask_ps(_mm_cmpge_ps(d, t)) << p;
-        all |= (uint32_t)_mm_movemask_ps(_mm_cmpge_ps(d, tf)) << p;
+        mask |= (pmask)_mm_movemask_ps(_mm_cmpge_ps(d, t)) << p;
+        all |= (pmask)_mm_movemask_ps(_mm_cmpge_ps(d, tf)) << p;
     }
     *full = all;
     return mask;
 }
 #else
-static uint32_t patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
-                           uint32_t *full)
+static pmask patch_mask(const surf *s, float ux, float uy, float uz, float tmin, float tfull,
+                        pmask *full)
 {
-    uint32_t mask = 0, all = 0;
+    pmask mask = 0, all = 0;
     for (int p = 0; p < NPATCH; p++) {
         float d = ux * s->fcx[p] + uy * s->fcy[p] + uz * s->fcz[p];
-        mask |= (uint32_t)(d >= tmin) << p;
-        all |= (uint32_t)(d >= tfull) << p;
+        mask |= (pmask)(d >= tmin) << p;
+        all |= (pmask)(d >= tfull) << p;
     }
     *full = all;
     return mask;
@@ -365,7 +367,7 @@ static void cands_finish(surf *s, double R)
         size_t j = kept++;
         c->x[j] = c->x[k], c->y[j] = c->y[k], c->z[j] = c->z[k], c->r2[j] = c->r2[k];
         c->ux[j] = c->ux[k], c->uy[j] = c->uy[k], c->uz[j] = c->uz[k], c->tmin[j] = c->tmin[k];
-        uint32_t full;
+        pmask full;
 #ifdef PAI_DSSP_AVX2
         if (s->avx2)
             c->mask[j] = patch_mask_avx2(s, c->ux[j], c->uy[j], c->uz[j], c->tmin[j], c->tfull[k], &full);
@@ -548,8 +550,9 @@ static int atom_surface(surf *s, size_t k, float *out)
     cands_finish(s, radius);
     size_t nl[NPATCH] = {0}, stride = c->cap + 8;
     for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
-        for (uint32_t bits = c->mask[m] & ~c->full; bits; bits &= bits - 1) {
-            size_t at = (size_t)__builtin_ctz(bits) * stride + nl[__builtin_ctz(bits)]++;
+        for (pmask bits = c->mask[m] & ~c->full; bits; bits &= bits - 1) {
+            int p = __builtin_ctzll(bits);
+            size_t at = (size_t)p * stride + nl[p]++;
             c->px[at] = c->x[m], c->py[at] = c->y[m], c->pz[at] = c->z[m], c->pr2[at] = c->r2[m];
         }
     int sk = scaled_dots(s, radius);

@@ -1,0 +1,365 @@
+/* wino.c — Winograd minimal filtering F(m, K) for the fp32 1-D convolutions: transforms
+ * built at load from interpolation points, weights transformed and packed once, and the
+ * per-sequence driver (split input, transforms in conv1d_wino_tmpl.h, one GEMM per point on
+ * the direct kernel). F(m, K) spends a = m + K - 1 multiplications on m outputs instead of
+ * m * K: F(4, 5) cuts the GEMM work 2.5x.
+ *
+ * Tile size by error: on random data, the max error of one fp32 tile relative to the
+ * direct sum grows with a (points 0, +-1, +-2, +-1/2 and infinity): about 2e-6 for a <= 8,
+ * 2e-5 for F(6, 5) and F(4, 7) (a = 10). So m = min(4, 9 - K): a <= 8 for K = 3..7. */
+#include "infer/infer_int.h"
+
+#include <math.h>
+#include <string.h>
+
+int pai_wino_tile(int64_t K)
+{
+    if (K < 3 || K > 7)
+        return 0;
+    return K <= 5 ? 4 : (int)(9 - K);
+}
+
+/* Finite interpolation points in the order used (the last point is infinity). */
+static const double points[PAI_WINO_AMAX - 1] = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5};
+
+static double ipow(double x, int e)
+{
+    double r = 1.0;
+    while (e-- > 0)
+        r *= x;
+    return r;
+}
+
+/* Invert the a x a matrix v (Gauss-Jordan, partial pivoting); -1 when singular. */
+static int invert(int a, double v[PAI_WINO_AMAX][PAI_WINO_AMAX],
+                  double inv[PAI_WINO_AMAX][PAI_WINO_AMAX])
+{
+    for (int i = 0; i < a; i++)
+        for (int j = 0; j < a; j++)
+            inv[i][j] = i == j;
+    for (int c = 0; c < a; c++) {
+        int p = c;
+        for (int r = c + 1; r < a; r++)
+            p = fabs(v[r][c]) > fabs(v[p][c]) ? r : p;
+        if (fabs(v[p][c]) < 1e-12)
+            return -1;
+        for (int j = 0; j < a; j++) {
+            double t = v[c][j];
+            v[c][j] = v[p][j];
+            v[p][j] = t;
+            t = inv[c][j];
+            inv[c][j] = inv[p][j];
+            inv[p][j] = t;
+        }
+        double s = 1.0 / v[c][c];
+        for (int j = 0; j < a; j++) {
+            v[c][j] *= s;
+            inv[c][j] *= s;
+        }
+        for (int r = 0; r < a; r++) {
+            double f = r == c ? 0.0 : v[r][c];
+            for (int j = 0; f != 0.0 && j < a; j++) {
+                v[r][j] -= f * v[c][j];
+                inv[r][j] -= f * inv[c][j];
+            }
+        }
+    }
+    return 0;
+}
+
+/* Row k of the evaluation matrix of n coefficients: powers of point k, or the leading
+ * coefficient for the point at infinity. */
+static double eval_at(int a, int k, int n, int l)
+{
+    return k == a - 1 ? (double)(l == n - 1) : ipow(points[k], l);
+}
+
+/* Toom-Cook for the linear convolution s = g * h (K and m coefficients) is
+ * s = V^-1 [(Vk g) . (Vm h)] with V the a x a evaluation matrix; the correlation this
+ * convolution computes is its transpose in (h, s): y = Vm^T [(Vk g) . (V^-T x)]. So
+ * AT = Vm^T, G = Vk, BT = V^-T, rows of BT scaled to max 1 (G takes the scale). g gets the
+ * scaled G in double at pack time (pai_wino_attach). */
+static int build(int m, int K, double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino *w)
+{
+    int a = m + K - 1;
+    double v[PAI_WINO_AMAX][PAI_WINO_AMAX], inv[PAI_WINO_AMAX][PAI_WINO_AMAX];
+    double bt[PAI_WINO_AMAX][PAI_WINO_AMAX];
+    if (m < 1 || K < 1 || a > PAI_WINO_AMAX)
+        return -1;
+    for (int k = 0; k < a; k++)
+        for (int l = 0; l < a; l++)
+            v[k][l] = eval_at(a, k, a, l);
+    if (invert(a, v, inv))
+        return -1;
+    for (int k = 0; k < a; k++) {
+        double s = 0.0;
+        for (int l = 0; l < a; l++) {
+            bt[k][l] = inv[l][k];
+            s = fmax(s, fabs(bt[k][l]));
+        }
+        for (int l = 0; l < a; l++)
+            bt[k][l] /= s;
+        for (int j = 0; j < K; j++)
+            G[k][j] = eval_at(a, k, K, j) * s;
+    }
+    memset(w, 0, sizeof *w);
+    w->m = m;
+    w->a = a;
+    for (int k = 0; k < a; k++) {
+        for (int l = 0; l < a; l++)
+            w->bt[k][l] = (float)bt[k][l];
+        for (int i = 0; i < m; i++)
+            w->at[i][k] = (float)eval_at(a, k, m, i);
+    }
+    /* the identity sum_k AT[i][k] G[k][j] BT[k][l] = [l == i + j], checked in double */
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < K; j++)
+            for (int l = 0; l < a; l++) {
+                double s = 0.0;
+                for (int k = 0; k < a; k++)
+                    s += eval_at(a, k, m, i) * G[k][j] * bt[k][l];
+                if (fabs(s - (l == i + j)) > 1e-9)
+                    return -1;
+            }
+    return 0;
+}
+
+/* The non-zero columns of each row of BT and AT, so the transforms skip the zeros. */
+static void sparsity(pai_wino *w)
+{
+    for (int k = 0; k < w->a; k++)
+        for (int l = 0; l < w->a; l++)
+            if (w->bt[k][l] != 0.0f)
+                w->bj[k][w->bnz[k]++] = l;
+    for (int i = 0; i < w->m; i++)
+        for (int k = 0; k < w->a; k++)
+            if (w->at[i][k] != 0.0f)
+                w->aj[i][w->anz[i]++] = k;
+}
+
+void pai_wino_free(pai_wino *w)
+{
+    if (w) {
+        for (int k = 0; k < PAI_WINO_AMAX; k++)
+            pai_conv1d_pack_free(w->u[k]);
+        pai_free(w);
+    }
+}
+
+/* Point k's weights U[o][c] = sum_j G[k][j] w[o][c][j] as a K = 1 pack of the direct
+ * kernel: [M / mr][C][1][mr], zero bias (the real one is added after the output
+ * transform). */
+static pai_conv1d_pack *pack_point(const pai_conv1d_pack *pk, const float *wt,
+                                   const double *g)
+{
+    int64_t M = pk->M, C = pk->C, K = pk->K, mr = pk->mr, nb = (M + mr - 1) / mr;
+    pai_conv1d_pack *p = pai_calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    *p = (pai_conv1d_pack){pk->isa, (int)mr, PA_PRECISION_FP32, M, C, 1, C,
+                           NULL, NULL, NULL, NULL, NULL};
+    float *u = pai_calloc((size_t)(nb * mr * C), sizeof *u);
+    p->w = u;
+    p->b = pai_calloc((size_t)(nb * mr), sizeof *p->b);
+    if (!u || !p->b) {
+        pai_conv1d_pack_free(p);
+        return NULL;
+    }
+    for (int64_t o = 0; o < M; o++)
+        for (int64_t c = 0; c < C; c++) {
+            double s = 0.0;
+            for (int64_t j = 0; j < K; j++)
+                s += g[j] * (double)wt[(o * C + c) * K + j];
+            u[(o / mr) * C * mr + c * mr + o % mr] = (float)s;
+        }
+    return p;
+}
+
+/* The original weights [M][C][K] back from an fp32 pack ([M / mr][C][K][mr]). */
+static float *unpack(const pai_conv1d_pack *pk)
+{
+    int64_t M = pk->M, C = pk->C, K = pk->K, mr = pk->mr;
+    float *wt = pai_malloc((size_t)(M * C * K) * sizeof *wt);
+    const float *src = pk->w;
+    for (int64_t o = 0; wt && o < M; o++)
+        for (int64_t ck = 0; ck < C * K; ck++)
+            wt[o * C * K + ck] = src[(o / mr) * C * K * mr + ck * mr + o % mr];
+    return wt;
+}
+
+int pai_wino_attach(pai_conv1d_pack *pk)
+{
+    int m = pai_wino_tile(pk->K);
+    if (!m || pk->prec != PA_PRECISION_FP32 || pk->isa == PAI_ISA_REF || pk->wino)
+        return 0;
+    double G[PAI_WINO_AMAX][PAI_WINO_AMAX];
+    pai_wino *w = pai_calloc(1, sizeof *w);
+    if (w && build(m, (int)pk->K, G, w)) {
+        pai_free(w);
+        return 0; /* cannot happen for the fixed points; keep the direct path */
+    }
+    float *wt = w ? unpack(pk) : NULL;
+    int ok = wt != NULL;
+    if (ok)
+        sparsity(w);
+    for (int k = 0; ok && k < w->a; k++)
+        ok = (w->u[k] = pack_point(pk, wt, G[k])) != NULL;
+    pai_free(wt);
+    if (!ok) {
+        pai_wino_free(w);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
+    pk->wino = w;
+    return 0;
+}
+
+/* ---- the driver ------------------------------------------------------------------------
+ * Sequences go through in groups whose tiles fill about COLS GEMM columns (few padded
+ * columns, long kernel rows); output channels in blocks of MBLK, so that the GEMM results
+ * of a block stay in cache for the output transform. */
+enum { COLS = 256, MBLK = 48 };
+
+typedef struct {
+    int64_t R, U, Ulen, S, ow16; /* rows of the split, tiles per row, their row length,
+                                    sequences per group, ow rounded up to 16 */
+} wgeom;
+
+static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
+{
+    wgeom s;
+    s.R = w->m * d;
+    s.U = (ow + s.R - 1) / s.R;
+    s.Ulen = s.U + (w->a - 1) / w->m;
+    s.ow16 = (ow + 15) / 16 * 16;
+    g->T = d * s.Ulen;
+    g->Td = (g->T + 15) / 16 * 16;
+    s.S = COLS / g->T > 1 ? COLS / g->T : 1;
+    g->Tv = (s.S * g->T + 15) / 16 * 16 + 16;
+    g->Xs = s.R * s.Ulen + g->Td + 16; /* the last vectors read past the split rows */
+    for (int j = 0; j < w->a; j++)
+        g->off[j] = (j % w->m) * d * s.Ulen + j / w->m;
+    return s;
+}
+
+size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_t d,
+                        int64_t ow)
+{
+    (void)W;
+    (void)pl;
+    pai_wino_job g;
+    const pai_wino *w = pk->wino;
+    wgeom s = geometry(w, d, ow, &g);
+    return (size_t)(pk->C * g.Xs + w->a * pk->C * g.Tv + w->a * MBLK * g.Tv + 16 +
+                    w->m * g.Td + 2 * s.ow16);
+}
+
+/* Sequence x [C][W] (pl zeros before it) into the rows of stride R: X[c][r * Ulen + u] is
+ * padded position u * R + r. */
+static void split(const float *x, int64_t C, int64_t W, int64_t pl, const wgeom *s,
+                  int64_t Xs, float *X)
+{
+    for (int64_t c = 0; c < C; c++) {
+        const float *xc = x + c * W;
+        float *row = X + c * Xs;
+        for (int64_t u = 0; u < s->Ulen; u++)
+            for (int64_t r = 0; r < s->R; r++) {
+                int64_t i = u * s->R + r - pl;
+                row[r * s->Ulen + u] = i >= 0 && i < W ? xc[i] : 0.0f;
+            }
+        memset(row + s->R * s->Ulen, 0, (size_t)(Xs - s->R * s->Ulen) * sizeof *row);
+    }
+}
+
+/* Output position o -> its value in Yd [m][Td]: tile (p = o % d, u), element i. */
+static void positions(const pai_wino *w, int64_t d, int64_t ow, const wgeom *s, int64_t Td,
+                      int32_t *idx)
+{
+    for (int64_t o = 0; o < s->ow16; o++) {
+        int64_t q = o / d, p = o % d, i = q % w->m, u = q / w->m;
+        idx[o] = o < ow ? (int32_t)(i * Td + p * s->Ulen + u) : 0;
+    }
+}
+
+/* A fused operand moved to sequence nb, channel m0. */
+static pai_bview operand_at(const pai_bview *b, int64_t nb, int64_t m0)
+{
+    pai_bview v = b && b->p ? *b : (pai_bview){0};
+    if (v.p)
+        v.p += nb * v.sn + m0 * v.sm;
+    return v;
+}
+
+typedef struct {
+    const pai_conv1d_pack *pk;
+    pai_wino_fn fin, fout;
+    pai_conv1d_fn gemm;
+    const wgeom *s;
+    int64_t W, pl, ow;
+    int act;
+    const pai_bview *res, *mul;
+} wrun;
+
+/* Sequences [n0, n0 + S): split and input transforms side by side, then per block of
+ * output channels the a GEMMs and the output transforms of each sequence. */
+static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, int64_t n0,
+                      int64_t S)
+{
+    const pai_conv1d_pack *pk = r->pk;
+    const pai_wino *w = pk->wino;
+    float *V = g.V, *Y = g.Y;
+    int64_t cols = S * g.T;
+    for (int64_t row = 0; row < w->a * pk->C; row++) /* columns no sequence writes */
+        memset(V + row * g.Tv + cols, 0, (size_t)(g.Tv - cols) * sizeof *V);
+    for (int64_t s = 0; s < S; s++) {
+        split(x + (n0 + s) * pk->C * r->W, pk->C, r->W, r->pl, r->s, g.Xs, (float *)g.X);
+        g.V = V + s * g.T;
+        r->fin(&g, NULL);
+    }
+    g.Ys = cols;
+    for (int64_t m0 = 0; m0 < pk->M; m0 += MBLK) {
+        g.M = pk->M - m0 < MBLK ? pk->M - m0 : MBLK;
+        g.Ym = g.M;
+        for (int k = 0; k < w->a; k++) {
+            pai_conv1d_pack blk = *w->u[k];
+            blk.M = g.M;
+            blk.w = (float *)blk.w + m0 * pk->C;
+            pai_conv1d_job jk = {&blk, V + k * pk->C * g.Tv, g.Tv, 1, cols,
+                                 Y + k * g.M * cols, PAI_ACT_NONE, {0}, {0}, 1.0f, 0};
+            r->gemm(&jk);
+        }
+        g.bias = pk->b + m0;
+        for (int64_t s = 0; s < S; s++) {
+            pai_conv1d_job j = {pk, NULL, 0, 1, r->ow, y + ((n0 + s) * pk->M + m0) * r->ow,
+                                r->act, operand_at(r->res, n0 + s, m0),
+                                operand_at(r->mul, n0 + s, m0), 1.0f, 0};
+            g.Y = Y + s * g.T;
+            r->fout(&g, &j);
+        }
+        g.Y = Y;
+    }
+}
+
+void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t W, int64_t pl,
+                  int64_t d, int64_t ow, float *y, float *scratch, int act,
+                  const pai_bview *res, const pai_bview *mul)
+{
+    const pai_wino *w = pk->wino;
+    int wide = pk->isa == PAI_ISA_AVX512;
+    pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, NULL,
+                      NULL, pk->b};
+    wgeom s = geometry(w, d, ow, &g);
+    float *X = scratch;
+    g.X = X;
+    g.V = X + pk->C * g.Xs;
+    g.Y = g.V + w->a * pk->C * g.Tv;
+    g.Yd = g.Y + w->a * MBLK * g.Tv + 16;
+    g.Yo = g.Yd + w->m * g.Td;
+    int32_t *idx = (int32_t *)(g.Yo + s.ow16);
+    g.idx = idx;
+    positions(w, d, ow, &s, g.Td, idx);
+    wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
+              wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
+              wide ? pai_conv1d_avx512 : pai_conv1d_avx2, &s, W, pl, ow, act, res, mul};
+    for (int64_t n0 = 0; n0 < N; n0 += s.S)
+        run_group(&r, g, x, y, n0, N - n0 < s.S ? N - n0 : s.S);
+}

@@ -2,14 +2,16 @@
  * conv1d_tmpl.h (its vector macros, gelu_v and finish) with WIN_IN, WIN_OUT and
  * VGATHER(base, idx) defined. Tiles are lanes: t, t + 1, ... are adjacent columns. */
 
-/* V[k][c][t] = sum_l BT[k][l] X[c][t + off[l]] */
+/* V[k][c][t] = sum_l BT[k][l] X[c][t + off[l]]: the last vector runs past T into the next
+ * sequence's columns, which are written after it. */
 static void WIN_IN(const pai_wino_job *g, const pai_conv1d_job *unused)
 {
     const pai_wino *w = g->w;
     (void)unused;
     for (int64_t c = 0; c < g->C; c++) {
         const float *xc = g->X + c * g->Xs;
-        for (int64_t t = 0; t < g->Td; t += VW) {
+        float *vc = g->V + c * g->Tv;
+        for (int64_t t = 0; t < g->T; t += VW) {
             VT xv[PAI_WINO_AMAX];
             for (int l = 0; l < w->a; l++)
                 xv[l] = VLOADU(xc + t + g->off[l]);
@@ -17,7 +19,7 @@ static void WIN_IN(const pai_wino_job *g, const pai_conv1d_job *unused)
                 VT acc = VZERO;
                 for (int n = 0; n < w->bnz[k]; n++)
                     acc = VFMA(VSET1(w->bt[k][w->bj[k][n]]), xv[w->bj[k][n]], acc);
-                VSTOREU(g->V + (k * g->C + c) * g->Tv + t, acc);
+                VSTOREU(vc + k * g->C * g->Tv + t, acc);
             }
         }
     }

@@ -215,6 +215,7 @@ typedef struct {
     int64_t M, C;                    /* output channels of the block, input channels */
     int64_t T, Td, Tv, Ys, Xs, Ym;   /* tiles of a sequence, padded to 16, row strides of V
                                         and Y, of X, rows of Y per point */
+    int64_t d, U, Ulen;              /* phases, tiles per phase, split row length */
     int64_t off[PAI_WINO_AMAX];      /* offset in X of each input of a tile */
     const float *X;                  /* split input [C][Xs] */
     float *V, *Y, *Yd, *Yo;          /* the sequence's first column in [a][C][Tv] and

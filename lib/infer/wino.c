@@ -220,63 +220,77 @@ int pai_wino_attach(pai_conv1d_pack *pk)
 enum { COLS = 256, MBLK = 48 };
 
 typedef struct {
-    int64_t R, U, Ulen, S, ow16; /* rows of the split, tiles per row, their row length,
-                                    sequences per group, ow rounded up to 16 */
+    int64_t U, Ulen, Xq, S, ow16; /* tiles per phase, split row length (tiles + halo) and
+                                     stride, sequences per group, ow rounded up to 16 */
 } wgeom;
 
+/* Tile (p, u) of a sequence is column t = u * d + p: its outputs are positions
+ * (u * m + i) * d + p, its inputs (u * m + l) * d + p (padded), l < a. The split input has
+ * m rows per channel, X[c][q][v * d + p] = padded position (v * m + q) * d + p, so input l
+ * of tile t is X[c][l % m][t + (l / m) * d]: unit stride in t. */
 static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
 {
     wgeom s;
-    s.R = w->m * d;
-    s.U = (ow + s.R - 1) / s.R;
+    s.U = (ow + w->m * d - 1) / (w->m * d);
     s.Ulen = s.U + (w->a - 1) / w->m;
     s.ow16 = (ow + 15) / 16 * 16;
-    g->T = d * s.Ulen;
+    g->d = d;
+    g->U = s.U;
+    g->Ulen = s.Ulen;
+    g->T = d * s.U;
     g->Td = (g->T + 15) / 16 * 16;
+    s.Xq = s.Ulen * d + 16; /* the last vectors read past the rows */
     s.S = COLS / g->T > 1 ? COLS / g->T : 1;
     g->Tv = (s.S * g->T + 15) / 16 * 16 + 16;
-    g->Xs = s.R * s.Ulen + g->Td + 16; /* the last vectors read past the split rows */
-    for (int j = 0; j < w->a; j++)
-        g->off[j] = (j % w->m) * d * s.Ulen + j / w->m;
+    g->Xs = w->m * s.Xq;
+    for (int l = 0; l < w->a; l++)
+        g->off[l] = (l % w->m) * s.Xq + (l / w->m) * d;
     return s;
 }
 
 size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_t d,
                         int64_t ow)
 {
-    (void)W;
-    (void)pl;
     pai_wino_job g;
     const pai_wino *w = pk->wino;
     wgeom s = geometry(w, d, ow, &g);
+    int64_t padded = w->m * s.Ulen * d, tmp = padded > pl + W ? padded : pl + W;
     return (size_t)(pk->C * g.Xs + w->a * pk->C * g.Tv + w->a * MBLK * g.Tv + 16 +
-                    w->m * g.Td + 2 * s.ow16);
+                    w->m * g.Td + 2 * s.ow16 + tmp);
 }
 
-/* Sequence x [C][W] (pl zeros before it) into the rows of stride R: X[c][r * Ulen + u] is
- * padded position u * R + r. */
-static void split(const float *x, int64_t C, int64_t W, int64_t pl, const wgeom *s,
-                  int64_t Xs, float *X)
+/* Sequence x [C][W] (pl zeros before it) into the split rows, through tmp: the padded
+ * row. */
+static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t W,
+                  int64_t pl, float *tmp, float *X)
 {
-    for (int64_t c = 0; c < C; c++) {
-        const float *xc = x + c * W;
-        float *row = X + c * Xs;
-        for (int64_t u = 0; u < s->Ulen; u++)
-            for (int64_t r = 0; r < s->R; r++) {
-                int64_t i = u * s->R + r - pl;
-                row[r * s->Ulen + u] = i >= 0 && i < W ? xc[i] : 0.0f;
-            }
-        memset(row + s->R * s->Ulen, 0, (size_t)(Xs - s->R * s->Ulen) * sizeof *row);
+    int64_t m = g->w->m, d = g->d, n = m * s->Ulen * d, Xq = s->Xq;
+    for (int64_t c = 0; c < g->C; c++) {
+        int64_t keep = W < n - pl ? W : n - pl;
+        memset(tmp, 0, (size_t)n * sizeof *tmp);
+        if (keep > 0)
+            memcpy(tmp + pl, x + c * W, (size_t)keep * sizeof *tmp);
+        float *row = X + c * g->Xs;
+        for (int64_t q = 0; q < m; q++) {
+            float *dst = row + q * Xq;
+            if (d == 1)
+                for (int64_t v = 0; v < s->Ulen; v++)
+                    dst[v] = tmp[v * m + q];
+            else
+                for (int64_t v = 0; v < s->Ulen; v++)
+                    memcpy(dst + v * d, tmp + (v * m + q) * d, (size_t)d * sizeof *dst);
+            memset(dst + s->Ulen * d, 0, (size_t)(Xq - s->Ulen * d) * sizeof *dst);
+        }
     }
 }
 
-/* Output position o -> its value in Yd [m][Td]: tile (p = o % d, u), element i. */
+/* Output position o -> its value in Yd [m][Td]. */
 static void positions(const pai_wino *w, int64_t d, int64_t ow, const wgeom *s, int64_t Td,
                       int32_t *idx)
 {
     for (int64_t o = 0; o < s->ow16; o++) {
         int64_t q = o / d, p = o % d, i = q % w->m, u = q / w->m;
-        idx[o] = o < ow ? (int32_t)(i * Td + p * s->Ulen + u) : 0;
+        idx[o] = o < ow ? (int32_t)(i * Td + u * d + p) : 0;
     }
 }
 
@@ -294,6 +308,7 @@ typedef struct {
     pai_wino_fn fin, fout;
     pai_conv1d_fn gemm;
     const wgeom *s;
+    float *tmp;
     int64_t W, pl, ow;
     int act;
     const pai_bview *res, *mul;
@@ -307,11 +322,12 @@ static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, i
     const pai_conv1d_pack *pk = r->pk;
     const pai_wino *w = pk->wino;
     float *V = g.V, *Y = g.Y;
-    int64_t cols = S * g.T;
-    for (int64_t row = 0; row < w->a * pk->C; row++) /* columns no sequence writes */
-        memset(V + row * g.Tv + cols, 0, (size_t)(g.Tv - cols) * sizeof *V);
+    int64_t cols = S * g.T, c16 = (cols + 15) / 16 * 16;
+    for (int64_t row = 0; cols < c16 && row < w->a * pk->C; row++)
+        for (int64_t t = cols; t < c16; t++) /* columns the GEMM reads and no tile writes */
+            V[row * g.Tv + t] = 0.0f;
     for (int64_t s = 0; s < S; s++) {
-        split(x + (n0 + s) * pk->C * r->W, pk->C, r->W, r->pl, r->s, g.Xs, (float *)g.X);
+        split(&g, r->s, x + (n0 + s) * pk->C * r->W, r->W, r->pl, r->tmp, (float *)g.X);
         g.V = V + s * g.T;
         r->fin(&g, NULL);
     }
@@ -345,8 +361,8 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
 {
     const pai_wino *w = pk->wino;
     int wide = pk->isa == PAI_ISA_AVX512;
-    pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, NULL,
-                      NULL, pk->b};
+    pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL,
+                      NULL, NULL, pk->b};
     wgeom s = geometry(w, d, ow, &g);
     float *X = scratch;
     g.X = X;
@@ -356,10 +372,11 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     g.Yo = g.Yd + w->m * g.Td;
     int32_t *idx = (int32_t *)(g.Yo + s.ow16);
     g.idx = idx;
+    float *tmp = (float *)(idx + s.ow16);
     positions(w, d, ow, &s, g.Td, idx);
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
               wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
-              wide ? pai_conv1d_avx512 : pai_conv1d_avx2, &s, W, pl, ow, act, res, mul};
+              wide ? pai_conv1d_avx512 : pai_conv1d_avx2, &s, tmp, W, pl, ow, act, res, mul};
     for (int64_t n0 = 0; n0 < N; n0 += s.S)
         run_group(&r, g, x, y, n0, N - n0 < s.S ? N - n0 : s.S);
 }

@@ -18,6 +18,7 @@
 #include "infer/conv1d_tmpl.h"
 #define WIN_IN wino_in_avx512
 #define WIN_OUT wino_out_avx512
+#define WIN_BLOCK wino_block_avx512
 #define VGATHER(base, idx) _mm512_i32gather_ps(_mm512_loadu_si512((const void *)(idx)), (base), 4)
 #include "infer/conv1d_wino_tmpl.h"
 

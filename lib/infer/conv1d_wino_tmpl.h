@@ -25,6 +25,35 @@ static void WIN_IN(const pai_wino_job *g, const pai_conv1d_job *unused)
     }
 }
 
+#ifdef WIN_BLOCK
+/* The 16 outputs at positions s.. (s a multiple of 16) from Yd without a gather:
+ * pcase 1: runs of d (or 16) consecutive positions of one tile element;
+ * pcase 2: m chunks of 16 / m columns, one per element, then one permutation. */
+static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
+{
+    int64_t d = g->d, m = g->w->m;
+    if (g->pcase == 2) {
+        int64_t L = 16 / m, c0 = s / m;
+        __m512 z = _mm512_setzero_ps();
+        for (int64_t i = 0; i < m; i++)
+            z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << L) - 1u) << (i * L)),
+                                     g->Yd + i * g->Td + c0 - i * L);
+        return _mm512_permutexvar_ps(_mm512_loadu_si512((const void *)g->perm), z);
+    }
+    if (d >= 16) {
+        int64_t q = s / d, p = s % d;
+        return _mm512_loadu_ps(g->Yd + (q % m) * g->Td + (q / m) * d + p);
+    }
+    __m512 z = _mm512_setzero_ps();
+    for (int64_t r = 0; r < 16 / d; r++) {
+        int64_t q = (s + r * d) / d;
+        z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << d) - 1u) << (r * d)),
+                                 g->Yd + (q % m) * g->Td + (q / m) * d - r * d);
+    }
+    return z;
+}
+#endif
+
 /* Output channel o: Yd[i][t] = sum_k AT[i][k] Y[k][o][t], then the positions in order with
  * bias and the fused epilogue. */
 static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
@@ -44,13 +73,21 @@ static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
         }
         VT bias = VSET1(g->bias[o]);
         float *y = j->y + o * j->ow;
-        for (int64_t s = 0; s < j->ow; s++) /* positions back in order */
-            g->Yo[s] = g->Yd[g->idx[s]];
+#ifdef WIN_BLOCK
+        if (!g->pcase)
+#endif
+            for (int64_t s = 0; s < j->ow; s++) /* positions back in order */
+                g->Yo[s] = g->Yd[g->idx[s]];
         for (int64_t s = 0; s < j->ow; s += VW) {
             int64_t left = j->ow - s;
             int full = left >= VW;
             VM k = VTAIL(full ? VW : (int)left);
-            VT r = finish(j, VADD(VLOADU(g->Yo + s), bias), o, s, k, full);
+#ifdef WIN_BLOCK
+            VT v = g->pcase ? WIN_BLOCK(g, s) : VLOADU(g->Yo + s);
+#else
+            VT v = VLOADU(g->Yo + s);
+#endif
+            VT r = finish(j, VADD(v, bias), o, s, k, full);
             if (full)
                 VSTOREU(y + s, r);
             else

@@ -222,6 +222,8 @@ typedef struct {
                                         [a][Ym][Tv] (block's first row); Yd [m][Td]; one
                                         output row in order */
     const int32_t *idx;              /* output position -> index in Yd */
+    int pcase;                       /* how AVX-512 reorders outputs (conv1d_wino_tmpl.h) */
+    int32_t perm[16];
     const float *bias;               /* the block's */
 } pai_wino_job;
 typedef void (*pai_wino_fn)(const pai_wino_job *g, const pai_conv1d_job *j);

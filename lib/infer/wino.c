@@ -228,6 +228,19 @@ typedef struct {
  * (u * m + i) * d + p, its inputs (u * m + l) * d + p (padded), l < a. The split input has
  * m rows per channel, X[c][q][v * d + p] = padded position (v * m + q) * d + p, so input l
  * of tile t is X[c][l % m][t + (l / m) * d]: unit stride in t. */
+/* How the AVX-512 output transform puts 16 positions back in order (WIN_BLOCK): 1 when
+ * they are whole runs of d (16 % d == 0, m * d >= 16) or part of one (d % 16 == 0); 2 when
+ * they are m chunks of 16 / m columns (16 % (m * d) == 0) and perm the permutation; else 0,
+ * a scalar copy. */
+static void reorder_case(int64_t m, int64_t d, pai_wino_job *g)
+{
+    g->pcase = d % 16 == 0 || (16 % d == 0 && m * d >= 16) ? 1 : 16 % (m * d) == 0 ? 2 : 0;
+    for (int64_t e = 0; g->pcase == 2 && e < 16; e++) {
+        int64_t q = e / d;
+        g->perm[e] = (int32_t)((q % m) * (16 / m) + (q / m) * d + e % d);
+    }
+}
+
 static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
 {
     wgeom s;
@@ -245,6 +258,7 @@ static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
     g->Xs = w->m * s.Xq;
     for (int l = 0; l < w->a; l++)
         g->off[l] = (l % w->m) * s.Xq + (l / w->m) * d;
+    reorder_case(w->m, d, g);
     return s;
 }
 
@@ -362,7 +376,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     const pai_wino *w = pk->wino;
     int wide = pk->isa == PAI_ISA_AVX512;
     pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL,
-                      NULL, NULL, pk->b};
+                      NULL, NULL, 0, {0}, pk->b};
     wgeom s = geometry(w, d, ow, &g);
     float *X = scratch;
     g.X = X;

@@ -39,8 +39,8 @@
 #define UNROLL _Pragma("GCC unroll 16")
 #endif
 
-/* pai_gelu with the same rational erf, lane-wise. */
-INLINE VT gelu_v(VT v)
+/* pai_gelu with the same rational erf, lane-wise; fast: divide by a refined reciprocal. */
+INLINE VT gelu_v(VT v, int fast)
 {
     VT x = VMUL(v, VSET1(0.70710678118f));
     x = VMAX(VSET1(-4.0f), VMIN(x, VSET1(4.0f)));
@@ -57,7 +57,7 @@ INLINE VT gelu_v(VT v)
     q = VFMA(q, x2, VSET1(-1.68282697438203e-03f));
     q = VFMA(q, x2, VSET1(-7.37332916720468e-03f));
     q = VFMA(q, x2, VSET1(-1.42647390514189e-02f));
-    VT e = VDIV_FAST(VMUL(x, p), q);
+    VT e = fast ? VMUL(VMUL(x, p), rcp_nr(q)) : VDIV_FAST(VMUL(x, p), q);
     return VMUL(VMUL(VSET1(0.5f), v), VADD(VSET1(1.0f), e));
 }
 
@@ -70,10 +70,11 @@ INLINE VT operand(const pai_bview *b, int64_t m, int64_t o, VM k, int full)
     return full ? VLOADU(p + o) : VLOADM(p + o, k);
 }
 
-INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full)
+INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full,
+                 int fast)
 {
     if (j->act == PAI_ACT_GELU)
-        r = gelu_v(r);
+        r = gelu_v(r, fast);
     else if (j->act == PAI_ACT_RELU)
         r = VMAX(r, VZERO);
     if (j->res.p)

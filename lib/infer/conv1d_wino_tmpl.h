@@ -87,7 +87,7 @@ static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
 #else
             VT v = VLOADU(g->Yo + s);
 #endif
-            VT r = finish(j, VADD(v, bias), o, s, k, full);
+            VT r = finish(j, VADD(v, bias), o, s, k, full, 1);
             if (full)
                 VSTOREU(y + s, r);
             else

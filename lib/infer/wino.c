@@ -292,7 +292,8 @@ static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t
                     dst[v] = tmp[v * m + q];
             else
                 for (int64_t v = 0; v < s->Ulen; v++)
-                    memcpy(dst + v * d, tmp + (v * m + q) * d, (size_t)d * sizeof *dst);
+                    for (int64_t p = 0; p < d; p++)
+                        dst[v * d + p] = tmp[(v * m + q) * d + p];
             memset(dst + s->Ulen * d, 0, (size_t)(Xq - s->Ulen * d) * sizeof *dst);
         }
     }

@@ -6,6 +6,7 @@
 #include "infer/infer_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -295,6 +296,32 @@ static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
     return rc;
 }
 
+/* Measured Winograd choices of this process by (isa, M, C, K): models are often loaded
+ * many times (one per worker, tests), the measurement costs a few milliseconds. */
+typedef struct {
+    int64_t isa, M, C, K;
+    int on;
+} wino_seen;
+static wino_seen wino_memo[16];
+static int wino_nmemo;
+static pthread_mutex_t wino_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 1 / 0: the remembered choice for pk's shape; -1: none (on >= 0: remember it). */
+static int wino_memo_get(const pai_conv1d_pack *pk, int on)
+{
+    int r = -1;
+    pthread_mutex_lock(&wino_lock);
+    for (int i = 0; i < wino_nmemo && r < 0; i++) {
+        const wino_seen *e = &wino_memo[i];
+        if (e->isa == pk->isa && e->M == pk->M && e->C == pk->C && e->K == pk->K)
+            r = e->on;
+    }
+    if (r < 0 && on >= 0 && wino_nmemo < 16)
+        wino_memo[wino_nmemo++] = (wino_seen){pk->isa, pk->M, pk->C, pk->K, on};
+    pthread_mutex_unlock(&wino_lock);
+    return r;
+}
+
 /* Winograd for the fp32 kernels, by measurement: PA_INFER_WINOGRAD=1 / 0 forces it on /
  * off; unset, it is off when PA_INFER_ISA forces the kernel (tests stay on the path they
  * name), else on when the model's largest Conv with 3..7 taps runs clearly faster by
@@ -314,12 +341,20 @@ static int choose_wino(pa_model *m, int isa, int forced, int *on)
     pai_node *n = largest_conv(m);
     pai_conv1d_pack *dir = NULL, *win = NULL;
     int rc = n ? make_pack(m, n, isa, PA_PRECISION_FP32, &dir) : 0;
+    int memo = dir ? wino_memo_get(dir, -1) : -1;
+    if (memo >= 0) {
+        *on = memo;
+        pai_conv1d_pack_free(dir);
+        return rc;
+    }
     if (!rc && dir && pai_wino_tile(dir->K))
         rc = make_pack(m, n, isa, PA_PRECISION_FP32, &win);
     if (!rc && win)
         rc = pai_wino_attach(win);
     if (!rc && win && win->wino)
         *on = faster_than(win, dir);
+    if (!rc && dir)
+        wino_memo_get(dir, *on);
     pai_conv1d_pack_free(dir);
     pai_conv1d_pack_free(win);
     return rc;

@@ -12,6 +12,7 @@
 #endif
 
 #define FN conv1d_avx512
+#define FN_COLS conv1d_cols_avx512
 #define MR PAI_CONV1D_MR_AVX512
 #define NVMAX 4
 #include "infer/conv1d_v512.h"
@@ -25,10 +26,10 @@
 #ifdef __clang__
 #pragma clang attribute pop
 #endif
-const pai_conv1d_fn pai_conv1d_avx512 = conv1d_avx512;
+const pai_conv1d_fn pai_conv1d_avx512 = conv1d_avx512, pai_conv1d_cols_avx512 = conv1d_cols_avx512;
 const pai_wino_fn pai_wino_in_avx512 = wino_in_avx512, pai_wino_out_avx512 = wino_out_avx512;
 #else
 #include "infer/infer_int.h"
-const pai_conv1d_fn pai_conv1d_avx512 = NULL;
+const pai_conv1d_fn pai_conv1d_avx512 = NULL, pai_conv1d_cols_avx512 = NULL;
 const pai_wino_fn pai_wino_in_avx512 = NULL, pai_wino_out_avx512 = NULL;
 #endif

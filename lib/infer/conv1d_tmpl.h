@@ -118,5 +118,25 @@ static void FN(const pai_conv1d_job *j)
     }
 }
 
+#ifdef FN_COLS
+/* The same tiles with the positions outer: one panel of NVMAX vectors of positions stays in
+ * L1 while every block of output channels passes over it (Winograd's GEMMs, K = 1). */
+static void FN_COLS(const pai_conv1d_job *j)
+{
+    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
+        NULL, tile_1, tile_2, tile_3,
+#if NVMAX > 3
+        tile_4,
+#endif
+    };
+    int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
+    for (int64_t o0 = 0; o0 < j->ow; o0 += step) {
+        int64_t nv = (j->ow - o0 + VW - 1) / VW;
+        for (int64_t mb = 0; mb < nb; mb++)
+            tiles[nv < NVMAX ? nv : NVMAX](j, mb, o0);
+    }
+}
+#endif
+
 #undef INLINE
 #undef UNROLL

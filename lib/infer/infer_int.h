@@ -166,6 +166,8 @@ typedef void (*pai_conv1d_fn)(const pai_conv1d_job *j);
 /* NULL when not built for this architecture */
 extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512, pai_conv1d_int8_avx512,
     pai_conv1d_int8_avxvnni, pai_conv1d_bf16_avx512;
+/* fp32 with the positions outer (conv1d_tmpl.h FN_COLS): Winograd's GEMMs */
+extern const pai_conv1d_fn pai_conv1d_cols_avx2, pai_conv1d_cols_avx512;
 /* The padded input of one sequence [C][W] in a pack's layout (int8: also sets the job's
  * scale and zero point); AVX2 versions of conv1d.c's scalar ones (NULL when not built). */
 typedef void (*pai_conv1d_fill_fn)(const pai_conv1d_pack *pk, const float *x, int64_t W,

@@ -391,7 +391,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     positions(w, d, ow, &s, g.Td, idx);
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
               wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
-              wide ? pai_conv1d_avx512 : pai_conv1d_avx2, &s, tmp, W, pl, ow, act, res, mul};
+              wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2, &s, tmp, W, pl, ow, act, res, mul};
     for (int64_t n0 = 0; n0 < N; n0 += s.S)
         run_group(&r, g, x, y, n0, N - n0 < s.S ? N - n0 : s.S);
 }

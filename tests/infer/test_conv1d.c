@@ -410,7 +410,7 @@ static int run_case(const ccase *c, const char *isa, int idx, int prec)
     ck_assert_msg(!strncmp(kern, pa_precision_name(pa_model_precision(m)), 4), "%s", kern);
     ck_assert_msg(!strcmp(isa, "ref") ? strstr(kern, "-ref") != NULL
                                       : strstr(kern, "-ref") == NULL, "%s: %s", isa, kern);
-    ck_assert_msg(!wino_on == !strstr(kern, "-winograd"), "%s: %s", isa, kern);
+    ck_assert_msg(!wino_on || strstr(kern, "-winograd"), "%s: %s", isa, kern);
     pa_tensor in[3];
     int nin = 0;
     memset(in, 0, sizeof in);

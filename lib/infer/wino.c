@@ -280,10 +280,11 @@ static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t
 {
     int64_t m = g->w->m, d = g->d, n = m * s->Ulen * d, Xq = s->Xq;
     for (int64_t c = 0; c < g->C; c++) {
-        int64_t keep = W < n - pl ? W : n - pl;
-        memset(tmp, 0, (size_t)n * sizeof *tmp);
-        if (keep > 0)
-            memcpy(tmp + pl, x + c * W, (size_t)keep * sizeof *tmp);
+        int64_t lead = pl < n ? pl : n, keep = W < n - lead ? W : n - lead;
+        keep = keep > 0 ? keep : 0;
+        memset(tmp, 0, (size_t)lead * sizeof *tmp);
+        memcpy(tmp + lead, x + c * W, (size_t)keep * sizeof *tmp);
+        memset(tmp + lead + keep, 0, (size_t)(n - lead - keep) * sizeof *tmp);
         float *row = X + c * g->Xs;
         for (int64_t q = 0; q < m; q++) {
             float *dst = row + q * Xq;

@@ -2,23 +2,37 @@
  * conv1d_tmpl.h (its vector macros, gelu_v and finish) with WIN_IN, WIN_OUT and
  * VGATHER(base, idx) defined. Tiles are lanes: t, t + 1, ... are adjacent columns. */
 
+#ifdef __clang__
+#define WUNROLL _Pragma("unroll")
+#else
+#define WUNROLL _Pragma("GCC unroll 8")
+#endif
+
 /* V[k][c][t] = sum_l BT[k][l] X[c][t + off[l]]: the last vector runs past T into the next
- * sequence's columns, which are written after it. */
+ * sequence's columns, which are written after it. Loops over the points run to the
+ * constant PAI_WINO_AMAX (unrolled, coefficients as memory operands); rows and columns
+ * past a are zero. */
 static void WIN_IN(const pai_wino_job *g, const pai_conv1d_job *unused)
 {
     const pai_wino *w = g->w;
+    int a = w->a;
     (void)unused;
     for (int64_t c = 0; c < g->C; c++) {
         const float *xc = g->X + c * g->Xs;
         float *vc = g->V + c * g->Tv;
         for (int64_t t = 0; t < g->T; t += VW) {
             VT xv[PAI_WINO_AMAX];
-            for (int l = 0; l < w->a; l++)
-                xv[l] = VLOADU(xc + t + g->off[l]);
-            for (int k = 0; k < w->a; k++) {
-                VT acc = VZERO;
-                for (int n = 0; n < w->bnz[k]; n++)
-                    acc = VFMA(VSET1(w->bt[k][w->bj[k][n]]), xv[w->bj[k][n]], acc);
+WUNROLL
+            for (int l = 0; l < PAI_WINO_AMAX; l++)
+                xv[l] = l < a ? VLOADU(xc + t + g->off[l]) : VZERO;
+WUNROLL
+            for (int k = 0; k < PAI_WINO_AMAX; k++) {
+                if (k >= a)
+                    break;
+                VT acc = VMUL(VSET1(w->bt[k][0]), xv[0]);
+WUNROLL
+                for (int l = 1; l < PAI_WINO_AMAX; l++)
+                    acc = VFMA(VSET1(w->bt[k][l]), xv[l], acc);
                 VSTOREU(vc + k * g->C * g->Tv + t, acc);
             }
         }
@@ -28,28 +42,25 @@ static void WIN_IN(const pai_wino_job *g, const pai_conv1d_job *unused)
 #ifdef WIN_BLOCK
 /* The 16 outputs at positions s.. (s a multiple of 16) from Yd without a gather:
  * pcase 1: runs of d (or 16) consecutive positions of one tile element;
- * pcase 2: m chunks of 16 / m columns, one per element, then one permutation. */
+ * pcase 2: m chunks of 16 / m columns, one per element, then one permutation.
+ * idx[s / 16]: the block's offset in Yd (wino.c positions()). */
 static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
 {
-    int64_t d = g->d, m = g->w->m;
+    int64_t d = g->d, m = g->w->m, base = g->idx[s / 16];
     if (g->pcase == 2) {
-        int64_t L = 16 / m, c0 = s / m;
+        int64_t L = 16 / m;
         __m512 z = _mm512_setzero_ps();
         for (int64_t i = 0; i < m; i++)
             z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << L) - 1u) << (i * L)),
-                                     g->Yd + i * g->Td + c0 - i * L);
+                                     g->Yd + i * (g->Td - L) + base);
         return _mm512_permutexvar_ps(_mm512_loadu_si512((const void *)g->perm), z);
     }
-    if (d >= 16) {
-        int64_t q = s / d, p = s % d;
-        return _mm512_loadu_ps(g->Yd + (q % m) * g->Td + (q / m) * d + p);
-    }
+    if (d >= 16)
+        return _mm512_loadu_ps(g->Yd + base);
     __m512 z = _mm512_setzero_ps();
-    for (int64_t r = 0; r < 16 / d; r++) {
-        int64_t q = (s + r * d) / d;
+    for (int64_t r = 0; r < 16 / d; r++)
         z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << d) - 1u) << (r * d)),
-                                 g->Yd + (q % m) * g->Td + (q / m) * d - r * d);
-    }
+                                 g->Yd + base + r * (g->Td - d));
     return z;
 }
 #endif
@@ -62,12 +73,17 @@ static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
     for (int64_t o = 0; o < g->M; o++) {
         for (int64_t t = 0; t < g->Td; t += VW) {
             VT yv[PAI_WINO_AMAX];
-            for (int k = 0; k < w->a; k++)
-                yv[k] = VLOADU(g->Y + (k * g->Ym + o) * g->Ys + t);
-            for (int i = 0; i < w->m; i++) {
-                VT acc = VZERO;
-                for (int n = 0; n < w->anz[i]; n++)
-                    acc = VFMA(VSET1(w->at[i][w->aj[i][n]]), yv[w->aj[i][n]], acc);
+WUNROLL
+            for (int k = 0; k < PAI_WINO_AMAX; k++)
+                yv[k] = k < w->a ? VLOADU(g->Y + (k * g->Ym + o) * g->Ys + t) : VZERO;
+WUNROLL
+            for (int i = 0; i < PAI_WINO_MMAX; i++) {
+                if (i >= w->m)
+                    break;
+                VT acc = VMUL(VSET1(w->at[i][0]), yv[0]);
+WUNROLL
+                for (int k = 1; k < PAI_WINO_AMAX; k++)
+                    acc = VFMA(VSET1(w->at[i][k]), yv[k], acc);
                 VSTOREU(g->Yd + i * g->Td + t, acc);
             }
         }

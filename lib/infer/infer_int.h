@@ -202,11 +202,10 @@ void pai_conv1d_q_ref(const pai_conv1d_job *j);
  * direct kernel (K = 1 packs of the transformed weights G w), Y = AT (.) (output transform),
  * then bias and the fused epilogue on the positions gathered back in order. */
 #define PAI_WINO_AMAX 8
+#define PAI_WINO_MMAX 4 /* pai_wino_tile's largest m */
 typedef struct pai_wino {
     int m, a;                        /* outputs per tile, points per tile (m + K - 1) */
-    float bt[PAI_WINO_AMAX][PAI_WINO_AMAX], at[PAI_WINO_AMAX][PAI_WINO_AMAX];
-    int bnz[PAI_WINO_AMAX], anz[PAI_WINO_AMAX];          /* non-zeros of each row */
-    int bj[PAI_WINO_AMAX][PAI_WINO_AMAX], aj[PAI_WINO_AMAX][PAI_WINO_AMAX]; /* their columns */
+    float bt[PAI_WINO_AMAX][PAI_WINO_AMAX], at[PAI_WINO_MMAX][PAI_WINO_AMAX]; /* zero-padded */
     pai_conv1d_pack *u[PAI_WINO_AMAX]; /* transformed weights, one K = 1 pack per point */
 } pai_wino;
 
@@ -223,7 +222,8 @@ typedef struct {
     float *V, *Y, *Yd, *Yo;          /* the sequence's first column in [a][C][Tv] and
                                         [a][Ym][Tv] (block's first row); Yd [m][Td]; one
                                         output row in order */
-    const int32_t *idx;              /* output position -> index in Yd */
+    const int32_t *idx;              /* output position -> index in Yd (pcase 0), or offset
+                                        in Yd of each block of 16 positions */
     int pcase;                       /* how AVX-512 reorders outputs (conv1d_wino_tmpl.h) */
     int32_t perm[16];
     const float *bias;               /* the block's */

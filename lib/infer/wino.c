@@ -124,19 +124,6 @@ static int build(int m, int K, double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino 
     return 0;
 }
 
-/* The non-zero columns of each row of BT and AT, so the transforms skip the zeros. */
-static void sparsity(pai_wino *w)
-{
-    for (int k = 0; k < w->a; k++)
-        for (int l = 0; l < w->a; l++)
-            if (w->bt[k][l] != 0.0f)
-                w->bj[k][w->bnz[k]++] = l;
-    for (int i = 0; i < w->m; i++)
-        for (int k = 0; k < w->a; k++)
-            if (w->at[i][k] != 0.0f)
-                w->aj[i][w->anz[i]++] = k;
-}
-
 void pai_wino_free(pai_wino *w)
 {
     if (w) {
@@ -200,8 +187,6 @@ int pai_wino_attach(pai_conv1d_pack *pk)
     }
     float *wt = w ? unpack(pk) : NULL;
     int ok = wt != NULL;
-    if (ok)
-        sparsity(w);
     for (int k = 0; ok && k < w->a; k++)
         ok = (w->u[k] = pack_point(pk, wt, G[k])) != NULL;
     pai_free(wt);
@@ -229,12 +214,15 @@ typedef struct {
  * m rows per channel, X[c][q][v * d + p] = padded position (v * m + q) * d + p, so input l
  * of tile t is X[c][l % m][t + (l / m) * d]: unit stride in t. */
 /* How the AVX-512 output transform puts 16 positions back in order (WIN_BLOCK): 1 when
- * they are whole runs of d (16 % d == 0, m * d >= 16) or part of one (d % 16 == 0); 2 when
+ * they are whole runs of d of one tile (16 % d == 0 and m * d a multiple of 16, so a
+ * block never straddles two tiles) or part of one run (d % 16 == 0); 2 when
  * they are m chunks of 16 / m columns (16 % (m * d) == 0) and perm the permutation; else 0,
  * a scalar copy. */
 static void reorder_case(int64_t m, int64_t d, pai_wino_job *g)
 {
-    g->pcase = d % 16 == 0 || (16 % d == 0 && m * d >= 16) ? 1 : 16 % (m * d) == 0 ? 2 : 0;
+    g->pcase = d % 16 == 0 || (16 % d == 0 && (m * d) % 16 == 0) ? 1
+               : 16 % (m * d) == 0                                ? 2
+                                                                  : 0;
     for (int64_t e = 0; g->pcase == 2 && e < 16; e++) {
         int64_t q = e / d;
         g->perm[e] = (int32_t)((q % m) * (16 / m) + (q / m) * d + e % d);
@@ -300,13 +288,16 @@ static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t
     }
 }
 
-/* Output position o -> its value in Yd [m][Td]. */
-static void positions(const pai_wino *w, int64_t d, int64_t ow, const wgeom *s, int64_t Td,
-                      int32_t *idx)
+/* Output position o -> its value in Yd [m][Td]: i * Td + u * d + p; for the AVX-512
+ * reorder (pcase != 0), the same for the first position of each block of 16 (pcase 2: its
+ * first column, the chunks' bases are i * (Td - 16 / m) from there). */
+static void positions(const pai_wino_job *g, int64_t ow, const wgeom *s, int32_t *idx)
 {
-    for (int64_t o = 0; o < s->ow16; o++) {
-        int64_t q = o / d, p = o % d, i = q % w->m, u = q / w->m;
-        idx[o] = o < ow ? (int32_t)(i * Td + u * d + p) : 0;
+    int64_t d = g->d, m = g->w->m, step = g->pcase ? 16 : 1;
+    for (int64_t o = 0; o < s->ow16; o += step) {
+        int64_t q = o / d, p = o % d, i = q % m, u = q / m;
+        int32_t at = (int32_t)(g->pcase == 2 ? o / m : i * g->Td + u * d + p);
+        idx[o / step] = o < ow ? at : 0;
     }
 }
 
@@ -380,6 +371,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL,
                       NULL, NULL, 0, {0}, pk->b};
     wgeom s = geometry(w, d, ow, &g);
+    g.pcase = wide ? g.pcase : 0; /* the block reorder is AVX-512 code */
     float *X = scratch;
     g.X = X;
     g.V = X + pk->C * g.Xs;
@@ -389,7 +381,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     int32_t *idx = (int32_t *)(g.Yo + s.ow16);
     g.idx = idx;
     float *tmp = (float *)(idx + s.ow16);
-    positions(w, d, ow, &s, g.Td, idx);
+    positions(&g, ow, &s, idx);
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
               wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
               wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2, &s, tmp, W, pl, ow, act, res, mul};

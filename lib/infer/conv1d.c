@@ -265,8 +265,9 @@ static pai_node *largest_conv(pa_model *m)
 }
 
 /* Dispatch by measurement: the requested precision on `isa` when it has a kernel and runs
- * the model's largest Conv faster than fp32 on the fp32 kernel's ISA; else fp32. */
-static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
+ * the model's largest Conv faster than fp32 on the fp32 kernel's ISA (by Winograd when
+ * `wino`: the fp32 path that would run); else fp32. */
+static int choose(pa_model *m, int isa, int forced, int wino, int *prec, int *qisa)
 {
     *prec = PA_PRECISION_FP32;
     *qisa = isa;
@@ -287,6 +288,8 @@ static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
     int rc = n ? make_pack(m, n, cand, want, &red) : 0;
     if (!rc && red && kernel_of(PA_PRECISION_FP32, isa))
         rc = make_pack(m, n, isa, PA_PRECISION_FP32, &f32);
+    if (!rc && f32 && wino)
+        rc = pai_wino_attach(f32);
     if (!rc && red && (!f32 || faster_than(red, f32))) {
         *prec = want;
         *qisa = cand;
@@ -362,13 +365,15 @@ static int choose_wino(pa_model *m, int isa, int forced, int *on)
 
 int pai_conv1d_prepare(pa_model *m)
 {
-    int isa, forced, prec, wino = 0, rc = pai_conv1d_isa(&isa, &forced);
+    int isa, forced, prec, qisa, wino = 0, rc = pai_conv1d_isa(&isa, &forced);
     if (!rc)
-        rc = choose(m, isa, forced, &prec, &isa);
-    if (!rc && prec == PA_PRECISION_FP32)
         rc = choose_wino(m, isa, forced, &wino);
+    if (!rc)
+        rc = choose(m, isa, forced, wino, &prec, &qisa);
     if (rc)
         return rc;
+    wino = wino && prec == PA_PRECISION_FP32;
+    isa = qisa;
     m->prec_run = prec;
     m->isa = isa;
     m->wino = 0;

@@ -99,14 +99,16 @@ INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int 
 #if NVMAX < 3 || NVMAX > 4
 #error "the tail switch below handles NVMAX 3 and 4"
 #endif
+/* tiles[nv]: the tile of nv vectors of positions */
+static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
+    NULL, tile_1, tile_2, tile_3,
+#if NVMAX > 3
+    tile_4,
+#endif
+};
+
 static void FN(const pai_conv1d_job *j)
 {
-    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
-        NULL, tile_1, tile_2, tile_3,
-#if NVMAX > 3
-        tile_4,
-#endif
-    };
     int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
     for (int64_t mb = 0; mb < nb; mb++) {
         int64_t o0 = 0;
@@ -123,12 +125,6 @@ static void FN(const pai_conv1d_job *j)
  * L1 while every block of output channels passes over it (Winograd's GEMMs, K = 1). */
 static void FN_COLS(const pai_conv1d_job *j)
 {
-    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
-        NULL, tile_1, tile_2, tile_3,
-#if NVMAX > 3
-        tile_4,
-#endif
-    };
     int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
     for (int64_t o0 = 0; o0 < j->ow; o0 += step) {
         int64_t nv = (j->ow - o0 + VW - 1) / VW;

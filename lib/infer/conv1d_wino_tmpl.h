@@ -27,13 +27,12 @@ WUNROLL
                 xv[l] = l < a ? VLOADU(xc + t + g->off[l]) : VZERO;
 WUNROLL
             for (int k = 0; k < PAI_WINO_AMAX; k++) {
-                if (k >= a)
-                    break;
                 VT acc = VMUL(VSET1(w->bt[k][0]), xv[0]);
 WUNROLL
                 for (int l = 1; l < PAI_WINO_AMAX; l++)
                     acc = VFMA(VSET1(w->bt[k][l]), xv[l], acc);
-                VSTOREU(vc + k * g->C * g->Tv + t, acc);
+                if (k < a)
+                    VSTOREU(vc + k * g->C * g->Tv + t, acc);
             }
         }
     }
@@ -78,13 +77,12 @@ WUNROLL
                 yv[k] = k < w->a ? VLOADU(g->Y + (k * g->Ym + o) * g->Ys + t) : VZERO;
 WUNROLL
             for (int i = 0; i < PAI_WINO_MMAX; i++) {
-                if (i >= w->m)
-                    break;
                 VT acc = VMUL(VSET1(w->at[i][0]), yv[0]);
 WUNROLL
                 for (int k = 1; k < PAI_WINO_AMAX; k++)
                     acc = VFMA(VSET1(w->at[i][k]), yv[k], acc);
-                VSTOREU(g->Yd + i * g->Td + t, acc);
+                if (i < w->m)
+                    VSTOREU(g->Yd + i * g->Td + t, acc);
             }
         }
         VT bias = VSET1(g->bias[o]);

@@ -575,6 +575,31 @@ START_TEST(test_isa_override_is_checked)
 }
 END_TEST
 
+/* PA_INFER_WINOGRAD: values checked, 0 keeps the direct kernel, auto names what runs. */
+static void check_wino_env(void)
+{
+    ccase c;
+    make_wino_case(&c, 2);
+    size_t size;
+    unsigned char *bytes = case_model(&c, &size);
+    pa_model *m = NULL;
+    setenv("PA_INFER_WINOGRAD", "maybe", 1);
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), PA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "PA_INFER_WINOGRAD"));
+    setenv("PA_INFER_WINOGRAD", "0", 1);
+    unsetenv("PA_INFER_ISA");
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
+    ck_assert_ptr_null(strstr(pa_model_kernel(m), "winograd"));
+    pa_model_free(m);
+    setenv("PA_INFER_WINOGRAD", "auto", 1); /* by measurement: either path, named */
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
+    ck_assert_int_eq(strncmp(pa_model_kernel(m), "fp32", 4), 0);
+    pa_model_free(m);
+    unsetenv("PA_INFER_WINOGRAD");
+    free(bytes);
+    free_case(&c);
+}
+
 /* fp32 Winograd (forced, AVX2 and AVX-512) against the double reference within WINO_TOL on
  * random shapes: every dilation of the built-in model and others, lengths 1..600 with
  * padding and remainders, fused epilogues; and PA_INFER_WINOGRAD's values. */
@@ -597,26 +622,7 @@ START_TEST(test_winograd_within_bounds)
     }
     fprintf(stderr, "winograd: largest error %.3g (abs), %.3g of 1 + sum |w x| (bound %g)\n",
             wino_worst_abs, wino_worst, WINO_TOL);
-    ccase c;
-    make_wino_case(&c, 2);
-    size_t size;
-    unsigned char *bytes = case_model(&c, &size);
-    pa_model *m = NULL;
-    setenv("PA_INFER_WINOGRAD", "maybe", 1);
-    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), PA_EINVAL);
-    ck_assert_ptr_nonnull(strstr(pa_last_error(), "PA_INFER_WINOGRAD"));
-    setenv("PA_INFER_WINOGRAD", "0", 1);
-    unsetenv("PA_INFER_ISA");
-    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
-    ck_assert_ptr_null(strstr(pa_model_kernel(m), "winograd"));
-    pa_model_free(m);
-    setenv("PA_INFER_WINOGRAD", "auto", 1); /* by measurement: either path, named */
-    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
-    ck_assert_int_eq(strncmp(pa_model_kernel(m), "fp32", 4), 0);
-    pa_model_free(m);
-    unsetenv("PA_INFER_WINOGRAD");
-    free(bytes);
-    free_case(&c);
+    check_wino_env();
 }
 END_TEST
 

@@ -20,6 +20,7 @@
 #define WIN_IN wino_in_avx512
 #define WIN_OUT wino_out_avx512
 #define WIN_BLOCK wino_block_avx512
+#define WIN_SPLIT wino_split_avx512
 #define VGATHER(base, idx) _mm512_i32gather_ps(_mm512_loadu_si512((const void *)(idx)), (base), 4)
 #include "infer/conv1d_wino_tmpl.h"
 
@@ -28,8 +29,10 @@
 #endif
 const pai_conv1d_fn pai_conv1d_avx512 = conv1d_avx512, pai_conv1d_cols_avx512 = conv1d_cols_avx512;
 const pai_wino_fn pai_wino_in_avx512 = wino_in_avx512, pai_wino_out_avx512 = wino_out_avx512;
+const pai_wino_split_fn pai_wino_split_avx512 = wino_split_avx512;
 #else
 #include "infer/infer_int.h"
 const pai_conv1d_fn pai_conv1d_avx512 = NULL, pai_conv1d_cols_avx512 = NULL;
 const pai_wino_fn pai_wino_in_avx512 = NULL, pai_wino_out_avx512 = NULL;
+const pai_wino_split_fn pai_wino_split_avx512 = NULL;
 #endif

@@ -62,6 +62,30 @@ static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
                                  g->Yd + base + r * (g->Td - d));
     return z;
 }
+
+/* The inverse of WIN_BLOCK for the split input: each block of 16 padded positions of tmp
+ * to its rows of X (g->sidx: the block's offset in X). */
+static void WIN_SPLIT(const pai_wino_job *g, const float *tmp, int64_t n, float *X)
+{
+    int64_t d = g->d, m = g->w->m, Xq = g->Xs / m, L = 16 / m;
+    __m512i iperm = _mm512_loadu_si512((const void *)g->iperm);
+    for (int64_t s = 0; s < n; s += 16) {
+        __m512 t = _mm512_loadu_ps(tmp + s);
+        float *base = X + g->sidx[s / 16];
+        if (g->pcase == 2) {
+            __m512 z = _mm512_permutexvar_ps(iperm, t);
+            for (int64_t q = 0; q < m; q++)
+                _mm512_mask_storeu_ps(base + q * (Xq - L),
+                                      (__mmask16)(((1u << L) - 1u) << (q * L)), z);
+        } else if (d >= 16) {
+            _mm512_storeu_ps(base, t);
+        } else {
+            for (int64_t r = 0; r < 16 / d; r++)
+                _mm512_mask_storeu_ps(base + r * (Xq - d),
+                                      (__mmask16)(((1u << d) - 1u) << (r * d)), t);
+        }
+    }
+}
 #endif
 
 /* Output channel o: Yd[i][t] = sum_k AT[i][k] Y[k][o][t], then the positions in order with

@@ -225,13 +225,19 @@ typedef struct {
     const int32_t *idx;              /* output position -> index in Yd (pcase 0), or offset
                                         in Yd of each block of 16 positions */
     int pcase;                       /* how AVX-512 reorders outputs (conv1d_wino_tmpl.h) */
-    int32_t perm[16];
+    int32_t perm[16], iperm[16];     /* pcase 2: the outputs' permutation, its inverse */
+    const int32_t *sidx;             /* pcase != 0: offset in X of each block of 16 padded
+                                        input positions (the split, as idx for outputs) */
     const float *bias;               /* the block's */
 } pai_wino_job;
 typedef void (*pai_wino_fn)(const pai_wino_job *g, const pai_conv1d_job *j);
 /* Input and output (+ epilogue) transforms; NULL when not built for this architecture. */
 extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_avx2,
     pai_wino_out_avx2;
+/* The split of one channel's padded row tmp (n positions, a multiple of 16, zero past the
+ * row) into X (AVX-512, pcase != 0); NULL when not built. */
+typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *tmp, int64_t n, float *X);
+extern const pai_wino_split_fn pai_wino_split_avx512;
 
 /* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */
 int pai_wino_tile(int64_t K);

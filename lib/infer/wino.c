@@ -226,6 +226,7 @@ static void reorder_case(int64_t m, int64_t d, pai_wino_job *g)
     for (int64_t e = 0; g->pcase == 2 && e < 16; e++) {
         int64_t q = e / d;
         g->perm[e] = (int32_t)((q % m) * (16 / m) + (q / m) * d + e % d);
+        g->iperm[g->perm[e]] = (int32_t)e;
     }
 }
 
@@ -256,48 +257,63 @@ size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_
     pai_wino_job g;
     const pai_wino *w = pk->wino;
     wgeom s = geometry(w, d, ow, &g);
-    int64_t padded = w->m * s.Ulen * d, tmp = padded > pl + W ? padded : pl + W;
+    int64_t n16 = (w->m * s.Ulen * d + 15) / 16 * 16, tmp = n16 > pl + W ? n16 : pl + W;
     return (size_t)(pk->C * g.Xs + w->a * pk->C * g.Tv + w->a * MBLK * g.Tv + 16 +
-                    w->m * g.Td + 2 * s.ow16 + tmp);
+                    w->m * g.Td + 2 * s.ow16 + n16 / 16 + tmp);
+}
+
+/* The split of one padded row tmp into X, scalar. */
+static void split_rows(const pai_wino_job *g, const wgeom *s, const float *tmp, float *X)
+{
+    int64_t m = g->w->m, d = g->d;
+    for (int64_t q = 0; q < m; q++) {
+        float *dst = X + q * s->Xq;
+        if (d == 1)
+            for (int64_t v = 0; v < s->Ulen; v++)
+                dst[v] = tmp[v * m + q];
+        else
+            for (int64_t v = 0; v < s->Ulen; v++)
+                for (int64_t p = 0; p < d; p++)
+                    dst[v * d + p] = tmp[(v * m + q) * d + p];
+    }
 }
 
 /* Sequence x [C][W] (pl zeros before it) into the split rows, through tmp: the padded
- * row. */
+ * row, zero up to a multiple of 16. */
 static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t W,
                   int64_t pl, float *tmp, float *X)
 {
-    int64_t m = g->w->m, d = g->d, n = m * s->Ulen * d, Xq = s->Xq;
+    int64_t m = g->w->m, used = s->Ulen * g->d, n = m * used, Xq = s->Xq;
+    int64_t n16 = (n + 15) / 16 * 16;
     for (int64_t c = 0; c < g->C; c++) {
         int64_t lead = pl < n ? pl : n, keep = W < n - lead ? W : n - lead;
         keep = keep > 0 ? keep : 0;
         memset(tmp, 0, (size_t)lead * sizeof *tmp);
         memcpy(tmp + lead, x + c * W, (size_t)keep * sizeof *tmp);
-        memset(tmp + lead + keep, 0, (size_t)(n - lead - keep) * sizeof *tmp);
+        memset(tmp + lead + keep, 0, (size_t)(n16 - lead - keep) * sizeof *tmp);
         float *row = X + c * g->Xs;
-        for (int64_t q = 0; q < m; q++) {
-            float *dst = row + q * Xq;
-            if (d == 1)
-                for (int64_t v = 0; v < s->Ulen; v++)
-                    dst[v] = tmp[v * m + q];
-            else
-                for (int64_t v = 0; v < s->Ulen; v++)
-                    for (int64_t p = 0; p < d; p++)
-                        dst[v * d + p] = tmp[(v * m + q) * d + p];
-            memset(dst + s->Ulen * d, 0, (size_t)(Xq - s->Ulen * d) * sizeof *dst);
-        }
+        if (g->pcase)
+            pai_wino_split_avx512(g, tmp, n16, row);
+        else
+            split_rows(g, s, tmp, row);
+        for (int64_t q = 0; q < m; q++) /* the slack the last vectors read */
+            memset(row + q * Xq + used, 0, (size_t)(Xq - used) * sizeof *row);
     }
 }
 
 /* Output position o -> its value in Yd [m][Td]: i * Td + u * d + p; for the AVX-512
  * reorder (pcase != 0), the same for the first position of each block of 16 (pcase 2: its
- * first column, the chunks' bases are i * (Td - 16 / m) from there). */
-static void positions(const pai_wino_job *g, int64_t ow, const wgeom *s, int32_t *idx)
+ * first column, the chunks' bases are i * (Td - 16 / m) from there). With Xq for Td, the
+ * same map takes padded input positions to the split rows. n: positions, valid: those
+ * that exist (the others map to 0). */
+static void positions(const pai_wino_job *g, int64_t stride, int64_t n, int64_t valid,
+                      int32_t *idx)
 {
     int64_t d = g->d, m = g->w->m, step = g->pcase ? 16 : 1;
-    for (int64_t o = 0; o < s->ow16; o += step) {
+    for (int64_t o = 0; o < n; o += step) {
         int64_t q = o / d, p = o % d, i = q % m, u = q / m;
-        int32_t at = (int32_t)(g->pcase == 2 ? o / m : i * g->Td + u * d + p);
-        idx[o / step] = o < ow ? at : 0;
+        int32_t at = (int32_t)(g->pcase == 2 ? o / m : i * stride + u * d + p);
+        idx[o / step] = o < valid ? at : 0;
     }
 }
 
@@ -369,7 +385,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     const pai_wino *w = pk->wino;
     int wide = pk->isa == PAI_ISA_AVX512;
     pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL,
-                      NULL, NULL, 0, {0}, pk->b};
+                      NULL, NULL, 0, {0}, {0}, NULL, pk->b};
     wgeom s = geometry(w, d, ow, &g);
     g.pcase = wide ? g.pcase : 0; /* the block reorder is AVX-512 code */
     float *X = scratch;
@@ -378,10 +394,14 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     g.Y = g.V + w->a * pk->C * g.Tv;
     g.Yd = g.Y + w->a * MBLK * g.Tv + 16;
     g.Yo = g.Yd + w->m * g.Td;
-    int32_t *idx = (int32_t *)(g.Yo + s.ow16);
+    int32_t *idx = (int32_t *)(g.Yo + s.ow16), *sidx = idx + s.ow16;
+    int64_t n16 = (w->m * s.Ulen * d + 15) / 16 * 16;
     g.idx = idx;
-    float *tmp = (float *)(idx + s.ow16);
-    positions(&g, ow, &s, idx);
+    g.sidx = sidx;
+    float *tmp = (float *)(sidx + n16 / 16);
+    positions(&g, g.Td, s.ow16, ow, idx);
+    if (g.pcase)
+        positions(&g, s.Xq, n16, n16, sidx);
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
               wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
               wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2, &s, tmp, W, pl, ow, act, res, mul};

@@ -42,12 +42,12 @@ WUNROLL
 /* The 16 outputs at positions s.. (s a multiple of 16) from Yd without a gather:
  * pcase 1: runs of d (or 16) consecutive positions of one tile element;
  * pcase 2: m chunks of 16 / m columns, one per element, then one permutation.
- * idx[s / 16]: the block's offset in Yd (wino.c positions()). */
-static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
+ * idx[s / 16]: the block's offset in Yd (wino.c positions()); L = 16 / m, nr = 16 / d,
+ * divided once per call. */
+static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s, int64_t L, int64_t nr)
 {
     int64_t d = g->d, m = g->w->m, base = g->idx[s / 16];
     if (g->pcase == 2) {
-        int64_t L = 16 / m;
         __m512 z = _mm512_setzero_ps();
         for (int64_t i = 0; i < m; i++)
             z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << L) - 1u) << (i * L)),
@@ -57,7 +57,7 @@ static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
     if (d >= 16)
         return _mm512_loadu_ps(g->Yd + base);
     __m512 z = _mm512_setzero_ps();
-    for (int64_t r = 0; r < 16 / d; r++)
+    for (int64_t r = 0; r < nr; r++)
         z = _mm512_mask_loadu_ps(z, (__mmask16)(((1u << d) - 1u) << (r * d)),
                                  g->Yd + base + r * (g->Td - d));
     return z;
@@ -67,7 +67,7 @@ static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s)
  * to its rows of X (g->sidx: the block's offset in X). */
 static void WIN_SPLIT(const pai_wino_job *g, const float *tmp, int64_t n, float *X)
 {
-    int64_t d = g->d, m = g->w->m, Xq = g->Xs / m, L = 16 / m;
+    int64_t d = g->d, m = g->w->m, Xq = g->Xs / m, L = 16 / m, nr = d < 16 ? 16 / d : 1;
     __m512i iperm = _mm512_loadu_si512((const void *)g->iperm);
     for (int64_t s = 0; s < n; s += 16) {
         __m512 t = _mm512_loadu_ps(tmp + s);
@@ -80,7 +80,7 @@ static void WIN_SPLIT(const pai_wino_job *g, const float *tmp, int64_t n, float 
         } else if (d >= 16) {
             _mm512_storeu_ps(base, t);
         } else {
-            for (int64_t r = 0; r < 16 / d; r++)
+            for (int64_t r = 0; r < nr; r++)
                 _mm512_mask_storeu_ps(base + r * (Xq - d),
                                       (__mmask16)(((1u << d) - 1u) << (r * d)), t);
         }
@@ -93,6 +93,9 @@ static void WIN_SPLIT(const pai_wino_job *g, const float *tmp, int64_t n, float 
 static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
 {
     const pai_wino *w = g->w;
+#ifdef WIN_BLOCK
+    int64_t L = 16 / w->m, nr = g->d < 16 ? 16 / g->d : 1;
+#endif
     for (int64_t o = 0; o < g->M; o++) {
         for (int64_t t = 0; t < g->Td; t += VW) {
             VT yv[PAI_WINO_AMAX];
@@ -121,7 +124,7 @@ WUNROLL
             int full = left >= VW;
             VM k = VTAIL(full ? VW : (int)left);
 #ifdef WIN_BLOCK
-            VT v = g->pcase ? WIN_BLOCK(g, s) : VLOADU(g->Yo + s);
+            VT v = g->pcase ? WIN_BLOCK(g, s, L, nr) : VLOADU(g->Yo + s);
 #else
             VT v = VLOADU(g->Yo + s);
 #endif

@@ -203,10 +203,15 @@ void pai_conv1d_q_ref(const pai_conv1d_job *j);
  * then bias and the fused epilogue on the positions gathered back in order. */
 #define PAI_WINO_AMAX 8
 #define PAI_WINO_MMAX 4 /* pai_wino_tile's largest m */
+#define PAI_WINO_PARTS 4
+#define PAI_WINO_CPART 96
 typedef struct pai_wino {
     int m, a;                        /* outputs per tile, points per tile (m + K - 1) */
     float bt[PAI_WINO_AMAX][PAI_WINO_AMAX], at[PAI_WINO_MMAX][PAI_WINO_AMAX]; /* zero-padded */
-    pai_conv1d_pack *u[PAI_WINO_AMAX]; /* transformed weights, one K = 1 pack per point */
+    /* transformed weights, K = 1 packs per point and part of the input channels (the GEMMs
+     * reduce over parts of at most PAI_WINO_CPART channels, so a panel of V stays in L1) */
+    pai_conv1d_pack *u[PAI_WINO_AMAX][PAI_WINO_PARTS];
+    int parts;
 } pai_wino;
 
 /* Geometry and buffers of a pai_wino_run step: the tiles of a few sequences side by side

@@ -128,18 +128,19 @@ void pai_wino_free(pai_wino *w)
 {
     if (w) {
         for (int k = 0; k < PAI_WINO_AMAX; k++)
-            pai_conv1d_pack_free(w->u[k]);
+            for (int h = 0; h < PAI_WINO_PARTS; h++)
+                pai_conv1d_pack_free(w->u[k][h]);
         pai_free(w);
     }
 }
 
-/* Point k's weights U[o][c] = sum_j G[k][j] w[o][c][j] as a K = 1 pack of the direct
- * kernel: [M / mr][C][1][mr], zero bias (the real one is added after the output
- * transform). */
+/* Point k's weights U[o][c] = sum_j G[k][j] w[o][c][j], input channels [c0, c0 + C), as a
+ * K = 1 pack of the direct kernel: [M / mr][C][1][mr], zero bias (the real one is added
+ * after the output transform). */
 static pai_conv1d_pack *pack_point(const pai_conv1d_pack *pk, const float *wt,
-                                   const double *g)
+                                   const double *g, int64_t c0, int64_t C)
 {
-    int64_t M = pk->M, C = pk->C, K = pk->K, mr = pk->mr, nb = (M + mr - 1) / mr;
+    int64_t M = pk->M, K = pk->K, mr = pk->mr, nb = (M + mr - 1) / mr;
     pai_conv1d_pack *p = pai_calloc(1, sizeof *p);
     if (!p)
         return NULL;
@@ -156,7 +157,7 @@ static pai_conv1d_pack *pack_point(const pai_conv1d_pack *pk, const float *wt,
         for (int64_t c = 0; c < C; c++) {
             double s = 0.0;
             for (int64_t j = 0; j < K; j++)
-                s += g[j] * (double)wt[(o * C + c) * K + j];
+                s += g[j] * (double)wt[(o * pk->C + c0 + c) * K + j];
             u[(o / mr) * C * mr + c * mr + o % mr] = (float)s;
         }
     return p;
@@ -187,8 +188,14 @@ int pai_wino_attach(pai_conv1d_pack *pk)
     }
     float *wt = w ? unpack(pk) : NULL;
     int ok = wt != NULL;
+    w->parts = (int)((pk->C + PAI_WINO_CPART - 1) / PAI_WINO_CPART);
+    w->parts = w->parts < PAI_WINO_PARTS ? w->parts : PAI_WINO_PARTS;
+    int64_t cp = (pk->C + w->parts - 1) / w->parts;
     for (int k = 0; ok && k < w->a; k++)
-        ok = (w->u[k] = pack_point(pk, wt, G[k])) != NULL;
+        for (int h = 0; ok && h < w->parts; h++) {
+            int64_t c0 = h * cp, n = pk->C - c0 < cp ? pk->C - c0 : cp;
+            ok = (w->u[k][h] = pack_point(pk, wt, G[k], c0, n)) != NULL;
+        }
     pai_free(wt);
     if (!ok) {
         pai_wino_free(w);
@@ -337,6 +344,24 @@ typedef struct {
     const pai_bview *res, *mul;
 } wrun;
 
+/* The GEMM of point k for output channels [m0, m0 + g->M): one kernel call per part of the
+ * input channels, the later ones adding the earlier sums as a fused residual. */
+static void gemm_point(const wrun *r, const pai_wino_job *g, int k, int64_t m0, int64_t cols)
+{
+    const pai_wino *w = r->pk->wino;
+    float *Yk = g->Y + k * g->M * cols;
+    int64_t c0 = 0;
+    for (int h = 0; h < w->parts; h++) {
+        pai_conv1d_pack blk = *w->u[k][h];
+        blk.M = g->M;
+        blk.w = (float *)blk.w + m0 * blk.C;
+        pai_conv1d_job jk = {&blk, g->V + (k * r->pk->C + c0) * g->Tv, g->Tv, 1, cols, Yk,
+                             PAI_ACT_NONE, {h ? Yk : NULL, 0, cols, 1}, {0}, 1.0f, 0};
+        r->gemm(&jk);
+        c0 += blk.C;
+    }
+}
+
 /* Sequences [n0, n0 + S): split and input transforms side by side, then per block of
  * output channels the a GEMMs and the output transforms of each sequence. */
 static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, int64_t n0,
@@ -354,18 +379,13 @@ static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, i
         g.V = V + s * g.T;
         r->fin(&g, NULL);
     }
+    g.V = V;
     g.Ys = cols;
     for (int64_t m0 = 0; m0 < pk->M; m0 += MBLK) {
         g.M = pk->M - m0 < MBLK ? pk->M - m0 : MBLK;
         g.Ym = g.M;
-        for (int k = 0; k < w->a; k++) {
-            pai_conv1d_pack blk = *w->u[k];
-            blk.M = g.M;
-            blk.w = (float *)blk.w + m0 * pk->C;
-            pai_conv1d_job jk = {&blk, V + k * pk->C * g.Tv, g.Tv, 1, cols,
-                                 Y + k * g.M * cols, PAI_ACT_NONE, {0}, {0}, 1.0f, 0};
-            r->gemm(&jk);
-        }
+        for (int k = 0; k < w->a; k++)
+            gemm_point(r, &g, k, m0, cols);
         g.bias = pk->b + m0;
         for (int64_t s = 0; s < S; s++) {
             pai_conv1d_job j = {pk, NULL, 0, 1, r->ow, y + ((n0 + s) * pk->M + m0) * r->ow,

@@ -223,7 +223,8 @@ static void fill_case(ccase *c, int i)
 }
 
 /* A case for Winograd: 3..7 taps, the model's dilations and others, lengths 1..600 (and
- * shorter than the span), channel counts off the register and GEMM blocks. */
+ * shorter than the span), channel counts off the register and GEMM blocks, and input
+ * channels split into several GEMM parts. */
 static void make_wino_case(ccase *c, int i)
 {
     static const int64_t dil[] = {1, 2, 4, 8, 16, 3, 5, 6, 7, 32, 12};
@@ -237,6 +238,11 @@ static void make_wino_case(ccase *c, int i)
     c->pl = irand(0, span);
     c->pr = irand(0, span);
     c->W = i % 5 == 0 ? irand(1, span) : i % 5 == 1 ? irand(1, 40) : irand(1, 600);
+    if (i % 7 == 3) { /* more input channels than one GEMM part (PAI_WINO_CPART, 96) */
+        c->C = irand(97, 200);
+        c->M = irand(1, 16);
+        c->W = irand(1, 64);
+    }
     c->ow = c->W + c->pl + c->pr - span + 1;
     if (c->ow < 1) {
         c->pr += 1 - c->ow;

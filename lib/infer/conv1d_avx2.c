@@ -19,7 +19,6 @@
 #include "infer/conv1d_tmpl.h"
 #define WIN_IN wino_in_avx2
 #define WIN_OUT wino_out_avx2
-#define VGATHER(base, idx) _mm256_i32gather_ps((base), _mm256_loadu_si256((const __m256i *)(idx)), 4)
 #include "infer/conv1d_wino_tmpl.h"
 
 #ifdef __clang__

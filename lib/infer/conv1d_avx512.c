@@ -21,7 +21,6 @@
 #define WIN_OUT wino_out_avx512
 #define WIN_BLOCK wino_block_avx512
 #define WIN_SPLIT wino_split_avx512
-#define VGATHER(base, idx) _mm512_i32gather_ps(_mm512_loadu_si512((const void *)(idx)), (base), 4)
 #include "infer/conv1d_wino_tmpl.h"
 
 #ifdef __clang__

@@ -1,6 +1,7 @@
 /* conv1d_wino_tmpl.h — the vector transforms of wino.c, included once per ISA after
- * conv1d_tmpl.h (its vector macros, gelu_v and finish) with WIN_IN, WIN_OUT and
- * VGATHER(base, idx) defined. Tiles are lanes: t, t + 1, ... are adjacent columns. */
+ * conv1d_tmpl.h (its vector macros, gelu_v and finish) with WIN_IN and WIN_OUT defined, and
+ * for AVX-512 WIN_BLOCK and WIN_SPLIT (output reorder and input split by blocks of 16).
+ * Tiles are lanes: t, t + 1, ... are adjacent columns. */
 
 #ifdef __clang__
 #define WUNROLL _Pragma("unroll")

@@ -195,12 +195,13 @@ size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int6
 void pai_conv1d_q_ref(const pai_conv1d_job *j);
 
 /* ---- Winograd minimal filtering F(m, K) for fp32 1-D convolutions (wino.c) ----------
- * A dilated convolution is d undilated ones on interleaved sub-sequences; the padded input
- * is split into R = m * d rows of stride R (row r holds positions r, r + R, ...), so that
- * the a = m + K - 1 inputs of a tile are unit-stride loads and tiles are columns t of a
- * [C][T] matrix. Per tile: V = BT x (input transform), a GEMMs [M x C] x [C x T] with the
- * direct kernel (K = 1 packs of the transformed weights G w), Y = AT (.) (output transform),
- * then bias and the fused epilogue on the positions gathered back in order. */
+ * A dilated convolution is d undilated ones on interleaved sub-sequences: tile (p, u),
+ * column t = u * d + p of a [C][T] matrix, has outputs (u * m + i) * d + p, i < m. The
+ * padded input is split into m rows per channel so that the a = m + K - 1 inputs of a tile
+ * are unit-stride loads in t. Per tile: V = BT x (input transform), a GEMMs [M x C] x
+ * [C x T] on the direct kernel (K = 1 packs of the transformed weights G w), Y = AT (.)
+ * (output transform), then bias and the fused epilogue on the positions put back in
+ * order. */
 #define PAI_WINO_AMAX 8
 #define PAI_WINO_MMAX 4 /* pai_wino_tile's largest m */
 #define PAI_WINO_PARTS 4

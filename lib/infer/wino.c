@@ -175,6 +175,22 @@ static float *unpack(const pai_conv1d_pack *pk)
     return wt;
 }
 
+/* The packs of every point and part of the input channels; 0 when out of memory. */
+static int pack_points(const pai_conv1d_pack *pk, const float *wt,
+                       double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino *w)
+{
+    int64_t parts = (pk->C + PAI_WINO_CPART - 1) / PAI_WINO_CPART;
+    w->parts = (int)(parts < PAI_WINO_PARTS ? parts : PAI_WINO_PARTS);
+    int64_t cp = (pk->C + w->parts - 1) / w->parts;
+    for (int k = 0; k < w->a; k++)
+        for (int h = 0; h < w->parts; h++) {
+            int64_t c0 = h * cp, n = pk->C - c0 < cp ? pk->C - c0 : cp;
+            if (!(w->u[k][h] = pack_point(pk, wt, G[k], c0, n)))
+                return 0;
+        }
+    return 1;
+}
+
 int pai_wino_attach(pai_conv1d_pack *pk)
 {
     int m = pai_wino_tile(pk->K);
@@ -187,15 +203,7 @@ int pai_wino_attach(pai_conv1d_pack *pk)
         return 0; /* cannot happen for the fixed points; keep the direct path */
     }
     float *wt = w ? unpack(pk) : NULL;
-    int ok = wt != NULL;
-    w->parts = (int)((pk->C + PAI_WINO_CPART - 1) / PAI_WINO_CPART);
-    w->parts = w->parts < PAI_WINO_PARTS ? w->parts : PAI_WINO_PARTS;
-    int64_t cp = (pk->C + w->parts - 1) / w->parts;
-    for (int k = 0; ok && k < w->a; k++)
-        for (int h = 0; ok && h < w->parts; h++) {
-            int64_t c0 = h * cp, n = pk->C - c0 < cp ? pk->C - c0 : cp;
-            ok = (w->u[k][h] = pack_point(pk, wt, G[k], c0, n)) != NULL;
-        }
+    int ok = wt && pack_points(pk, wt, G, w);
     pai_free(wt);
     if (!ok) {
         pai_wino_free(w);

@@ -83,7 +83,14 @@ typedef struct pa_infer_ws pa_infer_ws;
  * The model file stays float32. A reduced precision is used only where this CPU has the
  * instructions and a load-time measurement finds it faster than fp32; otherwise the model
  * runs in fp32 (pa_model_kernel() says which path runs). PA_INFER_ISA (ref, avx2, avx512)
- * forces a path without measuring (tests). */
+ * forces a path without measuring (tests).
+ * fp32 convolutions with 3..7 taps may run by Winograd minimal filtering F(m, K) (m = 4 for
+ * up to 5 taps, fewer above: 2.5x fewer multiplications for 5 taps), chosen at load when it
+ * runs the model's largest such convolution clearly faster than the direct kernel (AVX2 /
+ * AVX-512 only). Its results differ from the direct kernel's by rounding only: at most
+ * 1e-5 (1 + sum |w x|) per output before the activation (tested; ~4e-7 measured).
+ * PA_INFER_WINOGRAD=1 / 0 forces it on / off (auto, the default: by measurement, except
+ * that a PA_INFER_ISA choice keeps the direct kernel). */
 typedef enum { PA_PRECISION_FP32 = 0, PA_PRECISION_BF16 = 1, PA_PRECISION_INT8 = 2 } pa_precision;
 
 #define PA_MODEL_OPTS_VERSION 3
@@ -127,7 +134,9 @@ PA_API size_t pa_model_num_nodes(const pa_model *m);
  * PA_PRECISION_FP32 although another one was requested. -1 for NULL. */
 PA_API int pa_model_precision(const pa_model *m);
 /* Name of the convolution path that runs: "<precision>-<isa>", e.g. "fp32-avx512",
- * "int8-avx512vnni", "int8-avxvnni", "bf16-avx512bf16", "fp32-ref" (static storage). */
+ * "int8-avx512vnni", "int8-avxvnni", "bf16-avx512bf16", "fp32-ref" (static storage);
+ * "-winograd" is appended when the fp32 convolutions with 3..7 taps run by Winograd
+ * minimal filtering (e.g. "fp32-avx512-winograd"). */
 PA_API const char *pa_model_kernel(const pa_model *m);
 
 /* Scratch memory for runs; optional, reusing it saves allocations between runs. */

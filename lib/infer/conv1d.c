@@ -6,6 +6,7 @@
 #include "infer/infer_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -104,11 +105,15 @@ int pa_model_precision(const pa_model *m) { return m ? m->prec_run : -1; }
 
 const char *pa_model_kernel(const pa_model *m)
 {
+    static const char *const wino[3] = {"fp32-ref", "fp32-avx2-winograd",
+                                         "fp32-avx512-winograd"};
     static const char *const names[3][3] = {
         {"fp32-ref", "fp32-avx2", "fp32-avx512"},
         {"bf16-ref", "bf16-avx2", "bf16-avx512bf16"},
         {"int8-ref", "int8-avxvnni", "int8-avx512vnni"},
     };
+    if (m && m->wino && m->prec_run == PA_PRECISION_FP32 && m->isa >= 0 && m->isa < 3)
+        return wino[m->isa];
     return m && m->prec_run >= 0 && m->prec_run < 3 && m->isa >= 0 && m->isa < 3
                ? names[m->prec_run][m->isa]
                : "none";
@@ -121,6 +126,7 @@ void pai_conv1d_pack_free(pai_conv1d_pack *p)
         pai_free(p->b);
         pai_free(p->wscale);
         pai_free(p->wsum);
+        pai_wino_free(p->wino);
         pai_free(p);
     }
 }
@@ -195,7 +201,7 @@ static int make_pack(const pa_model *m, const pai_node *n, int isa, int prec,
     pai_conv1d_pack *p = pai_calloc(1, sizeof *p);
     int q = prec == PA_PRECISION_INT8;
     if (p) {
-        *p = (pai_conv1d_pack){isa, mr, prec, M, C, K, G, NULL, NULL, NULL, NULL};
+        *p = (pai_conv1d_pack){isa, mr, prec, M, C, K, G, NULL, NULL, NULL, NULL, NULL};
         p->w = pai_calloc((size_t)(nb * mr * G * K), 4);
         p->b = pai_calloc((size_t)(nb * mr), sizeof *p->b);
         p->wscale = q ? pai_calloc((size_t)(nb * mr), sizeof *p->wscale) : NULL;
@@ -259,8 +265,9 @@ static pai_node *largest_conv(pa_model *m)
 }
 
 /* Dispatch by measurement: the requested precision on `isa` when it has a kernel and runs
- * the model's largest Conv faster than fp32 on the fp32 kernel's ISA; else fp32. */
-static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
+ * the model's largest Conv faster than fp32 on the fp32 kernel's ISA (by Winograd when
+ * `wino`: the fp32 path that would run); else fp32. */
+static int choose(pa_model *m, int isa, int forced, int wino, int *prec, int *qisa)
 {
     *prec = PA_PRECISION_FP32;
     *qisa = isa;
@@ -281,6 +288,8 @@ static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
     int rc = n ? make_pack(m, n, cand, want, &red) : 0;
     if (!rc && red && kernel_of(PA_PRECISION_FP32, isa))
         rc = make_pack(m, n, isa, PA_PRECISION_FP32, &f32);
+    if (!rc && f32 && wino)
+        rc = pai_wino_attach(f32);
     if (!rc && red && (!f32 || faster_than(red, f32))) {
         *prec = want;
         *qisa = cand;
@@ -290,18 +299,92 @@ static int choose(pa_model *m, int isa, int forced, int *prec, int *qisa)
     return rc;
 }
 
+/* Measured Winograd choices of this process by (isa, M, C, K): models are often loaded
+ * many times (one per worker, tests), the measurement costs a few milliseconds. */
+typedef struct {
+    int64_t isa, M, C, K;
+    int on;
+} wino_seen;
+static wino_seen wino_memo[16];
+static int wino_nmemo;
+static pthread_mutex_t wino_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 1 / 0: the remembered choice for pk's shape; -1: none (on >= 0: remember it). */
+static int wino_memo_get(const pai_conv1d_pack *pk, int on)
+{
+    int r = -1;
+    pthread_mutex_lock(&wino_lock);
+    for (int i = 0; i < wino_nmemo && r < 0; i++) {
+        const wino_seen *e = &wino_memo[i];
+        if (e->isa == pk->isa && e->M == pk->M && e->C == pk->C && e->K == pk->K)
+            r = e->on;
+    }
+    if (r < 0 && on >= 0 && wino_nmemo < 16)
+        wino_memo[wino_nmemo++] = (wino_seen){pk->isa, pk->M, pk->C, pk->K, on};
+    pthread_mutex_unlock(&wino_lock);
+    return r;
+}
+
+/* Winograd for the fp32 kernels, by measurement: PA_INFER_WINOGRAD=1 / 0 forces it on /
+ * off; unset, it is off when PA_INFER_ISA forces the kernel (tests stay on the path they
+ * name), else on when the model's largest Conv with 3..7 taps runs clearly faster by
+ * Winograd than direct. *on: the choice. */
+static int choose_wino(pa_model *m, int isa, int forced, int *on)
+{
+    const char *e = getenv("PA_INFER_WINOGRAD");
+    *on = 0;
+    if (e && *e && strcmp(e, "0") && strcmp(e, "1") && strcasecmp(e, "auto"))
+        return pai_error(PA_EINVAL, "PA_INFER_WINOGRAD=%s: expected 0, 1 or auto", e);
+    if (isa == PAI_ISA_REF || (e && !strcmp(e, "0")) || (forced && !(e && *e)))
+        return 0;
+    if (e && !strcmp(e, "1")) {
+        *on = 1;
+        return 0;
+    }
+    pai_node *n = largest_conv(m);
+    pai_conv1d_pack *dir = NULL, *win = NULL;
+    int rc = n ? make_pack(m, n, isa, PA_PRECISION_FP32, &dir) : 0;
+    int memo = dir ? wino_memo_get(dir, -1) : -1;
+    if (memo >= 0) {
+        *on = memo;
+        pai_conv1d_pack_free(dir);
+        return rc;
+    }
+    if (!rc && dir && pai_wino_tile(dir->K))
+        rc = make_pack(m, n, isa, PA_PRECISION_FP32, &win);
+    if (!rc && win)
+        rc = pai_wino_attach(win);
+    if (!rc && win && win->wino)
+        *on = faster_than(win, dir);
+    if (!rc && dir)
+        wino_memo_get(dir, *on);
+    pai_conv1d_pack_free(dir);
+    pai_conv1d_pack_free(win);
+    return rc;
+}
+
 int pai_conv1d_prepare(pa_model *m)
 {
-    int isa, forced, prec, rc = pai_conv1d_isa(&isa, &forced);
+    int isa, forced, prec, qisa, wino = 0, rc = pai_conv1d_isa(&isa, &forced);
     if (!rc)
-        rc = choose(m, isa, forced, &prec, &isa);
+        rc = choose_wino(m, isa, forced, &wino);
+    if (!rc)
+        rc = choose(m, isa, forced, wino, &prec, &qisa);
     if (rc)
         return rc;
+    wino = wino && prec == PA_PRECISION_FP32;
+    isa = qisa;
     m->prec_run = prec;
     m->isa = isa;
-    for (size_t k = 0; !rc && kernel_of(prec, isa) && k < m->nnodes; k++)
-        if (m->nodes[k].fn == pai_op_conv && !m->nodes[k].pack)
-            rc = make_pack(m, &m->nodes[k], isa, prec, &m->nodes[k].pack);
+    m->wino = 0;
+    for (size_t k = 0; !rc && kernel_of(prec, isa) && k < m->nnodes; k++) {
+        pai_conv1d_pack **pk = &m->nodes[k].pack;
+        if (m->nodes[k].fn == pai_op_conv && !*pk)
+            rc = make_pack(m, &m->nodes[k], isa, prec, pk);
+        if (!rc && wino && *pk)
+            rc = pai_wino_attach(*pk);
+        m->wino |= !rc && *pk && (*pk)->wino;
+    }
     return rc;
 }
 
@@ -317,6 +400,8 @@ static int64_t pad_stride(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int6
 size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int64_t d,
                           int64_t ow)
 {
+    if (pk->wino)
+        return pai_wino_scratch(pk, W, pl, d, ow);
     return (size_t)(pk->G * pad_stride(pk, pl, W, d, ow)); /* 4-byte elements */
 }
 
@@ -388,6 +473,10 @@ void pai_conv1d_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_
                     int64_t pl, int64_t d, int64_t ow, float *y, float *xpad, int act,
                     const pai_bview *res, const pai_bview *mul)
 {
+    if (pk->wino) {
+        pai_wino_run(pk, x, N, W, pl, d, ow, y, xpad, act, res, mul);
+        return;
+    }
     int64_t xs = pad_stride(pk, pl, W, d, ow);
     pai_conv1d_fn fn = run_fn(pk);
     pai_conv1d_job j = {pk, xpad, xs, d, ow, NULL, act, {0}, {0}, 1.0f, 0};

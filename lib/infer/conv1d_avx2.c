@@ -12,16 +12,22 @@
 #endif
 
 #define FN conv1d_avx2
+#define FN_COLS conv1d_cols_avx2
 #define MR PAI_CONV1D_MR_AVX2
 #define NVMAX 3
 #include "infer/conv1d_v256.h"
 #include "infer/conv1d_tmpl.h"
+#define WIN_IN wino_in_avx2
+#define WIN_OUT wino_out_avx2
+#include "infer/conv1d_wino_tmpl.h"
 
 #ifdef __clang__
 #pragma clang attribute pop
 #endif
-const pai_conv1d_fn pai_conv1d_avx2 = conv1d_avx2;
+const pai_conv1d_fn pai_conv1d_avx2 = conv1d_avx2, pai_conv1d_cols_avx2 = conv1d_cols_avx2;
+const pai_wino_fn pai_wino_in_avx2 = wino_in_avx2, pai_wino_out_avx2 = wino_out_avx2;
 #else
 #include "infer/infer_int.h"
-const pai_conv1d_fn pai_conv1d_avx2 = NULL;
+const pai_conv1d_fn pai_conv1d_avx2 = NULL, pai_conv1d_cols_avx2 = NULL;
+const pai_wino_fn pai_wino_in_avx2 = NULL, pai_wino_out_avx2 = NULL;
 #endif

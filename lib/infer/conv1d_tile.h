@@ -46,7 +46,7 @@ UNROLL
             int64_t o = o0 + v * VW, left = j->ow - o;
             int full = left >= VW;
             VM k = VTAIL(full ? VW : (int)left);
-            VT r = finish(j, VADD(EPI(acc[i][v]), bias), m, o, k, full);
+            VT r = finish(j, VADD(EPI(acc[i][v]), bias), m, o, k, full, 0);
             if (full)
                 VSTOREU(y + o, r);
             else

@@ -39,8 +39,8 @@
 #define UNROLL _Pragma("GCC unroll 16")
 #endif
 
-/* pai_gelu with the same rational erf, lane-wise. */
-INLINE VT gelu_v(VT v)
+/* pai_gelu with the same rational erf, lane-wise; fast: divide by a refined reciprocal. */
+INLINE VT gelu_v(VT v, int fast)
 {
     VT x = VMUL(v, VSET1(0.70710678118f));
     x = VMAX(VSET1(-4.0f), VMIN(x, VSET1(4.0f)));
@@ -57,7 +57,7 @@ INLINE VT gelu_v(VT v)
     q = VFMA(q, x2, VSET1(-1.68282697438203e-03f));
     q = VFMA(q, x2, VSET1(-7.37332916720468e-03f));
     q = VFMA(q, x2, VSET1(-1.42647390514189e-02f));
-    VT e = VDIV_FAST(VMUL(x, p), q);
+    VT e = fast ? VMUL(VMUL(x, p), rcp_nr(q)) : VDIV_FAST(VMUL(x, p), q);
     return VMUL(VMUL(VSET1(0.5f), v), VADD(VSET1(1.0f), e));
 }
 
@@ -70,10 +70,11 @@ INLINE VT operand(const pai_bview *b, int64_t m, int64_t o, VM k, int full)
     return full ? VLOADU(p + o) : VLOADM(p + o, k);
 }
 
-INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full)
+INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full,
+                 int fast)
 {
     if (j->act == PAI_ACT_GELU)
-        r = gelu_v(r);
+        r = gelu_v(r, fast);
     else if (j->act == PAI_ACT_RELU)
         r = VMAX(r, VZERO);
     if (j->res.p)
@@ -98,14 +99,16 @@ INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int 
 #if NVMAX < 3 || NVMAX > 4
 #error "the tail switch below handles NVMAX 3 and 4"
 #endif
+/* tiles[nv]: the tile of nv vectors of positions */
+static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
+    NULL, tile_1, tile_2, tile_3,
+#if NVMAX > 3
+    tile_4,
+#endif
+};
+
 static void FN(const pai_conv1d_job *j)
 {
-    static void (*const tiles[5])(const pai_conv1d_job *, int64_t, int64_t) = {
-        NULL, tile_1, tile_2, tile_3,
-#if NVMAX > 3
-        tile_4,
-#endif
-    };
     int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
     for (int64_t mb = 0; mb < nb; mb++) {
         int64_t o0 = 0;
@@ -116,6 +119,20 @@ static void FN(const pai_conv1d_job *j)
             tiles[rest](j, mb, o0);
     }
 }
+
+#ifdef FN_COLS
+/* The same tiles with the positions outer: one panel of NVMAX vectors of positions stays in
+ * L1 while every block of output channels passes over it (Winograd's GEMMs, K = 1). */
+static void FN_COLS(const pai_conv1d_job *j)
+{
+    int64_t nb = (j->pk->M + MR - 1) / MR, step = NVMAX * VW;
+    for (int64_t o0 = 0; o0 < j->ow; o0 += step) {
+        int64_t nv = (j->ow - o0 + VW - 1) / VW;
+        for (int64_t mb = 0; mb < nb; mb++)
+            tiles[nv < NVMAX ? nv : NVMAX](j, mb, o0);
+    }
+}
+#endif
 
 #undef INLINE
 #undef UNROLL

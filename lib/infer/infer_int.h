@@ -71,6 +71,7 @@ struct pa_model {
     size_t max_run_bytes;           /* pa_model_opts.max_run_bytes (0: none) */
     int precision;                  /* pa_model_opts.precision (requested) */
     int prec_run, isa;              /* what the convolutions run (pai_conv1d_prepare) */
+    int wino;                       /* 1: fp32 Convs with 3..7 taps run by Winograd (wino.c) */
 };
 
 /* The caller's options (any known version) as a current-version struct; name defaults to
@@ -138,6 +139,7 @@ typedef struct pai_conv1d_pack {
     float *b;             /* [ceil(M / mr) * mr], zeros when the Conv has no bias */
     float *wscale;        /* int8: weight scale of each output channel, else NULL */
     int32_t *wsum;        /* int8: sum of each output channel's quantised weights */
+    struct pai_wino *wino; /* fp32: Winograd form of the weights (wino.c), or NULL: direct */
 } pai_conv1d_pack;
 
 /* An operand broadcast onto an [N, M, S] output: element (n, m, s) is at
@@ -164,6 +166,8 @@ typedef void (*pai_conv1d_fn)(const pai_conv1d_job *j);
 /* NULL when not built for this architecture */
 extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512, pai_conv1d_int8_avx512,
     pai_conv1d_int8_avxvnni, pai_conv1d_bf16_avx512;
+/* fp32 with the positions outer (conv1d_tmpl.h FN_COLS): Winograd's GEMMs */
+extern const pai_conv1d_fn pai_conv1d_cols_avx2, pai_conv1d_cols_avx512;
 /* The padded input of one sequence [C][W] in a pack's layout (int8: also sets the job's
  * scale and zero point); AVX2 versions of conv1d.c's scalar ones (NULL when not built). */
 typedef void (*pai_conv1d_fill_fn)(const pai_conv1d_pack *pk, const float *x, int64_t W,
@@ -189,6 +193,69 @@ size_t pai_conv1d_scratch(const pai_conv1d_pack *pk, int64_t pl, int64_t W, int6
                           int64_t ow);
 /* The scalar kernel of the reduced precisions (the "ref" path and the tests' baseline). */
 void pai_conv1d_q_ref(const pai_conv1d_job *j);
+
+/* ---- Winograd minimal filtering F(m, K) for fp32 1-D convolutions (wino.c) ----------
+ * A dilated convolution is d undilated ones on interleaved sub-sequences: tile (p, u),
+ * column t = u * d + p of a [C][T] matrix, has outputs (u * m + i) * d + p, i < m. The
+ * padded input is split into m rows per channel so that the a = m + K - 1 inputs of a tile
+ * are unit-stride loads in t. Per tile: V = BT x (input transform), a GEMMs [M x C] x
+ * [C x T] on the direct kernel (K = 1 packs of the transformed weights G w), Y = AT (.)
+ * (output transform), then bias and the fused epilogue on the positions put back in
+ * order. */
+#define PAI_WINO_AMAX 8
+#define PAI_WINO_MMAX 4 /* pai_wino_tile's largest m */
+#define PAI_WINO_PARTS 4
+#define PAI_WINO_CPART 96
+typedef struct pai_wino {
+    int m, a;                        /* outputs per tile, points per tile (m + K - 1) */
+    float bt[PAI_WINO_AMAX][PAI_WINO_AMAX], at[PAI_WINO_MMAX][PAI_WINO_AMAX]; /* zero-padded */
+    /* transformed weights, K = 1 packs per point and part of the input channels (the GEMMs
+     * reduce over parts of at most PAI_WINO_CPART channels, so a panel of V stays in L1) */
+    pai_conv1d_pack *u[PAI_WINO_AMAX][PAI_WINO_PARTS];
+    int parts;
+} pai_wino;
+
+/* Geometry and buffers of a pai_wino_run step: the tiles of a few sequences side by side
+ * (columns), one sequence's transforms, one block of output channels. */
+typedef struct {
+    const pai_wino *w;
+    int64_t M, C;                    /* output channels of the block, input channels */
+    int64_t T, Td, Tv, Ys, Xs, Ym;   /* tiles of a sequence, padded to 16, row strides of V
+                                        and Y, of X, rows of Y per point */
+    int64_t d, U, Ulen;              /* phases, tiles per phase, split row length */
+    int64_t off[PAI_WINO_AMAX];      /* offset in X of each input of a tile */
+    const float *X;                  /* split input [C][Xs] */
+    float *V, *Y, *Yd, *Yo;          /* the sequence's first column in [a][C][Tv] and
+                                        [a][Ym][Tv] (block's first row); Yd [m][Td]; one
+                                        output row in order */
+    const int32_t *idx;              /* output position -> index in Yd (pcase 0), or offset
+                                        in Yd of each block of 16 positions */
+    int pcase;                       /* how AVX-512 reorders outputs (conv1d_wino_tmpl.h) */
+    int32_t perm[16], iperm[16];     /* pcase 2: the outputs' permutation, its inverse */
+    const int32_t *sidx;             /* pcase != 0: offset in X of each block of 16 padded
+                                        input positions (the split, as idx for outputs) */
+    const float *bias;               /* the block's */
+} pai_wino_job;
+typedef void (*pai_wino_fn)(const pai_wino_job *g, const pai_conv1d_job *j);
+/* Input and output (+ epilogue) transforms; NULL when not built for this architecture. */
+extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_avx2,
+    pai_wino_out_avx2;
+/* The split of one channel's padded row tmp (n positions, a multiple of 16, zero past the
+ * row) into X (AVX-512, pcase != 0); NULL when not built. */
+typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *tmp, int64_t n, float *X);
+extern const pai_wino_split_fn pai_wino_split_avx512;
+
+/* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */
+int pai_wino_tile(int64_t K);
+/* Attach the Winograd form to an fp32 pack (AVX2 / AVX-512 only); 0 and no change when the
+ * shape does not take it. */
+int pai_wino_attach(pai_conv1d_pack *pk);
+void pai_wino_free(pai_wino *w);
+void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t W, int64_t pl,
+                  int64_t d, int64_t ow, float *y, float *scratch, int act,
+                  const pai_bview *res, const pai_bview *mul);
+size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_t d,
+                        int64_t ow);
 
 /* Operator table lookup; NULL when unsupported. */
 pai_op_fn pai_op_find(const char *op_type);

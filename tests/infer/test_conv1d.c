@@ -174,6 +174,8 @@ static size_t numel(int nd, const int64_t *s)
     return n;
 }
 
+static void fill_case(ccase *c, int i);
+
 static void make_case(ccase *c, int i)
 {
     memset(c, 0, sizeof *c);
@@ -191,6 +193,12 @@ static void make_case(ccase *c, int i)
         c->pr += 1 - c->ow;
         c->ow = 1;
     }
+    fill_case(c, i);
+}
+
+/* The random parts of a case whose shape is set: epilogue, operands, data. */
+static void fill_case(ccase *c, int i)
+{
     c->bias = irand(0, 3) > 0;
     c->act = (int)irand(0, 2);
     c->res = (int)irand(0, 2);
@@ -212,6 +220,35 @@ static void make_case(ccase *c, int i)
         c->kn = numel(c->knd, c->kshape);
         c->k = rand_floats(c->kn, 1.0);
     }
+}
+
+/* A case for Winograd: 3..7 taps, the model's dilations and others, lengths 1..600 (and
+ * shorter than the span), channel counts off the register and GEMM blocks, and input
+ * channels split into several GEMM parts. */
+static void make_wino_case(ccase *c, int i)
+{
+    static const int64_t dil[] = {1, 2, 4, 8, 16, 3, 5, 6, 7, 32, 12};
+    memset(c, 0, sizeof *c);
+    c->N = irand(1, 3);
+    c->C = irand(1, 24);
+    c->M = irand(1, 60);
+    c->K = irand(3, 7);
+    c->d = dil[i % (int)(sizeof dil / sizeof *dil)];
+    int64_t span = c->d * (c->K - 1) + 1;
+    c->pl = irand(0, span);
+    c->pr = irand(0, span);
+    c->W = i % 5 == 0 ? irand(1, span) : i % 5 == 1 ? irand(1, 40) : irand(1, 600);
+    if (i % 7 == 3) { /* more input channels than one GEMM part (PAI_WINO_CPART, 96) */
+        c->C = irand(97, 200);
+        c->M = irand(1, 16);
+        c->W = irand(1, 64);
+    }
+    c->ow = c->W + c->pl + c->pr - span + 1;
+    if (c->ow < 1) {
+        c->pr += 1 - c->ow;
+        c->ow = 1;
+    }
+    fill_case(c, i);
 }
 
 static void free_case(ccase *c)
@@ -333,6 +370,25 @@ static double reduced_bound(const ccase *c, int prec, int64_t n, int64_t m, int6
     return e;
 }
 
+/* sum |w x| of output (n, m, o): the scale of the rounding error of a dot product. */
+static double abs_sum(const ccase *c, int64_t n, int64_t m, int64_t o)
+{
+    double e = 0;
+    for (int64_t ci = 0; ci < c->C; ci++)
+        for (int64_t k = 0; k < c->K; k++) {
+            int64_t i = o + k * c->d - c->pl;
+            if (i >= 0 && i < c->W)
+                e += fabs(c->w[(m * c->C + ci) * c->K + k] * c->x[(n * c->C + ci) * c->W + i]);
+        }
+    return e;
+}
+
+/* Winograd's documented error: |dy| <= WINO_TOL (1 + sum |w x|) before the epilogue (GELU
+ * slope <= 1.13, times the mask's scale after it); the largest ratio seen is reported. */
+#define WINO_TOL 1e-5
+static int wino_on;
+static double wino_worst, wino_worst_abs;
+
 /* Largest |operand| of the mul input: the bound scales with it. */
 static double mul_scale(const ccase *c)
 {
@@ -360,6 +416,7 @@ static int run_case(const ccase *c, const char *isa, int idx, int prec)
     ck_assert_msg(!strncmp(kern, pa_precision_name(pa_model_precision(m)), 4), "%s", kern);
     ck_assert_msg(!strcmp(isa, "ref") ? strstr(kern, "-ref") != NULL
                                       : strstr(kern, "-ref") == NULL, "%s: %s", isa, kern);
+    ck_assert_msg(!wino_on || strstr(kern, "-winograd"), "%s: %s", isa, kern);
     pa_tensor in[3];
     int nin = 0;
     memset(in, 0, sizeof in);
@@ -387,6 +444,12 @@ static int run_case(const ccase *c, const char *isa, int idx, int prec)
                     double e = expect(c, l, n, mm, o), tol = 1e-4 * (1 + fabs(e));
                     if (reduced) /* GELU's slope is at most 1.13 */
                         tol += 1.13 * ks * reduced_bound(c, prec, n, mm, o);
+                    if (wino_on) {
+                        double sc = 1.13 * ks * (1 + abs_sum(c, n, mm, o));
+                        tol = WINO_TOL * sc;
+                        wino_worst = fmax(wino_worst, fabs(*y - e) / sc);
+                        wino_worst_abs = fmax(wino_worst_abs, fabs(*y - e));
+                    }
                     ck_assert_msg(fabs(*y - e) <= tol,
                                   "case %d (%s, %s) N=%lld C=%lld M=%lld K=%lld d=%lld "
                                   "pads=%lld,%lld W=%lld act=%d res=%d mul=%d: "
@@ -499,6 +562,17 @@ START_TEST(test_precision_option)
 }
 END_TEST
 
+/* Loading fails with PA_EINVAL naming var when var=bad. */
+static void expect_env_rejected(const char *var, const char *bad, const unsigned char *bytes,
+                                size_t size)
+{
+    pa_model *m = NULL;
+    setenv(var, bad, 1);
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), PA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), var));
+    ck_assert_ptr_null(m);
+}
+
 START_TEST(test_isa_override_is_checked)
 {
     ccase c;
@@ -506,15 +580,62 @@ START_TEST(test_isa_override_is_checked)
     size_t size;
     unsigned char *bytes = case_model(&c, &size);
     pa_model *m = NULL;
-    setenv("PA_INFER_ISA", "sse9", 1);
-    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), PA_EINVAL);
-    ck_assert_ptr_nonnull(strstr(pa_last_error(), "PA_INFER_ISA"));
+    expect_env_rejected("PA_INFER_ISA", "sse9", bytes, size);
     setenv("PA_INFER_ISA", "REF", 1); /* names are case-insensitive */
     ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
     pa_model_free(m);
     unsetenv("PA_INFER_ISA");
     free(bytes);
     free_case(&c);
+}
+END_TEST
+
+/* PA_INFER_WINOGRAD: values checked, 0 keeps the direct kernel, auto names what runs. */
+static void check_wino_env(void)
+{
+    ccase c;
+    make_wino_case(&c, 2);
+    size_t size;
+    unsigned char *bytes = case_model(&c, &size);
+    pa_model *m = NULL;
+    expect_env_rejected("PA_INFER_WINOGRAD", "maybe", bytes, size);
+    setenv("PA_INFER_WINOGRAD", "0", 1);
+    unsetenv("PA_INFER_ISA");
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
+    ck_assert_ptr_null(strstr(pa_model_kernel(m), "winograd"));
+    pa_model_free(m);
+    setenv("PA_INFER_WINOGRAD", "auto", 1); /* by measurement: either path, named */
+    ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
+    ck_assert_int_eq(strncmp(pa_model_kernel(m), "fp32", 4), 0);
+    pa_model_free(m);
+    unsetenv("PA_INFER_WINOGRAD");
+    free(bytes);
+    free_case(&c);
+}
+
+/* fp32 Winograd (forced, AVX2 and AVX-512) against the double reference within WINO_TOL on
+ * random shapes: every dilation of the built-in model and others, lengths 1..600 with
+ * padding and remainders, fused epilogues; and PA_INFER_WINOGRAD's values. */
+START_TEST(test_winograd_within_bounds)
+{
+    const char *isas[2] = {"avx2", "avx512"};
+    int cases = getenv("PA_TEST_QUICK") ? 10 : 80;
+    setenv("PA_INFER_WINOGRAD", "1", 1);
+    for (int i = 0; i < cases; i++) {
+        ccase c;
+        make_wino_case(&c, i);
+        for (int k = 0; k < 2; k++) {
+            wino_on = isa_runs(isas[k]);
+            if (wino_on)
+                run_case(&c, isas[k], i, PA_PRECISION_FP32);
+        }
+        wino_on = 0;
+        run_case(&c, "ref", i, PA_PRECISION_FP32); /* the ref path has no Winograd */
+        free_case(&c);
+    }
+    fprintf(stderr, "winograd: largest error %.3g (abs), %.3g of 1 + sum |w x| (bound %g)\n",
+            wino_worst_abs, wino_worst, WINO_TOL);
+    check_wino_env();
 }
 END_TEST
 
@@ -527,6 +648,7 @@ static Suite *conv1d_suite(void)
     tcase_add_test(tc, test_isa_override_is_checked);
     tcase_add_test(tc, test_reduced_kernels_within_bounds);
     tcase_add_test(tc, test_precision_option);
+    tcase_add_test(tc, test_winograd_within_bounds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -603,6 +603,51 @@ START_TEST(test_default_model_reduced_precision)
 }
 END_TEST
 
+/* fp32 Winograd (forced, each fast ISA) against the direct kernel on the built-in model: Q3
+ * on the stored subset unchanged (within 0.05 points) and per-residue probabilities within
+ * 1e-4 of the direct path's. */
+START_TEST(test_default_model_winograd)
+{
+    if (!have_default())
+        return;
+    label_set l;
+#ifdef __OPTIMIZE__
+    labels_read(&l, pa_test_quick() ? 6 : 128, pa_test_quick() ? 100 : 100000);
+#else
+    labels_read(&l, 12, 100);
+#endif
+    const char *isas[2] = {"avx512", "avx2"};
+    for (int k = 0; k < 2; k++) {
+        pa_model *m;
+        pa_ss_result *ref, *res;
+        setenv("PA_INFER_ISA", isas[k], 1);
+        setenv("PA_INFER_WINOGRAD", "0", 1);
+        if (pa_model_load_default(&m)) /* an ISA this CPU lacks */
+            continue;
+        double q_ref = q3_of(m, &l, &ref), maxerr = 0;
+        pa_model_free(m);
+        setenv("PA_INFER_WINOGRAD", "1", 1);
+        ck_assert_int_eq(pa_model_load_default(&m), 0);
+        ck_assert_ptr_nonnull(strstr(pa_model_kernel(m), "-winograd"));
+        double q = q3_of(m, &l, &res);
+        for (size_t i = 0; i < l.n; i++)
+            for (size_t j = 0; j < 3 * res->len[i]; j++)
+                maxerr = fmax(maxerr, fabs(res->prob[i][j] - ref->prob[i][j]));
+        ck_assert_msg(fabs(q - q_ref) <= 0.05 && maxerr <= 1e-4,
+                      "%s: Q3 %.3f vs direct %.3f, probability error max %.3g",
+                      pa_model_kernel(m), q, q_ref, maxerr);
+        fprintf(stderr, "%s: Q3 %.3f (direct %.3f), max probability error %.3g\n",
+                pa_model_kernel(m), q, q_ref, maxerr);
+        pa_ss_result_free(ref);
+        pa_ss_result_free(res);
+        pa_model_free(m);
+    }
+    unsetenv("PA_INFER_ISA");
+    unsetenv("PA_INFER_WINOGRAD");
+    free(l.txt);
+}
+END_TEST
+
 START_TEST(test_default_model_truncated)
 {
     if (!have_default())
@@ -831,6 +876,7 @@ static Suite *infer_suite(void)
     tcase_add_test(tc, test_default_model_matches_pytorch);
     tcase_add_test(tc, test_default_model_truncated);
     tcase_add_test(tc, test_default_model_reduced_precision);
+    tcase_add_test(tc, test_default_model_winograd);
     tcase_add_test(tc, test_run_memory_budget);
     tcase_add_test(tc, test_concurrent_runs_agree_with_serial);
     suite_add_tcase(s, tc);

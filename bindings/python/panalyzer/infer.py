@@ -68,7 +68,8 @@ class Model:
 
     @property
     def kernel(self) -> str:
-        """The convolution path that runs, e.g. "int8-avx512vnni", "fp32-avx512"."""
+        """The convolution path that runs, e.g. "int8-avx512vnni", "fp32-avx512",
+        "fp32-avx512-winograd"."""
         return string(lib.pa_model_kernel(self._ptr))
 
     @classmethod

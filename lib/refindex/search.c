@@ -45,6 +45,7 @@ static const sens_params SENS[] = {
 };
 
 #define PREFETCH 8   /* diagonals scored ahead of their residues' prefetch */
+#define DG_BATCH 1024 /* diagonals listed, then scored */
 #define NB_MAX 4096 /* similar k-mers looked up per query position, at most */
 
 typedef struct {
@@ -84,8 +85,7 @@ typedef struct {
     size_t ccap;
     const char **cseq;
     size_t *clen, scap, lcap;
-    diag *dg;            /* diagonals to score */
-    size_t dcap;
+    diag *dg;            /* diagonals to score (DG_BATCH) */
     uint32_t nb[NB_MAX]; /* similar k-mers of one query position */
 } scratch;
 
@@ -432,26 +432,10 @@ static int paired(const sens_params *sp, const uint64_t *k, const run *r, size_t
     return 0;
 }
 
-/* Scan the sorted keys: diagonals with enough evidence become scored candidates. They are
- * listed first, then scored with the residues of later ones prefetched: the scoring waits
- * on memory (one random reference segment each), not on arithmetic. */
-static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen)
+/* Score the listed diagonals, prefetching the residues of those PREFETCH ahead: the
+ * scoring waits on memory (one random reference segment each), not on arithmetic. */
+static int score_diagonals(const search *s, scratch *w, size_t nd)
 {
-    const uint64_t *k = w->keys;
-    run *r = (run *)w->tmp; /* the sort buffer (2 words per key) is free again */
-    size_t nr = find_runs(k, nkeys, r), hint = 0, nd = 0;
-    for (size_t j = 0; j < nr; j++) {
-        if (!paired(&s->sp, k, r, nr, j))
-            continue;
-        int64_t i0 = (int64_t)(k[r[j].a] & MAX_QLEN), i1 = (int64_t)(k[r[j].b - 1] & MAX_QLEN);
-        uint64_t g = r[j].d - qlen + (uint64_t)i0;
-        size_t ref = ref_near(s->ix, g, &hint);
-        int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
-        if (nd == w->dcap && PAI_GROW(w->dg, w->dcap, nd + 1))
-            return pai_error(PA_ENOMEM, "out of memory");
-        /* the hits and a margin: enough to tell a homologous segment from chance */
-        w->dg[nd++] = make_diag(s->ix, qlen, ref, delta, i0 - WINDOW, i1 + s->ix->span + WINDOW);
-    }
     for (size_t j = 0; j < nd; j++) {
         if (j + PREFETCH < nd) {
             const char *p = s->ix->res + w->dg[j + PREFETCH].at + w->dg[j + PREFETCH].lo;
@@ -463,6 +447,33 @@ static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen
             return PA_ENOMEM;
     }
     return 0;
+}
+
+/* Scan the sorted keys: diagonals with enough evidence are listed (DG_BATCH at a time, so
+ * that the list stays small) and scored. */
+static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen)
+{
+    const uint64_t *k = w->keys;
+    run *r = (run *)w->tmp; /* the sort buffer (2 words per key) is free again */
+    size_t nr = find_runs(k, nkeys, r), hint = 0, nd = 0;
+    if (!w->dg && !(w->dg = pai_malloc(DG_BATCH * sizeof *w->dg)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t j = 0; j < nr; j++) {
+        if (!paired(&s->sp, k, r, nr, j))
+            continue;
+        int64_t i0 = (int64_t)(k[r[j].a] & MAX_QLEN), i1 = (int64_t)(k[r[j].b - 1] & MAX_QLEN);
+        uint64_t g = r[j].d - qlen + (uint64_t)i0;
+        size_t ref = ref_near(s->ix, g, &hint);
+        int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
+        /* the hits and a margin: enough to tell a homologous segment from chance */
+        w->dg[nd++] = make_diag(s->ix, qlen, ref, delta, i0 - WINDOW, i1 + s->ix->span + WINDOW);
+        if (nd == DG_BATCH) {
+            if (score_diagonals(s, w, nd))
+                return PA_ENOMEM;
+            nd = 0;
+        }
+    }
+    return score_diagonals(s, w, nd);
 }
 
 static int by_score_then_target(const void *x, const void *y)

@@ -1,5 +1,5 @@
 /* refindex_int.h — internals of the reference index: layout shared by built and mapped
- * indexes, the reduced alphabet, and the statistics helpers. */
+ * indexes, the alphabet and seeds, and the statistics helpers. */
 #ifndef PAI_REFINDEX_INT_H
 #define PAI_REFINDEX_INT_H
 

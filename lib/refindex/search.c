@@ -27,7 +27,7 @@
  * diagonals (an indel apart); a reference ranks by the sum of its two best diagonal scores
  * of at least min_diag. */
 typedef struct {
-    int kmer_score;       /* similar k-mer threshold (matrix units) */
+    int kmer_score;       /* similar k-mer threshold (BLOSUM62 units) */
     int min_hits;         /* k-mer hits on one diagonal */
     int64_t min_gap;      /* query positions between the first and last of them, at least */
     uint64_t band;        /* diagonals apart that still pair two hits */
@@ -785,6 +785,22 @@ void pa_refhits_free(pa_refhits *h)
 
 /* ---- entry point ------------------------------------------------------------------------- */
 
+/* The similar k-mer thresholds are BLOSUM62 scores; another matrix's are scaled by the
+ * ratio of the ungapped lambdas (NCBI BLAST's published values), 1 when not listed. */
+static double kmer_scale(const char *matrix)
+{
+    static const struct {
+        const char *name;
+        double lambda;
+    } L[] = {{"BLOSUM45", 0.2291}, {"BLOSUM50", 0.2318}, {"BLOSUM62", 0.3176},
+             {"BLOSUM80", 0.3430}, {"BLOSUM90", 0.3346}, {"PAM30", 0.3400},
+             {"PAM70", 0.3345},    {"PAM250", 0.2252}};
+    for (size_t i = 0; matrix && i < sizeof L / sizeof L[0]; i++)
+        if (!strcmp(matrix, L[i].name))
+            return 0.3176 / L[i].lambda;
+    return 1;
+}
+
 static int setup(search *s, const pa_matrix **own)
 {
     s->sp = SENS[s->o.sensitivity];
@@ -799,6 +815,7 @@ static int setup(search *s, const pa_matrix **own)
     int rc = pai_karlin_init(&s->ka, pa_matrix_name(m), s->o.gap_open, s->o.gap_extend);
     if (rc)
         return rc;
+    s->sp.kmer_score = (int)(s->sp.kmer_score * kmer_scale(pa_matrix_name(m)) + 0.5);
     pa_align_opts ao = PA_ALIGN_OPTS_INIT;
     ao.matrix = m;
     ao.gap_open = s->o.gap_open;

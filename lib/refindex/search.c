@@ -264,6 +264,8 @@ static void count_keys(const search *s, scratch *w, const char *q, const uint32_
     for (size_t i = 0; i < nk; i++) {
         size_t n = similar_kmers(s, w, q, i, code[i]);
         for (size_t x = 0; x < n; x++) {
+            if (x + PREFETCH < n) /* the bucket table is large: its reads would wait */
+                __builtin_prefetch(&s->ix->bucket[w->nb[x + PREFETCH]]);
             uint32_t l = list_len(s->ix, w->nb[x]);
             if (!l || l > s->sp.max_post)
                 continue;
@@ -283,6 +285,8 @@ static size_t make_keys(const search *s, scratch *w, const char *q, size_t qlen,
     for (size_t i = 0; i < nk; i++) {
         size_t nn = similar_kmers(s, w, q, i, code[i]);
         for (size_t x = 0; x < nn; x++) {
+            if (x + PREFETCH < nn) /* the postings of a later k-mer, likewise */
+                __builtin_prefetch(&ix->post[ix->bucket[w->nb[x + PREFETCH]]]);
             uint32_t b0 = ix->bucket[w->nb[x]], b1 = ix->bucket[w->nb[x] + 1];
             if (b1 - b0 > cap)
                 continue;

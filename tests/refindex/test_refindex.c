@@ -170,18 +170,25 @@ static char *read_bytes(const char *path, size_t *n)
     return d;
 }
 
-START_TEST(corrupt_files)
+/* Write an index of the test references to path; its bytes (pa_free) and size. */
+static char *index_bytes(const char *path, size_t *n)
 {
     make_refs();
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
+    ck_assert_int_eq(pa_refindex_write(ix, path), 0);
+    pa_refindex_free(ix);
+    return read_bytes(path, n);
+}
+
+START_TEST(corrupt_files)
+{
     pa_refindex *ix;
     char path[256], bad[256];
     tmp_path(path, sizeof path, "c.pai");
     tmp_path(bad, sizeof bad, "bad.pai");
-    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
-    ck_assert_int_eq(pa_refindex_write(ix, path), 0);
-    pa_refindex_free(ix);
     size_t n;
-    char *d = read_bytes(path, &n);
+    char *d = index_bytes(path, &n);
     /* a flipped byte anywhere: header, names, residues, table */
     size_t at[] = {9, 30, 100, 130, 1000, n / 2, n - 70, n - 1};
     int step = pa_test_quick() ? 4 : 1;
@@ -289,15 +296,11 @@ END_TEST
 /* An index of an earlier format (12-letter alphabet) is refused with a clear error. */
 START_TEST(outdated_format)
 {
-    make_refs();
     pa_refindex *ix;
     char path[256];
     tmp_path(path, sizeof path, "old.pai");
-    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
-    ck_assert_int_eq(pa_refindex_write(ix, path), 0);
-    pa_refindex_free(ix);
     size_t n;
-    char *d = read_bytes(path, &n);
+    char *d = index_bytes(path, &n);
     d[8] = 1; /* format version 1, sums recomputed so only the version differs */
     ck_assert_int_eq(pai_refindex_reseal((unsigned char *)d, n), 0);
     write_bytes(path, d, n);

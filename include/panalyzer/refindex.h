@@ -88,7 +88,8 @@ typedef enum {
     PA_SENS_FAST = 0,      /* similar k-mers >= 21 (BLOSUM62), two hits on one diagonal,
                               at most 100 candidates per query */
     PA_SENS_DEFAULT = 1,   /* >= 19, also two hits an indel apart, 300 candidates */
-    PA_SENS_HIGH = 2,      /* >= 18, lower ungapped thresholds, 1,000 candidates */
+    PA_SENS_HIGH = 2,      /* >= 18, lower ungapped thresholds, 1,000 candidates
+                              (the k-mer thresholds are one higher from 2^28 residues on) */
     PA_SENS_EXHAUSTIVE = 3 /* every reference is aligned (the prefilter is skipped) */
 } pa_sensitivity;
 

@@ -46,7 +46,8 @@ static const sens_params SENS[] = {
 
 #define PREFETCH 8   /* diagonals scored ahead of their residues' prefetch */
 #define DG_BATCH 1024 /* diagonals listed, then scored */
-#define NB_MAX 4096 /* similar k-mers looked up per query position, at most */
+#define NB_MAX 4096
+#define BIG_DB ((uint64_t)1 << 28) /* residues from which the k-mer threshold is one higher */ /* similar k-mers looked up per query position, at most */
 
 typedef struct {
     int64_t score;
@@ -820,6 +821,9 @@ static int setup(search *s, const pa_matrix **own)
     if (rc)
         return rc;
     s->sp.kmer_score = (int)(s->sp.kmer_score * kmer_scale(pa_matrix_name(m)) + 0.5);
+    /* random k-mer hits grow with the database, weak significant ones get rarer (the
+     * E-value grows with it too): one step stricter from 2^28 residues on */
+    s->sp.kmer_score += s->ix->nres >= BIG_DB;
     pa_align_opts ao = PA_ALIGN_OPTS_INIT;
     ao.matrix = m;
     ao.gap_open = s->o.gap_open;

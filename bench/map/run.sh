@@ -36,7 +36,7 @@ cd "$W"
 # tm OUT CMD...: run CMD with stdout to OUT, print "wall user" seconds and peak RSS
 tm() { local o=$1; shift; /usr/bin/time -f "%e %U %MkB" -o time.txt "$@" >"$o"; cat time.txt; }
 mm() { rm -rf mmtmp; tm /dev/null mmseqs easy-search queries.fasta refs.fasta mm.m8 mmtmp --threads "$T" -v 1; }
-med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+med() { sort -n | awk '{a[NR]=$1} END {print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ev() { $PY "$HERE/eval_map.py" . "$@"; }
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "index: $(tm /dev/null "$PZ" index refs.fasta -o refs.pai 2>/dev/null) (wall s, user s, peak RSS), $(du -m refs.pai | cut -f1) MB"

@@ -44,10 +44,10 @@ static const sens_params SENS[] = {
     {0, 0, 0, 0, 0, 0, 0, 0},
 };
 
-#define PREFETCH 8   /* diagonals scored ahead of their residues' prefetch */
+#define PREFETCH 8    /* items processed ahead of their memory's prefetch */
 #define DG_BATCH 1024 /* diagonals listed, then scored */
-#define NB_MAX 4096
-#define BIG_DB ((uint64_t)1 << 28) /* residues from which the k-mer threshold is one higher */ /* similar k-mers looked up per query position, at most */
+#define NB_MAX 4096   /* similar k-mers looked up per query position, at most */
+#define BIG_DB ((uint64_t)1 << 28) /* residues from which the k-mer threshold is one higher */
 
 typedef struct {
     int64_t score;

@@ -12,8 +12,7 @@ static void index_usage(FILE *out)
             "usage: panalyze index REFS.fasta -o REFS.pai [--k K]\n"
             "  REFS.fasta: FASTA (plain, gzip or zstd) of the references\n"
             "  -o, --output F   index file to write\n"
-            "  --k K            seed weight of the prefilter, 4..7 (auto: 5 below 50 M\n"
-            "                   residues, else 6)\n");
+            "  --k K            k-mer length of the prefilter, 4..6 (auto: 5)\n");
 }
 
 static void map_usage(FILE *out)
@@ -27,7 +26,9 @@ static void map_usage(FILE *out)
             "  --evalue E         report hits with E-value <= E (1e-3)\n"
             "  --top K            at most K hits per query, best first (10; 0: all)\n"
             "  --min-coverage C   minimum query coverage in [0, 1] (0)\n"
-            "  --sensitivity S    fast, default, high or exhaustive (align every reference)\n"
+            "  --sensitivity S    fast, default, high or exhaustive (align every reference):\n"
+            "                     similar k-mers scoring >= 21, 19, 18 (BLOSUM62; one more\n"
+            "                     from 2^28 reference residues) are looked up\n"
             "  --chunk C          queries per task (auto)\n"
             "  --matrix NAME      BLOSUM45/50/62/80/90, PAM30/70/250 (BLOSUM62)\n"
             "  --gap-open N --gap-extend N  BLAST gap costs: open + k*extend (11, 1)\n"

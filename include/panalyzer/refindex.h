@@ -18,11 +18,12 @@
  *   pa_seqlist_free(queries);
  *   pa_refindex_free(ix);
  *
- * An index holds the references' names and residues and a table of spaced seeds (k letters
- * read over a span of up to 10, e.g. 1010010011 for k = 5) over a 12-letter reduced
- * alphabet ((LM)(IV)(C)(A)(G)(ST)(P)(FYW)(DE)(NQ)(KR)(H)): for every seed, the positions
- * where it occurs. A search looks up the query's seeds ("k-mers" below), scores (ungapped,
- * around the hits) every diagonal with two k-mer hits, or with one hit and another an
+ * An index holds the references' names and residues and a table of k-mers of the 20 amino
+ * acids (k = 5 contiguous; k = 6 reads 6 of 8 positions): for every k-mer, the positions
+ * where it occurs. A search looks up, for every k-mer of the query, the k-mers whose
+ * substitution score against it reaches a threshold set by the sensitivity (similar
+ * k-mers, as BLAST and mmseqs2 seed; the k-mer itself always), scores (ungapped, around
+ * the hits) every diagonal with two hits at least k apart, or with a hit and another an
  * indel away (nearby diagonal and query position), ranks each reference by its two best
  * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
  * module's one-vs-many API, scores only) and computes tracebacks only for the hits it
@@ -38,7 +39,8 @@
  * section offsets, an XXH64 of the header and one of every section) then the sections.
  * pa_refindex_open maps the file read-only (shared between threads and processes) and
  * checks the header and every checksum: a corrupt, truncated or foreign file gives
- * PA_ECORRUPT / PA_ETRUNCATED / PA_EFORMAT, never a crash.
+ * PA_ECORRUPT / PA_ETRUNCATED / PA_EFORMAT, never a crash. Format 2 (this one) indexes the
+ * 20 amino acids; a format-1 file (12-letter reduced alphabet) gives PA_EFORMAT: rebuild it.
  *
  * A pa_refindex is immutable: one index may be searched from many threads at once. */
 #ifndef PANALYZER_REFINDEX_H
@@ -58,8 +60,7 @@ typedef struct pa_refindex pa_refindex;
 #define PA_INDEX_OPTS_VERSION 1
 typedef struct {
     unsigned version; /* PA_INDEX_OPTS_VERSION */
-    int k;            /* seed weight (letters read) in [4, 7]; 0: from the database size
-                         (5 below 50 M residues, else 6) */
+    int k;            /* k-mer length (letters read) in [4, 6]; 0: 5 */
 } pa_index_opts;
 #define PA_INDEX_OPTS_INIT {PA_INDEX_OPTS_VERSION, 0}
 
@@ -84,9 +85,11 @@ PA_API int pa_refindex_get(const pa_refindex *ix, size_t i, pa_seq_record *out);
 
 /* ---- search ------------------------------------------------------------------ */
 typedef enum {
-    PA_SENS_FAST = 0,      /* two k-mer hits on one diagonal, at most 100 candidates/query */
-    PA_SENS_DEFAULT = 1,   /* also hits an indel apart, lower thresholds, 500 candidates */
-    PA_SENS_HIGH = 2,      /* every diagonal with a hit, 1,000 candidates */
+    PA_SENS_FAST = 0,      /* similar k-mers >= 21 (BLOSUM62), two hits on one diagonal,
+                              at most 100 candidates per query */
+    PA_SENS_DEFAULT = 1,   /* >= 19, also two hits an indel apart, 300 candidates */
+    PA_SENS_HIGH = 2,      /* >= 18, lower ungapped thresholds, 1,000 candidates
+                              (the k-mer thresholds are one higher from 2^28 residues on) */
     PA_SENS_EXHAUSTIVE = 3 /* every reference is aligned (the prefilter is skipped) */
 } pa_sensitivity;
 

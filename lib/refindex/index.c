@@ -19,26 +19,27 @@
 
 #define HDR_SIZE 128
 #define NSECT 6
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2 /* 1: 12-letter reduced alphabet, no similar k-mers */
 static const char MAGIC[8] = {'P', 'A', 'I', 'D', 'X', '\r', '\n', 0x1a};
 
-const unsigned char pai_ix_reduce[256] = {
-    /* (LMJ)=0 (IV)=1 (C)=2 (A)=3 (G)=4 (ST)=5 (P)=6 (FYW)=7 (DEBZ)=8 (NQ)=9 (KRO)=10 (H)=11,
-     * U -> C; everything else breaks a k-mer. Filled for both cases. */
+const unsigned char pai_ix_letter[256] = {
+    /* the 20 amino acids in the order ARNDCQEGHILKMFPSTWYV, + 1; B -> D, Z -> E, J -> L,
+     * U -> C, O -> K; everything else (X, '*', ...) breaks a k-mer. Both cases. */
 #define L(c, v) [c] = (v) + 1, [c + 32] = (v) + 1
-    L('L', 0), L('M', 0), L('J', 0), L('I', 1), L('V', 1), L('C', 2), L('U', 2), L('A', 3),
-    L('G', 4), L('S', 5), L('T', 5), L('P', 6), L('F', 7), L('Y', 7), L('W', 7), L('D', 8),
-    L('E', 8), L('B', 8), L('Z', 8), L('N', 9), L('Q', 9), L('K', 10), L('R', 10), L('O', 10),
-    L('H', 11),
+    L('A', 0), L('R', 1), L('N', 2), L('D', 3), L('C', 4), L('Q', 5), L('E', 6), L('G', 7),
+    L('H', 8), L('I', 9), L('L', 10), L('K', 11), L('M', 12), L('F', 13), L('P', 14),
+    L('S', 15), L('T', 16), L('W', 17), L('Y', 18), L('V', 19), L('B', 3), L('Z', 6),
+    L('J', 10), L('U', 4), L('O', 11),
 #undef L
 };
 
-/* Spaced seeds (positions read, by weight k): at the same cost as contiguous k-mers,
- * their hits on a homologous region are less correlated, so more regions get two. */
+/* Positions read, by weight k: contiguous up to 5 (tolerant of indels); k = 6 is spaced so
+ * that its hits on a homologous region are less correlated. */
 static const unsigned char SEED[8][8] = {
-    [4] = {0, 1, 3, 4}, [5] = {0, 2, 5, 8, 9}, [6] = {0, 2, 3, 5, 8, 9},
-    [7] = {0, 1, 2, 4, 6, 7, 8},
+    [4] = {0, 1, 2, 3}, [5] = {0, 1, 2, 3, 4}, [6] = {0, 1, 3, 4, 6, 7},
 };
+
+const unsigned char *pai_ix_seed(int k) { return SEED[k]; }
 
 int pai_ix_span(int k) { return SEED[k][k - 1] + 1; }
 
@@ -50,7 +51,7 @@ size_t pai_ix_seed_codes(const pa_refindex *ix, const char *s, size_t n, uint32_
         uint32_t c = 0;
         int j = 0;
         for (; j < ix->k; j++) {
-            unsigned r = pai_ix_reduce[(unsigned char)s[i + off[j]]];
+            unsigned r = pai_ix_letter[(unsigned char)s[i + off[j]]];
             if (!r)
                 break;
             c = c * PAI_IX_ALPHA + (r - 1u);
@@ -79,7 +80,8 @@ static int pick_k(const pa_index_opts *o, uint64_t nres)
 {
     if (o && o->k)
         return o->k;
-    return nres < 50000000u ? 5 : 6;
+    (void)nres; /* 5 at every size: 20^6 buckets cost more lookups than they save */
+    return 5;
 }
 
 /* Copy names and upper-cased residues out of the list. */
@@ -200,8 +202,8 @@ int pa_refindex_build(pa_refindex **out, const pa_seqlist *refs, const pa_index_
     *out = NULL;
     if (opts && (opts->version < 1 || opts->version > PA_INDEX_OPTS_VERSION))
         return pai_error(PA_EINVAL, "pa_index_opts: unknown version %u", opts->version);
-    if (opts && opts->k && (opts->k < 4 || opts->k > 7))
-        return pai_error(PA_EINVAL, "pa_index_opts: k must be in [4, 7], got %d", opts->k);
+    if (opts && opts->k && (opts->k < 4 || opts->k > 6))
+        return pai_error(PA_EINVAL, "pa_index_opts: k must be in [4, 6], got %d", opts->k);
     pa_refindex *ix = pai_calloc(1, sizeof *ix);
     if (!ix)
         return pai_error(PA_ENOMEM, "reference index: out of memory");
@@ -402,13 +404,17 @@ static int read_header(pa_refindex *ix, const unsigned char *h, uint64_t fsize, 
     if (get64(h + 120) != pai_xxh64(h, 120, 0x504149))
         return bad(path, "header checksum");
     uint64_t v = get64(h + 8);
+    if ((uint32_t)v < FORMAT_VERSION)
+        return pai_error(PA_EFORMAT, "%s: reference index format %u is outdated (this library "
+                                     "reads %d): rebuild it with panalyze index",
+                         path, (unsigned)(uint32_t)v, FORMAT_VERSION);
     if ((uint32_t)v != FORMAT_VERSION)
         return pai_error(PA_EUNSUPPORTED, "%s: reference index format %u (this library reads %d)",
                          path, (unsigned)(uint32_t)v, FORMAT_VERSION);
     ix->k = (int)(v >> 32);
     ix->nseq = get64(h + 24), ix->nres = get64(h + 32), ix->nnames = get64(h + 40);
     ix->npost = get64(h + 48);
-    if (get64(h + 16) != PAI_IX_ALPHA || ix->k < 4 || ix->k > 7 || ix->nres >= UINT32_MAX ||
+    if (get64(h + 16) != PAI_IX_ALPHA || ix->k < 4 || ix->k > 6 || ix->nres >= UINT32_MAX ||
         ix->npost > ix->nres || ix->nseq > ix->nres || ix->nseq > ix->nnames ||
         ix->nnames > fsize)
         return bad(path, "header fields");
@@ -463,7 +469,7 @@ int pai_refindex_reseal(unsigned char *buf, size_t size)
     if (size < HDR_SIZE || memcmp(buf, MAGIC, 8))
         return -1;
     ix.k = (int)(get64(buf + 8) >> 32);
-    if (ix.k < 4 || ix.k > 7 || get64(buf + 24) > size || get64(buf + 32) > size ||
+    if (ix.k < 4 || ix.k > 6 || get64(buf + 24) > size || get64(buf + 32) > size ||
         get64(buf + 40) > size || get64(buf + 48) > size)
         return -1;
     make_layout(get64(buf + 24), get64(buf + 32), get64(buf + 40), pow_alpha(ix.k),
@@ -525,7 +531,7 @@ int pa_refindex_is_index(const char *path)
 
 uint64_t pai_refindex_digest(const pa_refindex *ix)
 {
-    uint64_t h = pai_xxh64(ix->names, (size_t)ix->nnames, (uint64_t)ix->k);
+    uint64_t h = pai_xxh64(ix->names, (size_t)ix->nnames, (uint64_t)ix->k << 8 | FORMAT_VERSION);
     return pai_xxh64(ix->res, (size_t)ix->nres, h);
 }
 

@@ -1,12 +1,12 @@
 /* refindex_int.h — internals of the reference index: layout shared by built and mapped
- * indexes, the reduced alphabet, and the statistics helpers. */
+ * indexes, the alphabet and seeds, and the statistics helpers. */
 #ifndef PAI_REFINDEX_INT_H
 #define PAI_REFINDEX_INT_H
 
 #include "common/pai.h"
 #include "panalyzer/refindex.h"
 
-#define PAI_IX_ALPHA 12  /* reduced alphabet size */
+#define PAI_IX_ALPHA 20  /* the amino acids; other letters break a k-mer */
 
 /* Every pointer points into one mapping (opened file) or into owned buffers (built). */
 struct pa_refindex {
@@ -24,8 +24,10 @@ struct pa_refindex {
     void *own[6];            /* buffers of a built index */
 };
 
-/* Reduced letter + 1 of an (upper- or lower-case) residue, 0 for letters outside. */
-extern const unsigned char pai_ix_reduce[256];
+/* Letter + 1 (order ARNDCQEGHILKMFPSTWYV) of an upper- or lower-case residue, 0 outside. */
+extern const unsigned char pai_ix_letter[256];
+/* Offsets read by the seed of weight k (k of them, increasing). */
+const unsigned char *pai_ix_seed(int k);
 
 /* Seed codes of s[0, n): code[i] for the spaced seed starting at i (ix->span residues, of
  * which ix->k are read), UINT32_MAX where a letter is outside the alphabet. Returns the

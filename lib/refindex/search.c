@@ -1,9 +1,10 @@
 /* search.c — prefilter + exact alignment of candidates + statistics.
  *
- * Per query: every k-mer's postings give (diagonal, query position) keys; after a radix
- * sort by diagonal, a diagonal with enough hits (two, or one at PA_SENS_HIGH) is scored
- * ungapped (best segment along it, within its reference); each reference keeps its best
- * diagonal score, and the best-scoring references above a threshold are aligned with the
+ * Per query: the postings of every k-mer similar to one of the query's (substitution score
+ * of at least a threshold set by the sensitivity) give (diagonal, query position) keys;
+ * after a radix sort by diagonal, a diagonal with two hits apart (or one and another an
+ * indel away) is scored ungapped (best segment along it, within its reference); each
+ * reference keeps its two best diagonal scores, and the best-scoring references above a threshold are aligned with the
  * align module's one-vs-many API (scores only). Hits that pass the E-value are aligned
  * again with traceback, best first, until top_k pass the coverage filter. Queries are
  * independent tasks on the executor: results do not depend on threads or chunk. */
@@ -20,11 +21,15 @@
 #define NCODE 28                     /* profile columns: A-Z, '*', anything else */
 #define MAX_KEYS ((size_t)8 << 20)   /* 8 M keys (192 MiB with the sort buffer) per thread */
 
-/* What a sensitivity level means. A diagonal is scored when it has min_hits k-mer hits
- * or another hit lies within band diagonals (an indel apart); a reference ranks by the sum
- * of its two best diagonal scores of at least min_diag. */
+/* What a sensitivity level means. Every query k-mer looks up the k-mers scoring at least
+ * kmer_score against it (similar k-mers, as BLAST and mmseqs2 seed; the k-mer itself always).
+ * A diagonal is scored when it has min_hits k-mer hits or another hit lies within band
+ * diagonals (an indel apart); a reference ranks by the sum of its two best diagonal scores
+ * of at least min_diag. */
 typedef struct {
+    int kmer_score;       /* similar k-mer threshold (BLOSUM62 units) */
     int min_hits;         /* k-mer hits on one diagonal */
+    int64_t min_gap;      /* query positions between the first and last of them, at least */
     uint64_t band;        /* diagonals apart that still pair two hits */
     int64_t min_diag;     /* ungapped score for a diagonal to count */
     int64_t min_total;    /* a reference's two best diagonals together */
@@ -33,11 +38,16 @@ typedef struct {
 } sens_params;
 
 static const sens_params SENS[] = {
-    {2, 0, 20, 32, 100, 20000},
-    {2, 32, 10, 24, 500, 40000},
-    {1, 0, 12, 24, 1000, 80000},
-    {0, 0, 0, 0, 0, 0},
+    {21, 2, 5, 0, 20, 32, 100, 20000},
+    {19, 2, 5, 8, 15, 24, 300, 40000},
+    {18, 2, 5, 8, 12, 24, 1000, 80000},
+    {0, 0, 0, 0, 0, 0, 0, 0},
 };
+
+#define PREFETCH 8    /* items processed ahead of their memory's prefetch */
+#define DG_BATCH 1024 /* diagonals listed, then scored */
+#define NB_MAX 4096   /* similar k-mers looked up per query position, at most */
+#define BIG_DB ((uint64_t)1 << 28) /* residues from which the k-mer threshold is one higher */
 
 typedef struct {
     int64_t score;
@@ -57,6 +67,13 @@ typedef struct {
     size_t n;
 } qres;
 
+/* A diagonal to score: query positions [lo, hi) against residues at + lo .. at + hi. */
+typedef struct {
+    int64_t at;
+    uint32_t ref;
+    int32_t lo, hi;
+} diag;
+
 typedef struct {
     uint64_t *keys, *tmp;
     size_t kcap;
@@ -69,6 +86,8 @@ typedef struct {
     size_t ccap;
     const char **cseq;
     size_t *clen, scap, lcap;
+    diag *dg;            /* diagonals to score (DG_BATCH) */
+    uint32_t nb[NB_MAX]; /* similar k-mers of one query position */
 } scratch;
 
 typedef struct {
@@ -80,6 +99,8 @@ typedef struct {
     sens_params sp;
     int16_t *sc; /* 256 x 256 substitution scores */
     unsigned char code[256]; /* residue byte -> profile column (NCODE of them) */
+    int16_t nbscore[NCODE][PAI_IX_ALPHA]; /* query residue column x index letter */
+    unsigned char nbord[NCODE][PAI_IX_ALPHA]; /* index letters by decreasing score */
     scratch *ws;
     qres *res;
 } search;
@@ -149,62 +170,194 @@ static int grow_keys(scratch *w, size_t n)
     return w->kcap ? 0 : pai_error(PA_ENOMEM, "out of memory");
 }
 
-/* Highest posting-list length kept so that the keys fit MAX_KEYS. */
-static uint32_t posting_cap(const pa_refindex *ix, const uint32_t *code, size_t nk, uint32_t cap)
+/* ---- similar k-mers ----------------------------------------------------------------- */
+
+static const char LETTERS[PAI_IX_ALPHA + 1] = "ARNDCQEGHILKMFPSTWYV"; /* pai_ix_letter's order */
+
+/* Per query residue column: its score against every index letter, and the letters by
+ * decreasing score (ties by letter), so that enumeration stops at the first too low. */
+static void similar_tables(search *s)
 {
-    for (;;) {
-        size_t total = 0;
-        for (size_t i = 0; i < nk; i++) {
-            if (code[i] == UINT32_MAX)
-                continue;
-            uint32_t c = ix->bucket[code[i] + 1] - ix->bucket[code[i]];
-            total += c <= cap ? c : 0;
+    for (int c = 0; c < NCODE; c++) {
+        unsigned char qr = (unsigned char)("ABCDEFGHIJKLMNOPQRSTUVWXYZ*?"[c]);
+        for (int x = 0; x < PAI_IX_ALPHA; x++) {
+            s->nbscore[c][x] = s->sc[qr * 256 + (unsigned char)LETTERS[x]];
+            s->nbord[c][x] = (unsigned char)x;
         }
-        if (total <= MAX_KEYS || cap < 2)
-            return cap;
-        cap /= 2;
+        for (int x = 1; x < PAI_IX_ALPHA; x++) /* insertion sort of 20 */
+            for (int y = x; y > 0; y--) {
+                unsigned char *o = s->nbord[c];
+                if (s->nbscore[c][o[y]] <= s->nbscore[c][o[y - 1]])
+                    break;
+                unsigned char t = o[y];
+                o[y] = o[y - 1], o[y - 1] = t;
+            }
     }
 }
 
-/* LSD radix sort of keys by their diagonal (bits KEY_SHIFT..63), 3 passes of 12 bits. */
-static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n)
+typedef struct {
+    const search *s;
+    unsigned char col[8]; /* profile columns of the k residues read */
+    int rest[9];          /* best score still reachable from seed offset j on */
+    int k, thr;
+    uint32_t *out;
+    size_t n;
+} similar_ctx;
+
+static void similar_rec(similar_ctx *e, int j, uint32_t code, int score)
 {
-    size_t cnt[4096];
-    for (int pass = 0; pass < 3; pass++) {
-        int sh = KEY_SHIFT + 12 * pass;
-        memset(cnt, 0, sizeof cnt);
+    if (j == e->k) {
+        if (e->n < NB_MAX)
+            e->out[e->n++] = code;
+        return;
+    }
+    const int16_t *sc = e->s->nbscore[e->col[j]];
+    const unsigned char *ord = e->s->nbord[e->col[j]];
+    for (int x = 0; x < PAI_IX_ALPHA && score + sc[ord[x]] + e->rest[j + 1] >= e->thr; x++)
+        similar_rec(e, j + 1, code * PAI_IX_ALPHA + ord[x], score + sc[ord[x]]);
+}
+
+/* The k-mers similar to the query's at i (exact: its own code or UINT32_MAX) into w->nb;
+ * returns how many. The exact k-mer is always among them. */
+static size_t similar_kmers(const search *s, scratch *w, const char *q, size_t i, uint32_t exact)
+{
+    const pa_refindex *ix = s->ix;
+    const unsigned char *off = pai_ix_seed(ix->k);
+    similar_ctx e = {s, {0}, {0}, ix->k, s->sp.kmer_score, w->nb, 0};
+    for (int j = ix->k - 1; j >= 0; j--) {
+        e.col[j] = s->code[(unsigned char)q[i + off[j]]];
+        e.rest[j] = e.rest[j + 1] + s->nbscore[e.col[j]][s->nbord[e.col[j]][0]];
+    }
+    if (e.rest[0] >= e.thr)
+        similar_rec(&e, 0, 0, 0);
+    int found = exact == UINT32_MAX;
+    for (size_t x = 0; x < e.n && !found; x++)
+        found = e.out[x] == exact;
+    if (!found) /* below the threshold (or NB_MAX reached) */
+        e.out[e.n < NB_MAX ? e.n++ : NB_MAX - 1] = exact;
+    return e.n;
+}
+
+static uint32_t list_len(const pa_refindex *ix, uint32_t code)
+{
+    return ix->bucket[code + 1] - ix->bucket[code];
+}
+
+/* Longest posting list kept: max_post, lowered to a power of two less one when the keys
+ * would not fit MAX_KEYS. hist[b] sums the lengths of the lists of 2^b..2^(b+1)-1 entries,
+ * total those of at most max_post. */
+static uint32_t posting_cap(const search *s, const size_t *hist, size_t total)
+{
+    if (total <= MAX_KEYS)
+        return s->sp.max_post;
+    size_t sum = 0;
+    int b = 0;
+    while (b < 31 && sum + hist[b] <= MAX_KEYS)
+        sum += hist[b++];
+    uint32_t cap = (uint32_t)((1u << b) - 1);
+    return cap < s->sp.max_post ? cap : s->sp.max_post;
+}
+
+/* Pass 1: how many keys the similar k-mers of the query bring (hist/total as above). */
+static void count_keys(const search *s, scratch *w, const char *q, const uint32_t *code,
+                       size_t nk, size_t *hist, size_t *total)
+{
+    for (size_t i = 0; i < nk; i++) {
+        size_t n = similar_kmers(s, w, q, i, code[i]);
+        for (size_t x = 0; x < n; x++) {
+            if (x + PREFETCH < n) /* the bucket table is large: its reads would wait */
+                __builtin_prefetch(&s->ix->bucket[w->nb[x + PREFETCH]]);
+            uint32_t l = list_len(s->ix, w->nb[x]);
+            if (!l || l > s->sp.max_post)
+                continue;
+            int b = 31 - __builtin_clz(l);
+            hist[b] += l;
+            *total += l;
+        }
+    }
+}
+
+/* Pass 2: the keys (diagonal << KEY_SHIFT | query position) of lists up to cap. */
+static size_t make_keys(const search *s, scratch *w, const char *q, size_t qlen,
+                        const uint32_t *code, size_t nk, uint32_t cap)
+{
+    const pa_refindex *ix = s->ix;
+    size_t n = 0;
+    for (size_t i = 0; i < nk; i++) {
+        size_t nn = similar_kmers(s, w, q, i, code[i]);
+        for (size_t x = 0; x < nn; x++) {
+            if (x + PREFETCH < nn) /* the postings of a later k-mer, likewise */
+                __builtin_prefetch(&ix->post[ix->bucket[w->nb[x + PREFETCH]]]);
+            uint32_t b0 = ix->bucket[w->nb[x]], b1 = ix->bucket[w->nb[x] + 1];
+            if (b1 - b0 > cap)
+                continue;
+            for (uint32_t p = b0; p < b1; p++)
+                w->keys[n++] = ((uint64_t)ix->post[p] + qlen - i) << KEY_SHIFT | i;
+        }
+    }
+    return n;
+}
+
+/* LSD radix sort of keys by their diagonal (bits KEY_SHIFT and up; diagonals below
+ * 2^dbits), in as few passes of at most RADIX_BITS as cover dbits. */
+#define RADIX_BITS 13
+static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n, int dbits)
+{
+    static _Thread_local size_t cnt[1u << RADIX_BITS];
+    int passes = (dbits + RADIX_BITS - 1) / RADIX_BITS, bits = (dbits + passes - 1) / passes;
+    uint64_t *orig = a, mask = ((uint64_t)1 << bits) - 1;
+    for (int pass = 0; pass < passes; pass++) {
+        int sh = KEY_SHIFT + bits * pass;
+        memset(cnt, 0, sizeof cnt[0] << bits);
         for (size_t i = 0; i < n; i++)
-            cnt[(a[i] >> sh) & 4095]++;
+            cnt[(a[i] >> sh) & mask]++;
         size_t s = 0;
-        for (int b = 0; b < 4096; b++) {
+        for (size_t b = 0; b <= mask; b++) {
             size_t c = cnt[b];
             cnt[b] = s;
             s += c;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[cnt[(a[i] >> sh) & 4095]++] = a[i];
+            tmp[cnt[(a[i] >> sh) & mask]++] = a[i];
         uint64_t *x = a;
         a = tmp;
         tmp = x;
     }
-    /* three passes: the result is in tmp's original buffer; copy it back */
-    memcpy(tmp, a, n * sizeof *a);
+    if (a != orig) /* an odd number of passes: the result is in the sort buffer */
+        memcpy(orig, a, n * sizeof *a);
 }
 
-/* Best ungapped segment score on the diagonal t = i + delta of reference r, over query
- * positions [lo, hi). */
-static int64_t diagonal_score(const search *s, const int16_t *qp, size_t qlen, size_t r,
-                              int64_t delta, int64_t lo, int64_t hi)
+/* Bits of the largest diagonal key of a query of qlen residues. */
+static int diagonal_bits(const pa_refindex *ix, size_t qlen)
 {
-    const char *t = s->ix->res + s->ix->seq_off[r];
-    int64_t tl = (int64_t)(s->ix->seq_off[r + 1] - s->ix->seq_off[r] - 1);
+    uint64_t d = ix->nres + qlen;
+    int b = 1;
+    while (b < 63 && d >> b)
+        b++;
+    return b;
+}
+
+/* The diagonal of reference r where query position i meets residue i + delta, over query
+ * positions [lo, hi) clipped to both sequences. */
+static diag make_diag(const pa_refindex *ix, size_t qlen, size_t r, int64_t delta, int64_t lo,
+                      int64_t hi)
+{
+    int64_t tl = (int64_t)(ix->seq_off[r + 1] - ix->seq_off[r] - 1);
     lo = lo > -delta ? lo : -delta;
     lo = lo > 0 ? lo : 0;
     hi = hi < tl - delta ? hi : tl - delta;
     hi = hi < (int64_t)qlen ? hi : (int64_t)qlen;
+    return (diag){(int64_t)ix->seq_off[r] + delta, (uint32_t)r, (int32_t)lo,
+                  (int32_t)(hi > lo ? hi : lo)};
+}
+
+/* Best ungapped segment score on a diagonal. */
+static int64_t diagonal_score(const search *s, const int16_t *qp, const diag *d)
+{
+    const char *t = s->ix->res + d->at;
     int64_t best = 0, cur = 0;
-    for (int64_t i = lo; i < hi; i++) {
-        cur += qp[(size_t)i * NCODE + s->code[(unsigned char)t[i + delta]]];
+    for (int64_t i = d->lo; i < d->hi; i++) {
+        cur += qp[(size_t)i * NCODE + s->code[(unsigned char)t[i]]];
         cur = cur > 0 ? cur : 0;
         best = cur > best ? cur : best;
     }
@@ -264,13 +417,16 @@ static int near(const sens_params *sp, const uint64_t *k, const run *r, size_t j
 {
     uint64_t dd = r[j].d > r[o].d ? r[j].d - r[o].d : r[o].d - r[j].d;
     int64_t di = (int64_t)(k[r[j].a] & MAX_QLEN) - (int64_t)(k[r[o].a] & MAX_QLEN);
-    return dd <= sp->band && di <= PAIR_SPAN && di >= -PAIR_SPAN;
+    di = di < 0 ? -di : di;
+    return dd <= sp->band && di <= PAIR_SPAN && di >= sp->min_gap;
 }
 
 /* Enough evidence on run j: several hits on it, or a neighbour within the band. */
 static int paired(const sens_params *sp, const uint64_t *k, const run *r, size_t nr, size_t j)
 {
-    if (r[j].b - r[j].a >= (size_t)sp->min_hits)
+    size_t nh = r[j].b - r[j].a;
+    int64_t gap = (int64_t)(k[r[j].b - 1] & MAX_QLEN) - (int64_t)(k[r[j].a] & MAX_QLEN);
+    if (nh >= (size_t)sp->min_hits && (nh < 2 || gap >= sp->min_gap))
         return 1;
     for (size_t o = j; o-- > 0 && r[j].d - r[o].d <= sp->band;)
         if (near(sp, k, r, j, o))
@@ -281,12 +437,32 @@ static int paired(const sens_params *sp, const uint64_t *k, const run *r, size_t
     return 0;
 }
 
-/* Scan the sorted keys: diagonals with enough evidence become scored candidates. */
+/* Score the listed diagonals, prefetching the residues of those PREFETCH ahead: the
+ * scoring waits on memory (one random reference segment each), not on arithmetic. */
+static int score_diagonals(const search *s, scratch *w, size_t nd)
+{
+    for (size_t j = 0; j < nd; j++) {
+        if (j + PREFETCH < nd) {
+            const char *p = s->ix->res + w->dg[j + PREFETCH].at + w->dg[j + PREFETCH].lo;
+            __builtin_prefetch(p);
+            __builtin_prefetch(p + 64);
+        }
+        int64_t sc = diagonal_score(s, w->qp, &w->dg[j]);
+        if (sc >= s->sp.min_diag && add_diagonal(w, w->dg[j].ref, sc))
+            return PA_ENOMEM;
+    }
+    return 0;
+}
+
+/* Scan the sorted keys: diagonals with enough evidence are listed (DG_BATCH at a time, so
+ * that the list stays small) and scored. */
 static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen)
 {
     const uint64_t *k = w->keys;
     run *r = (run *)w->tmp; /* the sort buffer (2 words per key) is free again */
-    size_t nr = find_runs(k, nkeys, r), hint = 0;
+    size_t nr = find_runs(k, nkeys, r), hint = 0, nd = 0;
+    if (!w->dg && !(w->dg = pai_malloc(DG_BATCH * sizeof *w->dg)))
+        return pai_error(PA_ENOMEM, "out of memory");
     for (size_t j = 0; j < nr; j++) {
         if (!paired(&s->sp, k, r, nr, j))
             continue;
@@ -295,12 +471,14 @@ static int scan_diagonals(const search *s, scratch *w, size_t nkeys, size_t qlen
         size_t ref = ref_near(s->ix, g, &hint);
         int64_t delta = (int64_t)g - i0 - (int64_t)s->ix->seq_off[ref];
         /* the hits and a margin: enough to tell a homologous segment from chance */
-        int64_t sc = diagonal_score(s, w->qp, qlen, ref, delta, i0 - WINDOW,
-                                    i1 + s->ix->span + WINDOW);
-        if (sc >= s->sp.min_diag && add_diagonal(w, ref, sc))
-            return PA_ENOMEM;
+        w->dg[nd++] = make_diag(s->ix, qlen, ref, delta, i0 - WINDOW, i1 + s->ix->span + WINDOW);
+        if (nd == DG_BATCH) {
+            if (score_diagonals(s, w, nd))
+                return PA_ENOMEM;
+            nd = 0;
+        }
     }
-    return 0;
+    return score_diagonals(s, w, nd);
 }
 
 static int by_score_then_target(const void *x, const void *y)
@@ -342,28 +520,17 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
     uint32_t *code = pai_malloc(qlen * sizeof *code);
     if (!code)
         return pai_error(PA_ENOMEM, "out of memory");
-    size_t nk = pai_ix_seed_codes(ix, q, qlen, code), n = 0;
-    uint32_t cap = posting_cap(ix, code, nk, s->sp.max_post);
-    size_t total = 0;
-    for (size_t i = 0; i < nk; i++)
-        if (code[i] != UINT32_MAX && ix->bucket[code[i] + 1] - ix->bucket[code[i]] <= cap)
-            total += ix->bucket[code[i] + 1] - ix->bucket[code[i]];
-    int rc = grow_keys(w, total ? total : 1);
+    size_t nk = pai_ix_seed_codes(ix, q, qlen, code), hist[32] = {0}, total = 0;
+    count_keys(s, w, q, code, nk, hist, &total);
+    uint32_t cap = posting_cap(s, hist, total);
+    int rc = grow_keys(w, total < MAX_KEYS ? (total ? total : 1) : MAX_KEYS);
     if (rc == 0 && !w->top2 && !(w->top2 = pai_calloc(ix->nseq ? ix->nseq : 1, sizeof *w->top2)))
         rc = pai_error(PA_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < nk; i++) {
-        if (code[i] == UINT32_MAX)
-            continue;
-        uint32_t b0 = ix->bucket[code[i]], b1 = ix->bucket[code[i] + 1];
-        if (b1 - b0 > cap)
-            continue;
-        for (uint32_t p = b0; p < b1; p++)
-            w->keys[n++] = ((uint64_t)ix->post[p] + qlen - i) << KEY_SHIFT | i;
-    }
+    size_t n = rc ? 0 : make_keys(s, w, q, qlen, code, nk, cap);
     pai_free(code);
     if (rc)
         return rc;
-    sort_by_diagonal(w->keys, w->tmp, n);
+    sort_by_diagonal(w->keys, w->tmp, n, diagonal_bits(ix, qlen));
     rc = query_profile(s, w, q, qlen);
     if (rc == 0)
         rc = scan_diagonals(s, w, n, qlen);
@@ -623,6 +790,22 @@ void pa_refhits_free(pa_refhits *h)
 
 /* ---- entry point ------------------------------------------------------------------------- */
 
+/* The similar k-mer thresholds are BLOSUM62 scores; another matrix's are scaled by the
+ * ratio of the ungapped lambdas (NCBI BLAST's published values), 1 when not listed. */
+static double kmer_scale(const char *matrix)
+{
+    static const struct {
+        const char *name;
+        double lambda;
+    } L[] = {{"BLOSUM45", 0.2291}, {"BLOSUM50", 0.2318}, {"BLOSUM62", 0.3176},
+             {"BLOSUM80", 0.3430}, {"BLOSUM90", 0.3346}, {"PAM30", 0.3400},
+             {"PAM70", 0.3345},    {"PAM250", 0.2252}};
+    for (size_t i = 0; matrix && i < sizeof L / sizeof L[0]; i++)
+        if (!strcmp(matrix, L[i].name))
+            return 0.3176 / L[i].lambda;
+    return 1;
+}
+
 static int setup(search *s, const pa_matrix **own)
 {
     s->sp = SENS[s->o.sensitivity];
@@ -637,6 +820,10 @@ static int setup(search *s, const pa_matrix **own)
     int rc = pai_karlin_init(&s->ka, pa_matrix_name(m), s->o.gap_open, s->o.gap_extend);
     if (rc)
         return rc;
+    s->sp.kmer_score = (int)(s->sp.kmer_score * kmer_scale(pa_matrix_name(m)) + 0.5);
+    /* random k-mer hits grow with the database, weak significant ones get rarer (the
+     * E-value grows with it too): one step stricter from 2^28 residues on */
+    s->sp.kmer_score += s->ix->nres >= BIG_DB;
     pa_align_opts ao = PA_ALIGN_OPTS_INIT;
     ao.matrix = m;
     ao.gap_open = s->o.gap_open;
@@ -644,7 +831,10 @@ static int setup(search *s, const pa_matrix **own)
     ao.gap_model = PA_GAP_BLAST;
     s->ao = ao;
     make_codes(s->code);
-    return (s->sc = score_table(m)) ? 0 : pai_error(PA_ENOMEM, "out of memory");
+    if (!(s->sc = score_table(m)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    similar_tables(s);
+    return 0;
 }
 
 static void free_scratch(scratch *w)
@@ -657,6 +847,7 @@ static void free_scratch(scratch *w)
     pai_free(w->c);
     pai_free(w->cseq);
     pai_free(w->clen);
+    pai_free(w->dg);
 }
 
 static int run_queries(search *s, size_t nq, int here)

@@ -170,18 +170,25 @@ static char *read_bytes(const char *path, size_t *n)
     return d;
 }
 
-START_TEST(corrupt_files)
+/* Write an index of the test references to path; its bytes (pa_free) and size. */
+static char *index_bytes(const char *path, size_t *n)
 {
     make_refs();
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
+    ck_assert_int_eq(pa_refindex_write(ix, path), 0);
+    pa_refindex_free(ix);
+    return read_bytes(path, n);
+}
+
+START_TEST(corrupt_files)
+{
     pa_refindex *ix;
     char path[256], bad[256];
     tmp_path(path, sizeof path, "c.pai");
     tmp_path(bad, sizeof bad, "bad.pai");
-    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
-    ck_assert_int_eq(pa_refindex_write(ix, path), 0);
-    pa_refindex_free(ix);
     size_t n;
-    char *d = read_bytes(path, &n);
+    char *d = index_bytes(path, &n);
     /* a flipped byte anywhere: header, names, residues, table */
     size_t at[] = {9, 30, 100, 130, 1000, n / 2, n - 70, n - 1};
     int step = pa_test_quick() ? 4 : 1;
@@ -286,6 +293,74 @@ START_TEST(evalues)
 }
 END_TEST
 
+/* An index of an earlier format (12-letter alphabet) is refused with a clear error. */
+START_TEST(outdated_format)
+{
+    pa_refindex *ix;
+    char path[256];
+    tmp_path(path, sizeof path, "old.pai");
+    size_t n;
+    char *d = index_bytes(path, &n);
+    d[8] = 1; /* format version 1, sums recomputed so only the version differs */
+    ck_assert_int_eq(pai_refindex_reseal((unsigned char *)d, n), 0);
+    write_bytes(path, d, n);
+    ix = (pa_refindex *)1;
+    ck_assert_int_eq(pa_refindex_open(&ix, path), PA_EFORMAT);
+    ck_assert_ptr_null(ix);
+    ck_assert_ptr_nonnull(strstr(pa_last_error(), "rebuild"));
+    d[8] = 99; /* a later format */
+    ck_assert_int_eq(pai_refindex_reseal((unsigned char *)d, n), 0);
+    write_bytes(path, d, n);
+    ck_assert_int_eq(pa_refindex_open(&ix, path), PA_EUNSUPPORTED);
+    pa_free(d);
+    unlink(path);
+}
+END_TEST
+
+/* Conservative substitution of a residue (positive BLOSUM62 score, another letter). */
+static char conservative(char c)
+{
+    static const char from[] = "ARNDCQEGHILKMFPSTWYV", to[] = "SKDEAEDSYVMRLYATSYFI";
+    const char *p = strchr(from, c);
+    return p ? to[p - from] : c;
+}
+
+/* A homolog that shares no exact 5-mer with its reference (every fourth residue replaced
+ * by a similar one) is found through similar k-mers, at every sensitivity. */
+START_TEST(similar_kmers)
+{
+    make_refs();
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, refs, NULL), 0);
+    pa_seqlist *q;
+    ck_assert_int_eq(pa_seqlist_new(&q), 0);
+    char buf[512];
+    int src[] = {3, 50, 111, 190};
+    for (int i = 0; i < 4; i++) {
+        const char *r = ref_seq[src[i]];
+        size_t n = strlen(r) < 160 ? strlen(r) : 160;
+        for (size_t j = 0; j < n; j++)
+            buf[j] = j % 4 == 3 ? conservative(r[j]) : r[j];
+        buf[n] = '\0';
+        ck_assert_int_eq(pa_seqlist_add(q, src[i] == 3 ? "a" : "b", NULL, buf), 0);
+    }
+    for (int sens = PA_SENS_FAST; sens <= PA_SENS_HIGH; sens++) {
+        pa_refhits *h = search(ix, q, (pa_sensitivity)sens, 1, 0, 1e-3);
+        for (size_t i = 0; i < 4; i++) {
+            size_t f, n;
+            ck_assert_int_eq(pa_refhits_query_range(h, i, &f, &n), 0);
+            ck_assert_msg(n > 0, "sensitivity %d: query %zu not found", sens, i);
+            pa_refhit x;
+            pa_refhits_get(h, f, &x);
+            ck_assert_uint_eq(x.target, (size_t)src[i]);
+        }
+        pa_refhits_free(h);
+    }
+    pa_seqlist_free(q);
+    pa_refindex_free(ix);
+}
+END_TEST
+
 START_TEST(indexed_vs_exhaustive)
 {
     make_refs();
@@ -352,6 +427,8 @@ START_TEST(options_and_edges)
     pa_refindex *ix;
     pa_index_opts io = PA_INDEX_OPTS_INIT;
     io.k = 9;
+    ck_assert_int_eq(pa_refindex_build(&ix, refs, &io), PA_EINVAL);
+    io.k = 7; /* 20^7 buckets: refused */
     ck_assert_int_eq(pa_refindex_build(&ix, refs, &io), PA_EINVAL);
     io.k = 4;
     ck_assert_int_eq(pa_refindex_build(&ix, refs, &io), 0);
@@ -452,6 +529,8 @@ static Suite *suite(void)
     tcase_add_test(t, round_trip);
     tcase_add_test(t, corrupt_files);
     tcase_add_test(t, evalues);
+    tcase_add_test(t, outdated_format);
+    tcase_add_test(t, similar_kmers);
     tcase_add_test(t, indexed_vs_exhaustive);
     tcase_add_test(t, threads_and_chunks);
     tcase_add_test(t, options_and_edges);

@@ -4,7 +4,7 @@
     for h in ix.search("queries.fasta", evalue=1e-3, top=5, threads=4):
         print(h.query_id, h.target_id, h.evalue, h.cigar)
 
-A k-mer prefilter over a reduced alphabet picks candidates that are aligned exactly
+A similar-k-mer prefilter picks candidates that are aligned exactly
 (Smith-Waterman); E-values are Karlin-Altschul with NCBI BLAST's published gapped
 parameters, corrected for the database size. Coordinates are 0-based, half-open.
 """

@@ -436,46 +436,58 @@ static int run_queries(run_ctx *r, size_t lo, size_t hi)
  * so output and messages are exactly those of reading the whole file first. */
 enum { PIECE_BYTES = 1 << 20 };
 
+/* The target file's reader: one piece at a time, by whichever task holds rmu. */
+typedef struct {
+    pa_input *in;
+    char *buf;
+    size_t len, cap;
+    int eof, opened;
+    pa_diags *d;
+} piece_reader;
+
 typedef struct {
     run_ctx *r;
     const char *path;
     int strict;
     pa_profile **prof;
     size_t np;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_int reading_claimed;
+    pthread_mutex_t mu;  /* pieces, read_done, bad */
+    pthread_cond_t cv;   /* a piece came, or reading ended */
+    pthread_mutex_t rmu; /* rd: one reader at a time */
+    piece_reader rd;
     seqs pieces;     /* parsed pieces (targets), in file order */
     int read_done;   /* the reader finished (or failed: bad) */
     int bad;         /* fall back to the normal path */
-    pa_hit **hits;   /* per piece */
-    size_t *nhits, aligned, hcap;
-    double t_read;
-    char why[512]; /* the first piece's kernel choice (thread-local in the library) */
+    pa_hit **hits;   /* per group: the pieces one call aligned */
+    size_t *nhits, ngroups, hcap;
+    size_t aligned;  /* pieces aligned */
+    size_t ntargets; /* targets aligned */
+    double t_read;   /* summed over the pieces */
+    char why[512];   /* the first call's kernel choice (thread-local in the library) */
 } stream_ctx;
 
 /* The next piece of in: whole records, cut before the last "\n>" of the buffer. */
-static int next_piece(pa_input *in, char **buf, size_t *len, size_t *cap, size_t *cut, int *eof)
+static int next_piece(piece_reader *p, size_t *cut)
 {
-    while (!*eof && *len < PIECE_BYTES) {
-        if (*cap - *len < PIECE_BYTES) {
-            char *b = realloc(*buf, *cap + 2 * PIECE_BYTES);
+    while (!p->eof && p->len < PIECE_BYTES) {
+        if (p->cap - p->len < PIECE_BYTES) {
+            char *b = realloc(p->buf, p->cap + 2 * PIECE_BYTES);
             if (!b)
                 return PA_ENOMEM;
-            *buf = b;
-            *cap += 2 * PIECE_BYTES;
+            p->buf = b;
+            p->cap += 2 * PIECE_BYTES;
         }
         size_t got = 0;
-        int rc = pa_input_read(in, *buf + *len, *cap - *len, &got);
+        int rc = pa_input_read(p->in, p->buf + p->len, p->cap - p->len, &got);
         if (rc)
             return rc;
-        *eof = got == 0;
-        *len += got;
+        p->eof = got == 0;
+        p->len += got;
     }
-    *cut = *len;
-    if (!*eof)
-        for (size_t i = *len; i-- > 1;)
-            if ((*buf)[i] == '>' && (*buf)[i - 1] == '\n') {
+    *cut = p->len;
+    if (!p->eof)
+        for (size_t i = p->len; i-- > 1;)
+            if (p->buf[i] == '>' && p->buf[i - 1] == '\n') {
                 *cut = i;
                 break;
             }
@@ -495,54 +507,57 @@ static void stream_push(stream_ctx *c, pa_seqlist *l, int bad, int done)
     pthread_mutex_unlock(&c->mu);
 }
 
-/* Read and parse the pieces (once, by whichever task claims it first). */
-static void stream_read(stream_ctx *c)
+/* Read and parse one piece (caller holds rmu); 0 when reading is over. */
+static int read_one(stream_ctx *c)
 {
-    if (atomic_exchange(&c->reading_claimed, 1))
-        return;
+    piece_reader *p = &c->rd;
+    pthread_mutex_lock(&c->mu);
+    int over = c->read_done; /* read to the end, or the aligner failed */
+    pthread_mutex_unlock(&c->mu);
+    if (over)
+        return 0;
     double t0 = now_s();
-    pa_input *in = NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, cut;
-    int eof = 0, bad = pa_input_open(&in, c->path) != 0;
-    pa_diags *d = NULL;
+    int bad = 0;
+    if (!p->opened) {
+        p->opened = 1;
+        bad = pa_input_open(&p->in, c->path) || pa_diags_new(&p->d);
+    }
+    size_t cut = 0;
+    pa_seqlist *l = NULL;
     pa_fasta_opts fo = PA_FASTA_OPTS_INIT;
     fo.strict = c->strict;
-    bad = bad || pa_diags_new(&d);
-    while (!bad && (len || !eof)) {
-        pa_seqlist *l = NULL;
-        if (next_piece(in, &buf, &len, &cap, &cut, &eof)) {
-            bad = 1;
-            break;
-        }
-        if (!cut)
-            break;
-        /* a piece with anything to say is read again whole, for exact messages */
-        bad = pa_fasta_read_memory_ex(buf, cut, c->path, &fo, &l, d) || pa_diags_count(d);
-        memmove(buf, buf + cut, len - cut);
-        len -= cut;
-        if (bad)
-            pa_seqlist_free(l);
-        else
-            stream_push(c, l, 0, 0);
+    bad = bad || next_piece(p, &cut);
+    /* a piece with anything to say is read again whole, for exact messages */
+    if (!bad && cut)
+        bad = pa_fasta_read_memory_ex(p->buf, cut, c->path, &fo, &l, p->d) ||
+              pa_diags_count(p->d);
+    if (!bad) {
+        memmove(p->buf, p->buf + cut, p->len - cut);
+        p->len -= cut;
     }
-    c->t_read = now_s() - t0;
-    stream_push(c, NULL, bad, 1);
-    pa_diags_free(d);
-    free(buf);
-    pa_input_close(in);
+    int done = bad || (p->eof && !p->len);
+    c->t_read += now_s() - t0;
+    if (bad)
+        pa_seqlist_free(l);
+    stream_push(c, bad ? NULL : l, bad, done);
+    return !done;
 }
 
 static int stream_read_task(void *ctx, pa_task *t)
 {
     (void)t;
-    stream_read(ctx);
+    stream_ctx *c = ctx;
+    for (int more = 1; more;) {
+        pthread_mutex_lock(&c->rmu);
+        more = read_one(c);
+        pthread_mutex_unlock(&c->rmu);
+    }
     return 0;
 }
 
 static int grow_hits(stream_ctx *c)
 {
-    if (c->aligned < c->hcap)
+    if (c->ngroups < c->hcap)
         return 0;
     size_t nc = c->hcap ? 2 * c->hcap : 16;
     pa_hit **h = realloc(c->hits, nc * sizeof *h);
@@ -556,53 +571,70 @@ static int grow_hits(stream_ctx *c)
     return 0;
 }
 
-/* Align every query against each piece as it arrives. */
+/* One call for the pieces [c->aligned, upto) (ls: those lists) on ex (NULL: this
+ * thread only); a group of hits. 0, or -1 (fall back). */
+static int align_group(stream_ctx *c, pa_executor *ex, pa_seqlist **ls, size_t upto)
+{
+    const size_t budget = (size_t)1 << 20;
+    seqs grp = {ls, upto - c->aligned, NULL, NULL, NULL, NULL, 0};
+    int rc = grow_hits(c) || index_seqs(&grp);
+    c->ntargets += grp.n;
+    if (!rc && c->ntargets * c->np > budget)
+        rc = -1; /* too many pairs to hold: the normal path goes by blocks */
+    if (!rc)
+        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np, grp.seq,
+                                    grp.len, grp.n, c->r->bo, &c->hits[c->ngroups],
+                                    &c->nhits[c->ngroups]);
+    if (!rc)
+        add_timing(&c->r->ph);
+    if (!rc && !c->ngroups)
+        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
+    free_views(&grp);
+    if (rc)
+        return -1;
+    c->ngroups++;
+    c->aligned = upto;
+    return 0;
+}
+
+/* While the file is being read: align the pieces read so far on this thread alone (the
+ * reader has the other), read a piece when none is waiting and nobody reads. Returns
+ * when reading is over; the rest is aligned on every thread afterwards. */
 static int stream_align_task(void *ctx, pa_task *t)
 {
     (void)t;
     stream_ctx *c = ctx;
-    const size_t budget = (size_t)1 << 20;
-    size_t at = 0, ntargets = 0;
     for (;;) {
         pthread_mutex_lock(&c->mu);
-        while (!c->bad && at == c->pieces.nlists && !c->read_done &&
-               atomic_load(&c->reading_claimed)) /* the reader runs: wait for it */
-            pthread_cond_wait(&c->cv, &c->mu);
-        int stop = c->bad || (at == c->pieces.nlists && c->read_done);
-        int none = at == c->pieces.nlists;
-        pa_seqlist *l = none ? NULL : c->pieces.lists[at];
+        int reading = 0;
+        while (!c->read_done && c->aligned == c->pieces.nlists && !reading)
+            if (!(reading = pthread_mutex_trylock(&c->rmu) == 0))
+                pthread_cond_wait(&c->cv, &c->mu);
+        int over = c->read_done;
+        size_t upto = c->pieces.nlists, n = upto - c->aligned;
+        pa_seqlist **ls = !over && !reading && n ? malloc(n * sizeof *ls) : NULL;
+        if (ls) /* copied: the reader may grow the array meanwhile */
+            memcpy(ls, c->pieces.lists + c->aligned, n * sizeof *ls);
         pthread_mutex_unlock(&c->mu);
-        if (stop)
-            return 0;
-        if (none) { /* nobody reads yet (one thread): read here */
-            stream_read(c);
+        if (reading) {
+            read_one(c);
+            pthread_mutex_unlock(&c->rmu);
             continue;
         }
-        seqs one = {&l, 1, NULL, NULL, NULL, NULL, 0};
-        int rc = grow_hits(c) || index_seqs(&one);
-        ntargets += one.n;
-        if (!rc && ntargets * c->np > budget)
-            rc = -1; /* too many pairs to hold: the normal path goes by blocks */
-        if (!rc)
-            rc = pa_align_many_profiles(c->r->ex, (const pa_profile *const *)c->prof, c->np,
-                                        one.seq, one.len, one.n, c->r->bo, &c->hits[at],
-                                        &c->nhits[at]);
-        if (!rc)
-            add_timing(&c->r->ph);
-        if (!rc && !at)
-            snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
-        free_views(&one);
+        if (over)
+            return 0;
+        int rc = !ls || align_group(c, NULL, ls, upto);
+        free(ls);
         if (rc) {
             stream_push(c, NULL, 1, 0);
             return 0;
         }
-        c->aligned = ++at;
     }
 }
 
 static void stream_free(stream_ctx *c)
 {
-    for (size_t k = 0; k < c->aligned; k++)
+    for (size_t k = 0; k < c->ngroups; k++)
         pa_hits_free(c->hits[k], c->nhits[k]);
     free(c->hits);
     free(c->nhits);
@@ -610,7 +642,11 @@ static void stream_free(stream_ctx *c)
     for (size_t k = 0; k < c->np; k++)
         pa_profile_free(c->prof[k]);
     free(c->prof);
+    pa_input_close(c->rd.in);
+    pa_diags_free(c->rd.d);
+    free(c->rd.buf);
     pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->rmu);
     pthread_cond_destroy(&c->cv);
 }
 
@@ -623,7 +659,7 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
     if (!all)
         return -1;
     for (size_t q = 0; q < c->np; q++)
-        for (size_t k = 0, base = 0; k < c->aligned; k++) {
+        for (size_t k = 0, base = 0; k < c->ngroups; k++) {
             size_t per = c->nhits[k] / c->np;
             for (size_t i = 0; i < per; i++, o++) {
                 all[o] = c->hits[k][q * per + i];
@@ -631,7 +667,7 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
             }
             base += per;
         }
-    for (size_t k = 0; k < c->aligned; k++) {
+    for (size_t k = 0; k < c->ngroups; k++) {
         free(c->hits[k]); /* the CIGARs now belong to all */
         c->hits[k] = NULL;
         c->nhits[k] = 0;
@@ -655,12 +691,13 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
 static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
 {
     size_t nq = r->q->n;
-    if (pa_executor_threads(r->ex) < 2 || !strcmp(path, "-") || !nq || nq > 64 ||
-        r->bo->top_k)
+    if (pa_executor_threads(r->ex) < 2 || !strcmp(path, "-") || !nq || nq > 64 || r->bo->top_k)
         return 0;
-    stream_ctx c = {r, path, strict, calloc(nq, sizeof(pa_profile *)), 0,
-                    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
-                    {NULL, 0, NULL, NULL, NULL, NULL, 0}, 0, 0, NULL, NULL, 0, 0, 0, ""};
+    stream_ctx c = {.r = r, .path = path, .strict = strict,
+                    .prof = calloc(nq, sizeof(pa_profile *))};
+    pthread_mutex_init(&c.mu, NULL);
+    pthread_mutex_init(&c.rmu, NULL);
+    pthread_cond_init(&c.cv, NULL);
     size_t *qidx = calloc(nq, sizeof *qidx);
     int done = 0;
     if (!c.prof || !qidx)
@@ -677,7 +714,10 @@ static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
              pa_graph_add(g, "align", stream_align_task, &c, NULL, 0, NULL) ||
              pa_graph_run(g);
     pa_graph_free(g);
-    if (rc || c.bad || !c.pieces.nlists || c.aligned != c.pieces.nlists)
+    if (rc || c.bad || !c.pieces.nlists)
+        goto out;
+    if (c.aligned < c.pieces.nlists && /* the rest, on every thread */
+        align_group(&c, r->ex, c.pieces.lists + c.aligned, c.pieces.nlists))
         goto out;
     /* the pieces become the targets */
     *t = c.pieces;
@@ -687,8 +727,9 @@ static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
     r->ph.read += c.t_read;
     r->streamed = 1;
     if (r->verbose)
-        fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, %s\n", r->q->name[0],
-                nq > 1 ? " and the next queries" : "", t->n, c.aligned, c.why);
+        fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, aligned in %zu "
+                "calls, %s\n", r->q->name[0], nq > 1 ? " and the next queries" : "", t->n,
+                c.aligned, c.ngroups, c.why);
     done = stream_output(&c, t, qidx) == 0;
 out:
     stream_free(&c);

@@ -460,8 +460,7 @@ typedef struct {
     int bad;         /* fall back to the normal path */
     pa_hit **hits;   /* per group: the pieces one call aligned */
     size_t *nhits, ngroups, hcap;
-    size_t aligned;  /* pieces aligned */
-    size_t ntargets; /* targets aligned */
+    size_t aligned;  /* targets aligned (the first ones of the file) */
     double t_read;   /* summed over the pieces */
     char why[512];   /* the first call's kernel choice (thread-local in the library) */
 } stream_ctx;
@@ -571,65 +570,83 @@ static int grow_hits(stream_ctx *c)
     return 0;
 }
 
-/* One call for the pieces [c->aligned, upto) (ls: those lists) on ex (NULL: this
- * thread only); a group of hits. 0, or -1 (fall back). */
-static int align_group(stream_ctx *c, pa_executor *ex, pa_seqlist **ls, size_t upto)
+/* One call for the targets [c->aligned, hi) of view on ex (NULL: this thread only): a
+ * group of hits. 0, or -1 (fall back). */
+static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
 {
-    const size_t budget = (size_t)1 << 20;
-    seqs grp = {ls, upto - c->aligned, NULL, NULL, NULL, NULL, 0};
-    int rc = grow_hits(c) || index_seqs(&grp);
-    c->ntargets += grp.n;
-    if (!rc && c->ntargets * c->np > budget)
+    const size_t budget = (size_t)1 << 20, lo = c->aligned;
+    int rc = grow_hits(c);
+    if (!rc && hi * c->np > budget)
         rc = -1; /* too many pairs to hold: the normal path goes by blocks */
     if (!rc)
-        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np, grp.seq,
-                                    grp.len, grp.n, c->r->bo, &c->hits[c->ngroups],
-                                    &c->nhits[c->ngroups]);
-    if (!rc)
-        add_timing(&c->r->ph);
-    if (!rc && !c->ngroups)
-        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
-    free_views(&grp);
+        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np,
+                                    view->seq + lo, view->len + lo, hi - lo, c->r->bo,
+                                    &c->hits[c->ngroups], &c->nhits[c->ngroups]);
     if (rc)
         return -1;
+    add_timing(&c->r->ph);
+    if (!c->ngroups)
+        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
     c->ngroups++;
-    c->aligned = upto;
+    c->aligned = hi;
     return 0;
 }
 
-/* While the file is being read: align the pieces read so far on this thread alone (the
- * reader has the other), read a piece when none is waiting and nobody reads. Returns
- * when reading is over; the rest is aligned on every thread afterwards. */
+/* Targets per call while the file is read: about SLICE_CELLS cells (~10 ms on one
+ * thread), so the reader never waits long for the aligner once it is done. */
+static size_t slice_targets(const stream_ctx *c)
+{
+    double m = 0;
+    for (size_t k = 0; k < c->np; k++)
+        m += (double)pa_profile_length(c->prof[k]);
+    double n = 3e8 / ((m + 1) * 400.0); /* ~400 residues per target */
+    return n < 64 ? 64 : n > 4096 ? 4096 : ((size_t)n + 63) / 64 * 64;
+}
+
+/* While the file is being read: align slices of the targets read so far on this thread
+ * alone (the reader has the other); read a piece when none is waiting and nobody reads.
+ * Returns once reading is over; the rest is aligned on every thread afterwards. */
 static int stream_align_task(void *ctx, pa_task *t)
 {
     (void)t;
     stream_ctx *c = ctx;
+    seqs view = {0};
+    size_t slice = slice_targets(c), lists = 0;
+    int rc = 0;
     for (;;) {
         pthread_mutex_lock(&c->mu);
         int reading = 0;
-        while (!c->read_done && c->aligned == c->pieces.nlists && !reading)
+        while (!c->read_done && c->aligned == view.n && lists == c->pieces.nlists && !reading)
             if (!(reading = pthread_mutex_trylock(&c->rmu) == 0))
                 pthread_cond_wait(&c->cv, &c->mu);
         int over = c->read_done;
-        size_t upto = c->pieces.nlists, n = upto - c->aligned;
-        pa_seqlist **ls = !over && !reading && n ? malloc(n * sizeof *ls) : NULL;
-        if (ls) /* copied: the reader may grow the array meanwhile */
-            memcpy(ls, c->pieces.lists + c->aligned, n * sizeof *ls);
+        if (!over && !reading && lists < c->pieces.nlists) { /* new pieces: views of all */
+            seqs v = {c->pieces.lists, c->pieces.nlists, NULL, NULL, NULL, NULL, 0};
+            rc = index_seqs(&v); /* the lists, not the array, stay valid */
+            v.lists = NULL;
+            v.nlists = 0;
+            free_views(&view);
+            view = v;
+            lists = c->pieces.nlists;
+        }
         pthread_mutex_unlock(&c->mu);
         if (reading) {
             read_one(c);
             pthread_mutex_unlock(&c->rmu);
             continue;
         }
-        if (over)
-            return 0;
-        int rc = !ls || align_group(c, NULL, ls, upto);
-        free(ls);
-        if (rc) {
-            stream_push(c, NULL, 1, 0);
-            return 0;
+        if (over || rc)
+            break;
+        if (c->aligned < view.n) {
+            size_t hi = c->aligned + slice < view.n ? c->aligned + slice : view.n;
+            if ((rc = align_group(c, NULL, &view, hi)))
+                break;
         }
     }
+    free_views(&view);
+    if (rc)
+        stream_push(c, NULL, 1, 0);
+    return 0;
 }
 
 static void stream_free(stream_ctx *c)
@@ -716,20 +733,17 @@ static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
     pa_graph_free(g);
     if (rc || c.bad || !c.pieces.nlists)
         goto out;
-    if (c.aligned < c.pieces.nlists && /* the rest, on every thread */
-        align_group(&c, r->ex, c.pieces.lists + c.aligned, c.pieces.nlists))
-        goto out;
-    /* the pieces become the targets */
+    /* the pieces become the targets; the rest aligns on every thread */
     *t = c.pieces;
     c.pieces = (seqs){NULL, 0, NULL, NULL, NULL, NULL, 0};
-    if (index_seqs(t))
+    if (index_seqs(t) || (c.aligned < t->n && align_group(&c, r->ex, t, t->n)))
         goto out;
     r->ph.read += c.t_read;
     r->streamed = 1;
     if (r->verbose)
         fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, aligned in %zu "
                 "calls, %s\n", r->q->name[0], nq > 1 ? " and the next queries" : "", t->n,
-                c.aligned, c.ngroups, c.why);
+                t->nlists, c.ngroups, c.why);
     done = stream_output(&c, t, qidx) == 0;
 out:
     stream_free(&c);

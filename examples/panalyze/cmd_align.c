@@ -344,6 +344,21 @@ static void print_header(run_ctx *r)
     r->header = 1;
 }
 
+/* Print the rows of hits (targets t, queries qidx[hit.query]) and free the hits. */
+static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hits, size_t nh)
+{
+    double t0 = now_s();
+    out_ctx c = {r->q, t, qidx, hits, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
+                 NULL, NULL};
+    print_header(r);
+    if (write_hits(r->ex, &c)) {
+        fprintf(stderr, "panalyze align: writing the output failed\n");
+        r->out_err = 1;
+    }
+    r->ph.output += now_s() - t0;
+    pa_hits_free(hits, nh);
+}
+
 /* Queries per block: all pairs of a block are held in memory (about 100 bytes each). */
 static size_t block_queries(size_t nt)
 {
@@ -357,7 +372,6 @@ static int run_block(run_ctx *r, pa_profile **prof, const size_t *qidx, size_t n
 {
     pa_hit *hits;
     size_t nh;
-    double t0 = now_s();
     int rc = pa_align_many_profiles(r->ex, (const pa_profile *const *)prof, np,
                                     (const char *const *)r->t->seq, r->t->len, r->t->n, r->bo,
                                     &hits, &nh);
@@ -367,16 +381,7 @@ static int run_block(run_ctx *r, pa_profile **prof, const size_t *qidx, size_t n
     if (r->verbose)
         fprintf(stderr, "panalyze align: %s%s: %zu targets, %s\n", r->q->name[qidx[0]],
                 np > 1 ? " and the block's next queries" : "", r->t->n, pa_align_last_kernel());
-    t0 = now_s();
-    out_ctx c = {r->q, r->t, qidx, hits, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
-                 NULL, NULL};
-    print_header(r);
-    if (write_hits(r->ex, &c)) {
-        fprintf(stderr, "panalyze align: writing the output failed\n");
-        r->out_err = 1;
-    }
-    r->ph.output += now_s() - t0;
-    pa_hits_free(hits, nh);
+    emit_rows(r, r->t, qidx, hits, nh);
     return 0;
 }
 
@@ -689,17 +694,7 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
         c->hits[k] = NULL;
         c->nhits[k] = 0;
     }
-    run_ctx *r = c->r;
-    double t0 = now_s();
-    out_ctx oc = {r->q, t, qidx, all, o, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
-                  NULL, NULL};
-    print_header(r);
-    if (write_hits(r->ex, &oc)) {
-        fprintf(stderr, "panalyze align: writing the output failed\n");
-        r->out_err = 1;
-    }
-    r->ph.output += now_s() - t0;
-    pa_hits_free(all, o);
+    emit_rows(c->r, t, qidx, all, o);
     return 0;
 }
 

@@ -464,7 +464,7 @@ typedef struct {
     int read_done;   /* the reader finished (or failed: bad) */
     int bad;         /* fall back to the normal path */
     pa_hit **hits;   /* per group: the pieces one call aligned */
-    size_t *nhits, ngroups, hcap;
+    size_t *nhits, *glo, ngroups, hcap; /* glo: a group's first target */
     size_t aligned;  /* targets aligned (the first ones of the file) */
     double t_read;   /* summed over the pieces */
     char why[512];   /* the first call's kernel choice (thread-local in the library) */
@@ -568,9 +568,12 @@ static int grow_hits(stream_ctx *c)
     if (h)
         c->hits = h;
     size_t *n = h ? realloc(c->nhits, nc * sizeof *n) : NULL;
-    if (!n)
+    if (n)
+        c->nhits = n;
+    size_t *g = n ? realloc(c->glo, nc * sizeof *g) : NULL;
+    if (!g)
         return -1;
-    c->nhits = n;
+    c->glo = g;
     c->hcap = nc;
     return 0;
 }
@@ -590,6 +593,7 @@ static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t 
     if (rc)
         return -1;
     add_timing(&c->r->ph);
+    c->glo[c->ngroups] = lo;
     if (!c->ngroups)
         snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
     c->ngroups++;
@@ -660,6 +664,7 @@ static void stream_free(stream_ctx *c)
         pa_hits_free(c->hits[k], c->nhits[k]);
     free(c->hits);
     free(c->nhits);
+    free(c->glo);
     free_seqs(&c->pieces);
     for (size_t k = 0; k < c->np; k++)
         pa_profile_free(c->prof[k]);
@@ -674,25 +679,48 @@ static void stream_free(stream_ctx *c)
 
 /* Every query's rows in order: query-major, pieces in file order (global target
  * indices). The hits' CIGARs move into the merged array. */
+static int hit_order(const void *x, const void *y)
+{
+    const pa_hit *a = x, *b = y;
+    if (a->aln.score != b->aln.score)
+        return a->aln.score > b->aln.score ? -1 : 1;
+    return (a->target > b->target) - (a->target < b->target);
+}
+
+/* Every query's rows in order: query-major; every target in file order, or with --top
+ * the k best over the groups (score, then lower target: the library's order). The
+ * hits (and their CIGARs) move into the merged array. */
 static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
 {
-    size_t nh = c->np * t->n, o = 0;
-    pa_hit *all = malloc((nh ? nh : 1) * sizeof *all);
+    size_t cand = 0, o = 0, k = c->r->bo->top_k;
+    for (size_t g = 0; g < c->ngroups; g++)
+        cand += c->nhits[g];
+    pa_hit *all = malloc((cand ? cand : 1) * sizeof *all);
     if (!all)
         return -1;
-    for (size_t q = 0; q < c->np; q++)
-        for (size_t k = 0, base = 0; k < c->ngroups; k++) {
-            size_t per = c->nhits[k] / c->np;
+    for (size_t q = 0; q < c->np; q++) {
+        size_t first = o;
+        for (size_t g = 0; g < c->ngroups; g++) {
+            size_t per = c->nhits[g] / c->np;
             for (size_t i = 0; i < per; i++, o++) {
-                all[o] = c->hits[k][q * per + i];
-                all[o].target += base;
+                all[o] = c->hits[g][q * per + i];
+                all[o].target += c->glo[g];
             }
-            base += per;
         }
-    for (size_t k = 0; k < c->ngroups; k++) {
-        free(c->hits[k]); /* the CIGARs now belong to all */
-        c->hits[k] = NULL;
-        c->nhits[k] = 0;
+        if (!k)
+            continue;
+        qsort(all + first, o - first, sizeof *all, hit_order);
+        size_t keep = k < o - first ? k : o - first;
+        for (size_t i = first + keep; i < o; i++)
+            pa_alignment_clear(&all[i].aln);
+        o = first + keep;
+    }
+    for (size_t g = 0; g < c->ngroups; g++) { /* the CIGARs now belong to all */
+        for (size_t i = 0; i < c->nhits[g]; i++)
+            c->hits[g][i].aln.cigar = NULL;
+        pa_hits_free(c->hits[g], c->nhits[g]);
+        c->hits[g] = NULL;
+        c->nhits[g] = 0;
     }
     emit_rows(c->r, t, qidx, all, o);
     return 0;
@@ -703,7 +731,7 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
 static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
 {
     size_t nq = r->q->n;
-    if (pa_executor_threads(r->ex) < 2 || !strcmp(path, "-") || !nq || nq > 64 || r->bo->top_k)
+    if (pa_executor_threads(r->ex) < 2 || !strcmp(path, "-") || !nq || nq > 64)
         return 0;
     stream_ctx c = {.r = r, .path = path, .strict = strict,
                     .prof = calloc(nq, sizeof(pa_profile *))};

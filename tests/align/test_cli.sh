@@ -55,18 +55,20 @@ printf '>q1\nMKTAYIAKQRQISFVKSHFSRQ\n>q2\nGSHMLEDPVDAFQLTK\n' >"$TMP/sq.fa"
 gzip -c "$TMP/big.fa" >"$TMP/big.fa.gz"
 sed '59990s/^\(.....\)/\1--/' "$TMP/big.fa" | gzip -c >"$TMP/dirty.fa.gz"
 for f in big.fa.gz dirty.fa.gz; do
-  for s in "" "--strict"; do
+  for s in "" "--strict" "--top 7 --traceback"; do
     "$PZ" align $s --threads 1 "$TMP/sq.fa" "$TMP/$f" >"$TMP/s1" 2>"$TMP/e1"; r1=$?
     "$PZ" align $s --threads 2 "$TMP/sq.fa" "$TMP/$f" >"$TMP/s2" 2>"$TMP/e2"; r2=$?
     [ $r1 -eq $r2 ] && cmp -s "$TMP/s1" "$TMP/s2" && cmp -s "$TMP/e1" "$TMP/e2" \
       || fail "streamed $f $s: exit $r1/$r2, $(diff "$TMP/e1" "$TMP/e2" | head -n 3)"
   done
 done
+"$PZ" align --strict --threads 1 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >"$TMP/s1" 2>/dev/null
 [ "$(wc -l <"$TMP/s1")" -le 1 ] || fail "strict rejection printed rows"
 "$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/big.fa.gz" >/dev/null 2>"$TMP/e2" --verbose
 grep -q 'targets streamed' "$TMP/e2" || fail "streamed path not taken: $(cat "$TMP/e2")"
 "$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >/dev/null 2>"$TMP/e2" --verbose
 grep -q 'targets streamed' "$TMP/e2" && fail "dirty file streamed"
+"$PZ" align --strict --threads 2 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >"$TMP/s2" 2>/dev/null
 [ "$(wc -l <"$TMP/s2")" -le 1 ] || fail "strict rejection printed rows (2 threads)"
 "$PZ" align --kernel nope "$TMP/q.fa" "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad kernel"
 # usage errors

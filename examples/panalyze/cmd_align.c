@@ -899,10 +899,12 @@ int cmd_align(int argc, char **argv)
         }
     }
     print_header(&r);
-    if (fflush(stdout)) {
+    if (fflush(stdout) && !r.out_err) {
         fprintf(stderr, "panalyze align: writing the output failed\n");
-        status = CLI_SOME_FAILED;
+        r.out_err = 1;
     }
+    if (r.out_err)
+        status = CLI_SOME_FAILED;
     if (verbose)
         print_phases(&r, now_s() - t_start, pa_executor_threads(ex));
 out:

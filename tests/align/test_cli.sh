@@ -76,4 +76,10 @@ grep -q 'targets streamed' "$TMP/e2" && fail "dirty file streamed"
 "$PZ" align --matrix NOPE "$TMP/q.fa" "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad matrix"
 "$PZ" align "$TMP/q.fa" >/dev/null 2>&1; [ $? -eq 2 ] || fail "one file"
 "$PZ" align "$TMP/q.fa" /nonexistent >/dev/null 2>&1; [ $? -eq 1 ] || fail "missing file"
+if [ -w /dev/full ]; then # a failed write is an error (exit 1), streamed or not
+  for th in 1 2; do
+    "$PZ" align --threads $th "$TMP/sq.fa" "$TMP/big.fa.gz" >/dev/full 2>"$TMP/e"; r=$?
+    [ $r -eq 1 ] && grep -q 'writing the output failed' "$TMP/e" || fail "/dev/full ($th threads): exit $r"
+  done
+fi
 echo ok

@@ -362,7 +362,7 @@ static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hit
 /* Queries per block: all pairs of a block are held in memory (about 100 bytes each). */
 static size_t block_queries(size_t nt)
 {
-    const size_t budget = (size_t)1 << 20;
+    const size_t budget = (size_t)1 << 18; /* ~32 MB of hits, ~16 MB of rows */
     return nt && nt < budget ? budget / nt : 1;
 }
 
@@ -582,9 +582,10 @@ static int grow_hits(stream_ctx *c)
  * group of hits. 0, or -1 (fall back). */
 static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
 {
+    /* all rows wait for the last target: up to ~128 MB of hits, then the normal path */
     const size_t budget = (size_t)1 << 20, lo = c->aligned;
     int rc = grow_hits(c);
-    if (!rc && hi * c->np > budget)
+    if (!rc && !c->r->bo->top_k && hi * c->np > budget)
         rc = -1; /* too many pairs to hold: the normal path goes by blocks */
     if (!rc)
         rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np,

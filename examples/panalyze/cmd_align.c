@@ -318,6 +318,7 @@ typedef struct {
     int streamed; /* the targets were read while the first pieces aligned */
     int header;   /* the header line is printed */
     int out_err; /* formatting or writing the output failed: stop */
+    int failed;  /* some query failed (reported) */
     phases ph;
 } run_ctx;
 
@@ -344,8 +345,10 @@ static void print_header(run_ctx *r)
     r->header = 1;
 }
 
-/* Print the rows of hits (targets t, queries qidx[hit.query]) and free the hits. */
-static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hits, size_t nh)
+/* Print the rows of hits (targets t, queries qidx[hit.query]) and free the hits (an
+ * array from the library, or the caller's own). */
+static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hits, size_t nh,
+                      int library)
 {
     double t0 = now_s();
     out_ctx c = {r->q, t, qidx, hits, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
@@ -356,7 +359,13 @@ static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hit
         r->out_err = 1;
     }
     r->ph.output += now_s() - t0;
-    pa_hits_free(hits, nh);
+    if (library) {
+        pa_hits_free(hits, nh);
+        return;
+    }
+    for (size_t i = 0; i < nh; i++) /* our array of hits moved out of the library's */
+        pa_alignment_clear(&hits[i].aln);
+    free(hits);
 }
 
 /* Queries per block: all pairs of a block are held in memory (about 100 bytes each). */
@@ -381,7 +390,7 @@ static int run_block(run_ctx *r, pa_profile **prof, const size_t *qidx, size_t n
     if (r->verbose)
         fprintf(stderr, "panalyze align: %s%s: %zu targets, %s\n", r->q->name[qidx[0]],
                 np > 1 ? " and the block's next queries" : "", r->t->n, pa_align_last_kernel());
-    emit_rows(r, r->t, qidx, hits, nh);
+    emit_rows(r, r->t, qidx, hits, nh, 1);
     return 0;
 }
 
@@ -466,6 +475,7 @@ typedef struct {
     pa_hit **hits;   /* per group: the pieces one call aligned */
     size_t *nhits, *glo, ngroups, hcap; /* glo: a group's first target */
     size_t aligned;  /* targets aligned (the first ones of the file) */
+    int full;        /* as many pairs held as allowed: no more groups */
     double t_read;   /* summed over the pieces */
     char why[512];   /* the first call's kernel choice (thread-local in the library) */
 } stream_ctx;
@@ -579,14 +589,14 @@ static int grow_hits(stream_ctx *c)
 }
 
 /* One call for the targets [c->aligned, hi) of view on ex (NULL: this thread only): a
- * group of hits. 0, or -1 (fall back). */
+ * group of hits. 0; 1 when that would hold too many pairs; -1 (fall back). */
 static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
 {
     /* all rows wait for the last target: up to ~128 MB of hits, then the normal path */
     const size_t budget = (size_t)1 << 20, lo = c->aligned;
+    if (!c->r->bo->top_k && hi * c->np > budget)
+        return 1; /* enough held: the rest goes by blocks of queries after reading */
     int rc = grow_hits(c);
-    if (!rc && !c->r->bo->top_k && hi * c->np > budget)
-        rc = -1; /* too many pairs to hold: the normal path goes by blocks */
     if (!rc)
         rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np,
                                     view->seq + lo, view->len + lo, hi - lo, c->r->bo,
@@ -654,8 +664,9 @@ static int stream_align_task(void *ctx, pa_task *t)
         }
     }
     free_views(&view);
-    if (rc)
+    if (rc < 0)
         stream_push(c, NULL, 1, 0);
+    c->full = rc > 0; /* the reader reads on; the rest is aligned later */
     return 0;
 }
 
@@ -688,25 +699,35 @@ static int hit_order(const void *x, const void *y)
     return (a->target > b->target) - (a->target < b->target);
 }
 
-/* Every query's rows in order: query-major; every target in file order, or with --top
- * the k best over the groups (score, then lower target: the library's order). The
- * hits (and their CIGARs) move into the merged array. */
-static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
+/* Rows of queries [qa, qb): the groups' hits for targets [0, aligned) (moved out of
+ * the groups) and tail (queries from qa, targets from aligned): every target in file
+ * order, or with --top the k best (score, then lower target: the library's order). */
+static int emit_queries(stream_ctx *c, seqs *t, const size_t *qidx, size_t qa, size_t qb,
+                        pa_hit *tail, size_t ntail)
 {
-    size_t cand = 0, o = 0, k = c->r->bo->top_k;
+    size_t k = c->r->bo->top_k, nq = qb - qa, pt = nq ? ntail / nq : 0, cand = ntail, o = 0;
     for (size_t g = 0; g < c->ngroups; g++)
-        cand += c->nhits[g];
+        cand += c->nhits[g] / c->np * nq;
     pa_hit *all = malloc((cand ? cand : 1) * sizeof *all);
     if (!all)
         return -1;
-    for (size_t q = 0; q < c->np; q++) {
+    for (size_t q = qa; q < qb; q++) {
         size_t first = o;
         for (size_t g = 0; g < c->ngroups; g++) {
             size_t per = c->nhits[g] / c->np;
             for (size_t i = 0; i < per; i++, o++) {
-                all[o] = c->hits[g][q * per + i];
+                pa_hit *h = &c->hits[g][q * per + i];
+                all[o] = *h;
                 all[o].target += c->glo[g];
+                h->aln.cigar = NULL; /* moved */
             }
+        }
+        for (size_t i = 0; i < pt; i++, o++) {
+            pa_hit *h = &tail[(q - qa) * pt + i];
+            all[o] = *h;
+            all[o].query = q;
+            all[o].target += c->aligned;
+            h->aln.cigar = NULL;
         }
         if (!k)
             continue;
@@ -716,14 +737,40 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
             pa_alignment_clear(&all[i].aln);
         o = first + keep;
     }
-    for (size_t g = 0; g < c->ngroups; g++) { /* the CIGARs now belong to all */
-        for (size_t i = 0; i < c->nhits[g]; i++)
-            c->hits[g][i].aln.cigar = NULL;
-        pa_hits_free(c->hits[g], c->nhits[g]);
-        c->hits[g] = NULL;
-        c->nhits[g] = 0;
+    emit_rows(c->r, t, qidx, all, o, 0);
+    return 0;
+}
+
+/* Every query's rows in order. Targets past those aligned while reading (all of them
+ * but the pairs budget) are aligned here, by blocks of queries. 0, or -1 when nothing
+ * was printed and the normal path must run. */
+static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
+{
+    run_ctx *r = c->r;
+    size_t rest = t->n - c->aligned, per = rest ? block_queries(rest) : c->np;
+    for (size_t qa = 0; qa < c->np && !r->out_err; qa += per) {
+        size_t qb = qa + per < c->np ? qa + per : c->np, nh = 0;
+        pa_hit *tail = NULL;
+        int rc = rest ? pa_align_many_profiles(r->ex, (const pa_profile *const *)c->prof + qa,
+                                               qb - qa, t->seq + c->aligned, t->len + c->aligned,
+                                               rest, r->bo, &tail, &nh) : 0;
+        if (rc && !qa)
+            return -1;
+        if (rc) { /* rows were printed: name the queries left out */
+            for (size_t q = qa; q < qb; q++)
+                fprintf(stderr, "panalyze align: %s: %s\n", r->q->name[q], pa_last_error());
+            r->failed = 1;
+            continue;
+        }
+        if (rest)
+            add_timing(&r->ph);
+        rc = emit_queries(c, t, qidx, qa, qb, tail, nh);
+        pa_hits_free(tail, nh);
+        if (rc) {
+            fprintf(stderr, "panalyze align: out of memory\n");
+            r->out_err = 1;
+        }
     }
-    emit_rows(c->r, t, qidx, all, o);
     return 0;
 }
 
@@ -760,7 +807,7 @@ static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
     /* the pieces become the targets; the rest aligns on every thread */
     *t = c.pieces;
     c.pieces = (seqs){NULL, 0, NULL, NULL, NULL, NULL, 0};
-    if (index_seqs(t) || (c.aligned < t->n && align_group(&c, r->ex, t, t->n)))
+    if (index_seqs(t) || (!c.full && c.aligned < t->n && align_group(&c, r->ex, t, t->n) < 0))
         goto out;
     r->ph.read += c.t_read;
     r->streamed = 1;
@@ -882,7 +929,8 @@ int cmd_align(int argc, char **argv)
         status = CLI_SOME_FAILED;
         goto out;
     }
-    run_ctx r = {&q, &t, &o, &bo, ex, verbose, 0, 0, 0, {now_s() - t_start, 0, 0, 0, 0, 0, 0, 0}};
+    run_ctx r = {.q = &q, .t = &t, .o = &o, .bo = &bo, .ex = ex, .verbose = verbose,
+                 .ph = {.read = now_s() - t_start}};
     if (!try_stream(&r, files[1], strict, &t)) {
         double t0 = now_s();
         if (load(files[1], strict, &t)) {
@@ -904,7 +952,7 @@ int cmd_align(int argc, char **argv)
         fprintf(stderr, "panalyze align: writing the output failed\n");
         r.out_err = 1;
     }
-    if (r.out_err)
+    if (r.out_err || r.failed)
         status = CLI_SOME_FAILED;
     if (verbose)
         print_phases(&r, now_s() - t_start, pa_executor_threads(ex));

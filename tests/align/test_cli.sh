@@ -64,6 +64,16 @@ for f in big.fa.gz dirty.fa.gz; do
 done
 "$PZ" align --strict --threads 1 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >"$TMP/s1" 2>/dev/null
 [ "$(wc -l <"$TMP/s1")" -le 1 ] || fail "strict rejection printed rows"
+# 36 queries x 30,000 targets: more pairs than the streamed path holds (2^20); the rest
+# is aligned by blocks of queries once the file is read
+awk 'BEGIN { x = 11; a = "ACDEFGHIKLMNPQRSTVWY"; for (q = 0; q < 36; q++) { printf ">s%d\n", q
+  for (i = 0; i < 12 + q % 9; i++) { x = (x * 1103515245 + 12345) % 2147483648; printf "%s", substr(a, 1 + int(x / 65536) % 20, 1) }
+  printf "\n" } }' >"$TMP/q36.fa"
+"$PZ" align --threads 1 "$TMP/q36.fa" "$TMP/big.fa.gz" >"$TMP/s1" || fail "36 queries, 1 thread"
+"$PZ" align --threads 2 "$TMP/q36.fa" "$TMP/big.fa.gz" >"$TMP/s2" || fail "36 queries, 2 threads"
+cmp -s "$TMP/s1" "$TMP/s2" || fail "36 queries: streamed rows differ"
+[ "$(wc -l <"$TMP/s1")" -eq 1080001 ] || fail "36 queries: $(wc -l <"$TMP/s1") lines"
+rm -f "$TMP/s1" "$TMP/s2"
 "$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/big.fa.gz" >/dev/null 2>"$TMP/e2" --verbose
 grep -q 'targets streamed' "$TMP/e2" || fail "streamed path not taken: $(cat "$TMP/e2")"
 "$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >/dev/null 2>"$TMP/e2" --verbose

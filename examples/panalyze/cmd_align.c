@@ -480,32 +480,35 @@ typedef struct {
     char why[512];   /* the first call's kernel choice (thread-local in the library) */
 } stream_ctx;
 
-/* The next piece of in: whole records, cut before the last "\n>" of the buffer. */
+/* The next piece of in: whole records, cut before the last "\n>" of the buffer (a
+ * record longer than a piece makes the piece longer). */
 static int next_piece(piece_reader *p, size_t *cut)
 {
-    while (!p->eof && p->len < PIECE_BYTES) {
-        if (p->cap - p->len < PIECE_BYTES) {
-            char *b = realloc(p->buf, p->cap + 2 * PIECE_BYTES);
-            if (!b)
-                return PA_ENOMEM;
-            p->buf = b;
-            p->cap += 2 * PIECE_BYTES;
+    for (size_t want = PIECE_BYTES;; want = p->len + PIECE_BYTES) {
+        while (!p->eof && p->len < want) {
+            if (p->cap - p->len < PIECE_BYTES) {
+                char *b = realloc(p->buf, p->cap + 2 * PIECE_BYTES);
+                if (!b)
+                    return PA_ENOMEM;
+                p->buf = b;
+                p->cap += 2 * PIECE_BYTES;
+            }
+            size_t got = 0;
+            int rc = pa_input_read(p->in, p->buf + p->len, p->cap - p->len, &got);
+            if (rc)
+                return rc;
+            p->eof = got == 0;
+            p->len += got;
         }
-        size_t got = 0;
-        int rc = pa_input_read(p->in, p->buf + p->len, p->cap - p->len, &got);
-        if (rc)
-            return rc;
-        p->eof = got == 0;
-        p->len += got;
-    }
-    *cut = p->len;
-    if (!p->eof)
+        *cut = p->len;
+        if (p->eof)
+            return 0;
         for (size_t i = p->len; i-- > 1;)
             if (p->buf[i] == '>' && p->buf[i - 1] == '\n') {
                 *cut = i;
-                break;
+                return 0;
             }
-    return 0;
+    }
 }
 
 static void stream_push(stream_ctx *c, pa_seqlist *l, int bad, int done)

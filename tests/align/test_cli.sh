@@ -64,6 +64,15 @@ for f in big.fa.gz dirty.fa.gz; do
 done
 "$PZ" align --strict --threads 1 "$TMP/sq.fa" "$TMP/dirty.fa.gz" >"$TMP/s1" 2>/dev/null
 [ "$(wc -l <"$TMP/s1")" -le 1 ] || fail "strict rejection printed rows"
+# a record longer than a piece (1 MiB) between two files' worth of short ones
+awk 'BEGIN { x = 3; a = "ACDEFGHIKLMNPQRSTVWY"; print ">long"
+  for (i = 0; i < 1500000; i++) { x = (x * 1103515245 + 12345) % 2147483648
+    printf "%s", substr(a, 1 + int(x / 65536) % 20, 1); if (i % 60 == 59) printf "\n" }
+  printf "\n" }' >"$TMP/long.fa"
+cat "$TMP/big.fa" "$TMP/long.fa" "$TMP/big.fa" | gzip -c >"$TMP/mixed.fa.gz"
+"$PZ" align --threads 1 "$TMP/sq.fa" "$TMP/mixed.fa.gz" >"$TMP/s1" || fail "long record, 1 thread"
+"$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/mixed.fa.gz" >"$TMP/s2" || fail "long record, 2 threads"
+cmp -s "$TMP/s1" "$TMP/s2" || fail "long record: streamed rows differ"
 # 36 queries x 30,000 targets: more pairs than the streamed path holds (2^20); the rest
 # is aligned by blocks of queries once the file is read
 awk 'BEGIN { x = 11; a = "ACDEFGHIKLMNPQRSTVWY"; for (q = 0; q < 36; q++) { printf ">s%d\n", q

@@ -595,8 +595,8 @@ static int grow_hits(stream_ctx *c)
  * group of hits. 0; 1 when that would hold too many pairs; -1 (fall back). */
 static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
 {
-    /* all rows wait for the last target: up to ~128 MB of hits, then the normal path */
-    const size_t budget = (size_t)1 << 20, lo = c->aligned;
+    /* all rows wait for the last target: as many pairs as a block of the normal path */
+    const size_t budget = (size_t)1 << 18, lo = c->aligned;
     if (!c->r->bo->top_k && hi * c->np > budget)
         return 1; /* enough held: the rest goes by blocks of queries after reading */
     int rc = grow_hits(c);

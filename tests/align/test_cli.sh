@@ -73,7 +73,7 @@ cat "$TMP/big.fa" "$TMP/long.fa" "$TMP/big.fa" | gzip -c >"$TMP/mixed.fa.gz"
 "$PZ" align --threads 1 "$TMP/sq.fa" "$TMP/mixed.fa.gz" >"$TMP/s1" || fail "long record, 1 thread"
 "$PZ" align --threads 2 "$TMP/sq.fa" "$TMP/mixed.fa.gz" >"$TMP/s2" || fail "long record, 2 threads"
 cmp -s "$TMP/s1" "$TMP/s2" || fail "long record: streamed rows differ"
-# 36 queries x 30,000 targets: more pairs than the streamed path holds (2^20); the rest
+# 36 queries x 30,000 targets: more pairs than the streamed path holds (2^18); the rest
 # is aligned by blocks of queries once the file is read
 awk 'BEGIN { x = 11; a = "ACDEFGHIKLMNPQRSTVWY"; for (q = 0; q < 36; q++) { printf ">s%d\n", q
   for (i = 0; i < 12 + q % 9; i++) { x = (x * 1103515245 + 12345) % 2147483648; printf "%s", substr(a, 1 + int(x / 65536) % 20, 1) }

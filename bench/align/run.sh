@@ -8,6 +8,7 @@
 #   2. whole commands, user CPU seconds: `panalyze align --threads 1` against
 #      `parasail_aligner -a sw_striped_profile_avx2_256_sat` (stdin closed: it
 #      refuses to run while stdin is open).
+# The two-thread check of whole commands (control, paired runs, phases): threads.sh.
 # Needs meson -Dbench=true (configured here when BUILD_DIR lacks it), Debian
 # libparasail-dev, parasail and libssw-dev. Data: $PA_SHARED_DATA or ../shared/data.
 set -eu

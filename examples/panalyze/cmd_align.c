@@ -3,11 +3,18 @@
 #include "cli.h"
 
 #include <stdlib.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
+/* One input file's sequences: the lists read (one, or the pieces of a streamed file)
+ * and borrowed views into them. */
 typedef struct {
-    char **name, **seq;
-    size_t n, cap;
+    pa_seqlist **lists;
+    size_t nlists;
+    const char **name, **seq;
+    size_t *nlen, *len, n;
 } seqs;
 
 static void usage(FILE *out)
@@ -39,63 +46,74 @@ static void usage(FILE *out)
             "  --traceback, except qstart/tstart in global mode)\n");
 }
 
-static int add_seq(seqs *s, const char *name, const char *seq)
+static void free_views(seqs *s)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? 2 * s->cap : 64;
-        char **a = realloc(s->name, nc * sizeof *a), **b;
-        if (!a)
-            return -1;
-        s->name = a;
-        if (!(b = realloc(s->seq, nc * sizeof *b)))
-            return -1;
-        s->seq = b;
-        s->cap = nc;
-    }
-    s->name[s->n] = strdup(name);
-    s->seq[s->n] = strdup(seq);
-    if (!s->name[s->n] || !s->seq[s->n])
-        return -1;
-    s->n++;
-    return 0;
+    free(s->name);
+    free(s->seq);
+    free(s->nlen);
+    free(s->len);
+    s->name = s->seq = NULL;
+    s->nlen = s->len = NULL;
+    s->n = 0;
 }
 
 static void free_seqs(seqs *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->name[i]);
-        free(s->seq[i]);
-    }
-    free(s->name);
-    free(s->seq);
+    for (size_t i = 0; i < s->nlists; i++)
+        pa_seqlist_free(s->lists[i]);
+    free(s->lists);
+    s->lists = NULL;
+    s->nlists = 0;
+    free_views(s);
 }
 
-/* FASTA first; a file that is not FASTA is read as a structure. */
-static int load(const char *path, int strict, seqs *out)
+static int add_list(seqs *s, pa_seqlist *l)
 {
-    pa_seqlist *l;
-    int rc = cli_read_fasta(path, strict, &l);
-    if (rc == 0) {
-        for (size_t i = 0; i < pa_seqlist_count(l); i++) {
-            pa_seq_record r;
-            if (pa_seqlist_get(l, i, &r) || add_seq(out, r.id, r.seq)) {
-                pa_seqlist_free(l);
-                return -1;
-            }
-        }
+    pa_seqlist **a = realloc(s->lists, (s->nlists + 1) * sizeof *a);
+    if (!a) {
         pa_seqlist_free(l);
-        return 0;
-    }
-    if (rc == CLI_REPORTED)
-        return -1;
-    if (rc != PA_EFORMAT) {
-        fprintf(stderr, "panalyze align: %s\n", pa_last_error());
         return -1;
     }
+    s->lists = a;
+    s->lists[s->nlists++] = l;
+    return 0;
+}
+
+/* Views of every record of the lists (names, residues and their lengths). */
+static int index_seqs(seqs *s)
+{
+    size_t n = 0, at = 0;
+    free_views(s);
+    for (size_t k = 0; k < s->nlists; k++)
+        n += pa_seqlist_count(s->lists[k]);
+    size_t cap = n ? n : 1;
+    s->name = malloc(cap * sizeof *s->name);
+    s->seq = malloc(cap * sizeof *s->seq);
+    s->nlen = malloc(cap * sizeof *s->nlen);
+    s->len = malloc(cap * sizeof *s->len);
+    if (!s->name || !s->seq || !s->nlen || !s->len)
+        return -1;
+    for (size_t k = 0; k < s->nlists; k++)
+        for (size_t i = 0; i < pa_seqlist_count(s->lists[k]); i++, at++) {
+            pa_seq_record r;
+            if (pa_seqlist_get(s->lists[k], i, &r))
+                return -1;
+            s->name[at] = r.id;
+            s->seq[at] = r.seq;
+            s->nlen[at] = strlen(r.id);
+            s->len[at] = r.len;
+        }
+    s->n = n;
+    return 0;
+}
+
+/* The observed chain sequences of a structure file, named FILE_CHAIN. */
+static int load_structure(const char *path, pa_seqlist *l)
+{
     pa_structure *s;
     pa_diags *d = NULL;
     pa_diags_new(&d);
-    rc = pa_structure_read(path, NULL, &s, d);
+    int rc = pa_structure_read(path, NULL, &s, d);
     if (rc) {
         fprintf(stderr, "panalyze align: %s: neither FASTA nor a readable structure\n", path);
         cli_print_diags(d, PA_SEV_ERROR);
@@ -117,11 +135,29 @@ static int load(const char *path, int strict, seqs *out)
         if ((rc = pa_seqset_get(set, i, &c)))
             break;
         snprintf(name, sizeof name, "%s_%s", base, c.auth_id);
-        rc = add_seq(out, name, c.observed);
+        rc = pa_seqlist_add(l, name, NULL, c.observed);
     }
     pa_seqset_free(set);
     pa_structure_free(s);
     return rc ? -1 : 0;
+}
+
+/* FASTA first; a file that is not FASTA is read as a structure. */
+static int load(const char *path, int strict, seqs *out)
+{
+    pa_seqlist *l = NULL;
+    int rc = cli_read_fasta(path, strict, &l);
+    if (rc == CLI_REPORTED)
+        return -1;
+    if (rc && rc != PA_EFORMAT) {
+        fprintf(stderr, "panalyze align: %s\n", pa_last_error());
+        return -1;
+    }
+    if (rc && pa_seqlist_new(&l))
+        return -1;
+    if (add_list(out, l) || (rc && load_structure(path, l)))
+        return -1;
+    return index_seqs(out);
 }
 
 static int parse_mode(const char *v, pa_align_mode *m)
@@ -137,18 +173,658 @@ static int parse_mode(const char *v, pa_align_mode *m)
     return 0;
 }
 
-static void print_hit(const char *q, const char *t, const pa_alignment *a, int tb, int global)
+/* ---- output: rows formatted by the executor's workers into one buffer per chunk, written
+ * in order (the bytes do not depend on the thread count) ---- */
+enum { ROWS_PER_CHUNK = 2048 };
+
+typedef struct {
+    const seqs *q, *t;
+    const size_t *qidx; /* block query -> index into q */
+    const pa_hit *hits;
+    size_t nh;
+    int tb, global;
+    char **buf;         /* per chunk */
+    size_t *len;
+} out_ctx;
+
+static char *put_str(char *o, const char *s, size_t n)
 {
-    printf("%s\t%s\t%lld\t", q, t, (long long)a->score);
-    if (tb || global)
-        printf("%lld", (long long)a->qstart + 1);
-    printf("\t%lld\t", (long long)a->qend);
-    if (tb || global)
-        printf("%lld", (long long)a->tstart + 1);
-    printf("\t%lld\t%s\t", (long long)a->tend, tb && a->cigar ? a->cigar : "");
-    if (tb)
-        printf("%.4f", a->identity);
-    putchar('\n');
+    memcpy(o, s, n);
+    return o + n;
+}
+
+/* Decimal of v (printf's %lld without the call). */
+static char *put_int(char *o, long long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *o++ = '-';
+    while (n)
+        *o++ = tmp[--n];
+    return o;
+}
+
+/* Upper bound of one row's bytes: names, cigar, 5 integers, identity, 9 separators. */
+static size_t row_bound(const out_ctx *c, const pa_hit *h)
+{
+    size_t cig = c->tb && h->aln.cigar ? strlen(h->aln.cigar) : 0;
+    return c->q->nlen[c->qidx[h->query]] + c->t->nlen[h->target] + cig + 5 * 21 + 32 + 9;
+}
+
+/* query target score qstart qend tstart tend cigar identity */
+static char *put_row(const out_ctx *c, const pa_hit *h, char *o)
+{
+    const pa_alignment *a = &h->aln;
+    size_t qi = c->qidx[h->query];
+    int starts = c->tb || c->global;
+    o = put_str(o, c->q->name[qi], c->q->nlen[qi]);
+    *o++ = '\t';
+    o = put_str(o, c->t->name[h->target], c->t->nlen[h->target]);
+    *o++ = '\t';
+    o = put_int(o, a->score);
+    *o++ = '\t';
+    if (starts)
+        o = put_int(o, a->qstart + 1);
+    *o++ = '\t';
+    o = put_int(o, a->qend);
+    *o++ = '\t';
+    if (starts)
+        o = put_int(o, a->tstart + 1);
+    *o++ = '\t';
+    o = put_int(o, a->tend);
+    *o++ = '\t';
+    if (c->tb && a->cigar)
+        o = put_str(o, a->cigar, strlen(a->cigar));
+    *o++ = '\t';
+    if (c->tb) /* rounding as printf's: rare enough (traceback) to keep snprintf */
+        o += snprintf(o, 32, "%.4f", a->identity);
+    *o++ = '\n';
+    return o;
+}
+
+static int format_chunk(void *ctx, size_t lo, size_t hi, int worker)
+{
+    (void)worker;
+    out_ctx *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        size_t a = k * ROWS_PER_CHUNK, b = a + ROWS_PER_CHUNK < c->nh ? a + ROWS_PER_CHUNK : c->nh;
+        size_t need = 1;
+        for (size_t i = a; i < b; i++)
+            need += row_bound(c, &c->hits[i]);
+        char *o = c->buf[k] = malloc(need);
+        if (!o)
+            return PA_ENOMEM;
+        for (size_t i = a; i < b; i++)
+            o = put_row(c, &c->hits[i], o);
+        c->len[k] = (size_t)(o - c->buf[k]);
+    }
+    return 0;
+}
+
+/* Format the rows of hits on ex and write them to stdout in order. */
+static int write_hits(pa_executor *ex, out_ctx *c)
+{
+    size_t nchunks = (c->nh + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+    c->buf = calloc(nchunks ? nchunks : 1, sizeof *c->buf);
+    c->len = calloc(nchunks ? nchunks : 1, sizeof *c->len);
+    int rc = !c->buf || !c->len ? PA_ENOMEM : pa_parallel_for(ex, 0, nchunks, 1, format_chunk, c);
+    for (size_t k = 0; k < nchunks; k++) {
+        if (!rc && fwrite(c->buf[k], 1, c->len[k], stdout) != c->len[k])
+            rc = PA_EIO;
+        if (c->buf)
+            free(c->buf[k]);
+    }
+    free(c->buf);
+    free(c->len);
+    return rc;
+}
+
+/* ---- phases, for --verbose ---- */
+typedef struct {
+    double read, profile, sort, calibrate, score, traceback, output, cells;
+} phases;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void add_timing(phases *ph)
+{
+    pa_align_timing tm = PA_ALIGN_TIMING_INIT;
+    if (pa_align_last_timing(&tm))
+        return;
+    ph->sort += tm.sort_s;
+    ph->calibrate += tm.calibrate_s;
+    ph->score += tm.score_s;
+    ph->traceback += tm.traceback_s;
+    ph->cells += tm.cells;
+}
+
+/* ---- blocks of queries: one library call (one sort, one parallel loop) per block ---- */
+typedef struct {
+    const seqs *q, *t;
+    const pa_align_opts *o;
+    const pa_batch_opts *bo;
+    pa_executor *ex;
+    int verbose;
+    int streamed; /* the targets were read while the first pieces aligned */
+    int header;   /* the header line is printed */
+    int out_err; /* formatting or writing the output failed: stop */
+    int failed;  /* some query failed (reported) */
+    phases ph;
+} run_ctx;
+
+static void print_phases(const run_ctx *r, double total, int threads)
+{
+    const phases *ph = &r->ph;
+    double serial = ph->read + ph->profile + ph->sort + ph->calibrate;
+    fprintf(stderr,
+            "panalyze align: phases (wall ms, %d threads): read %.1f, profiles %.1f, sort %.1f, "
+            "calibrate %.1f, score %.1f (%.1f GCUPS), traceback %.1f, output %.1f; total %.1f, "
+            "serial (read+profiles+sort+calibrate) %.1f%%%s\n",
+            threads, 1e3 * ph->read, 1e3 * ph->profile, 1e3 * ph->sort, 1e3 * ph->calibrate,
+            1e3 * ph->score, ph->score > 0 ? ph->cells / ph->score * 1e-9 : 0.0,
+            1e3 * ph->traceback, 1e3 * ph->output, 1e3 * total,
+            total > 0 ? 100.0 * serial / total : 0.0,
+            r->streamed ? " (targets streamed: reading overlapped the score pass)" : "");
+}
+
+/* The column names, once, before the first row (or at the end when no row came). */
+static void print_header(run_ctx *r)
+{
+    if (!r->header)
+        printf("query\ttarget\tscore\tqstart\tqend\ttstart\ttend\tcigar\tidentity\n");
+    r->header = 1;
+}
+
+/* Print the rows of hits (targets t, queries qidx[hit.query]) and free the hits (an
+ * array from the library, or the caller's own). */
+static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hits, size_t nh,
+                      int library)
+{
+    double t0 = now_s();
+    out_ctx c = {r->q, t, qidx, hits, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
+                 NULL, NULL};
+    print_header(r);
+    if (write_hits(r->ex, &c)) {
+        fprintf(stderr, "panalyze align: writing the output failed\n");
+        r->out_err = 1;
+    }
+    r->ph.output += now_s() - t0;
+    if (library) {
+        pa_hits_free(hits, nh);
+        return;
+    }
+    for (size_t i = 0; i < nh; i++) /* our array of hits moved out of the library's */
+        pa_alignment_clear(&hits[i].aln);
+    free(hits);
+}
+
+/* Queries per block: all pairs of a block are held in memory (about 100 bytes each). */
+static size_t block_queries(size_t nt)
+{
+    const size_t budget = (size_t)1 << 18; /* ~32 MB of hits, ~16 MB of rows */
+    return nt && nt < budget ? budget / nt : 1;
+}
+
+/* Align and print queries qidx[0..np) with their profiles. Returns the library's code
+ * (nothing printed then); an output failure sets r->out_err. */
+static int run_block(run_ctx *r, pa_profile **prof, const size_t *qidx, size_t np)
+{
+    pa_hit *hits;
+    size_t nh;
+    int rc = pa_align_many_profiles(r->ex, (const pa_profile *const *)prof, np,
+                                    (const char *const *)r->t->seq, r->t->len, r->t->n, r->bo,
+                                    &hits, &nh);
+    if (rc)
+        return rc;
+    add_timing(&r->ph);
+    if (r->verbose)
+        fprintf(stderr, "panalyze align: %s%s: %zu targets, %s\n", r->q->name[qidx[0]],
+                np > 1 ? " and the block's next queries" : "", r->t->n, pa_align_last_kernel());
+    emit_rows(r, r->t, qidx, hits, nh, 1);
+    return 0;
+}
+
+/* Queries [lo, hi): profiles (a query whose profile fails is reported and skipped),
+ * then one call for the block; when that fails, query by query so the others still
+ * print and the failing one is named. 0, 1 (some failed) or -1 (stop: bad options). */
+static int run_queries(run_ctx *r, size_t lo, size_t hi)
+{
+    size_t cap = hi - lo, np = 0;
+    pa_profile **prof = calloc(cap, sizeof *prof);
+    size_t *qidx = calloc(cap, sizeof *qidx);
+    int status = 0, rc;
+    if (!prof || !qidx) {
+        fprintf(stderr, "panalyze align: out of memory\n");
+        free(prof);
+        free(qidx);
+        return -1;
+    }
+    double t0 = now_s();
+    for (size_t i = lo; i < hi; i++) {
+        if ((rc = pa_profile_new(&prof[np], r->q->seq[i], r->q->len[i], r->o))) {
+            fprintf(stderr, "panalyze align: %s: %s\n", r->q->name[i], pa_last_error());
+            status = rc == PA_EINVAL || rc == PA_EUNSUPPORTED ? -1 : 1;
+            if (status < 0)
+                break;
+            continue;
+        }
+        qidx[np++] = i;
+    }
+    r->ph.profile += now_s() - t0;
+    /* the profiles before a fatal one still run, as they would have one by one */
+    if (np && (rc = run_block(r, prof, qidx, np))) {
+        int fatal = 0;
+        for (size_t k = 0; k < np && !fatal && !r->out_err; k++) {
+            if (np > 1 && !(rc = run_block(r, prof + k, qidx + k, 1)))
+                continue;
+            fprintf(stderr, "panalyze align: %s: %s\n", r->q->name[qidx[k]], pa_last_error());
+            fatal = rc == PA_EINVAL || rc == PA_EUNSUPPORTED;
+            status = status < 0 || fatal ? -1 : 1;
+        }
+    }
+    if (r->out_err)
+        status = -1;
+    for (size_t k = 0; k < np; k++)
+        pa_profile_free(prof[k]);
+    free(prof);
+    free(qidx);
+    return status;
+}
+
+/* ---- streamed targets: the first pieces align while the rest decompress ----
+ * Reading (gzip above all) is the largest serial phase. With two threads or more and
+ * a plain FASTA target file, the file is cut into pieces at record starts; one task
+ * reads and parses them, another aligns every query against each piece as it comes
+ * (its parallel loops take the other threads). Any irregularity (diagnostics, an
+ * error, too many pairs to hold) discards the streamed work and the normal path runs,
+ * so output and messages are exactly those of reading the whole file first. */
+enum { PIECE_BYTES = 1 << 20 };
+
+/* The target file's reader: one piece at a time, by whichever task holds rmu. */
+typedef struct {
+    pa_input *in;
+    char *buf;
+    size_t len, cap;
+    int eof, opened;
+    pa_diags *d;
+} piece_reader;
+
+typedef struct {
+    run_ctx *r;
+    const char *path;
+    int strict;
+    pa_profile **prof;
+    size_t np;
+    pthread_mutex_t mu;  /* pieces, read_done, bad */
+    pthread_cond_t cv;   /* a piece came, or reading ended */
+    pthread_mutex_t rmu; /* rd: one reader at a time */
+    piece_reader rd;
+    seqs pieces;     /* parsed pieces (targets), in file order */
+    int read_done;   /* the reader finished (or failed: bad) */
+    int bad;         /* fall back to the normal path */
+    pa_hit **hits;   /* per group: the pieces one call aligned */
+    size_t *nhits, *glo, ngroups, hcap; /* glo: a group's first target */
+    size_t aligned;  /* targets aligned (the first ones of the file) */
+    int full;        /* as many pairs held as allowed: no more groups */
+    double t_read;   /* summed over the pieces */
+    char why[512];   /* the first call's kernel choice (thread-local in the library) */
+} stream_ctx;
+
+/* The next piece of in: whole records, cut before the last "\n>" of the buffer (a
+ * record longer than a piece makes the piece longer). */
+static int next_piece(piece_reader *p, size_t *cut)
+{
+    for (size_t want = PIECE_BYTES;; want = p->len + PIECE_BYTES) {
+        while (!p->eof && p->len < want) {
+            if (p->cap - p->len < PIECE_BYTES) {
+                char *b = realloc(p->buf, p->cap + 2 * PIECE_BYTES);
+                if (!b)
+                    return PA_ENOMEM;
+                p->buf = b;
+                p->cap += 2 * PIECE_BYTES;
+            }
+            size_t got = 0;
+            int rc = pa_input_read(p->in, p->buf + p->len, p->cap - p->len, &got);
+            if (rc)
+                return rc;
+            p->eof = got == 0;
+            p->len += got;
+        }
+        *cut = p->len;
+        if (p->eof)
+            return 0;
+        for (size_t i = p->len; i-- > 1;)
+            if (p->buf[i] == '>' && p->buf[i - 1] == '\n') {
+                *cut = i;
+                return 0;
+            }
+    }
+}
+
+static void stream_push(stream_ctx *c, pa_seqlist *l, int bad, int done)
+{
+    pthread_mutex_lock(&c->mu);
+    if (l && !c->bad && add_list(&c->pieces, l))
+        bad = 1;
+    else if (l && c->bad)
+        pa_seqlist_free(l);
+    c->bad |= bad;
+    c->read_done |= done || bad;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Read and parse one piece (caller holds rmu); 0 when reading is over. */
+static int read_one(stream_ctx *c)
+{
+    piece_reader *p = &c->rd;
+    pthread_mutex_lock(&c->mu);
+    int over = c->read_done; /* read to the end, or the aligner failed */
+    pthread_mutex_unlock(&c->mu);
+    if (over)
+        return 0;
+    double t0 = now_s();
+    int bad = 0;
+    if (!p->opened) {
+        p->opened = 1;
+        bad = pa_input_open(&p->in, c->path) || pa_diags_new(&p->d);
+    }
+    size_t cut = 0;
+    pa_seqlist *l = NULL;
+    pa_fasta_opts fo = PA_FASTA_OPTS_INIT;
+    fo.strict = c->strict;
+    bad = bad || next_piece(p, &cut);
+    /* a piece with anything to say is read again whole, for exact messages */
+    if (!bad && cut)
+        bad = pa_fasta_read_memory_ex(p->buf, cut, c->path, &fo, &l, p->d) ||
+              pa_diags_count(p->d);
+    if (!bad) {
+        memmove(p->buf, p->buf + cut, p->len - cut);
+        p->len -= cut;
+    }
+    int done = bad || (p->eof && !p->len);
+    c->t_read += now_s() - t0;
+    if (bad)
+        pa_seqlist_free(l);
+    stream_push(c, bad ? NULL : l, bad, done);
+    return !done;
+}
+
+static int stream_read_task(void *ctx, pa_task *t)
+{
+    (void)t;
+    stream_ctx *c = ctx;
+    for (int more = 1; more;) {
+        pthread_mutex_lock(&c->rmu);
+        more = read_one(c);
+        pthread_mutex_unlock(&c->rmu);
+    }
+    return 0;
+}
+
+static int grow_hits(stream_ctx *c)
+{
+    if (c->ngroups < c->hcap)
+        return 0;
+    size_t nc = c->hcap ? 2 * c->hcap : 16;
+    pa_hit **h = realloc(c->hits, nc * sizeof *h);
+    if (h)
+        c->hits = h;
+    size_t *n = h ? realloc(c->nhits, nc * sizeof *n) : NULL;
+    if (n)
+        c->nhits = n;
+    size_t *g = n ? realloc(c->glo, nc * sizeof *g) : NULL;
+    if (!g)
+        return -1;
+    c->glo = g;
+    c->hcap = nc;
+    return 0;
+}
+
+/* One call for the targets [c->aligned, hi) of view on ex (NULL: this thread only): a
+ * group of hits. 0; 1 when that would hold too many pairs; -1 (fall back). */
+static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
+{
+    /* all rows wait for the last target: as many pairs as a block of the normal path */
+    const size_t budget = (size_t)1 << 18, lo = c->aligned;
+    if (!c->r->bo->top_k && hi * c->np > budget)
+        return 1; /* enough held: the rest goes by blocks of queries after reading */
+    int rc = grow_hits(c);
+    if (!rc)
+        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np,
+                                    view->seq + lo, view->len + lo, hi - lo, c->r->bo,
+                                    &c->hits[c->ngroups], &c->nhits[c->ngroups]);
+    if (rc)
+        return -1;
+    add_timing(&c->r->ph);
+    c->glo[c->ngroups] = lo;
+    if (!c->ngroups)
+        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
+    c->ngroups++;
+    c->aligned = hi;
+    return 0;
+}
+
+/* Targets per call while the file is read: about SLICE_CELLS cells (~10 ms on one
+ * thread), so the reader never waits long for the aligner once it is done. */
+static size_t slice_targets(const stream_ctx *c)
+{
+    double m = 0;
+    for (size_t k = 0; k < c->np; k++)
+        m += (double)pa_profile_length(c->prof[k]);
+    double n = 3e8 / ((m + 1) * 400.0); /* ~400 residues per target */
+    return n < 64 ? 64 : n > 4096 ? 4096 : ((size_t)n + 63) / 64 * 64;
+}
+
+/* While the file is being read: align slices of the targets read so far on this thread
+ * alone (the reader has the other); read a piece when none is waiting and nobody reads.
+ * Returns once reading is over; the rest is aligned on every thread afterwards. */
+static int stream_align_task(void *ctx, pa_task *t)
+{
+    (void)t;
+    stream_ctx *c = ctx;
+    seqs view = {0};
+    size_t slice = slice_targets(c), lists = 0;
+    int rc = 0;
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        int reading = 0;
+        while (!c->read_done && c->aligned == view.n && lists == c->pieces.nlists && !reading)
+            if (!(reading = pthread_mutex_trylock(&c->rmu) == 0))
+                pthread_cond_wait(&c->cv, &c->mu);
+        int over = c->read_done;
+        if (!over && !reading && lists < c->pieces.nlists) { /* new pieces: views of all */
+            seqs v = {c->pieces.lists, c->pieces.nlists, NULL, NULL, NULL, NULL, 0};
+            rc = index_seqs(&v); /* the lists, not the array, stay valid */
+            v.lists = NULL;
+            v.nlists = 0;
+            free_views(&view);
+            view = v;
+            lists = c->pieces.nlists;
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (reading) {
+            read_one(c);
+            pthread_mutex_unlock(&c->rmu);
+            continue;
+        }
+        if (over || rc)
+            break;
+        if (c->aligned < view.n) {
+            size_t hi = c->aligned + slice < view.n ? c->aligned + slice : view.n;
+            if ((rc = align_group(c, NULL, &view, hi)))
+                break;
+        }
+    }
+    free_views(&view);
+    if (rc < 0)
+        stream_push(c, NULL, 1, 0);
+    c->full = rc > 0; /* the reader reads on; the rest is aligned later */
+    return 0;
+}
+
+static void stream_free(stream_ctx *c)
+{
+    for (size_t k = 0; k < c->ngroups; k++)
+        pa_hits_free(c->hits[k], c->nhits[k]);
+    free(c->hits);
+    free(c->nhits);
+    free(c->glo);
+    free_seqs(&c->pieces);
+    for (size_t k = 0; k < c->np; k++)
+        pa_profile_free(c->prof[k]);
+    free(c->prof);
+    pa_input_close(c->rd.in);
+    pa_diags_free(c->rd.d);
+    free(c->rd.buf);
+    pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->rmu);
+    pthread_cond_destroy(&c->cv);
+}
+
+/* Every query's rows in order: query-major, pieces in file order (global target
+ * indices). The hits' CIGARs move into the merged array. */
+static int hit_order(const void *x, const void *y)
+{
+    const pa_hit *a = x, *b = y;
+    if (a->aln.score != b->aln.score)
+        return a->aln.score > b->aln.score ? -1 : 1;
+    return (a->target > b->target) - (a->target < b->target);
+}
+
+/* Rows of queries [qa, qb): the groups' hits for targets [0, aligned) (moved out of
+ * the groups) and tail (queries from qa, targets from aligned): every target in file
+ * order, or with --top the k best (score, then lower target: the library's order). */
+static int emit_queries(stream_ctx *c, seqs *t, const size_t *qidx, size_t qa, size_t qb,
+                        pa_hit *tail, size_t ntail)
+{
+    size_t k = c->r->bo->top_k, nq = qb - qa, pt = nq ? ntail / nq : 0, cand = ntail, o = 0;
+    for (size_t g = 0; g < c->ngroups; g++)
+        cand += c->nhits[g] / c->np * nq;
+    pa_hit *all = malloc((cand ? cand : 1) * sizeof *all);
+    if (!all)
+        return -1;
+    for (size_t q = qa; q < qb; q++) {
+        size_t first = o;
+        for (size_t g = 0; g < c->ngroups; g++) {
+            size_t per = c->nhits[g] / c->np;
+            for (size_t i = 0; i < per; i++, o++) {
+                pa_hit *h = &c->hits[g][q * per + i];
+                all[o] = *h;
+                all[o].target += c->glo[g];
+                h->aln.cigar = NULL; /* moved */
+            }
+        }
+        for (size_t i = 0; i < pt; i++, o++) {
+            pa_hit *h = &tail[(q - qa) * pt + i];
+            all[o] = *h;
+            all[o].query = q;
+            all[o].target += c->aligned;
+            h->aln.cigar = NULL;
+        }
+        if (!k)
+            continue;
+        qsort(all + first, o - first, sizeof *all, hit_order);
+        size_t keep = k < o - first ? k : o - first;
+        for (size_t i = first + keep; i < o; i++)
+            pa_alignment_clear(&all[i].aln);
+        o = first + keep;
+    }
+    emit_rows(c->r, t, qidx, all, o, 0);
+    return 0;
+}
+
+/* Every query's rows in order. Targets past those aligned while reading (all of them
+ * but the pairs budget) are aligned here, by blocks of queries. 0, or -1 when nothing
+ * was printed and the normal path must run. */
+static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
+{
+    run_ctx *r = c->r;
+    size_t rest = t->n - c->aligned, per = rest ? block_queries(rest) : c->np;
+    for (size_t qa = 0; qa < c->np && !r->out_err; qa += per) {
+        size_t qb = qa + per < c->np ? qa + per : c->np, nh = 0;
+        pa_hit *tail = NULL;
+        int rc = rest ? pa_align_many_profiles(r->ex, (const pa_profile *const *)c->prof + qa,
+                                               qb - qa, t->seq + c->aligned, t->len + c->aligned,
+                                               rest, r->bo, &tail, &nh) : 0;
+        if (rc && !qa)
+            return -1;
+        if (rc) { /* rows were printed: name the queries left out */
+            for (size_t q = qa; q < qb; q++)
+                fprintf(stderr, "panalyze align: %s: %s\n", r->q->name[q], pa_last_error());
+            r->failed = 1;
+            continue;
+        }
+        if (rest)
+            add_timing(&r->ph);
+        rc = emit_queries(c, t, qidx, qa, qb, tail, nh);
+        pa_hits_free(tail, nh);
+        if (rc) {
+            fprintf(stderr, "panalyze align: out of memory\n");
+            r->out_err = 1;
+        }
+    }
+    return 0;
+}
+
+/* Try the streamed path: 1 when it printed everything (targets left in t for nothing
+ * else), 0 when the normal path must run (nothing printed, t untouched). */
+static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
+{
+    size_t nq = r->q->n;
+    if (pa_executor_threads(r->ex) < 2 || !strcmp(path, "-") || !nq || nq > 64)
+        return 0;
+    stream_ctx c = {.r = r, .path = path, .strict = strict,
+                    .prof = calloc(nq, sizeof(pa_profile *))};
+    pthread_mutex_init(&c.mu, NULL);
+    pthread_mutex_init(&c.rmu, NULL);
+    pthread_cond_init(&c.cv, NULL);
+    size_t *qidx = calloc(nq, sizeof *qidx);
+    int done = 0;
+    if (!c.prof || !qidx)
+        goto out;
+    for (; c.np < nq; c.np++) /* a query that fails here is reported by the normal path */
+        if (pa_profile_new(&c.prof[c.np], r->q->seq[c.np], r->q->len[c.np], r->o))
+            goto out;
+    for (size_t k = 0; k < nq; k++)
+        qidx[k] = k;
+    pa_graph *g = NULL;
+    if (pa_graph_new(r->ex, &g))
+        goto out;
+    int rc = pa_graph_add(g, "read", stream_read_task, &c, NULL, 0, NULL) ||
+             pa_graph_add(g, "align", stream_align_task, &c, NULL, 0, NULL) ||
+             pa_graph_run(g);
+    pa_graph_free(g);
+    if (rc || c.bad || !c.pieces.nlists)
+        goto out;
+    /* the pieces become the targets; the rest aligns on every thread */
+    *t = c.pieces;
+    c.pieces = (seqs){NULL, 0, NULL, NULL, NULL, NULL, 0};
+    if (index_seqs(t) || (!c.full && c.aligned < t->n && align_group(&c, r->ex, t, t->n) < 0))
+        goto out;
+    r->ph.read += c.t_read;
+    r->streamed = 1;
+    if (r->verbose)
+        fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, aligned in %zu "
+                "calls, %s\n", r->q->name[0], nq > 1 ? " and the next queries" : "", t->n,
+                t->nlists, c.ngroups, c.why);
+    done = stream_output(&c, t, qidx) == 0;
+out:
+    stream_free(&c);
+    free(qidx);
+    if (!done)
+        free_seqs(t);
+    return done;
 }
 
 int cmd_align(int argc, char **argv)
@@ -246,7 +922,8 @@ int cmd_align(int argc, char **argv)
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
     eo.threads = (int)threads;
     int status = CLI_OK, rc;
-    if (load(files[0], strict, &q) || load(files[1], strict, &t)) {
+    double t_start = now_s();
+    if (load(files[0], strict, &q)) {
         status = CLI_SOME_FAILED;
         goto out;
     }
@@ -255,32 +932,33 @@ int cmd_align(int argc, char **argv)
         status = CLI_SOME_FAILED;
         goto out;
     }
-    printf("query\ttarget\tscore\tqstart\tqend\ttstart\ttend\tcigar\tidentity\n");
-    /* one query at a time keeps memory to one row of results */
-    for (size_t i = 0; i < q.n; i++) {
-        pa_profile *p;
-        pa_hit *hits;
-        size_t nh;
-        if ((rc = pa_profile_new(&p, q.seq[i], 0, &o)) ||
-            (rc = pa_profile_align_many(ex, p, (const char *const *)t.seq, NULL, t.n, &bo, &hits,
-                                        &nh))) {
-            fprintf(stderr, "panalyze align: %s: %s\n", q.name[i], pa_last_error());
-            if (!rc)
-                pa_profile_free(p);
+    run_ctx r = {.q = &q, .t = &t, .o = &o, .bo = &bo, .ex = ex, .verbose = verbose,
+                 .ph = {.read = now_s() - t_start}};
+    if (!try_stream(&r, files[1], strict, &t)) {
+        double t0 = now_s();
+        if (load(files[1], strict, &t)) {
             status = CLI_SOME_FAILED;
-            if (rc == PA_EINVAL || rc == PA_EUNSUPPORTED)
-                break;
-            continue;
+            goto out;
         }
-        if (verbose)
-            fprintf(stderr, "panalyze align: %s: %zu targets, %s\n", q.name[i], t.n,
-                    pa_align_last_kernel());
-        for (size_t h = 0; h < nh; h++)
-            print_hit(q.name[i], t.name[hits[h].target], &hits[h].aln, o.traceback,
-                      o.mode == PA_ALIGN_GLOBAL);
-        pa_hits_free(hits, nh);
-        pa_profile_free(p);
+        r.ph.read += now_s() - t0;
+        size_t per = block_queries(t.n);
+        for (size_t lo = 0; lo < q.n; lo += per) {
+            int st = run_queries(&r, lo, lo + per < q.n ? lo + per : q.n);
+            if (st)
+                status = CLI_SOME_FAILED;
+            if (st < 0)
+                break;
+        }
     }
+    print_header(&r);
+    if (fflush(stdout) && !r.out_err) {
+        fprintf(stderr, "panalyze align: writing the output failed\n");
+        r.out_err = 1;
+    }
+    if (r.out_err || r.failed)
+        status = CLI_SOME_FAILED;
+    if (verbose)
+        print_phases(&r, now_s() - t_start, pa_executor_threads(ex));
 out:
     pa_executor_free(ex);
     pa_matrix_free(mx);

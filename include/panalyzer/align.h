@@ -205,12 +205,39 @@ PA_API int pa_align_many(struct pa_executor *ex, const char *const *queries,
 PA_API int pa_profile_align_many(struct pa_executor *ex, const pa_profile *p,
                                  const char *const *targets, const size_t *tlens, size_t nt,
                                  const pa_batch_opts *bopts, pa_hit **hits, size_t *nhits);
+/* Many profiles against many targets in one pass on the executor: the targets are
+ * sorted once and every (profile, target) pair shares one parallel loop, so nothing
+ * serial runs between queries. Results as pa_align_many (query = index into profiles).
+ * The profiles may differ in options (mode, matrix, gaps, traceback). */
+PA_API int pa_align_many_profiles(struct pa_executor *ex, const pa_profile *const *profiles,
+                                  size_t np, const char *const *targets, const size_t *tlens,
+                                  size_t nt, const pa_batch_opts *bopts, pa_hit **hits,
+                                  size_t *nhits);
 PA_API void pa_hits_free(pa_hit *hits, size_t n);
 /* Which kernel the last pa_align_many / pa_profile_align_many call of this thread ran
  * and why, e.g. "inter avx2 8-bit (measured: inter-avx2 14.1, inter-avx512 12.0,
  * striped-avx2 4.2 GCUPS; query 64-127)". "" before the first call. Thread-local;
  * valid until the next batch call of the thread. */
 PA_API const char *pa_align_last_kernel(void);
+
+/* Where the last pa_align_many / pa_profile_align_many / pa_align_many_profiles call of
+ * this thread spent its time (wall seconds; thread-local, zeros before the first call):
+ * what runs on the calling thread alone (sorting, calibration, merging) against the
+ * parallel score pass. Set out->version (PA_ALIGN_TIMING_INIT) before the call. */
+#define PA_ALIGN_TIMING_VERSION 1
+typedef struct {
+    unsigned version;    /* PA_ALIGN_TIMING_VERSION */
+    double sort_s;       /* targets sorted by length (serial) */
+    double calibrate_s;  /* kernel choice: timing candidates on first use of a shape (serial) */
+    double score_s;      /* score pass on the executor, with packing the lane batches and,
+                          * when every pair is reported, the tracebacks (parallel) */
+    double traceback_s;  /* top_k: merging the best hits (serial) and their tracebacks
+                          * (parallel) */
+    size_t pairs;        /* (query, target) pairs scored */
+    double cells;        /* DP cells of those pairs (query length x target length) */
+} pa_align_timing;
+#define PA_ALIGN_TIMING_INIT {PA_ALIGN_TIMING_VERSION, 0, 0, 0, 0, 0, 0}
+PA_API int pa_align_last_timing(pa_align_timing *out);
 
 /* ---- sequence mapping ---------------------------------------------------------- */
 #define PA_MAP_OPTS_VERSION 1

@@ -292,6 +292,37 @@ static void free_batch(batch *b, int nw)
     pai_free(b->kc);
 }
 
+static _Thread_local pa_align_timing last_timing;
+
+int pa_align_last_timing(pa_align_timing *out)
+{
+    if (!out)
+        return pai_error(PA_EINVAL, "pa_align_last_timing: NULL argument");
+    if (out->version < 1 || out->version > PA_ALIGN_TIMING_VERSION)
+        return pai_error(PA_EINVAL, "pa_align_timing: unknown version %u", out->version);
+    unsigned v = out->version; /* version 1 is every field so far */
+    *out = last_timing;
+    out->version = v;
+    return 0;
+}
+
+static double since(uint64_t *t0)
+{
+    uint64_t t = pai_now_ns(), d = t - *t0;
+    *t0 = t;
+    return (double)d * 1e-9;
+}
+
+static double batch_cells(const batch *b)
+{
+    double tsum = 0, qsum = 0;
+    for (size_t r = 0; r < b->nt; r++)
+        tsum += (double)b->tn[r];
+    for (size_t q = 0; q < b->nq; q++)
+        qsum += (double)pa_profile_length(b->prof[q]);
+    return tsum * qsum;
+}
+
 static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
                      const char *const *targets, const size_t *tlens, size_t nt,
                      const pa_batch_opts *bo, pa_hit **hits, size_t *nhits)
@@ -314,8 +345,17 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
     pa_hit *out = pai_calloc(nout ? nout : 1, sizeof *out);
     if (!b.ws || !out)
         goto oom;
-    if ((rc = sort_targets(&b)) || (rc = choose_kernels(&b, force)))
+    pa_align_timing *tm = &last_timing;
+    uint64_t t0 = pai_now_ns();
+    *tm = (pa_align_timing)PA_ALIGN_TIMING_INIT;
+    if ((rc = sort_targets(&b)))
         goto done;
+    tm->sort_s = since(&t0);
+    tm->pairs = npairs;
+    tm->cells = batch_cells(&b);
+    if ((rc = choose_kernels(&b, force)))
+        goto done;
+    tm->calibrate_s = since(&t0);
     if (b.k) {
         b.heaps = pai_calloc((size_t)nw * nq, sizeof *b.heaps);
         if (!b.heaps)
@@ -326,8 +366,10 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
     } else {
         b.hits = out;
     }
+    t0 = pai_now_ns();
     if ((rc = run_loop(ex, npairs, pick_chunk(&b, bo, nw, npairs), run_chunk, &b)))
         goto done;
+    tm->score_s = since(&t0);
     if (b.k) { /* score pass done: traceback (if asked) only for the winners */
         if (!(kres = pai_malloc(nout * sizeof *kres)))
             goto oom;
@@ -336,6 +378,7 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
         finish_ctx fc = {&b, out, kres};
         if ((rc = run_loop(ex, nout, bo->chunk ? bo->chunk : 0, finish_chunk, &fc)))
             goto done;
+        tm->traceback_s = since(&t0);
     }
     goto done;
 oom:
@@ -370,6 +413,20 @@ int pa_profile_align_many(pa_executor *ex, const pa_profile *p, const char *cons
     *hits = NULL;
     *nhits = 0;
     return run_batch(ex, &p, 1, targets, tlens, nt, bopts, hits, nhits);
+}
+
+int pa_align_many_profiles(pa_executor *ex, const pa_profile *const *profiles, size_t np,
+                           const char *const *targets, const size_t *tlens, size_t nt,
+                           const pa_batch_opts *bopts, pa_hit **hits, size_t *nhits)
+{
+    if (!hits || !nhits || (!profiles && np) || (!targets && nt))
+        return pai_error(PA_EINVAL, "pa_align_many_profiles: NULL argument");
+    *hits = NULL;
+    *nhits = 0;
+    for (size_t q = 0; q < np; q++)
+        if (!profiles[q])
+            return pai_error(PA_EINVAL, "pa_align_many_profiles: profile %zu is NULL", q);
+    return run_batch(ex, profiles, np, targets, tlens, nt, bopts, hits, nhits);
 }
 
 int pa_align_many(pa_executor *ex, const char *const *queries, const size_t *qlens, size_t nq,

@@ -711,6 +711,73 @@ START_TEST(test_batch)
 }
 END_TEST
 
+/* Many profiles in one call (options differing per profile) give each profile's own
+ * rows; the timing of the call is reported. */
+START_TEST(test_many_profiles)
+{
+    char buf[512];
+    seqs s = read_fasta(pa_test_data("align/sample.fasta", buf, sizeof buf));
+    pa_executor *ex;
+    pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
+    eo.threads = 2;
+    ck_assert_int_eq(pa_executor_new(&ex, &eo), 0);
+    pa_align_opts o[3] = {PA_ALIGN_OPTS_INIT, PA_ALIGN_OPTS_INIT, PA_ALIGN_OPTS_INIT};
+    o[1].mode = PA_ALIGN_GLOBAL;
+    o[2].mode = PA_ALIGN_SEMI;
+    o[2].traceback = 1;
+    pa_profile *p[3];
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(pa_profile_new(&p[i], s.seq[i], 0, &o[i]), 0);
+    const char *const *t = (const char *const *)s.seq;
+    for (size_t k = 0; k <= 2; k += 2) {
+        pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+        bo.top_k = k;
+        bo.chunk = 5;
+        pa_hit *all, *one;
+        size_t na, n1;
+        pa_align_timing tm = PA_ALIGN_TIMING_INIT;
+        ck_assert_int_eq(pa_align_many_profiles(ex, (const pa_profile *const *)p, 3, t, NULL, s.n,
+                                                &bo, &all, &na), 0);
+        ck_assert_int_eq(pa_align_last_timing(&tm), 0);
+        ck_assert_uint_eq(tm.pairs, 3 * s.n);
+        ck_assert(tm.cells > 0 && tm.score_s >= 0 && tm.sort_s >= 0 && tm.calibrate_s >= 0);
+        ck_assert_uint_eq(na, 3 * (k ? k : s.n));
+        for (size_t i = 0; i < 3; i++) {
+            ck_assert_int_eq(pa_profile_align_many(ex, p[i], t, NULL, s.n, &bo, &one, &n1), 0);
+            ck_assert_uint_eq(n1 * 3, na);
+            for (size_t j = 0; j < n1; j++) {
+                const pa_hit *a = &all[i * n1 + j], *b = &one[j];
+                ck_assert_uint_eq(a->query, i);
+                ck_assert_uint_eq(a->target, b->target);
+                ck_assert_int_eq(a->aln.score, b->aln.score);
+                ck_assert_int_eq(a->aln.qend, b->aln.qend);
+                ck_assert_int_eq(a->aln.tend, b->aln.tend);
+                ck_assert_str_eq(a->aln.cigar ? a->aln.cigar : "", b->aln.cigar ? b->aln.cigar : "");
+            }
+            pa_hits_free(one, n1);
+        }
+        pa_hits_free(all, na);
+    }
+    /* bad arguments */
+    pa_hit *h;
+    size_t nh;
+    const pa_profile *bad[2] = {p[0], NULL};
+    ck_assert_int_eq(pa_align_many_profiles(ex, bad, 2, t, NULL, s.n, NULL, &h, &nh), PA_EINVAL);
+    ck_assert_int_eq(pa_align_many_profiles(ex, NULL, 1, t, NULL, s.n, NULL, &h, &nh), PA_EINVAL);
+    ck_assert_int_eq(pa_align_many_profiles(ex, NULL, 0, t, NULL, s.n, NULL, &h, &nh), 0);
+    ck_assert_uint_eq(nh, 0);
+    pa_hits_free(h, nh);
+    pa_align_timing tm = PA_ALIGN_TIMING_INIT;
+    tm.version = 99;
+    ck_assert_int_eq(pa_align_last_timing(&tm), PA_EINVAL);
+    ck_assert_int_eq(pa_align_last_timing(NULL), PA_EINVAL);
+    for (int i = 0; i < 3; i++)
+        pa_profile_free(p[i]);
+    pa_executor_free(ex);
+    free_seqs(&s);
+}
+END_TEST
+
 /* ---- mapping ---- */
 START_TEST(test_map_sequences)
 {
@@ -816,6 +883,7 @@ int main(void)
     tcase_add_test(tc, test_isa_env_and_profiles);
     tcase_add_test(tc, test_alloc_failures);
     tcase_add_test(tc, test_batch);
+    tcase_add_test(tc, test_many_profiles);
     tcase_add_test(tc, test_map_sequences);
     tcase_add_test(tc, test_map_chain);
 #ifdef PA_HAVE_PARASAIL

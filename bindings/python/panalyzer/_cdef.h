@@ -12,6 +12,7 @@
 #define PA_FASTA_OPTS_VERSION 1
 #define PA_ALIGN_OPTS_VERSION 1
 #define PA_BATCH_OPTS_VERSION 2
+#define PA_ALIGN_TIMING_VERSION 1
 #define PA_MAP_OPTS_VERSION 1
 #define PA_TENSOR_MAX_DIMS 8
 #define PA_MODEL_OPTS_VERSION 3
@@ -27,6 +28,7 @@
 /* @init PA_FASTA_OPTS_INIT {PA_FASTA_OPTS_VERSION, 0} */
 /* @init PA_ALIGN_OPTS_INIT {PA_ALIGN_OPTS_VERSION, PA_ALIGN_LOCAL, NULL, 11, 1, PA_GAP_PARASAIL, PA_FREE_ALL, PA_ISA_AUTO, 0} */
 /* @init PA_BATCH_OPTS_INIT {PA_BATCH_OPTS_VERSION, 0, 0, PA_KERNEL_AUTO} */
+/* @init PA_ALIGN_TIMING_INIT {PA_ALIGN_TIMING_VERSION, 0, 0, 0, 0, 0, 0} */
 /* @init PA_MAP_OPTS_INIT {PA_MAP_OPTS_VERSION, NULL, 10, 1} */
 /* @init PA_MODEL_OPTS_INIT {PA_MODEL_OPTS_VERSION, NULL, 0, PA_PRECISION_FP32} */
 /* @init PA_SS_OPTS_INIT {PA_SS_OPTS_VERSION, 32, 0, NULL, NULL, 0} */
@@ -385,8 +387,22 @@ int pa_align_many(struct pa_executor *ex, const char *const *queries,
 int pa_profile_align_many(struct pa_executor *ex, const pa_profile *p,
                                  const char *const *targets, const size_t *tlens, size_t nt,
                                  const pa_batch_opts *bopts, pa_hit **hits, size_t *nhits);
+int pa_align_many_profiles(struct pa_executor *ex, const pa_profile *const *profiles,
+                                  size_t np, const char *const *targets, const size_t *tlens,
+                                  size_t nt, const pa_batch_opts *bopts, pa_hit **hits,
+                                  size_t *nhits);
 void pa_hits_free(pa_hit *hits, size_t n);
 const char *pa_align_last_kernel(void);
+typedef struct {
+    unsigned version;
+    double sort_s;
+    double calibrate_s;
+    double score_s;
+    double traceback_s;
+    size_t pairs;
+    double cells;
+} pa_align_timing;
+int pa_align_last_timing(pa_align_timing *out);
 typedef struct {
     unsigned version;
     const pa_matrix *matrix;

@@ -220,7 +220,7 @@ int pai_wino_attach(pai_conv1d_pack *pk, const float *wt)
         return 0; /* cannot happen for the fixed points; keep the direct path */
     }
     float *own = w && !wt ? unpack(pk) : NULL;
-    int ok = (wt || own) && pack_points(pk, wt ? wt : own, G, w);
+    int ok = w && (wt || own) && pack_points(pk, wt ? wt : own, G, w);
     pai_free(own);
     if (!ok) {
         pai_wino_free(w);

@@ -248,11 +248,10 @@ extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_av
  * row) into X (AVX-512, pcase != 0); NULL when not built. */
 typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *tmp, int64_t n, float *X);
 extern const pai_wino_split_fn pai_wino_split_avx512;
-/* bf16 Winograd: V [a][C][Tv] fp32 -> bf16 channel pairs [a][(C + 1) / 2][Tv], columns
- * [0, n) (conv1d_bf16.c); NULL when not built. */
-typedef void (*pai_wino_bf16_fn)(const float *V, int64_t a, int64_t C, int64_t Tv, int64_t n,
-                                 uint32_t *Vb);
-extern const pai_wino_bf16_fn pai_wino_to_bf16_avx512;
+/* The input transform of one sequence straight into bf16 pairs Vb [a][(C + 1) / 2][Tv]
+ * (its first column); NULL when not built. */
+typedef void (*pai_wino_in_bf16_fn)(const pai_wino_job *g, uint32_t *Vb);
+extern const pai_wino_in_bf16_fn pai_wino_in_bf16_avx512;
 
 /* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */
 int pai_wino_tile(int64_t K);

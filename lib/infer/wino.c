@@ -205,7 +205,7 @@ static int wino_kind(const pai_conv1d_pack *pk, const float *wt)
     if (pk->prec == PA_PRECISION_FP32)
         return pk->isa != PAI_ISA_REF;
     return pk->prec == PA_PRECISION_BF16 && wt && pk->isa == PAI_ISA_AVX512 &&
-           pai_wino_to_bf16_avx512 && pai_conv1d_bf16_cols_avx512;
+           pai_wino_in_bf16_avx512 && pai_conv1d_bf16_cols_avx512;
 }
 
 int pai_wino_attach(pai_conv1d_pack *pk, const float *wt)
@@ -405,18 +405,23 @@ static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, i
     const pai_wino *w = pk->wino;
     float *V = g.V, *Y = g.Y;
     int64_t cols = S * g.T, c16 = (cols + 15) / 16 * 16;
-    for (int64_t row = 0; cols < c16 && row < w->a * pk->C; row++)
+    int64_t rows = r->Vb ? w->a * ((pk->C + 1) / 2) : w->a * pk->C; /* 4-byte elements */
+    for (int64_t row = 0; cols < c16 && row < rows; row++)
         for (int64_t t = cols; t < c16; t++) /* columns the GEMM reads and no tile writes */
-            V[row * g.Tv + t] = 0.0f;
+            if (r->Vb)
+                r->Vb[row * g.Tv + t] = 0;
+            else
+                V[row * g.Tv + t] = 0.0f;
     for (int64_t s = 0; s < S; s++) {
         split(&g, r->s, x + (n0 + s) * pk->C * r->W, r->W, r->pl, r->tmp, (float *)g.X);
         g.V = V + s * g.T;
-        r->fin(&g, NULL);
+        if (r->Vb)
+            pai_wino_in_bf16_avx512(&g, r->Vb + s * g.T);
+        else
+            r->fin(&g, NULL);
     }
     g.V = V;
     g.Ys = cols;
-    if (r->Vb)
-        pai_wino_to_bf16_avx512(V, w->a, pk->C, g.Tv, c16, r->Vb);
     for (int64_t m0 = 0; m0 < pk->M; m0 += MBLK) {
         g.M = pk->M - m0 < MBLK ? pk->M - m0 : MBLK;
         g.Ym = g.M;

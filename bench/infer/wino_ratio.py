@@ -19,10 +19,11 @@ from run_bench import ROOT, run_ort  # noqa: E402
 
 
 def run_engine(build, B, L, seconds, winograd, precision="fp32"):
-    """bench_infer ss with PA_INFER_WINOGRAD=1 (Winograd) or 0 (direct)."""
+    """bench_infer ss with PA_INFER_WINOGRAD=1 (Winograd), 0 (direct) or auto (None: chosen
+    by measurement at load, as the reduced precisions run by default)."""
     exe = os.path.join(build, "bench", "infer", "bench_infer")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PA_BENCH_PRECISION=precision,
-               PA_INFER_WINOGRAD="1" if winograd else "0")
+               PA_INFER_WINOGRAD="auto" if winograd is None else "1" if winograd else "0")
     out = subprocess.run([exe, "ss", "-", str(B), str(L), str(seconds)], check=True,
                          capture_output=True, text=True, env=env).stdout
     return [json.loads(l) for l in out.splitlines() if l.startswith("{")][0]
@@ -51,7 +52,7 @@ def main():
             w = run_engine(a.build, B, L, a.seconds, True)
             d = run_engine(a.build, B, L, a.seconds, False)
             o = run_ort(a.build, model, B, L, a.seconds)
-            r = [run_engine(a.build, B, L, a.seconds, False, p) for p in extra]
+            r = [run_engine(a.build, B, L, a.seconds, None, p) for p in extra]
             kernels = [x["kernel"] for x in [w, d, o] + r]
             rows.append([x["cpu_items_per_s"] for x in [w, d, o] + r])
         med = [statistics.median(r[i] for r in rows) for i in range(len(rows[0]))]

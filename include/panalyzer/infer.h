@@ -135,8 +135,8 @@ PA_API size_t pa_model_num_nodes(const pa_model *m);
 PA_API int pa_model_precision(const pa_model *m);
 /* Name of the convolution path that runs: "<precision>-<isa>", e.g. "fp32-avx512",
  * "int8-avx512vnni", "int8-avxvnni", "bf16-avx512bf16", "fp32-ref" (static storage);
- * "-winograd" is appended when the fp32 convolutions with 3..7 taps run by Winograd
- * minimal filtering (e.g. "fp32-avx512-winograd"). */
+ * "-winograd" is appended when the fp32 or bf16 convolutions with 3..7 taps run by Winograd
+ * minimal filtering ("fp32-avx2-winograd", "fp32-avx512-winograd", "bf16-avx512-winograd"). */
 PA_API const char *pa_model_kernel(const pa_model *m);
 
 /* Scratch memory for runs; optional, reusing it saves allocations between runs. */

@@ -114,6 +114,8 @@ const char *pa_model_kernel(const pa_model *m)
     };
     if (m && m->wino && m->prec_run == PA_PRECISION_FP32 && m->isa >= 0 && m->isa < 3)
         return wino[m->isa];
+    if (m && m->wino && m->prec_run == PA_PRECISION_BF16)
+        return "bf16-avx512-winograd";
     return m && m->prec_run >= 0 && m->prec_run < 3 && m->isa >= 0 && m->isa < 3
                ? names[m->prec_run][m->isa]
                : "none";
@@ -138,7 +140,7 @@ static const pai_tensor *const_float(const pa_model *m, const pai_node *n, int i
 }
 
 /* bf16 by round-to-nearest-even (the values here are finite). */
-static uint16_t to_bf16(float f)
+uint16_t pai_to_bf16(float f)
 {
     uint32_t u;
     memcpy(&u, &f, 4);
@@ -175,7 +177,7 @@ static void pack_channel(pai_conv1d_pack *p, int64_t o, const float *w)
                 ((int8_t *)p->w)[e * 4 + (size_t)(c % 4)] = (int8_t)q;
                 sum += (int32_t)q;
             } else {
-                ((uint16_t *)p->w)[e * 2 + (size_t)(c % 2)] = to_bf16(v);
+                ((uint16_t *)p->w)[e * 2 + (size_t)(c % 2)] = pai_to_bf16(v);
             }
         }
     if (p->wscale) {
@@ -264,13 +266,42 @@ static pai_node *largest_conv(pa_model *m)
     return best;
 }
 
+/* Winograd modes (PA_INFER_WINOGRAD, see choose_wino) */
+enum { WINO_OFF, WINO_ON, WINO_MEASURE };
+
+/* The reduced pack of node n for the candidate: bf16 by Winograd when `mode` says so or it
+ * runs clearly faster than bf16 direct (*rwino: 1 then); *red: the pack to compare. */
+static int reduced_pack(pa_model *m, pai_node *n, int cand, int want, int mode,
+                        pai_conv1d_pack **red, int *rwino)
+{
+    pai_conv1d_pack *alt = NULL;
+    int rc = make_pack(m, n, cand, want, red);
+    *rwino = 0;
+    if (rc || !*red || want != PA_PRECISION_BF16 || mode == WINO_OFF)
+        return rc;
+    rc = make_pack(m, n, cand, want, &alt);
+    if (!rc && alt)
+        rc = pai_wino_attach(alt, pai_f(const_float(m, n, 1)));
+    if (!rc && alt && alt->wino && (mode == WINO_ON || faster_than(alt, *red))) {
+        pai_conv1d_pack *t = *red;
+        *red = alt;
+        alt = t;
+        *rwino = 1;
+    }
+    pai_conv1d_pack_free(alt);
+    return rc;
+}
+
 /* Dispatch by measurement: the requested precision on `isa` when it has a kernel and runs
  * the model's largest Conv faster than fp32 on the fp32 kernel's ISA (by Winograd when
- * `wino`: the fp32 path that would run); else fp32. */
-static int choose(pa_model *m, int isa, int forced, int wino, int *prec, int *qisa)
+ * `wino`: the fp32 path that would run); else fp32. bf16 runs by Winograd (*rwino) as
+ * reduced_pack decides. */
+static int choose(pa_model *m, int isa, int forced, int wino, int mode, int *prec, int *qisa,
+                  int *rwino)
 {
     *prec = PA_PRECISION_FP32;
     *qisa = isa;
+    *rwino = 0;
     int want = m->precision;
     if (want == PA_PRECISION_FP32)
         return 0;
@@ -281,18 +312,20 @@ static int choose(pa_model *m, int isa, int forced, int wino, int *prec, int *qi
         return 0;
     if (forced) {
         *prec = want;
+        *rwino = want == PA_PRECISION_BF16 && mode == WINO_ON;
         return 0;
     }
     pai_node *n = largest_conv(m);
     pai_conv1d_pack *red = NULL, *f32 = NULL;
-    int rc = n ? make_pack(m, n, cand, want, &red) : 0;
+    int rw = 0, rc = n ? reduced_pack(m, n, cand, want, mode, &red, &rw) : 0;
     if (!rc && red && kernel_of(PA_PRECISION_FP32, isa))
         rc = make_pack(m, n, isa, PA_PRECISION_FP32, &f32);
     if (!rc && f32 && wino)
-        rc = pai_wino_attach(f32);
+        rc = pai_wino_attach(f32, NULL);
     if (!rc && red && (!f32 || faster_than(red, f32))) {
         *prec = want;
         *qisa = cand;
+        *rwino = rw;
     }
     pai_conv1d_pack_free(red);
     pai_conv1d_pack_free(f32);
@@ -329,18 +362,23 @@ static int wino_memo_get(const pai_conv1d_pack *pk, int on)
  * off; unset, it is off when PA_INFER_ISA forces the kernel (tests stay on the path they
  * name), else on when the model's largest Conv with 3..7 taps runs clearly faster by
  * Winograd than direct. *on: the choice. */
-static int choose_wino(pa_model *m, int isa, int forced, int *on)
+static int wino_mode(int isa, int forced, int *mode)
 {
     const char *e = getenv("PA_INFER_WINOGRAD");
-    *on = 0;
+    *mode = WINO_OFF;
     if (e && *e && strcmp(e, "0") && strcmp(e, "1") && strcasecmp(e, "auto"))
         return pai_error(PA_EINVAL, "PA_INFER_WINOGRAD=%s: expected 0, 1 or auto", e);
     if (isa == PAI_ISA_REF || (e && !strcmp(e, "0")) || (forced && !(e && *e)))
         return 0;
-    if (e && !strcmp(e, "1")) {
-        *on = 1;
+    *mode = e && !strcmp(e, "1") ? WINO_ON : WINO_MEASURE;
+    return 0;
+}
+
+static int choose_wino(pa_model *m, int isa, int mode, int *on)
+{
+    *on = mode == WINO_ON;
+    if (mode != WINO_MEASURE)
         return 0;
-    }
     pai_node *n = largest_conv(m);
     pai_conv1d_pack *dir = NULL, *win = NULL;
     int rc = n ? make_pack(m, n, isa, PA_PRECISION_FP32, &dir) : 0;
@@ -353,7 +391,7 @@ static int choose_wino(pa_model *m, int isa, int forced, int *on)
     if (!rc && dir && pai_wino_tile(dir->K))
         rc = make_pack(m, n, isa, PA_PRECISION_FP32, &win);
     if (!rc && win)
-        rc = pai_wino_attach(win);
+        rc = pai_wino_attach(win, NULL);
     if (!rc && win && win->wino)
         *on = faster_than(win, dir);
     if (!rc && dir)
@@ -365,14 +403,17 @@ static int choose_wino(pa_model *m, int isa, int forced, int *on)
 
 int pai_conv1d_prepare(pa_model *m)
 {
-    int isa, forced, prec, qisa, wino = 0, rc = pai_conv1d_isa(&isa, &forced);
+    int isa, forced, prec, qisa, mode = WINO_OFF, wino = 0, rwino = 0;
+    int rc = pai_conv1d_isa(&isa, &forced);
     if (!rc)
-        rc = choose_wino(m, isa, forced, &wino);
+        rc = wino_mode(isa, forced, &mode);
     if (!rc)
-        rc = choose(m, isa, forced, wino, &prec, &qisa);
+        rc = choose_wino(m, isa, mode, &wino);
+    if (!rc)
+        rc = choose(m, isa, forced, wino, mode, &prec, &qisa, &rwino);
     if (rc)
         return rc;
-    wino = wino && prec == PA_PRECISION_FP32;
+    wino = prec == PA_PRECISION_FP32 ? wino : rwino;
     isa = qisa;
     m->prec_run = prec;
     m->isa = isa;
@@ -382,7 +423,9 @@ int pai_conv1d_prepare(pa_model *m)
         if (m->nodes[k].fn == pai_op_conv && !*pk)
             rc = make_pack(m, &m->nodes[k], isa, prec, pk);
         if (!rc && wino && *pk)
-            rc = pai_wino_attach(*pk);
+            rc = pai_wino_attach(*pk, prec == PA_PRECISION_FP32
+                                          ? NULL
+                                          : pai_f(const_float(m, &m->nodes[k], 1)));
         m->wino |= !rc && *pk && (*pk)->wino;
     }
     return rc;
@@ -439,7 +482,7 @@ static void fill_bf16(const pai_conv1d_pack *pk, const float *x, int64_t W, int6
     for (int64_t c = 0; c < pk->C; c++) {
         uint16_t *dst = xb + ((c / 2) * xs + pl) * 2 + c % 2;
         for (int64_t i = 0; i < W; i++)
-            dst[i * 2] = to_bf16(x[c * W + i]);
+            dst[i * 2] = pai_to_bf16(x[c * W + i]);
     }
 }
 

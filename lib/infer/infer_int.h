@@ -166,6 +166,10 @@ typedef void (*pai_conv1d_fn)(const pai_conv1d_job *j);
 /* NULL when not built for this architecture */
 extern const pai_conv1d_fn pai_conv1d_avx2, pai_conv1d_avx512, pai_conv1d_int8_avx512,
     pai_conv1d_int8_avxvnni, pai_conv1d_bf16_avx512;
+/* bf16 with the positions outer (Winograd's GEMMs, as pai_conv1d_cols_avx512) */
+extern const pai_conv1d_fn pai_conv1d_bf16_cols_avx512;
+/* bf16 by round-to-nearest-even (finite values) */
+uint16_t pai_to_bf16(float f);
 /* fp32 with the positions outer (conv1d_tmpl.h FN_COLS): Winograd's GEMMs */
 extern const pai_conv1d_fn pai_conv1d_cols_avx2, pai_conv1d_cols_avx512;
 /* The padded input of one sequence [C][W] in a pack's layout (int8: also sets the job's
@@ -244,12 +248,17 @@ extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_av
  * row) into X (AVX-512, pcase != 0); NULL when not built. */
 typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *tmp, int64_t n, float *X);
 extern const pai_wino_split_fn pai_wino_split_avx512;
+/* The input transform of one sequence straight into bf16 pairs Vb [a][(C + 1) / 2][Tv]
+ * (its first column); NULL when not built. */
+typedef void (*pai_wino_in_bf16_fn)(const pai_wino_job *g, uint32_t *Vb);
+extern const pai_wino_in_bf16_fn pai_wino_in_bf16_avx512;
 
 /* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */
 int pai_wino_tile(int64_t K);
-/* Attach the Winograd form to an fp32 pack (AVX2 / AVX-512 only); 0 and no change when the
- * shape does not take it. */
-int pai_wino_attach(pai_conv1d_pack *pk);
+/* Attach the Winograd form to an fp32 pack (AVX2 / AVX-512) or a bf16 one (AVX-512; wt,
+ * the original weights [M][C][K], required: the transform is taken from fp32, not from the
+ * rounded pack; NULL for fp32: unpacked); 0 and no change when the shape does not take it. */
+int pai_wino_attach(pai_conv1d_pack *pk, const float *wt);
 void pai_wino_free(pai_wino *w);
 void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t W, int64_t pl,
                   int64_t d, int64_t ow, float *y, float *scratch, int act,

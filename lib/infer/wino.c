@@ -135,18 +135,20 @@ void pai_wino_free(pai_wino *w)
 }
 
 /* Point k's weights U[o][c] = sum_j G[k][j] w[o][c][j], input channels [c0, c0 + C), as a
- * K = 1 pack of the direct kernel: [M / mr][C][1][mr], zero bias (the real one is added
- * after the output transform). */
+ * K = 1 pack of the direct kernel in pk's precision: [M / mr][G][1][mr] (bf16: G pairs of
+ * channels, summed in double and rounded once to float, then to bf16), zero bias (the
+ * real one is added after the output transform). */
 static pai_conv1d_pack *pack_point(const pai_conv1d_pack *pk, const float *wt,
                                    const double *g, int64_t c0, int64_t C)
 {
     int64_t M = pk->M, K = pk->K, mr = pk->mr, nb = (M + mr - 1) / mr;
+    int bf = pk->prec == PA_PRECISION_BF16;
+    int64_t G = bf ? (C + 1) / 2 : C;
     pai_conv1d_pack *p = pai_calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    *p = (pai_conv1d_pack){pk->isa, (int)mr, PA_PRECISION_FP32, M, C, 1, C,
-                           NULL, NULL, NULL, NULL, NULL};
-    float *u = pai_calloc((size_t)(nb * mr * C), sizeof *u);
+    *p = (pai_conv1d_pack){pk->isa, (int)mr, pk->prec, M, C, 1, G, NULL, NULL, NULL, NULL, NULL};
+    void *u = pai_calloc((size_t)(nb * mr * G), 4);
     p->w = u;
     p->b = pai_calloc((size_t)(nb * mr), sizeof *p->b);
     if (!u || !p->b) {
@@ -158,7 +160,11 @@ static pai_conv1d_pack *pack_point(const pai_conv1d_pack *pk, const float *wt,
             double s = 0.0;
             for (int64_t j = 0; j < K; j++)
                 s += g[j] * (double)wt[(o * pk->C + c0 + c) * K + j];
-            u[(o / mr) * C * mr + c * mr + o % mr] = (float)s;
+            int64_t e = (o / mr) * G * mr + (bf ? c / 2 : c) * mr + o % mr;
+            if (bf)
+                ((uint16_t *)u)[e * 2 + c % 2] = pai_to_bf16((float)s);
+            else
+                ((float *)u)[e] = (float)s;
         }
     return p;
 }
@@ -182,6 +188,8 @@ static int pack_points(const pai_conv1d_pack *pk, const float *wt,
     int64_t parts = (pk->C + PAI_WINO_CPART - 1) / PAI_WINO_CPART;
     w->parts = (int)(parts < PAI_WINO_PARTS ? parts : PAI_WINO_PARTS);
     int64_t cp = (pk->C + w->parts - 1) / w->parts;
+    if (pk->prec == PA_PRECISION_BF16)
+        cp += cp % 2; /* parts start on a pair of channels */
     for (int k = 0; k < w->a; k++)
         for (int h = 0; h < w->parts; h++) {
             int64_t c0 = h * cp, n = pk->C - c0 < cp ? pk->C - c0 : cp;
@@ -191,10 +199,19 @@ static int pack_points(const pai_conv1d_pack *pk, const float *wt,
     return 1;
 }
 
-int pai_wino_attach(pai_conv1d_pack *pk)
+/* Whether pk's precision and ISA have a Winograd path. */
+static int wino_kind(const pai_conv1d_pack *pk, const float *wt)
+{
+    if (pk->prec == PA_PRECISION_FP32)
+        return pk->isa != PAI_ISA_REF;
+    return pk->prec == PA_PRECISION_BF16 && wt && pk->isa == PAI_ISA_AVX512 &&
+           pai_wino_in_bf16_avx512 && pai_conv1d_bf16_cols_avx512;
+}
+
+int pai_wino_attach(pai_conv1d_pack *pk, const float *wt)
 {
     int m = pai_wino_tile(pk->K);
-    if (!m || pk->prec != PA_PRECISION_FP32 || pk->isa == PAI_ISA_REF || pk->wino)
+    if (!m || !wino_kind(pk, wt) || pk->wino)
         return 0;
     double G[PAI_WINO_AMAX][PAI_WINO_AMAX];
     pai_wino *w = pai_calloc(1, sizeof *w);
@@ -202,9 +219,9 @@ int pai_wino_attach(pai_conv1d_pack *pk)
         pai_free(w);
         return 0; /* cannot happen for the fixed points; keep the direct path */
     }
-    float *wt = w ? unpack(pk) : NULL;
-    int ok = wt && pack_points(pk, wt, G, w);
-    pai_free(wt);
+    float *own = w && !wt ? unpack(pk) : NULL;
+    int ok = w && (wt || own) && pack_points(pk, wt ? wt : own, G, w);
+    pai_free(own);
     if (!ok) {
         pai_wino_free(w);
         return pai_error(PA_ENOMEM, "out of memory");
@@ -266,6 +283,12 @@ static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
     return s;
 }
 
+/* 4-byte elements of the bf16 copy of V (0 in fp32): [a][(C + 1) / 2][Tv]. */
+static int64_t vb_len(const pai_conv1d_pack *pk, const pai_wino_job *g)
+{
+    return pk->prec == PA_PRECISION_BF16 ? pk->wino->a * ((pk->C + 1) / 2) * g->Tv : 0;
+}
+
 size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_t d,
                         int64_t ow)
 {
@@ -274,7 +297,7 @@ size_t pai_wino_scratch(const pai_conv1d_pack *pk, int64_t W, int64_t pl, int64_
     wgeom s = geometry(w, d, ow, &g);
     int64_t n16 = (w->m * s.Ulen * d + 15) / 16 * 16, tmp = n16 > pl + W ? n16 : pl + W;
     return (size_t)(pk->C * g.Xs + w->a * pk->C * g.Tv + w->a * MBLK * g.Tv + 16 +
-                    w->m * g.Td + 2 * s.ow16 + n16 / 16 + tmp);
+                    w->m * g.Td + 2 * s.ow16 + n16 / 16 + tmp + vb_len(pk, &g));
 }
 
 /* The split of one padded row tmp into X, scalar. */
@@ -347,6 +370,7 @@ typedef struct {
     pai_conv1d_fn gemm;
     const wgeom *s;
     float *tmp;
+    uint32_t *Vb; /* bf16: V as channel pairs, the GEMMs' input; else NULL */
     int64_t W, pl, ow;
     int act;
     const pai_bview *res, *mul;
@@ -362,8 +386,10 @@ static void gemm_point(const wrun *r, const pai_wino_job *g, int k, int64_t m0, 
     for (int h = 0; h < w->parts; h++) {
         pai_conv1d_pack blk = *w->u[k][h];
         blk.M = g->M;
-        blk.w = (float *)blk.w + m0 * blk.C;
-        pai_conv1d_job jk = {&blk, g->V + (k * r->pk->C + c0) * g->Tv, g->Tv, 1, cols, Yk,
+        blk.w = (uint32_t *)blk.w + m0 * blk.G;
+        const void *x = r->Vb ? (const void *)(r->Vb + (k * ((r->pk->C + 1) / 2) + c0 / 2) * g->Tv)
+                              : (const void *)(g->V + (k * r->pk->C + c0) * g->Tv);
+        pai_conv1d_job jk = {&blk, x, g->Tv, 1, cols, Yk,
                              PAI_ACT_NONE, {h ? Yk : NULL, 0, cols, 1}, {0}, 1.0f, 0};
         r->gemm(&jk);
         c0 += blk.C;
@@ -379,13 +405,20 @@ static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, i
     const pai_wino *w = pk->wino;
     float *V = g.V, *Y = g.Y;
     int64_t cols = S * g.T, c16 = (cols + 15) / 16 * 16;
-    for (int64_t row = 0; cols < c16 && row < w->a * pk->C; row++)
+    int64_t rows = r->Vb ? w->a * ((pk->C + 1) / 2) : w->a * pk->C; /* 4-byte elements */
+    for (int64_t row = 0; cols < c16 && row < rows; row++)
         for (int64_t t = cols; t < c16; t++) /* columns the GEMM reads and no tile writes */
-            V[row * g.Tv + t] = 0.0f;
+            if (r->Vb)
+                r->Vb[row * g.Tv + t] = 0;
+            else
+                V[row * g.Tv + t] = 0.0f;
     for (int64_t s = 0; s < S; s++) {
         split(&g, r->s, x + (n0 + s) * pk->C * r->W, r->W, r->pl, r->tmp, (float *)g.X);
         g.V = V + s * g.T;
-        r->fin(&g, NULL);
+        if (r->Vb)
+            pai_wino_in_bf16_avx512(&g, r->Vb + s * g.T);
+        else
+            r->fin(&g, NULL);
     }
     g.V = V;
     g.Ys = cols;
@@ -427,12 +460,16 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     g.idx = idx;
     g.sidx = sidx;
     float *tmp = (float *)(sidx + n16 / 16);
+    int64_t ntmp = n16 > pl + W ? n16 : pl + W;
+    int bf = pk->prec == PA_PRECISION_BF16;
     positions(&g, g.Td, s.ow16, ow, idx);
     if (g.pcase)
         positions(&g, s.Xq, n16, n16, sidx);
+    pai_conv1d_fn gemm = bf ? pai_conv1d_bf16_cols_avx512
+                         : wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2;
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
-              wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
-              wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2, &s, tmp, W, pl, ow, act, res, mul};
+              wide ? pai_wino_out_avx512 : pai_wino_out_avx2, gemm, &s, tmp,
+              bf ? (uint32_t *)(tmp + ntmp) : NULL, W, pl, ow, act, res, mul};
     for (int64_t n0 = 0; n0 < N; n0 += s.S)
         run_group(&r, g, x, y, n0, N - n0 < s.S ? N - n0 : s.S);
 }

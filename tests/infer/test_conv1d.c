@@ -386,8 +386,12 @@ static double abs_sum(const ccase *c, int64_t n, int64_t m, int64_t o)
 /* Winograd's documented error: |dy| <= WINO_TOL (1 + sum |w x|) before the epilogue (GELU
  * slope <= 1.13, times the mask's scale after it); the largest ratio seen is reported. */
 #define WINO_TOL 1e-5
+/* bf16 Winograd: transformed weights and inputs rounded to 8-bit mantissas (2^-9 each),
+ * amplified by the transforms' coefficients (points up to +-2 and +-1/2): the bound is
+ * measured over these cases with a margin (BF16_WINO_TOL / largest ratio seen >= 2). */
+#define BF16_WINO_TOL 0.05
 static int wino_on;
-static double wino_worst, wino_worst_abs;
+static double wino_tol = WINO_TOL, wino_worst, wino_worst_abs;
 
 /* Largest |operand| of the mul input: the bound scales with it. */
 static double mul_scale(const ccase *c)
@@ -446,7 +450,7 @@ static int run_case(const ccase *c, const char *isa, int idx, int prec)
                         tol += 1.13 * ks * reduced_bound(c, prec, n, mm, o);
                     if (wino_on) {
                         double sc = 1.13 * ks * (1 + abs_sum(c, n, mm, o));
-                        tol = WINO_TOL * sc;
+                        tol = wino_tol * sc;
                         wino_worst = fmax(wino_worst, fabs(*y - e) / sc);
                         wino_worst_abs = fmax(wino_worst_abs, fabs(*y - e));
                     }
@@ -639,6 +643,30 @@ START_TEST(test_winograd_within_bounds)
 }
 END_TEST
 
+/* bf16 Winograd (forced, AVX-512 with AVX512_BF16) against the double reference within
+ * BF16_WINO_TOL on the same random shapes; where the CPU lacks bf16, fp32 runs (named so). */
+START_TEST(test_bf16_winograd_within_bounds)
+{
+    int cases = getenv("PA_TEST_QUICK") ? 8 : 60, ran = 0;
+    setenv("PA_INFER_WINOGRAD", "1", 1);
+    wino_tol = BF16_WINO_TOL;
+    wino_worst = wino_worst_abs = 0.0;
+    for (int i = 0; i < cases && isa_runs("avx512"); i++) {
+        ccase c;
+        make_wino_case(&c, i);
+        wino_on = 1;
+        ran += run_case(&c, "avx512", i, PA_PRECISION_BF16);
+        wino_on = 0;
+        free_case(&c);
+    }
+    unsetenv("PA_INFER_WINOGRAD");
+    unsetenv("PA_INFER_ISA");
+    wino_tol = WINO_TOL;
+    fprintf(stderr, "bf16 winograd: %d of %d cases in bf16, largest error %.3g (abs), %.3g of "
+            "1 + sum |w x| (bound %g)\n", ran, cases, wino_worst_abs, wino_worst, BF16_WINO_TOL);
+}
+END_TEST
+
 static Suite *conv1d_suite(void)
 {
     Suite *s = suite_create("conv1d");
@@ -649,6 +677,7 @@ static Suite *conv1d_suite(void)
     tcase_add_test(tc, test_reduced_kernels_within_bounds);
     tcase_add_test(tc, test_precision_option);
     tcase_add_test(tc, test_winograd_within_bounds);
+    tcase_add_test(tc, test_bf16_winograd_within_bounds);
     suite_add_tcase(s, tc);
     return s;
 }

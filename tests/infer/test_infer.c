@@ -550,8 +550,9 @@ static double q3_of(const pa_model *m, const label_set *l, pa_ss_result **res)
     return 100.0 * (double)ok / (double)(tot ? tot : 1);
 }
 
-/* bf16 and int8 on every fast ISA path (forced) and by dispatch: Q3 within 0.3 points of fp32
- * and per-residue probabilities within 0.05 (mean 0.005) of fp32's. */
+/* bf16 and int8 on every fast ISA path (forced; bf16 also by Winograd, forced) and by
+ * dispatch: Q3 within 0.3 points of fp32 and per-residue probabilities within 0.05 (mean
+ * 0.005) of fp32's. */
 START_TEST(test_default_model_reduced_precision)
 {
     if (!have_default())
@@ -569,11 +570,15 @@ START_TEST(test_default_model_reduced_precision)
     ck_assert_int_eq(pa_model_load_default(&m), 0);
     double q_ref = q3_of(m, &l, &ref);
     pa_model_free(m);
-    const char *isas[3] = {"avx512", "avx2", NULL};
+    const char *isas[4] = {"avx512", "avx2", NULL, "avx512"}; /* the last: bf16 Winograd */
     for (int prec = PA_PRECISION_BF16; prec <= PA_PRECISION_INT8; prec++)
-        for (int k = 0; k < 3; k++) {
-            if (prec == PA_PRECISION_BF16 && k == 1)
+        for (int k = 0; k < 4; k++) {
+            if (prec == PA_PRECISION_BF16 ? k == 1 : k == 3)
                 continue; /* no AVX2 bf16 kernel: that would be fp32 again */
+            if (k == 3)
+                setenv("PA_INFER_WINOGRAD", "1", 1);
+            else
+                unsetenv("PA_INFER_WINOGRAD");
             if (isas[k])
                 setenv("PA_INFER_ISA", isas[k], 1);
             else
@@ -594,10 +599,15 @@ START_TEST(test_default_model_reduced_precision)
             ck_assert_msg(fabs(q - q_ref) <= 0.3 && maxerr < 0.05 && err < 0.005,
                           "%s: Q3 %.3f vs fp32 %.3f, probability error mean %.5f max %.4f",
                           pa_model_kernel(m), q, q_ref, err, maxerr);
+            ck_assert(k != 3 || pa_model_precision(m) != PA_PRECISION_BF16 ||
+                      !strcmp(pa_model_kernel(m), "bf16-avx512-winograd"));
+            fprintf(stderr, "%s: Q3 %.3f vs fp32 %.3f, probability error mean %.5f max %.4f\n",
+                    pa_model_kernel(m), q, q_ref, err, maxerr);
             pa_ss_result_free(res);
             pa_model_free(m);
         }
     unsetenv("PA_INFER_ISA");
+    unsetenv("PA_INFER_WINOGRAD");
     pa_ss_result_free(ref);
     free(l.txt);
 }

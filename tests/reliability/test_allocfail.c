@@ -230,19 +230,37 @@ static int op_align(const void *ctx)
     return rc;
 }
 
+/* ctx: NULL (fp32, dispatch by measurement) or "bf16": bf16 by Winograd, forced (the
+ * path is fixed, so every run makes the same allocations). */
 static int op_onnx(const void *ctx)
 {
-    (void)ctx;
+    int bf = ctx != NULL;
     size_t n;
     const void *data = pa_model_default_data(&n);
     pa_model *m = NULL;
-    int rc = pa_model_load_memory(&m, data, n, NULL);
+    pa_model_opts mo = PA_MODEL_OPTS_INIT;
+    mo.precision = bf ? PA_PRECISION_BF16 : PA_PRECISION_FP32;
+    if (bf) {
+        setenv("PA_INFER_ISA", "avx512", 1);
+        setenv("PA_INFER_WINOGRAD", "1", 1);
+    }
+    int rc = pa_model_load_memory(&m, data, n, &mo);
+    if (bf) {
+        unsetenv("PA_INFER_ISA");
+        unsetenv("PA_INFER_WINOGRAD");
+    }
+    if (rc == PA_EUNSUPPORTED && bf) { /* no AVX-512 here: load in fp32 (that case runs it) */
+        rc = pa_model_load_memory(&m, data, n, NULL);
+        pa_model_free(m);
+        return rc;
+    }
     if (rc != 0) {
         ck_assert_ptr_null(m);
         return rc;
     }
     const char *seqs[2] = {"MKVLAAGIVALLLAAGCSSS", "GGTTACDEFGHIKLMNPQRSTVWY"};
-    static char clean[2][32]; /* the clean run's prediction */
+    static char clean_of[2][2][32]; /* the clean run's prediction, per precision */
+    char(*clean)[32] = clean_of[bf];
     pa_ss_opts so = PA_SS_OPTS_INIT;
     so.probs = 1;
     pa_ss_result *r = NULL;
@@ -299,6 +317,7 @@ static const alloc_case cases[] = {
     {"align", op_align, NULL, 0},
     /* the inference workspace drops a buffer it cannot pool: harmless */
     {"onnx + predict_ss", op_onnx, NULL, 1},
+    {"onnx bf16 winograd + predict_ss", op_onnx, "bf16", 1},
 };
 #define N_CASES (int)(sizeof cases / sizeof cases[0])
 

@@ -64,14 +64,23 @@ static inline VT WIN_BLOCK(const pai_wino_job *g, int64_t s, int64_t L, int64_t 
     return z;
 }
 
-/* The inverse of WIN_BLOCK for the split input: each block of 16 padded positions of tmp
- * to its rows of X (g->sidx: the block's offset in X). */
-static void WIN_SPLIT(const pai_wino_job *g, const float *tmp, int64_t n, float *X)
+/* The inverse of WIN_BLOCK for the split input: each block of 16 padded positions to its
+ * rows of X (g->sidx: the block's offset in X). The padded row is x (keep values) after
+ * lead zeros, zero up to n: read in place, masked at both ends (no padded copy). */
+static void WIN_SPLIT(const pai_wino_job *g, const float *x, int64_t lead, int64_t keep,
+                      int64_t n, float *X)
 {
     int64_t d = g->d, m = g->w->m, Xq = g->Xs / m, L = 16 / m, nr = d < 16 ? 16 / d : 1;
     __m512i iperm = _mm512_loadu_si512((const void *)g->iperm);
+    const char *x0 = (const char *)x - lead * (int64_t)sizeof *x; /* padded position 0 */
     for (int64_t s = 0; s < n; s += 16) {
-        __m512 t = _mm512_loadu_ps(tmp + s);
+        int64_t lo = lead - s, hi = lead + keep - s; /* lanes [lo, hi) hold values */
+        lo = lo < 0 ? 0 : lo;
+        hi = hi > 16 ? 16 : hi;
+        __mmask16 k = hi > lo ? (__mmask16)(((1u << (hi - lo)) - 1u) << lo) : 0;
+        __m512 t = k == 0xffff ? _mm512_loadu_ps(x0 + s * 4)
+                   : k         ? _mm512_maskz_loadu_ps(k, x0 + s * 4)
+                               : _mm512_setzero_ps();
         float *base = X + g->sidx[s / 16];
         if (g->pcase == 2) {
             __m512 z = _mm512_permutexvar_ps(iperm, t);

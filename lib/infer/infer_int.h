@@ -244,9 +244,10 @@ typedef void (*pai_wino_fn)(const pai_wino_job *g, const pai_conv1d_job *j);
 /* Input and output (+ epilogue) transforms; NULL when not built for this architecture. */
 extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_avx2,
     pai_wino_out_avx2;
-/* The split of one channel's padded row tmp (n positions, a multiple of 16, zero past the
- * row) into X (AVX-512, pcase != 0); NULL when not built. */
-typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *tmp, int64_t n, float *X);
+/* The split of one channel's padded row (n positions, a multiple of 16: lead zeros, the keep
+ * values of x, zeros) into X (AVX-512, pcase != 0); NULL when not built. */
+typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *x, int64_t lead,
+                                  int64_t keep, int64_t n, float *X);
 extern const pai_wino_split_fn pai_wino_split_avx512;
 /* The input transform of one sequence straight into bf16 pairs Vb [a][(C + 1) / 2][Tv]
  * (its first column); NULL when not built. */

@@ -185,7 +185,9 @@ static float *unpack(const pai_conv1d_pack *pk)
 static int pack_points(const pai_conv1d_pack *pk, const float *wt,
                        double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino *w)
 {
-    int64_t parts = (pk->C + PAI_WINO_CPART - 1) / PAI_WINO_CPART;
+    /* bf16 pairs take half the bytes: twice the channels per panel */
+    int64_t cpart = pk->prec == PA_PRECISION_BF16 ? 2 * PAI_WINO_CPART : PAI_WINO_CPART;
+    int64_t parts = (pk->C + cpart - 1) / cpart;
     w->parts = (int)(parts < PAI_WINO_PARTS ? parts : PAI_WINO_PARTS);
     int64_t cp = (pk->C + w->parts - 1) / w->parts;
     if (pk->prec == PA_PRECISION_BF16)
@@ -316,24 +318,25 @@ static void split_rows(const pai_wino_job *g, const wgeom *s, const float *tmp, 
     }
 }
 
-/* Sequence x [C][W] (pl zeros before it) into the split rows, through tmp: the padded
- * row, zero up to a multiple of 16. */
+/* Sequence x [C][W] (pl zeros before it) into the split rows: AVX-512 in place, else
+ * through tmp, the padded row, zero up to a multiple of 16. */
 static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t W,
                   int64_t pl, float *tmp, float *X)
 {
     int64_t m = g->w->m, used = s->Ulen * g->d, n = m * used, Xq = s->Xq;
     int64_t n16 = (n + 15) / 16 * 16;
+    int64_t lead = pl < n ? pl : n, keep = W < n - lead ? W : n - lead;
+    keep = keep > 0 ? keep : 0;
     for (int64_t c = 0; c < g->C; c++) {
-        int64_t lead = pl < n ? pl : n, keep = W < n - lead ? W : n - lead;
-        keep = keep > 0 ? keep : 0;
-        memset(tmp, 0, (size_t)lead * sizeof *tmp);
-        memcpy(tmp + lead, x + c * W, (size_t)keep * sizeof *tmp);
-        memset(tmp + lead + keep, 0, (size_t)(n16 - lead - keep) * sizeof *tmp);
         float *row = X + c * g->Xs;
-        if (g->pcase)
-            pai_wino_split_avx512(g, tmp, n16, row);
-        else
+        if (g->pcase) {
+            pai_wino_split_avx512(g, x + c * W, lead, keep, n16, row);
+        } else {
+            memset(tmp, 0, (size_t)lead * sizeof *tmp);
+            memcpy(tmp + lead, x + c * W, (size_t)keep * sizeof *tmp);
+            memset(tmp + lead + keep, 0, (size_t)(n16 - lead - keep) * sizeof *tmp);
             split_rows(g, s, tmp, row);
+        }
         for (int64_t q = 0; q < m; q++) /* the slack the last vectors read */
             memset(row + q * Xq + used, 0, (size_t)(Xq - used) * sizeof *row);
     }

@@ -217,6 +217,8 @@ typedef struct pai_wino {
      * reduce over parts of at most PAI_WINO_CPART channels, so a panel of V stays in L1) */
     pai_conv1d_pack *u[PAI_WINO_AMAX][PAI_WINO_PARTS];
     int parts;
+    int sym; /* a = 8, points 0, +-p.., infinity: the transforms' even / odd structure
+                (pai_wino_sym) holds */
 } pai_wino;
 
 /* Geometry and buffers of a pai_wino_run step: the tiles of a few sequences side by side
@@ -249,9 +251,11 @@ extern const pai_wino_fn pai_wino_in_avx512, pai_wino_out_avx512, pai_wino_in_av
 typedef void (*pai_wino_split_fn)(const pai_wino_job *g, const float *x, int64_t lead,
                                   int64_t keep, int64_t n, float *X);
 extern const pai_wino_split_fn pai_wino_split_avx512;
-/* The input transform of one sequence straight into bf16 pairs Vb [a][(C + 1) / 2][Tv]
- * (its first column); NULL when not built. */
-typedef void (*pai_wino_in_bf16_fn)(const pai_wino_job *g, uint32_t *Vb);
+/* The input transform of channel pairs [p0, p0 + np) of one sequence, split into X (channel
+ * 2 * p0 first), straight into bf16 pairs Vb [a][(C + 1) / 2][Tv] (the sequence's first
+ * column); NULL when not built. */
+typedef void (*pai_wino_in_bf16_fn)(const pai_wino_job *g, const float *X, int64_t p0,
+                                    int64_t np, uint32_t *Vb);
 extern const pai_wino_in_bf16_fn pai_wino_in_bf16_avx512;
 
 /* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */

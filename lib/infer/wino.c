@@ -74,6 +74,27 @@ static double eval_at(int a, int k, int n, int l)
     return k == a - 1 ? (double)(l == n - 1) : ipow(points[k], l);
 }
 
+/* For a = 8 (points 0, +-1, +-2, +-1/2, infinity), whether BT has the even / odd
+ * structure of a symmetric point set (within rounding): row 0 even terms only, row 7 odd
+ * ones, row 2j + 2 = row 2j + 1 with odd terms negated. Then made exact, so the identity
+ * check in build() covers what the vector code assumes. */
+static int symmetrize(int a, double bt[PAI_WINO_AMAX][PAI_WINO_AMAX])
+{
+    int ok = a == 8;
+    for (int l = 0; ok && l < 8; l++) {
+        ok = fabs(bt[0][l]) * (l % 2) < 1e-12 && fabs(bt[7][l]) * (1 - l % 2) < 1e-12;
+        for (int k = 1; ok && k < 7; k += 2)
+            ok = fabs(bt[k + 1][l] - (l % 2 ? -1 : 1) * bt[k][l]) < 1e-12;
+    }
+    for (int l = 0; ok && l < 8; l++) {
+        bt[0][l] *= 1 - l % 2;
+        bt[7][l] *= l % 2;
+        for (int k = 1; k < 7; k += 2)
+            bt[k + 1][l] = (l % 2 ? -1 : 1) * bt[k][l];
+    }
+    return ok;
+}
+
 /* Toom-Cook for the linear convolution s = g * h (K and m coefficients) is
  * s = V^-1 [(Vk g) . (Vm h)] with V the a x a evaluation matrix; the correlation this
  * convolution computes is its transpose in (h, s): y = Vm^T [(Vk g) . (V^-T x)]. So
@@ -105,6 +126,7 @@ static int build(int m, int K, double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino 
     memset(w, 0, sizeof *w);
     w->m = m;
     w->a = a;
+    w->sym = symmetrize(a, bt);
     for (int k = 0; k < a; k++) {
         for (int l = 0; l < a; l++)
             w->bt[k][l] = (float)bt[k][l];
@@ -318,17 +340,18 @@ static void split_rows(const pai_wino_job *g, const wgeom *s, const float *tmp, 
     }
 }
 
-/* Sequence x [C][W] (pl zeros before it) into the split rows: AVX-512 in place, else
- * through tmp, the padded row, zero up to a multiple of 16. */
+/* Channels [c0, c1) of sequence x [C][W] (pl zeros before it) into the split rows X
+ * (channel c0 first): AVX-512 in place, else through tmp, the padded row, zero up to a
+ * multiple of 16. */
 static void split(const pai_wino_job *g, const wgeom *s, const float *x, int64_t W,
-                  int64_t pl, float *tmp, float *X)
+                  int64_t pl, float *tmp, float *X, int64_t c0, int64_t c1)
 {
     int64_t m = g->w->m, used = s->Ulen * g->d, n = m * used, Xq = s->Xq;
     int64_t n16 = (n + 15) / 16 * 16;
     int64_t lead = pl < n ? pl : n, keep = W < n - lead ? W : n - lead;
     keep = keep > 0 ? keep : 0;
-    for (int64_t c = 0; c < g->C; c++) {
-        float *row = X + c * g->Xs;
+    for (int64_t c = c0; c < c1; c++) {
+        float *row = X + (c - c0) * g->Xs;
         if (g->pcase) {
             pai_wino_split_avx512(g, x + c * W, lead, keep, n16, row);
         } else {
@@ -399,6 +422,19 @@ static void gemm_point(const wrun *r, const pai_wino_job *g, int k, int64_t m0, 
     }
 }
 
+/* bf16: split and transform a few channel pairs at a time, so that their split rows are
+ * still in L1 when the transform reads them. */
+enum { PAIRS = 4 };
+static void in_bf16(const wrun *r, const pai_wino_job *g, const float *xs, uint32_t *Vb)
+{
+    int64_t G = (g->C + 1) / 2;
+    for (int64_t p0 = 0; p0 < G; p0 += PAIRS) {
+        int64_t np = G - p0 < PAIRS ? G - p0 : PAIRS, c1 = 2 * (p0 + np);
+        split(g, r->s, xs, r->W, r->pl, r->tmp, (float *)g->X, 2 * p0, c1 < g->C ? c1 : g->C);
+        pai_wino_in_bf16_avx512(g, g->X, p0, np, Vb);
+    }
+}
+
 /* Sequences [n0, n0 + S): split and input transforms side by side, then per block of
  * output channels the a GEMMs and the output transforms of each sequence. */
 static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, int64_t n0,
@@ -416,12 +452,14 @@ static void run_group(const wrun *r, pai_wino_job g, const float *x, float *y, i
             else
                 V[row * g.Tv + t] = 0.0f;
     for (int64_t s = 0; s < S; s++) {
-        split(&g, r->s, x + (n0 + s) * pk->C * r->W, r->W, r->pl, r->tmp, (float *)g.X);
+        const float *xs = x + (n0 + s) * pk->C * r->W;
         g.V = V + s * g.T;
         if (r->Vb)
-            pai_wino_in_bf16_avx512(&g, r->Vb + s * g.T);
-        else
+            in_bf16(r, &g, xs, r->Vb + s * g.T);
+        else {
+            split(&g, r->s, xs, r->W, r->pl, r->tmp, (float *)g.X, 0, pk->C);
             r->fin(&g, NULL);
+        }
     }
     g.V = V;
     g.Ys = cols;

@@ -70,11 +70,16 @@ INLINE VT operand(const pai_bview *b, int64_t m, int64_t o, VM k, int full)
     return full ? VLOADU(p + o) : VLOADM(p + o, k);
 }
 
+/* The GELU of the Winograd epilogue (fast): a reduced precision may define a cheaper one. */
+#ifndef GELU_FAST
+#define GELU_FAST(v) gelu_v((v), 1)
+#endif
+
 INLINE VT finish(const pai_conv1d_job *j, VT r, int64_t m, int64_t o, VM k, int full,
                  int fast)
 {
     if (j->act == PAI_ACT_GELU)
-        r = gelu_v(r, fast);
+        r = fast ? GELU_FAST(r) : gelu_v(r, 0);
     else if (j->act == PAI_ACT_RELU)
         r = VMAX(r, VZERO);
     if (j->res.p)

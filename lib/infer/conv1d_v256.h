@@ -26,6 +26,7 @@ static inline __m256 rcp_nr(__m256 b)
 #define VTAIL tail8
 #define VFMA _mm256_fmadd_ps
 #define VADD _mm256_add_ps
+#define VSUB _mm256_sub_ps
 #define VMUL _mm256_mul_ps
 #define VDIV _mm256_div_ps
 #define VMIN _mm256_min_ps

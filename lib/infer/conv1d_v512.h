@@ -12,6 +12,7 @@
 #define VTAIL(n) ((__mmask16)((1u << (n)) - 1u))
 #define VFMA _mm512_fmadd_ps
 #define VADD _mm512_add_ps
+#define VSUB _mm512_sub_ps
 #define VMUL _mm512_mul_ps
 #define VDIV _mm512_div_ps
 #define VMIN _mm512_min_ps

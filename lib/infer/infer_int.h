@@ -241,6 +241,9 @@ typedef struct {
     const int32_t *sidx;             /* pcase != 0: offset in X of each block of 16 padded
                                         input positions (the split, as idx for outputs) */
     const float *bias;               /* the block's */
+    int psplit;                      /* AVX-512 split by permutes: m in {2, 4}, d < 16 */
+    int32_t sperm[4][16];            /* psplit: lane j of row q from position sperm[q][j]
+                                        of its source pair (conv1d_wino_tmpl.h) */
 } pai_wino_job;
 typedef void (*pai_wino_fn)(const pai_wino_job *g, const pai_conv1d_job *j);
 /* Input and output (+ epilogue) transforms; NULL when not built for this architecture. */
@@ -257,6 +260,8 @@ extern const pai_wino_split_fn pai_wino_split_avx512;
 typedef void (*pai_wino_in_bf16_fn)(const pai_wino_job *g, const float *X, int64_t p0,
                                     int64_t np, uint32_t *Vb);
 extern const pai_wino_in_bf16_fn pai_wino_in_bf16_avx512;
+/* The output transform and epilogue of the bf16 path (its GELU to bf16's precision). */
+extern const pai_wino_fn pai_wino_out_bf16_avx512;
 
 /* Tile size for K taps (chosen by the fp32 error of the transforms, see wino.c); 0: none. */
 int pai_wino_tile(int64_t K);

@@ -95,6 +95,19 @@ static int symmetrize(int a, double bt[PAI_WINO_AMAX][PAI_WINO_AMAX])
     return ok;
 }
 
+/* AT's side of the structure (exact: powers of 0, +-1, +-2, +-1/2): row i has point 0 only
+ * for i = 0, infinity only in the last row, and (-1)^i p^i for the point -p. */
+static int at_symmetric(const pai_wino *w)
+{
+    int ok = 1;
+    for (int i = 0; i < w->m; i++) {
+        ok &= w->at[i][0] == (float)(i == 0) && w->at[i][7] == (float)(i == w->m - 1);
+        for (int k = 1; k < 7; k += 2)
+            ok &= w->at[i][k + 1] == (i % 2 ? -1 : 1) * w->at[i][k];
+    }
+    return ok;
+}
+
 /* Toom-Cook for the linear convolution s = g * h (K and m coefficients) is
  * s = V^-1 [(Vk g) . (Vm h)] with V the a x a evaluation matrix; the correlation this
  * convolution computes is its transpose in (h, s): y = Vm^T [(Vk g) . (V^-T x)]. So
@@ -133,6 +146,7 @@ static int build(int m, int K, double G[PAI_WINO_AMAX][PAI_WINO_AMAX], pai_wino 
         for (int i = 0; i < m; i++)
             w->at[i][k] = (float)eval_at(a, k, m, i);
     }
+    w->sym = w->sym && at_symmetric(w);
     /* the identity sum_k AT[i][k] G[k][j] BT[k][l] = [l == i + j], checked in double */
     for (int i = 0; i < m; i++)
         for (int j = 0; j < K; j++)
@@ -229,7 +243,7 @@ static int wino_kind(const pai_conv1d_pack *pk, const float *wt)
     if (pk->prec == PA_PRECISION_FP32)
         return pk->isa != PAI_ISA_REF;
     return pk->prec == PA_PRECISION_BF16 && wt && pk->isa == PAI_ISA_AVX512 &&
-           pai_wino_in_bf16_avx512 && pai_conv1d_bf16_cols_avx512;
+           pai_wino_in_bf16_avx512 && pai_wino_out_bf16_avx512 && pai_conv1d_bf16_cols_avx512;
 }
 
 int pai_wino_attach(pai_conv1d_pack *pk, const float *wt)
@@ -286,6 +300,17 @@ static void reorder_case(int64_t m, int64_t d, pai_wino_job *g)
     }
 }
 
+/* Whether the split goes by permutes (psplit): column j of row q of a block of 16 m padded
+ * positions is position e = (j / d * m + q) * d + j % d; for m = 4, e - 32 for j >= 8 equals
+ * e for j - 8, so one index vector per row serves both source pairs. */
+static void split_perms(int64_t m, int64_t d, pai_wino_job *g)
+{
+    g->psplit = (m == 2 || m == 4) && d < 16 && 16 % d == 0;
+    for (int64_t q = 0; g->psplit && q < m; q++)
+        for (int64_t j = 0; j < 16; j++)
+            g->sperm[q][j] = (int32_t)(((j / d * m + q) * d + j % d) % 32);
+}
+
 static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
 {
     wgeom s;
@@ -304,6 +329,7 @@ static wgeom geometry(const pai_wino *w, int64_t d, int64_t ow, pai_wino_job *g)
     for (int l = 0; l < w->a; l++)
         g->off[l] = (l % w->m) * s.Xq + (l / w->m) * d;
     reorder_case(w->m, d, g);
+    split_perms(w->m, d, g);
     return s;
 }
 
@@ -486,8 +512,7 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
 {
     const pai_wino *w = pk->wino;
     int wide = pk->isa == PAI_ISA_AVX512;
-    pai_wino_job g = {w, pk->M, pk->C, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, NULL, NULL, NULL, NULL,
-                      NULL, NULL, 0, {0}, {0}, NULL, pk->b};
+    pai_wino_job g = {.w = w, .M = pk->M, .C = pk->C, .bias = pk->b};
     wgeom s = geometry(w, d, ow, &g);
     g.pcase = wide ? g.pcase : 0; /* the block reorder is AVX-512 code */
     float *X = scratch;
@@ -509,7 +534,8 @@ void pai_wino_run(const pai_conv1d_pack *pk, const float *x, int64_t N, int64_t 
     pai_conv1d_fn gemm = bf ? pai_conv1d_bf16_cols_avx512
                          : wide ? pai_conv1d_cols_avx512 : pai_conv1d_cols_avx2;
     wrun r = {pk, wide ? pai_wino_in_avx512 : pai_wino_in_avx2,
-              wide ? pai_wino_out_avx512 : pai_wino_out_avx2, gemm, &s, tmp,
+              bf ? pai_wino_out_bf16_avx512 : wide ? pai_wino_out_avx512 : pai_wino_out_avx2,
+              gemm, &s, tmp,
               bf ? (uint32_t *)(tmp + ntmp) : NULL, W, pl, ow, act, res, mul};
     for (int64_t n0 = 0; n0 < N; n0 += s.S)
         run_group(&r, g, x, y, n0, N - n0 < s.S ? N - n0 : s.S);

@@ -17,19 +17,8 @@
 #define MR PAI_CONV1D_MR_AVX512
 #define NVMAX 4
 #include "infer/conv1d_v512.h"
-#define XT uint32_t
-#define XV __m512i
-#define AT __m512i
-#define AZERO _mm512_setzero_si512()
-#define XLOAD(p) _mm512_loadu_si512((const void *)(p))
-#define WSET(w) _mm512_set1_epi32((int)(w))
 #define DOT(a, x, w) _mm512_dpbusd_epi32((a), (x), (w))
-/* y = (acc - zp * sum(w)) * scale_x * scale_w[m] (+ bias in the tile) */
-#define EPI_SETUP(j, m)                                                        \
-    __m512i zpw_ = _mm512_set1_epi32((j)->xzp * pk->wsum[m]);                  \
-    __m512 sc_ = _mm512_set1_ps((j)->xscale * pk->wscale[m])
-#define EPI(a) _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32((a), zpw_)), sc_)
-#define VDIV_FAST(a, b) _mm512_mul_ps((a), rcp_nr(b))
+#include "infer/conv1d_int8.h"
 #include "infer/conv1d_tmpl.h"
 
 #ifdef __clang__

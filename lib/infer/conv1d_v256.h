@@ -31,3 +31,10 @@ static inline __m256 rcp_nr(__m256 b)
 #define VDIV _mm256_div_ps
 #define VMIN _mm256_min_ps
 #define VMAX _mm256_max_ps
+/* 32-bit integer lanes (the int8 kernel's accumulators) */
+#define VI __m256i
+#define VI_ZERO _mm256_setzero_si256()
+#define VI_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
+#define VI_SET1 _mm256_set1_epi32
+#define VI_SUB _mm256_sub_epi32
+#define VI_TOF _mm256_cvtepi32_ps

@@ -17,6 +17,13 @@
 #define VDIV _mm512_div_ps
 #define VMIN _mm512_min_ps
 #define VMAX _mm512_max_ps
+/* 32-bit integer lanes (the int8 kernel's accumulators) */
+#define VI __m512i
+#define VI_ZERO _mm512_setzero_si512()
+#define VI_LOADU(p) _mm512_loadu_si512((const void *)(p))
+#define VI_SET1 _mm512_set1_epi32
+#define VI_SUB _mm512_sub_epi32
+#define VI_TOF _mm512_cvtepi32_ps
 
 /* a / b with rcp14 and one Newton step (~23 bits): the reduced precisions' VDIV_FAST */
 static inline __m512 rcp_nr(__m512 b)

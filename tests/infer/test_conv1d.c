@@ -577,14 +577,23 @@ static void expect_env_rejected(const char *var, const char *bad, const unsigned
     ck_assert_ptr_null(m);
 }
 
+/* The model of case c (*size bytes, the caller frees it) after checking that var=bad is
+ * rejected at load. */
+static unsigned char *model_rejecting(const ccase *c, const char *var, const char *bad,
+                                      size_t *size)
+{
+    unsigned char *bytes = case_model(c, size);
+    expect_env_rejected(var, bad, bytes, *size);
+    return bytes;
+}
+
 START_TEST(test_isa_override_is_checked)
 {
     ccase c;
     make_case(&c, 1);
     size_t size;
-    unsigned char *bytes = case_model(&c, &size);
+    unsigned char *bytes = model_rejecting(&c, "PA_INFER_ISA", "sse9", &size);
     pa_model *m = NULL;
-    expect_env_rejected("PA_INFER_ISA", "sse9", bytes, size);
     setenv("PA_INFER_ISA", "REF", 1); /* names are case-insensitive */
     ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);
     pa_model_free(m);
@@ -600,9 +609,8 @@ static void check_wino_env(void)
     ccase c;
     make_wino_case(&c, 2);
     size_t size;
-    unsigned char *bytes = case_model(&c, &size);
+    unsigned char *bytes = model_rejecting(&c, "PA_INFER_WINOGRAD", "maybe", &size);
     pa_model *m = NULL;
-    expect_env_rejected("PA_INFER_WINOGRAD", "maybe", bytes, size);
     setenv("PA_INFER_WINOGRAD", "0", 1);
     unsetenv("PA_INFER_ISA");
     ck_assert_int_eq(pa_model_load_memory(&m, bytes, size, NULL), 0);

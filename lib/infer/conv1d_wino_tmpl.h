@@ -93,8 +93,11 @@ static void split_perm(const pai_wino_job *g, const char *x0, int64_t lead, int6
     for (int64_t s = 0, col = 0; s < n; s += 16 * m, col += 16) {
         __m512 v[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
                        _mm512_setzero_ps()};
-        for (int64_t i = 0; i < m; i++)
+        for (int64_t i = 0; i < m; i++) {
+            /* rows are consecutive: 2 KiB ahead is the next channels' (a miss otherwise) */
+            _mm_prefetch(x0 + (s + 16 * i) * 4 + 2048, _MM_HINT_T0);
             v[i] = padded16(x0, lead, keep, s + 16 * i);
+        }
         for (int64_t q = 0; q < m; q++) {
             __m512i idx = _mm512_loadu_si512((const void *)g->sperm[q]);
             __m512 r = _mm512_permutex2var_ps(v[0], idx, v[1]);
@@ -205,10 +208,18 @@ static void WIN_OUT(const pai_wino_job *g, const pai_conv1d_job *j)
 #endif
             for (int64_t s = 0; s < j->ow; s++) /* positions back in order */
                 g->Yo[s] = g->Yd[g->idx[s]];
+        /* the next channel's output and residual rows: misses otherwise (a layer's
+         * activations outgrow L2 at a batch of a few sequences) */
+        int ahead = o + 1 < g->M;
+        const float *rn = ahead && j->res.p && j->res.ss ? j->res.p + (o + 1) * j->res.sm : NULL;
         for (int64_t s = 0; s < j->ow; s += VW) {
             int64_t left = j->ow - s;
             int full = left >= VW;
             VM k = VTAIL(full ? VW : (int)left);
+            if (ahead)
+                __builtin_prefetch(y + j->ow + s, 1, 3);
+            if (rn)
+                __builtin_prefetch(rn + s, 0, 3);
 #ifdef WIN_BLOCK
             VT v = g->pcase ? WIN_BLOCK(g, s, L, nr) : VLOADU(g->Yo + s);
 #else

@@ -73,19 +73,20 @@ static inline void bt_apply(const pai_wino *w, const float *xc, const int64_t *o
     }
 }
 
-/* sum_l b[l] x[l] over l = par, par + 2, .. < 8 */
-static inline __m512 half_dot(const float *b, const __m512 *x, int par)
+/* sum_l b[l] x[l] over l = first, first + 2, .. <= last */
+static inline __m512 half_dot(const float *b, const __m512 *x, int first, int last)
 {
-    __m512 acc = _mm512_mul_ps(_mm512_set1_ps(b[par]), x[par]);
+    __m512 acc = _mm512_mul_ps(_mm512_set1_ps(b[first]), x[first]);
 #pragma GCC unroll 4
-    for (int l = par + 2; l < 8; l += 2)
+    for (int l = first + 2; l <= last; l += 2)
         acc = _mm512_fmadd_ps(_mm512_set1_ps(b[l]), x[l], acc);
     return acc;
 }
 
-/* The same for a = 8 and the symmetric points (w->sym): row 0 (point 0) has even terms
- * only, row 7 (infinity) odd ones, rows 2j + 1, 2j + 2 (points +-p) are E + O and E - O of
- * one even and one odd half: 38 operations instead of 64. */
+/* The same for a = 8 and the symmetric points (w->sym, wino.c symmetrize): row 0 (point 0)
+ * has even terms only, row 7 (infinity) odd ones, rows 2j + 1, 2j + 2 (points +-p) are
+ * E + O and E - O of one even half (terms 2, 4, 6) and one odd half (1, 3, 5): 32
+ * operations instead of 64. */
 static inline void bt_apply_sym(const pai_wino *w, const float *xc, const int64_t *off,
                                 __m512 out[PAI_WINO_AMAX])
 {
@@ -93,11 +94,11 @@ static inline void bt_apply_sym(const pai_wino *w, const float *xc, const int64_
 #pragma GCC unroll 8
     for (int l = 0; l < 8; l++)
         x[l] = _mm512_loadu_ps(xc + off[l]);
-    out[0] = half_dot(w->bt[0], x, 0);
-    out[7] = half_dot(w->bt[7], x, 1);
+    out[0] = half_dot(w->bt[0], x, 0, 6);
+    out[7] = half_dot(w->bt[7], x, 1, 7);
 #pragma GCC unroll 3
     for (int k = 1; k < 7; k += 2) {
-        __m512 e = half_dot(w->bt[k], x, 0), o = half_dot(w->bt[k], x, 1);
+        __m512 e = half_dot(w->bt[k], x, 2, 6), o = half_dot(w->bt[k], x, 1, 5);
         out[k] = _mm512_add_ps(e, o);
         out[k + 1] = _mm512_sub_ps(e, o);
     }

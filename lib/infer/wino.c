@@ -76,21 +76,25 @@ static double eval_at(int a, int k, int n, int l)
 
 /* For a = 8 (points 0, +-1, +-2, +-1/2, infinity), whether BT has the even / odd
  * structure of a symmetric point set (within rounding): row 0 even terms only, row 7 odd
- * ones, row 2j + 2 = row 2j + 1 with odd terms negated. Then made exact, so the identity
- * check in build() covers what the vector code assumes. */
+ * ones, row 2j + 2 = row 2j + 1 with odd terms negated, and rows 1..6 without terms 0 and 7
+ * (their Lagrange polynomials vanish at 0 and have degree 6). Then made exact, so the
+ * identity check in build() covers what the vector code assumes. */
 static int symmetrize(int a, double bt[PAI_WINO_AMAX][PAI_WINO_AMAX])
 {
     int ok = a == 8;
     for (int l = 0; ok && l < 8; l++) {
         ok = fabs(bt[0][l]) * (l % 2) < 1e-12 && fabs(bt[7][l]) * (1 - l % 2) < 1e-12;
         for (int k = 1; ok && k < 7; k += 2)
-            ok = fabs(bt[k + 1][l] - (l % 2 ? -1 : 1) * bt[k][l]) < 1e-12;
+            ok = fabs(bt[k + 1][l] - (l % 2 ? -1 : 1) * bt[k][l]) < 1e-12 &&
+                 fabs(bt[k][l]) * (l == 0 || l == 7) < 1e-12;
     }
     for (int l = 0; ok && l < 8; l++) {
         bt[0][l] *= 1 - l % 2;
         bt[7][l] *= l % 2;
-        for (int k = 1; k < 7; k += 2)
+        for (int k = 1; k < 7; k += 2) {
+            bt[k][l] *= l != 0 && l != 7;
             bt[k + 1][l] = (l % 2 ? -1 : 1) * bt[k][l];
+        }
     }
     return ok;
 }

@@ -117,10 +117,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("executor-plugin");
-    TCase *tc = tcase_create("plugin");
-    tcase_add_test(tc, test_nothing_loaded_at_start);
-    tcase_add_test(tc, test_first_executor_loads_it);
-    suite_add_tcase(s, tc);
-    return pa_run_suite(s);
+    return pa_run_tests("executor-plugin", "plugin",
+                        (const TTest *const[]){test_nothing_loaded_at_start,
+                                                test_first_executor_loads_it, NULL});
 }

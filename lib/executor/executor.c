@@ -63,11 +63,14 @@ static void *open_plugin(char *path, size_t len)
     const char *env = getenv("PA_EXECUTOR_PLUGIN"), *what = "the executor plugin",
                *why = "executors need";
     library_dir(dir, sizeof dir);
-    snprintf(path, len, "%s", env && *env ? env : "");
-    if (!*path)
+    if (env && *env)
+        snprintf(path, len, "%s", env);
+    else if (*dir)
         snprintf(path, len, "%spanalyzer/%s", dir, PAI_EXEC_PLUGIN_FILE);
+    else /* place unknown: the loader's search path, never the working directory */
+        snprintf(path, len, "%s", PAI_EXEC_PLUGIN_FILE);
     void *h = pai_dl_open("PA_EXECUTOR_PLUGIN", path, what, why, load_err, sizeof load_err);
-    if (h || (env && *env))
+    if (h || (env && *env) || !*dir)
         return h;
     snprintf(path, len, "%s%s", dir, PAI_EXEC_PLUGIN_FILE);
     /* the build tree's place; if absent too, load_err keeps the installed place's reason */

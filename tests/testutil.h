@@ -90,4 +90,16 @@ static inline int pa_run_suite(Suite *s)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* Run tests (NULL-terminated) as suite `suite` with one case `tcase`; returns the exit code:
+ * return pa_run_tests("s", "c", (const TTest *const[]){test_a, test_b, NULL}); */
+static inline int pa_run_tests(const char *suite, const char *tcase, const TTest *const *tests)
+{
+    Suite *s = suite_create(suite);
+    TCase *tc = tcase_create(tcase);
+    for (; *tests; tests++)
+        tcase_add_test(tc, *tests);
+    suite_add_tcase(s, tc);
+    return pa_run_suite(s);
+}
+
 #endif

@@ -91,27 +91,18 @@ void pai_blas_set_threads(int n)
 REF_GEMM(ref_sgemm, float)
 REF_GEMM(ref_dgemm, double)
 
-void pai_cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
-                     blasint M, blasint N, blasint K, float alpha, const float *A, blasint lda,
-                     const float *B, blasint ldb, float beta, float *C, blasint ldc)
-{
-    pthread_once(&blas_once, load_once);
-    if (PAI_LIKELY(pai_blas_loaded()))
-        blas.sgemm(order, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    else
-        ref_sgemm(order == CblasColMajor, ta != CblasNoTrans, tb != CblasNoTrans, M, N, K,
-                  alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-void pai_cblas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
-                     blasint M, blasint N, blasint K, double alpha, const double *A,
-                     blasint lda, const double *B, blasint ldb, double beta, double *C,
-                     blasint ldc)
-{
-    pthread_once(&blas_once, load_once);
-    if (PAI_LIKELY(pai_blas_loaded()))
-        blas.dgemm(order, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    else
-        ref_dgemm(order == CblasColMajor, ta != CblasNoTrans, tb != CblasNoTrans, M, N, K,
-                  alpha, A, lda, B, ldb, beta, C, ldc);
-}
+/* pai_cblas_[sd]gemm: OpenBLAS once it is loaded, else the reference loop. */
+#define GEMM_WRAPPER(name, slot, ref, T)                                                       \
+    void name(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,        \
+              blasint M, blasint N, blasint K, T alpha, const T *A, blasint lda, const T *B,   \
+              blasint ldb, T beta, T *C, blasint ldc)                                          \
+    {                                                                                          \
+        pthread_once(&blas_once, load_once);                                                   \
+        if (PAI_LIKELY(pai_blas_loaded()))                                                     \
+            blas.slot(order, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);            \
+        else                                                                                   \
+            ref(order == CblasColMajor, ta != CblasNoTrans, tb != CblasNoTrans, M, N, K,       \
+                alpha, A, lda, B, ldb, beta, C, ldc);                                          \
+    }
+GEMM_WRAPPER(pai_cblas_sgemm, sgemm, ref_sgemm, float)
+GEMM_WRAPPER(pai_cblas_dgemm, dgemm, ref_dgemm, double)

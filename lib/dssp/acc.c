@@ -63,6 +63,7 @@ typedef struct {
 typedef struct {
     pai_v3 dots[2 * NDOTS + 1]; /* patch by patch */
     uint16_t pstart[NPATCH + 1];
+    uint32_t pall[NPATCH]; /* a bit per dot of the patch (at most 32 dots: see make_patches) */
     double centre[NPATCH][3];
     float fcx[NPATCH], fcy[NPATCH], fcz[NPATCH]; /* the centres in float */
     double rho; /* largest angle between a dot and its patch centre */
@@ -119,8 +120,10 @@ static void make_patches(surf *s, const pai_v3 *dots)
         s->fcx[p] = (float)s->centre[p][0], s->fcy[p] = (float)s->centre[p][1],
         s->fcz[p] = (float)s->centre[p][2];
     s->pstart[0] = 0;
-    for (int p = 0; p < NPATCH; p++)
+    for (int p = 0; p < NPATCH; p++) {
         s->pstart[p + 1] = (uint16_t)(s->pstart[p] + count[p]);
+        s->pall[p] = count[p] >= 32 ? UINT32_MAX : (1u << count[p]) - 1;
+    }
     int fill[NPATCH];
     for (int p = 0; p < NPATCH; p++)
         fill[p] = s->pstart[p];
@@ -430,26 +433,43 @@ static int patch_free(const pai_v3 *dots, int ndots, const plist *l)
 }
 
 #ifdef PAI_DSSP_AVX2
-/* patch_free with 8 dots at a time against one neighbour after the other, until all 8 are
- * hidden: no branch per dot. The same float operations (no FMA), so the same verdicts. */
-__attribute__((target("avx2"))) static int patch_free_avx2(const float *dx, const float *dy,
-                                                            const float *dz, int ndots,
-                                                            const plist *l)
+/* Free dots of the atom whose dots, scaled, are dx/dy/dz, neighbour after neighbour: each
+ * tests, 8 dots at a time, the patches of its mask not yet wholly hidden. Every patch thus
+ * sees the same neighbours in the same order, up to the one that hides its last dot, as
+ * patch by patch, without copying the neighbours into per-patch lists. The same float
+ * operations (no FMA), so the same verdicts. */
+__attribute__((target("avx2"))) static int free_dots_avx2(const surf *s, const float *dx,
+                                                           const float *dy, const float *dz)
 {
-    int nfree = 0;
-    for (int i = 0; i < ndots; i += 8) {
-        __m256 X = _mm256_loadu_ps(dx + i), Y = _mm256_loadu_ps(dy + i), Z = _mm256_loadu_ps(dz + i);
-        int valid = ndots - i >= 8 ? 0xff : (1 << (ndots - i)) - 1, hidden = 0;
-        for (size_t m = 0; m < l->n && (hidden & valid) != valid; m++) {
-            __m256 ex = _mm256_sub_ps(X, _mm256_broadcast_ss(l->x + m));
-            __m256 ey = _mm256_sub_ps(Y, _mm256_broadcast_ss(l->y + m));
-            __m256 ez = _mm256_sub_ps(Z, _mm256_broadcast_ss(l->z + m));
-            __m256 d2 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey)),
-                                      _mm256_mul_ps(ez, ez));
-            hidden |= _mm256_movemask_ps(_mm256_cmp_ps(_mm256_broadcast_ss(l->r2 + m), d2, _CMP_NLT_UQ));
+    const cands *c = &s->c;
+    uint32_t hid[NPATCH] = {0}; /* bit i: dot i of the patch is hidden */
+    pmask done = c->full;       /* patches with every dot hidden */
+    for (size_t m = 0; m < c->n; m++) {
+        pmask todo = c->mask[m] & ~done;
+        if (!todo)
+            continue;
+        __m256 bx = _mm256_set1_ps(c->x[m]), by = _mm256_set1_ps(c->y[m]);
+        __m256 bz = _mm256_set1_ps(c->z[m]), r2 = _mm256_set1_ps(c->r2[m]);
+        for (; todo; todo &= todo - 1) {
+            int p = __builtin_ctzll(todo), d0 = s->pstart[p], nd = s->pstart[p + 1] - d0;
+            uint32_t bits = 0;
+            for (int i = 0; i < nd; i += 8) {
+                __m256 ex = _mm256_sub_ps(_mm256_loadu_ps(dx + d0 + i), bx);
+                __m256 ey = _mm256_sub_ps(_mm256_loadu_ps(dy + d0 + i), by);
+                __m256 ez = _mm256_sub_ps(_mm256_loadu_ps(dz + d0 + i), bz);
+                __m256 d2 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey)),
+                                          _mm256_mul_ps(ez, ez));
+                bits |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(r2, d2, _CMP_NLT_UQ)) << i;
+            }
+            hid[p] |= bits & s->pall[p];
+            if (hid[p] == s->pall[p])
+                done |= (pmask)1 << p;
         }
-        nfree += __builtin_popcount((unsigned)(valid & ~hidden));
     }
+    int nfree = 0;
+    for (int p = 0; p < NPATCH; p++)
+        if (!((c->full >> p) & 1))
+            nfree += s->pstart[p + 1] - s->pstart[p] - __builtin_popcount(hid[p]);
     return nfree;
 }
 #endif
@@ -548,6 +568,13 @@ static int atom_surface(surf *s, size_t k, float *out)
     if (rc)
         return rc;
     cands_finish(s, radius);
+    int sk = scaled_dots(s, radius);
+#ifdef PAI_DSSP_AVX2
+    if (s->avx2) {
+        *out = s->area[free_dots_avx2(s, s->sdx[sk], s->sdy[sk], s->sdz[sk])] * radius * radius;
+        return 0;
+    }
+#endif
     size_t nl[NPATCH] = {0}, stride = c->cap + 8;
     for (size_t m = 0; m < c->n; m++) /* each neighbour into the lists of its patches */
         for (pmask bits = c->mask[m] & ~c->full; bits; bits &= bits - 1) {
@@ -555,7 +582,6 @@ static int atom_surface(surf *s, size_t k, float *out)
             size_t at = (size_t)p * stride + nl[p]++;
             c->px[at] = c->x[m], c->py[at] = c->y[m], c->pz[at] = c->z[m], c->pr2[at] = c->r2[m];
         }
-    int sk = scaled_dots(s, radius);
     const pai_v3 *scaled = s->scaled[sk];
     int nfree = 0;
     for (int p = 0; p < NPATCH; p++) {
@@ -568,13 +594,6 @@ static int atom_surface(surf *s, size_t k, float *out)
         }
         size_t base = (size_t)p * stride;
         plist l = {c->px + base, c->py + base, c->pz + base, c->pr2 + base, nl[p]};
-#ifdef PAI_DSSP_AVX2
-        if (s->avx2) { /* any list length */
-            int d0 = s->pstart[p];
-            nfree += patch_free_avx2(s->sdx[sk] + d0, s->sdy[sk] + d0, s->sdz[sk] + d0, nd, &l);
-            continue;
-        }
-#endif
         for (; l.n % 8; l.n++) /* padding: hides nothing */
             c->px[base + l.n] = c->py[base + l.n] = c->pz[base + l.n] = 0, c->pr2[base + l.n] = -1;
         nfree += patch_free(scaled + s->pstart[p], nd, &l);
@@ -635,6 +654,9 @@ int pai_dssp_surface(pa_dssp *d)
     s.avx2 = __builtin_cpu_supports("avx2");
 #endif
     make_dots(&s);
+    for (int p = 0; p < NPATCH; p++) /* free_dots_avx2's masks hold 32 dots a patch (~7 here) */
+        if (s.pstart[p + 1] - s.pstart[p] > 32)
+            s.avx2 = 0;
     int rc = collect_atoms(d, &s);
     if (rc == 0) /* cell = the largest pair cutoff: 2 * (1.87 + 1.4) */
         rc = pai_grid_build(&s.g, s.xyz, s.n, 2 * (kRadiusCA + kRadiusWater));

@@ -1,9 +1,8 @@
-// executor.cc — the C API over oneTBB: executors (task arenas), task graphs,
-// parallel loops and cancellation. The only C++ file of the library; every
-// entry point catches exceptions so that none crosses the C boundary.
-#include "common/pai.h"
-#include "executor/executor_int.h"
-#include "panalyzer/executor.h"
+// executor.cc — executors (task arenas), task graphs, parallel loops and cancellation
+// over oneTBB: the C++ side of the executor (plugin.h), reached through the table at
+// the end of this file. Every entry point catches exceptions so that none crosses the
+// C boundary; the library's services (errors, allocation, logging) come from the host.
+#include "executor/plugin.h"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
@@ -27,6 +26,8 @@
 
 namespace {
 
+const pai_exec_host *H; // set once by pai_executor_plugin_v1, before any executor
+
 // Allocator routing C++ containers through pai_malloc (failure injection).
 template <class T> struct pai_allocator {
     using value_type = T;
@@ -36,12 +37,12 @@ template <class T> struct pai_allocator {
     {
         if (n > SIZE_MAX / sizeof(T))
             throw std::bad_alloc();
-        void *p = pai_malloc(n * sizeof(T));
+        void *p = H->malloc(n * sizeof(T));
         if (!p)
             throw std::bad_alloc();
         return static_cast<T *>(p);
     }
-    void deallocate(T *p, size_t) noexcept { pai_free(p); }
+    void deallocate(T *p, size_t) noexcept { H->free(p); }
     template <class U> bool operator==(const pai_allocator<U> &) const noexcept { return true; }
     template <class U> bool operator!=(const pai_allocator<U> &) const noexcept { return false; }
 };
@@ -50,7 +51,7 @@ template <class T> using pvec = std::vector<T, pai_allocator<T>>;
 // Objects created with pai_malloc + placement new.
 template <class T, class... A> T *pai_new(A &&...a)
 {
-    void *p = pai_malloc(sizeof(T));
+    void *p = H->malloc(sizeof(T));
     if (!p)
         return nullptr;
     return new (p) T(static_cast<A &&>(a)...);
@@ -59,7 +60,7 @@ template <class T> void pai_delete(T *p)
 {
     if (p) {
         p->~T();
-        pai_free(p);
+        H->free(p);
     }
 }
 
@@ -69,11 +70,11 @@ int from_exception()
     try {
         throw;
     } catch (const std::bad_alloc &) {
-        return pai_error(PA_ENOMEM, "out of memory");
+        return H->error(PA_ENOMEM, "out of memory");
     } catch (const std::exception &e) {
-        return pai_error(PA_ESTATE, "executor: %s", e.what());
+        return H->error(PA_ESTATE, "executor: %s", e.what());
     } catch (...) {
-        return pai_error(PA_ESTATE, "executor: unknown exception");
+        return H->error(PA_ESTATE, "executor: unknown exception");
     }
 }
 
@@ -97,15 +98,11 @@ void allow_threads(int n)
         return; // oneTBB then runs the arena with fewer workers, as before
     delete limit_ctl; // the newest, larger limit takes over
     limit_ctl = c;
-    pai_log(PA_LOG_INFO, "executor: %d threads, more than the %zu oneTBB allowed by default",
-            n, active);
+    H->log(PA_LOG_INFO, "executor: %d threads, more than the %zu oneTBB allowed by default",
+           n, active);
 }
 
 } // namespace
-
-struct pa_cancel_token {
-    std::atomic<int> flag{0};
-};
 
 struct pa_executor {
     tbb::task_arena arena;
@@ -142,7 +139,7 @@ struct run_ctx {
                 return true;
             if (r->ex->cancel_gen.load(std::memory_order_relaxed) != r->gen)
                 return true;
-            if (r->tok && r->tok->flag.load(std::memory_order_relaxed))
+            if (r->tok && __atomic_load_n(&r->tok->flag, __ATOMIC_RELAXED))
                 return true;
         }
         return false;
@@ -155,7 +152,7 @@ struct run_ctx {
         } else if (!failed.exchange(1)) {
             first_rc = rc;
             snprintf(first_name, sizeof first_name, "%s", name ? name : "");
-            snprintf(first_msg, sizeof first_msg, "%s", pa_last_error());
+            snprintf(first_msg, sizeof first_msg, "%s", H->last_error());
         }
         stop.store(1);
     }
@@ -164,12 +161,12 @@ struct run_ctx {
     {
         if (failed.load()) {
             if (is_graph)
-                return pai_error(PA_ETASK, "task '%s' failed (%s)%s%s", first_name,
-                                 pa_strerror(first_rc), first_msg[0] ? ": " : "", first_msg);
-            return pai_error(first_rc, "%s", first_msg);
+                return H->error(PA_ETASK, "task '%s' failed (%s)%s%s", first_name,
+                                H->strerror(first_rc), first_msg[0] ? ": " : "", first_msg);
+            return H->error(first_rc, "%s", first_msg);
         }
         if (canceled.load() || stopped())
-            return pai_error(PA_ECANCELED, "cancelled");
+            return H->error(PA_ECANCELED, "cancelled");
         return 0;
     }
     void report_progress(size_t add, size_t total)
@@ -182,7 +179,9 @@ struct run_ctx {
     }
 };
 
-thread_local const run_ctx *tl_run = nullptr;
+// initial-exec: static TLS even though the plugin is dlopened (8 bytes of glibc's surplus),
+// so no dynamic TLS block per thread; LeakSanitizer (gcc 12) crashes scanning those.
+thread_local const run_ctx *tl_run __attribute__((tls_model("initial-exec"))) = nullptr;
 
 // Makes `r` the current run of this thread for the lifetime of the scope.
 struct run_scope {
@@ -219,52 +218,27 @@ template <class F> void in_arena(pa_executor *ex, F &&f)
 
 } // namespace
 
-extern "C" int pai_executor_current_stopped(void)
+static int x_current_stopped(void)
 {
     return tl_run && tl_run->stopped();
 }
 
-/* ---- cancel tokens ----------------------------------------------------------- */
-
-extern "C" PA_API int pa_cancel_token_new(pa_cancel_token **out)
-{
-    if (!out)
-        return pai_error(PA_EINVAL, "pa_cancel_token_new: out is NULL");
-    *out = pai_new<pa_cancel_token>();
-    return *out ? 0 : pai_error(PA_ENOMEM, "out of memory");
-}
-extern "C" PA_API void pa_cancel_token_free(pa_cancel_token *t) { pai_delete(t); }
-extern "C" PA_API void pa_cancel_token_cancel(pa_cancel_token *t)
-{
-    if (t)
-        t->flag.store(1);
-}
-extern "C" PA_API int pa_cancel_token_cancelled(const pa_cancel_token *t)
-{
-    return t ? t->flag.load() : 0;
-}
-extern "C" PA_API void pa_cancel_token_reset(pa_cancel_token *t)
-{
-    if (t)
-        t->flag.store(0);
-}
-
 /* ---- executor ---------------------------------------------------------------- */
 
-extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts *opts)
+static int x_executor_new(pa_executor **out, const pa_executor_opts *opts)
 {
     if (!out)
-        return pai_error(PA_EINVAL, "pa_executor_new: out is NULL");
+        return H->error(PA_EINVAL, "pa_executor_new: out is NULL");
     *out = nullptr;
     pa_executor_opts o = PA_EXECUTOR_OPTS_INIT;
     if (opts) {
         if (opts->version < 1 || opts->version > PA_EXECUTOR_OPTS_VERSION)
-            return pai_error(PA_EINVAL, "pa_executor_opts: unknown version %u", opts->version);
+            return H->error(PA_EINVAL, "pa_executor_opts: unknown version %u", opts->version);
         o = *opts;
     }
     if (o.threads < 0 || o.threads > 4096)
-        return pai_error(PA_EINVAL, "pa_executor_new: threads must be in [0, 4096], got %d",
-                         o.threads);
+        return H->error(PA_EINVAL, "pa_executor_new: threads must be in [0, 4096], got %d",
+                        o.threads);
     try {
         int n = o.threads ? o.threads : tbb::info::default_concurrency();
         if (n < 1)
@@ -272,7 +246,7 @@ extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts 
         allow_threads(n);
         pa_executor *ex = pai_new<pa_executor>(n);
         if (!ex)
-            return pai_error(PA_ENOMEM, "out of memory");
+            return H->error(PA_ENOMEM, "out of memory");
         ex->progress = o.progress;
         ex->progress_ud = o.progress_ud;
         ex->metrics = o.metrics;
@@ -289,7 +263,7 @@ extern "C" PA_API int pa_executor_new(pa_executor **out, const pa_executor_opts 
     }
 }
 
-extern "C" PA_API void pa_executor_free(pa_executor *ex)
+static void x_executor_free(pa_executor *ex)
 {
     try {
         pai_delete(ex);
@@ -297,34 +271,15 @@ extern "C" PA_API void pa_executor_free(pa_executor *ex)
     }
 }
 
-extern "C" PA_API int pa_executor_threads(const pa_executor *ex) { return ex ? ex->threads : 0; }
+static int x_executor_threads(const pa_executor *ex) { return ex ? ex->threads : 0; }
 
-extern "C" PA_API void pa_executor_cancel(pa_executor *ex)
+static void x_executor_cancel(pa_executor *ex)
 {
     if (ex)
         ex->cancel_gen.fetch_add(1);
 }
 
 /* ---- parallel loops ------------------------------------------------------------- */
-
-extern "C" PA_API size_t pa_suggest_chunk(size_t n, int threads, uint64_t est)
-{
-    if (n == 0)
-        return 1;
-    if (threads < 1)
-        threads = 1;
-    if (est == 0)
-        est = 1;
-    size_t c_time = (size_t)((100000 + est - 1) / est);              // >= ~100 us per chunk
-    size_t c_floor = (size_t)((25000 + est - 1) / est);              // never below ~25 us
-    size_t c_bal = (n + (size_t)threads * 4 - 1) / ((size_t)threads * 4); // >= 4 per thread
-    size_t c = c_bal < c_time ? c_bal : c_time;
-    if (c < c_floor)
-        c = c_floor;
-    if (c > n)
-        c = n;
-    return c ? c : 1;
-}
 
 namespace {
 
@@ -362,17 +317,15 @@ struct loop_state {
 
 } // namespace
 
-extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end,
-                                             size_t chunk, pa_range_fn fn, void *ctx,
-                                             pa_cancel_token *tok)
+static int x_parallel_for_cancel(pa_executor *ex, size_t begin, size_t end,
+                                 size_t chunk, pa_range_fn fn, void *ctx,
+                                 pa_cancel_token *tok)
 {
     if (!ex || !fn)
-        return pai_error(PA_EINVAL, "pa_parallel_for: executor and fn are required");
+        return H->error(PA_EINVAL, "pa_parallel_for: executor and fn are required");
     if (end <= begin)
         return 0;
     size_t n = end - begin;
-    if (chunk == 0)
-        chunk = pa_suggest_chunk(n, ex->threads, 1000);
     size_t nchunks = n / chunk + (n % chunk != 0);
     try {
         loop_state L;
@@ -401,12 +354,6 @@ extern "C" PA_API int pa_parallel_for_cancel(pa_executor *ex, size_t begin, size
     }
 }
 
-extern "C" PA_API int pa_parallel_for(pa_executor *ex, size_t begin, size_t end, size_t chunk,
-                                      pa_range_fn fn, void *ctx)
-{
-    return pa_parallel_for_cancel(ex, begin, end, chunk, fn, ctx, nullptr);
-}
-
 /* ---- task graphs ----------------------------------------------------------------- */
 
 namespace {
@@ -423,7 +370,7 @@ struct gtask {
     int rc = 0;
     std::atomic<size_t> prog_done{0}, prog_total{0};
     uint64_t elapsed_ns = 0;
-    ~gtask() { pai_free(name); }
+    ~gtask() { H->free(name); }
 };
 
 struct name_dep {
@@ -455,8 +402,8 @@ struct pa_graph {
         for (gtask *t : tasks)
             pai_delete(t);
         for (name_dep &d : name_deps) {
-            pai_free(d.task);
-            pai_free(d.dep);
+            H->free(d.task);
+            H->free(d.dep);
         }
     }
     gtask *find(const char *name) const
@@ -468,14 +415,14 @@ struct pa_graph {
     }
 };
 
-extern "C" PA_API int pa_task_cancelled(const pa_task *t) { return t && t->run->stopped(); }
-extern "C" PA_API const char *pa_task_name(const pa_task *t)
+static int x_task_cancelled(const pa_task *t) { return t && t->run->stopped(); }
+static const char *x_task_name(const pa_task *t)
 {
     return t && t->t && t->t->name ? t->t->name : "";
 }
-extern "C" PA_API pa_executor *pa_task_executor(const pa_task *t) { return t ? t->ex : nullptr; }
-extern "C" PA_API int pa_task_worker(const pa_task *t) { return t ? t->worker : 0; }
-extern "C" PA_API void pa_task_progress(pa_task *t, size_t done, size_t total)
+static pa_executor *x_task_executor(const pa_task *t) { return t ? t->ex : nullptr; }
+static int x_task_worker(const pa_task *t) { return t ? t->worker : 0; }
+static void x_task_progress(pa_task *t, size_t done, size_t total)
 {
     if (!t || !t->t)
         return;
@@ -483,20 +430,20 @@ extern "C" PA_API void pa_task_progress(pa_task *t, size_t done, size_t total)
     t->t->prog_total.store(total, std::memory_order_relaxed);
 }
 
-extern "C" PA_API int pa_graph_new(pa_executor *ex, pa_graph **out)
+static int x_graph_new(pa_executor *ex, pa_graph **out)
 {
     if (!ex || !out)
-        return pai_error(PA_EINVAL, "pa_graph_new: executor and out are required");
+        return H->error(PA_EINVAL, "pa_graph_new: executor and out are required");
     try {
         *out = pai_new<pa_graph>(ex);
-        return *out ? 0 : pai_error(PA_ENOMEM, "out of memory");
+        return *out ? 0 : H->error(PA_ENOMEM, "out of memory");
     } catch (...) {
         *out = nullptr;
         return from_exception();
     }
 }
 
-extern "C" PA_API void pa_graph_free(pa_graph *g)
+static void x_graph_free(pa_graph *g)
 {
     try {
         pai_delete(g);
@@ -504,39 +451,39 @@ extern "C" PA_API void pa_graph_free(pa_graph *g)
     }
 }
 
-extern "C" PA_API size_t pa_graph_size(const pa_graph *g) { return g ? g->tasks.size() : 0; }
+static size_t x_graph_size(const pa_graph *g) { return g ? g->tasks.size() : 0; }
 
-extern "C" PA_API int pa_graph_set_cancel_token(pa_graph *g, pa_cancel_token *t)
+static int x_graph_set_cancel_token(pa_graph *g, pa_cancel_token *t)
 {
     if (!g)
-        return pai_error(PA_EINVAL, "pa_graph_set_cancel_token: graph is NULL");
+        return H->error(PA_EINVAL, "pa_graph_set_cancel_token: graph is NULL");
     g->tok = t;
     return 0;
 }
 
-extern "C" PA_API int pa_graph_add(pa_graph *g, const char *name, pa_task_fn fn, void *ctx,
-                                   const pa_task_id *deps, size_t ndeps, pa_task_id *id)
+static int x_graph_add(pa_graph *g, const char *name, pa_task_fn fn, void *ctx,
+                       const pa_task_id *deps, size_t ndeps, pa_task_id *id)
 {
     if (!g || !fn || (ndeps && !deps))
-        return pai_error(PA_EINVAL, "pa_graph_add: graph and fn are required");
+        return H->error(PA_EINVAL, "pa_graph_add: graph and fn are required");
     if (g->running)
-        return pai_error(PA_ESTATE, "pa_graph_add: the graph is running");
+        return H->error(PA_ESTATE, "pa_graph_add: the graph is running");
     if (g->tasks.size() >= UINT32_MAX - 1)
-        return pai_error(PA_ERANGE, "pa_graph_add: too many tasks");
+        return H->error(PA_ERANGE, "pa_graph_add: too many tasks");
     if (name && g->find(name))
-        return pai_error(PA_EINVAL, "pa_graph_add: duplicate task name '%s'", name);
+        return H->error(PA_EINVAL, "pa_graph_add: duplicate task name '%s'", name);
     pa_task_id self = (pa_task_id)g->tasks.size();
     for (size_t i = 0; i < ndeps; i++)
         if (deps[i] >= self)
-            return pai_error(PA_EINVAL, "pa_graph_add: unknown dependency id %u", deps[i]);
+            return H->error(PA_EINVAL, "pa_graph_add: unknown dependency id %u", deps[i]);
     gtask *t = nullptr;
     try {
         t = pai_new<gtask>();
         if (!t)
-            return pai_error(PA_ENOMEM, "out of memory");
-        if (name && !(t->name = pai_strdup(name))) {
+            return H->error(PA_ENOMEM, "out of memory");
+        if (name && !(t->name = H->strdup(name))) {
             pai_delete(t);
-            return pai_error(PA_ENOMEM, "out of memory");
+            return H->error(PA_ENOMEM, "out of memory");
         }
         t->fn = fn;
         t->ctx = ctx;
@@ -558,12 +505,12 @@ extern "C" PA_API int pa_graph_add(pa_graph *g, const char *name, pa_task_fn fn,
     return 0;
 }
 
-extern "C" PA_API int pa_graph_add_dep(pa_graph *g, pa_task_id task, pa_task_id dep)
+static int x_graph_add_dep(pa_graph *g, pa_task_id task, pa_task_id dep)
 {
     if (!g || task >= g->tasks.size() || dep >= g->tasks.size())
-        return pai_error(PA_EINVAL, "pa_graph_add_dep: unknown task id");
+        return H->error(PA_EINVAL, "pa_graph_add_dep: unknown task id");
     if (g->running)
-        return pai_error(PA_ESTATE, "pa_graph_add_dep: the graph is running");
+        return H->error(PA_ESTATE, "pa_graph_add_dep: the graph is running");
     try {
         g->tasks[task]->deps.push_back(dep);
         return 0;
@@ -572,24 +519,24 @@ extern "C" PA_API int pa_graph_add_dep(pa_graph *g, pa_task_id task, pa_task_id 
     }
 }
 
-extern "C" PA_API int pa_graph_add_dep_name(pa_graph *g, const char *task, const char *dep)
+static int x_graph_add_dep_name(pa_graph *g, const char *task, const char *dep)
 {
     if (!g || !task || !dep)
-        return pai_error(PA_EINVAL, "pa_graph_add_dep_name: graph and names are required");
+        return H->error(PA_EINVAL, "pa_graph_add_dep_name: graph and names are required");
     if (g->running)
-        return pai_error(PA_ESTATE, "pa_graph_add_dep_name: the graph is running");
-    name_dep d = {pai_strdup(task), pai_strdup(dep)};
+        return H->error(PA_ESTATE, "pa_graph_add_dep_name: the graph is running");
+    name_dep d = {H->strdup(task), H->strdup(dep)};
     if (!d.task || !d.dep) {
-        pai_free(d.task);
-        pai_free(d.dep);
-        return pai_error(PA_ENOMEM, "out of memory");
+        H->free(d.task);
+        H->free(d.dep);
+        return H->error(PA_ENOMEM, "out of memory");
     }
     try {
         g->name_deps.push_back(d);
         return 0;
     } catch (...) {
-        pai_free(d.task);
-        pai_free(d.dep);
+        H->free(d.task);
+        H->free(d.dep);
         return from_exception();
     }
 }
@@ -613,8 +560,8 @@ int prepare(pa_graph *g, pvec<pa_task_id> &roots)
         auto ti = g->by_name.find(std::string_view(nd.task));
         auto di = g->by_name.find(std::string_view(nd.dep));
         if (ti == g->by_name.end() || di == g->by_name.end())
-            return pai_error(PA_EINVAL, "graph: dependency '%s' -> '%s' names an unknown task",
-                             nd.task, nd.dep);
+            return H->error(PA_EINVAL, "graph: dependency '%s' -> '%s' names an unknown task",
+                            nd.task, nd.dep);
         g->tasks[di->second]->succ.push_back(ti->second);
         indeg[ti->second]++;
     }
@@ -634,8 +581,8 @@ int prepare(pa_graph *g, pvec<pa_task_id> &roots)
         for (pa_task_id i = 0; i < n; i++)
             if (left[i]) {
                 const char *nm = g->tasks[i]->name;
-                return pai_error(PA_EINVAL, "graph: dependency cycle through task '%s' (#%u)",
-                                 nm ? nm : "", i);
+                return H->error(PA_EINVAL, "graph: dependency cycle through task '%s' (#%u)",
+                                nm ? nm : "", i);
             }
     }
     for (pa_task_id i = 0; i < n; i++) {
@@ -664,16 +611,16 @@ struct graph_runner {
         }
         t->status.store(PA_TASK_RUNNING);
         pa_task h = {g->ex, t, run, worker_index(g->ex)};
-        uint64_t t0 = pai_now_ns();
+        uint64_t t0 = H->now_ns();
         int rc;
         try {
             rc = t->fn(t->ctx, &h);
         } catch (...) {
             rc = from_exception();
         }
-        t->elapsed_ns = pai_now_ns() - t0;
+        t->elapsed_ns = H->now_ns() - t0;
         if (g->ex->metrics && t->name)
-            pa_metrics_record(g->ex->metrics, t->name, t->elapsed_ns);
+            H->metrics_record(g->ex->metrics, t->name, t->elapsed_ns);
         t->rc = rc;
         if (rc == PA_ECANCELED) {
             t->status.store(PA_TASK_CANCELLED);
@@ -727,12 +674,12 @@ void graph_runner::spawn(pa_task_id i)
 
 } // namespace
 
-extern "C" PA_API int pa_graph_run(pa_graph *g)
+static int x_graph_run(pa_graph *g)
 {
     if (!g)
-        return pai_error(PA_EINVAL, "pa_graph_run: graph is NULL");
+        return H->error(PA_EINVAL, "pa_graph_run: graph is NULL");
     if (g->running)
-        return pai_error(PA_ESTATE, "pa_graph_run: the graph is already running");
+        return H->error(PA_ESTATE, "pa_graph_run: the graph is already running");
     try {
         pvec<pa_task_id> roots;
         int rc = prepare(g, roots);
@@ -774,11 +721,11 @@ extern "C" PA_API int pa_graph_run(pa_graph *g)
     }
 }
 
-extern "C" PA_API int pa_graph_task_status_id(const pa_graph *g, pa_task_id id,
-                                              pa_task_status *status, int *rc)
+static int x_graph_task_status_id(const pa_graph *g, pa_task_id id,
+                                  pa_task_status *status, int *rc)
 {
     if (!g || id >= g->tasks.size())
-        return pai_error(PA_ENOTFOUND, "graph: no task #%u", id);
+        return H->error(PA_ENOTFOUND, "graph: no task #%u", id);
     const gtask *t = g->tasks[id];
     if (status)
         *status = (pa_task_status)t->status.load();
@@ -787,25 +734,25 @@ extern "C" PA_API int pa_graph_task_status_id(const pa_graph *g, pa_task_id id,
     return 0;
 }
 
-extern "C" PA_API int pa_graph_task_status(const pa_graph *g, const char *name,
-                                           pa_task_status *status, int *rc)
+static int x_graph_task_status(const pa_graph *g, const char *name,
+                               pa_task_status *status, int *rc)
 {
     if (!g || !name)
-        return pai_error(PA_EINVAL, "pa_graph_task_status: graph and name are required");
+        return H->error(PA_EINVAL, "pa_graph_task_status: graph and name are required");
     auto it = g->by_name.find(std::string_view(name));
     if (it == g->by_name.end())
-        return pai_error(PA_ENOTFOUND, "graph: no task named '%s'", name);
-    return pa_graph_task_status_id(g, it->second, status, rc);
+        return H->error(PA_ENOTFOUND, "graph: no task named '%s'", name);
+    return x_graph_task_status_id(g, it->second, status, rc);
 }
 
-extern "C" PA_API int pa_graph_task_progress(const pa_graph *g, const char *name, size_t *done,
-                                             size_t *total, uint64_t *elapsed_ns)
+static int x_graph_task_progress(const pa_graph *g, const char *name, size_t *done,
+                                 size_t *total, uint64_t *elapsed_ns)
 {
     if (!g || !name)
-        return pai_error(PA_EINVAL, "pa_graph_task_progress: graph and name are required");
+        return H->error(PA_EINVAL, "pa_graph_task_progress: graph and name are required");
     const gtask *t = g->find(name);
     if (!t)
-        return pai_error(PA_ENOTFOUND, "graph: no task named '%s'", name);
+        return H->error(PA_ENOTFOUND, "graph: no task named '%s'", name);
     if (done)
         *done = t->prog_done.load();
     if (total)
@@ -813,4 +760,28 @@ extern "C" PA_API int pa_graph_task_progress(const pa_graph *g, const char *name
     if (elapsed_ns)
         *elapsed_ns = t->elapsed_ns;
     return 0;
+}
+
+/* ---- the plugin's table ------------------------------------------------------------ */
+
+namespace {
+
+const pai_exec_vtable vtable = {
+    PAI_EXEC_PLUGIN_ABI, x_executor_new, x_executor_free, x_executor_threads,
+    x_executor_cancel, x_current_stopped, x_parallel_for_cancel, x_task_cancelled,
+    x_task_name, x_task_executor, x_task_worker, x_task_progress, x_graph_new, x_graph_free,
+    x_graph_size, x_graph_set_cancel_token, x_graph_add, x_graph_add_dep,
+    x_graph_add_dep_name, x_graph_run, x_graph_task_status_id, x_graph_task_status,
+    x_graph_task_progress,
+};
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) const pai_exec_vtable *
+pai_executor_plugin_v1(const pai_exec_host *host)
+{
+    if (!host || host->abi != PAI_EXEC_PLUGIN_ABI)
+        return nullptr;
+    H = host;
+    return &vtable;
 }

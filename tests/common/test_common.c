@@ -85,14 +85,10 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("common");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_strerror_names_every_code);
-    tcase_add_test(tc, test_last_error_is_set);
-    tcase_add_test(tc, test_diags_add_and_format);
-    tcase_add_test(tc, test_diags_limit_keeps_errors);
-    tcase_add_test(tc, test_alloc_failure_injection);
-    tcase_add_test(tc, test_grow_and_buf);
-    suite_add_tcase(s, tc);
-    return pa_run_suite(s);
+    return pa_run_tests("common", "core",
+                        (const TTest *const[]){test_strerror_names_every_code,
+                                                test_last_error_is_set, test_diags_add_and_format,
+                                                test_diags_limit_keeps_errors,
+                                                test_alloc_failure_injection, test_grow_and_buf,
+                                                NULL});
 }

@@ -111,12 +111,9 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("lazy");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_not_loaded_before_a_model);
-    tcase_add_test(tc, test_gemm_every_layout);
-    tcase_add_test(tc, test_model_load_reports_missing_blas);
-    tcase_add_test(tc, test_pdbml_reports_missing_libxml2);
-    suite_add_tcase(s, tc);
-    return pa_run_suite(s);
+    return pa_run_tests("lazy", "core",
+                        (const TTest *const[]){test_not_loaded_before_a_model,
+                                                test_gemm_every_layout,
+                                                test_model_load_reports_missing_blas,
+                                                test_pdbml_reports_missing_libxml2, NULL});
 }

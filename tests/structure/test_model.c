@@ -173,12 +173,9 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("model");
-    TCase *tc = tcase_create("model");
-    tcase_add_test(tc, test_mmcif_style_entities);
-    tcase_add_test(tc, test_polymer_type_strings);
-    tcase_add_test(tc, test_coordinates_and_empty);
-    tcase_add_test(tc, test_builder_alloc_failures);
-    suite_add_tcase(s, tc);
-    return pa_run_suite(s);
+    return pa_run_tests("model", "model",
+                        (const TTest *const[]){test_mmcif_style_entities,
+                                                test_polymer_type_strings,
+                                                test_coordinates_and_empty,
+                                                test_builder_alloc_failures, NULL});
 }

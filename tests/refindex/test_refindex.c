@@ -474,6 +474,114 @@ START_TEST(options_and_edges)
 }
 END_TEST
 
+/* Residues drawn from a biased composition: mostly Ser/Thr/Pro/Gly (a mucin-like region). */
+static void biased_seq(char *s, size_t n)
+{
+    static const char rich[] = "SSSSTTTTTPPGGAEVN";
+    for (size_t i = 0; i < n; i++)
+        s[i] = rnd(4) ? rich[rnd(sizeof rich - 1)] : rnd_aa();
+    s[n] = '\0';
+}
+
+static double best_evalue(const pa_refindex *ix, const pa_seqlist *q, size_t qi, size_t target,
+                          int comp_adjust)
+{
+    pa_search_opts o = PA_SEARCH_OPTS_INIT;
+    o.comp_adjust = comp_adjust;
+    o.max_evalue = 1e3;
+    o.threads = 1;
+    o.sensitivity = PA_SENS_EXHAUSTIVE;
+    pa_refhits *h = NULL;
+    ck_assert_msg(pa_refindex_search(ix, q, &o, &h) == 0, "%s", pa_last_error());
+    double e = INFINITY;
+    size_t first, n;
+    ck_assert_int_eq(pa_refhits_query_range(h, qi, &first, &n), 0);
+    for (size_t i = first; i < first + n; i++) {
+        pa_refhit x;
+        pa_refhits_get(h, i, &x);
+        if (x.target == target && x.evalue < e)
+            e = x.evalue;
+    }
+    pa_refhits_free(h);
+    return e;
+}
+
+/* Composition-based statistics: a shuffled biased query against a reference with a region
+ * of the same bias looks significant without them and not with them; a real homolog keeps
+ * its E-value. */
+START_TEST(composition)
+{
+    make_refs();
+    static char lc[1200], dec[400], hom[600];
+    pa_seqlist *r, *q;
+    ck_assert_int_eq(pa_seqlist_new(&r), 0);
+    for (int i = 0; i < NREF; i++) {
+        pa_seq_record x;
+        pa_seqlist_get(refs, (size_t)i, &x);
+        pa_seqlist_add(r, x.id, NULL, x.seq);
+    }
+    random_seq(lc, 300); /* an ordinary protein with a long low-complexity region */
+    biased_seq(lc + 300, 500);
+    random_seq(lc + 800, 200);
+    pa_seqlist_add(r, "lowcomp", NULL, lc);
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, r, NULL), 0);
+    ck_assert_int_eq(pa_seqlist_new(&q), 0);
+    biased_seq(dec, 250); /* same composition, unrelated order */
+    pa_seqlist_add(q, "decoy", NULL, dec);
+    mutate(ref_seq[11], 0, strlen(ref_seq[11]), 55, hom); /* ~55 % identity */
+    pa_seqlist_add(q, "homolog", NULL, hom);
+    double raw = best_evalue(ix, q, 0, NREF, 0), adj = best_evalue(ix, q, 0, NREF, 1);
+    ck_assert_msg(raw <= 1e-3, "the biased decoy should look significant unadjusted: %g", raw);
+    ck_assert_msg(adj > 1e-3, "adjusted decoy E-value %g", adj);
+    double h0 = best_evalue(ix, q, 1, 11, 0), h1 = best_evalue(ix, q, 1, 11, 1);
+    ck_assert_msg(h1 <= 1e-3 && h1 == h0, "homolog E %g (unadjusted %g)", h1, h0);
+    /* the default search too, and with seed masking */
+    pa_search_opts o = PA_SEARCH_OPTS_INIT;
+    o.threads = 1;
+    o.seed_mask = 1;
+    pa_refhits *h = NULL;
+    ck_assert_int_eq(pa_refindex_search(ix, q, &o, &h), 0);
+    size_t first, n;
+    ck_assert_int_eq(pa_refhits_query_range(h, 0, &first, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(pa_refhits_query_range(h, 1, &first, &n), 0);
+    ck_assert_uint_ge(n, 1);
+    pa_refhit x;
+    pa_refhits_get(h, first, &x);
+    ck_assert_uint_eq(x.target, 11);
+    pa_refhits_free(h);
+    /* a version-1 options struct (no comp_adjust field) gets the default: adjusted */
+    pa_search_opts v1 = PA_SEARCH_OPTS_INIT;
+    v1.version = 1;
+    v1.comp_adjust = 0; /* beyond a version-1 struct: ignored */
+    v1.sensitivity = PA_SENS_EXHAUSTIVE;
+    v1.threads = 1;
+    ck_assert_int_eq(pa_refindex_search(ix, q, &v1, &h), 0);
+    ck_assert_int_eq(pa_refhits_query_range(h, 0, &first, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    pa_refhits_free(h);
+    pa_seqlist_free(q);
+    pa_seqlist_free(r);
+    pa_refindex_free(ix);
+}
+END_TEST
+
+/* Low-complexity masking marks homopolymers and short repeats, not ordinary sequence. */
+START_TEST(lowcomp_mask)
+{
+    unsigned char m[64];
+    const char *poly = "MKTAYIAKQRHHHHHHHHHHHHHHQISFVKSHFSRQ";
+    size_t n = pai_lowcomp_mask(poly, strlen(poly), m);
+    ck_assert_uint_ge(n, 14);
+    ck_assert_int_eq(m[15], 1);
+    ck_assert_int_eq(m[0], 0);
+    const char *plain = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQAPILSRVGDGTQDNLSGAEK";
+    ck_assert_uint_eq(pai_lowcomp_mask(plain, strlen(plain), m), 0);
+    ck_assert_uint_eq(pai_lowcomp_mask("SSSS", 4, m), 0); /* shorter than a window */
+}
+END_TEST
+
 START_TEST(fasta_input)
 {
     char path[512];
@@ -535,6 +643,8 @@ static Suite *suite(void)
     tcase_add_test(t, threads_and_chunks);
     tcase_add_test(t, options_and_edges);
     tcase_add_test(t, fasta_input);
+    tcase_add_test(t, composition);
+    tcase_add_test(t, lowcomp_mask);
     tcase_add_test(t, allocation_failures);
     suite_add_tcase(s, t);
     return s;

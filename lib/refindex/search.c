@@ -45,6 +45,7 @@ static const sens_params SENS[] = {
     {0, 0, 0, 0, 0, 0, 0, 0},
 };
 
+#define RADIX_BITS 13 /* bits per radix sort pass */
 #define PREFETCH 8    /* items processed ahead of their memory's prefetch */
 #define DG_BATCH 1024 /* diagonals listed, then scored */
 #define NB_MAX 4096   /* similar k-mers looked up per query position, at most */
@@ -97,6 +98,7 @@ typedef struct {
     unsigned char *mask; /* low-complexity query positions (seed_mask) */
     size_t mcap;
     uint32_t nb[NB_MAX]; /* similar k-mers of one query position */
+    size_t cnt[1u << RADIX_BITS]; /* radix sort counters */
 } scratch;
 
 typedef struct {
@@ -323,11 +325,11 @@ static size_t make_keys(const search *s, scratch *w, const char *q, size_t qlen,
 }
 
 /* LSD radix sort of keys by their diagonal (bits KEY_SHIFT and up; diagonals below
- * 2^dbits), in as few passes of at most RADIX_BITS as cover dbits. */
-#define RADIX_BITS 13
-static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n, int dbits)
+ * 2^dbits), in as few passes of at most RADIX_BITS as cover dbits. cnt: 2^RADIX_BITS
+ * counters (the caller's scratch: a thread-local array cost a TLS lookup per access in
+ * the shared library, 5 % of the search). */
+static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t *cnt, size_t n, int dbits)
 {
-    static _Thread_local size_t cnt[1u << RADIX_BITS];
     int passes = (dbits + RADIX_BITS - 1) / RADIX_BITS, bits = (dbits + passes - 1) / passes;
     uint64_t *orig = a, mask = ((uint64_t)1 << bits) - 1;
     for (int pass = 0; pass < passes; pass++) {
@@ -583,7 +585,7 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
     pai_free(code);
     if (rc)
         return rc;
-    sort_by_diagonal(w->keys, w->tmp, n, diagonal_bits(ix, qlen));
+    sort_by_diagonal(w->keys, w->tmp, w->cnt, n, diagonal_bits(ix, qlen));
     rc = query_profile(s, w, q, qlen);
     if (rc == 0)
         rc = scan_diagonals(s, w, n, qlen);
@@ -956,12 +958,12 @@ static int run_queries(search *s, size_t nq, int here)
 {
     pa_executor *ex = s->o.executor, *own = NULL;
     int rc = 0;
-    if (here) {
-        scratch w;
-        memset(&w, 0, sizeof w);
-        s->ws = &w;
+    if (here) { /* on the heap: the scratch holds 80 KiB of tables */
+        if (!(s->ws = pai_calloc(1, sizeof *s->ws)))
+            return pai_error(PA_ENOMEM, "out of memory");
         rc = search_chunk(s, 0, nq, 0);
-        free_scratch(&w);
+        free_scratch(s->ws);
+        pai_free(s->ws);
         return rc;
     }
     if (!ex) {

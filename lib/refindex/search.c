@@ -415,7 +415,21 @@ static size_t ref_near(const pa_refindex *ix, uint64_t g, size_t *hint)
         return h;
     if (h + 1 < ix->nseq && ix->seq_off[h + 1] <= g && g < ix->seq_off[h + 2])
         return *hint = h + 1;
-    return *hint = pai_ix_ref_of(ix, g);
+    if (h >= ix->nseq || ix->seq_off[h] > g)
+        return *hint = pai_ix_ref_of(ix, g);
+    /* later: gallop from the hint (a few cache misses, not a whole binary search) */
+    size_t lo = h, step = 2;
+    while (lo + step < ix->nseq && ix->seq_off[lo + step] <= g)
+        lo += step, step *= 2;
+    size_t hi = lo + step < ix->nseq ? lo + step : (size_t)ix->nseq; /* seq_off[hi] > g */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->seq_off[mid] <= g)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return *hint = lo;
 }
 
 /* Runs of equal diagonals in the sorted keys. */
@@ -515,6 +529,49 @@ static int by_score_then_target(const void *x, const void *y)
     return a->target < b->target ? -1 : a->target > b->target;
 }
 
+/* Worse than b in the candidate order (score down, then target up). */
+static int worse(const cand *a, const cand *b)
+{
+    return a->score != b->score ? a->score < b->score : a->target > b->target;
+}
+
+/* Sift c[i] down the heap c[0, n) whose top is its worst. */
+static void sift_down(cand *c, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && worse(&c[l], &c[m]))
+            m = l;
+        if (l + 1 < n && worse(&c[l + 1], &c[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        cand t = c[i];
+        c[i] = c[m], c[m] = t;
+        i = m;
+    }
+}
+
+/* The best k of c[0, n) (the order is total: the same set whatever the input order) into
+ * c[0, k), sorted best first; returns how many. A heap of the k best so far: n log k. */
+static size_t best_k(cand *c, size_t n, size_t k)
+{
+    if (n <= k) {
+        if (n)
+            qsort(c, n, sizeof *c, by_score_then_target);
+        return n;
+    }
+    for (size_t i = k / 2; i-- > 0;)
+        sift_down(c, k, i);
+    for (size_t i = k; i < n; i++)
+        if (worse(&c[0], &c[i])) {
+            c[0] = c[i];
+            sift_down(c, k, 0);
+        }
+    qsort(c, k, sizeof *c, by_score_then_target);
+    return k;
+}
+
 /* One candidate per reference scored by its two best diagonals, the best max_cand of
  * those reaching min_total; top2 is cleared for the next query. */
 static int select_cands(const search *s, scratch *w, size_t *ncand)
@@ -531,9 +588,7 @@ static int select_cands(const search *s, scratch *w, size_t *ncand)
         w->c[u++] = (cand){sum, w->touched[i], 0, 0, 0};
     }
     w->ntouched = 0;
-    if (u)
-        qsort(w->c, u, sizeof *w->c, by_score_then_target);
-    *ncand = u < s->sp.max_cand ? u : s->sp.max_cand;
+    *ncand = best_k(w->c, u, s->sp.max_cand);
     return 0;
 }
 

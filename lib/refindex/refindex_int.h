@@ -69,6 +69,15 @@ double pai_compo_lambda(const int16_t *sc, const double *p, const double *q);
 /* mask[i] = 1 for positions of s[0, n) in a low-complexity window; returns how many. */
 size_t pai_lowcomp_mask(const char *s, size_t n, unsigned char *mask);
 
+/* Traceback of the global alignment of q[0, m) and t[0, n) (scores sc, 256 x 256; a gap
+ * of k costs go + k * ge) in the band of diagonals from the corners' less margin to the
+ * corners' plus margin, when its score is `score` (the known best local score of a hit
+ * spanning exactly this rectangle): 0 and *out (coordinates 0..m, 0..n; score, cigar,
+ * length, matches, identity). 1 when the band misses that score or would take more than
+ * 64 MiB; negative on error. */
+int pai_banded_trace(const int16_t *sc, const char *q, int64_t m, const char *t, int64_t n,
+                     int go, int ge, int64_t margin, int64_t score, pa_alignment *out);
+
 /* Reference holding global offset g (offsets inside a sequence or at its NUL). */
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g);
 

@@ -55,6 +55,7 @@ static const sens_params SENS[] = {
  * where compositionally biased pairs are (shuffled Ser/Thr-rich decoys: 0-0.12). At 1:
  * -0.65 recall points on bench/map's 1x set, at 0.8: none lost, decoys hit 1 -> 0. */
 #define COMP_TOLERANCE 0.8
+#define TRACE_BAND 16 /* diagonals beyond the corners' searched by the traceback first */
 
 typedef struct {
     int64_t score;
@@ -721,9 +722,15 @@ static int align_hit(const search *s, const char *q, const cand *c, const pa_seq
     int rc = c->qend > 0 && c->tend > 0
                  ? find_start(s, q, c->qend, r->seq, c->tend, c->score, &qs, &ts)
                  : 0;
-    if (rc == 0 && c->qend > qs && c->tend > ts)
-        rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts), &ao, a);
-    else if (rc == 0)
+    if (rc == 0 && c->qend > qs && c->tend > ts) {
+        rc = 1; /* a band around the corners' diagonals, 4x wider once, else the rectangle */
+        for (int64_t margin = TRACE_BAND; rc == 1 && margin <= 4 * TRACE_BAND; margin *= 4)
+            rc = pai_banded_trace(s->sc, q + qs, c->qend - qs, r->seq + ts, c->tend - ts,
+                                  s->o.gap_open, s->o.gap_extend, margin, c->score, a);
+        if (rc == 1)
+            rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts),
+                          &ao, a);
+    } else if (rc == 0)
         return pa_align(q, 0, r->seq, r->len, &ao, a);
     if (rc)
         return rc;

@@ -582,6 +582,66 @@ START_TEST(lowcomp_mask)
 }
 END_TEST
 
+/* Score of a CIGAR over q and t (BLAST gaps 11/1, BLOSUM62), checking it spans both. */
+static int64_t cigar_score(const pa_matrix *mx, const char *q, const char *t, const char *cig,
+                           int64_t m, int64_t n)
+{
+    int64_t i = 0, j = 0, sc = 0;
+    for (const char *c = cig; *c;) {
+        char *e;
+        long k = strtol(c, &e, 10);
+        for (long x = 0; x < k; x++) {
+            if (*e == '=' || *e == 'X')
+                sc += pa_matrix_score(mx, q[i++], t[j++]);
+            else
+                (*e == 'I' ? i++ : j++);
+        }
+        if (*e == 'I' || *e == 'D')
+            sc -= 11 + k;
+        c = e + 1;
+    }
+    ck_assert_int_eq(i, m);
+    ck_assert_int_eq(j, n);
+    return sc;
+}
+
+/* The banded traceback finds an alignment of the known score, or says the band missed. */
+START_TEST(banded_trace)
+{
+    make_refs();
+    pa_matrix *mx;
+    ck_assert_int_eq(pa_matrix_builtin(&mx, "BLOSUM62"), 0);
+    static int16_t sc[256 * 256];
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            sc[a * 256 + b] = (int16_t)pa_matrix_score(mx, (char)a, (char)b);
+    pa_align_opts ao = PA_ALIGN_OPTS_INIT;
+    ao.gap_model = PA_GAP_BLAST;
+    ao.traceback = 1;
+    int quick = getenv("PA_TEST_QUICK") != NULL;
+    for (int r = 0; r < (quick ? 5 : 40); r++) {
+        static char q[1100];
+        const char *t = ref_seq[r];
+        mutate(t, 0, strlen(t), 30, q);
+        if (r % 5 == 0) /* a long insertion: the path leaves a narrow band */
+            memmove(q + 60, q + 30, strlen(q + 30) + 1), random_seq(q + 30, 30), q[60] = t[58];
+        pa_alignment a;
+        ck_assert_int_eq(pa_align(q, 0, t, 0, &ao, &a), 0);
+        int64_t m = a.qend - a.qstart, n = a.tend - a.tstart;
+        pa_alignment b;
+        int rc = pai_banded_trace(sc, q + a.qstart, m, t + a.tstart, n, 11, 1, 64, a.score, &b);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_int_eq(b.score, a.score);
+        ck_assert_int_eq(cigar_score(mx, q + a.qstart, t + a.tstart, b.cigar, m, n), a.score);
+        ck_assert_int_eq(pai_banded_trace(sc, q + a.qstart, m, t + a.tstart, n, 11, 1, 0,
+                                          a.score + 1, &b), 1); /* unreachable score */
+        pa_alignment_clear(&a);
+        pa_alignment_clear(&b);
+    }
+    pa_matrix_free(mx);
+}
+END_TEST
+
 START_TEST(fasta_input)
 {
     char path[512];
@@ -645,6 +705,7 @@ static Suite *suite(void)
     tcase_add_test(t, fasta_input);
     tcase_add_test(t, composition);
     tcase_add_test(t, lowcomp_mask);
+    tcase_add_test(t, banded_trace);
     tcase_add_test(t, allocation_failures);
     suite_add_tcase(s, t);
     return s;

@@ -80,5 +80,17 @@ int pai_banded_trace(const int16_t *sc, const char *q, int64_t m, const char *t,
 
 /* Reference holding global offset g (offsets inside a sequence or at its NUL). */
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g);
+/* The same knowing that seq_off[lo] <= g < seq_off[hi]. */
+static inline size_t pai_ix_ref_between(const pa_refindex *ix, uint64_t g, size_t lo, size_t hi)
+{
+    while (hi - lo > 1) { /* the last i with seq_off[i] <= g */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->seq_off[mid] <= g)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 #endif

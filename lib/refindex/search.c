@@ -423,14 +423,7 @@ static size_t ref_near(const pa_refindex *ix, uint64_t g, size_t *hint)
     while (lo + step < ix->nseq && ix->seq_off[lo + step] <= g)
         lo += step, step *= 2;
     size_t hi = lo + step < ix->nseq ? lo + step : (size_t)ix->nseq; /* seq_off[hi] > g */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->seq_off[mid] <= g)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return *hint = lo;
+    return *hint = pai_ix_ref_between(ix, g, lo, hi);
 }
 
 /* Runs of equal diagonals in the sorted keys. */

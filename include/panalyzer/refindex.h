@@ -27,16 +27,20 @@
  * indel away (nearby diagonal and query position), ranks each reference by its two best
  * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
  * module's one-vs-many API, scores only) and computes tracebacks only for the hits it
- * reports.
+ * reports (in a band of diagonals around the hit's corners; an alignment of equal score
+ * may be another optimal path than pa_align() would trace).
  *
  * Statistics: bit score = (lambda * S - ln K) / ln 2 and E-value = K m' n' exp(-lambda S)
  * with NCBI BLAST's published gapped lambda, K, alpha, beta for the matrix and gap costs,
  * m' and n' the query and database lengths less BLAST's length adjustment (database size
- * corrected). By default (comp_adjust) S is the raw score times lambda'/lambda (at most 1):
- * lambda' is the ungapped lambda of the matrix for the residue compositions of the query
- * and of the reference (as BLAST's composition-based statistics, mode 1), so that two
- * sequences biased towards the same residues no longer look related; the reported `score`
- * stays the raw one. Ordinary pairs (lambda'/lambda >= 0.8) keep their E-values. Gap costs follow BLAST (a gap of k residues costs open + k * extend).
+ * corrected). By default (comp_adjust) S is the raw score times min(1, lambda' /
+ * (0.8 lambda)): lambda' is the matrix's ungapped lambda for the residue compositions of
+ * the query up to the hit's end and of as many reference residues before the hit's end,
+ * lambda its ungapped lambda for the background composition (as BLAST's composition-based
+ * statistics, mode 1, with a tolerance): two sequences biased towards the same residues no
+ * longer look related, ordinary pairs (lambda' >= 0.8 lambda) keep their E-values, and
+ * the reported `score` stays the raw one. Gap costs follow BLAST (a gap of k residues
+ * costs open + k * extend).
  * Matrix/gap combinations BLAST does not tabulate give PA_EUNSUPPORTED.
  *
  * File format (.pai, little-endian): a 128-byte header (magic, format version, sizes,

@@ -4,10 +4,11 @@
  * of at least a threshold set by the sensitivity) give (diagonal, query position) keys;
  * after a radix sort by diagonal, a diagonal with two hits apart (or one and another an
  * indel away) is scored ungapped (best segment along it, within its reference); each
- * reference keeps its two best diagonal scores, and the best-scoring references above a threshold are aligned with the
- * align module's one-vs-many API (scores only). Hits that pass the E-value are aligned
- * again with traceback, best first, until top_k pass the coverage filter. Queries are
- * independent tasks on the executor: results do not depend on threads or chunk. */
+ * reference keeps its two best diagonal scores, and the best-scoring references above a
+ * threshold are aligned with the align module's one-vs-many API (scores only). Hits whose
+ * E-value (composition-adjusted: effective_score) passes get a traceback (trace.c), best
+ * first, until top_k pass the coverage filter. Queries are independent tasks on the
+ * executor: results do not depend on threads or chunk. */
 #include "refindex_int.h"
 #include "panalyzer/executor.h"
 

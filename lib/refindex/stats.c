@@ -136,5 +136,6 @@ double pa_evalue(const char *matrix, int gap_open, int gap_extend, int64_t score
     pai_karlin ka;
     if (pai_karlin_init(&ka, matrix ? matrix : "BLOSUM62", gap_open, gap_extend) < 0)
         return -1.0;
-    return pai_evalue(&ka, (double)score, pai_search_space(&ka, (double)m, (double)n, (double)nseq));
+    double space = pai_search_space(&ka, (double)m, (double)n, (double)nseq);
+    return pai_evalue(&ka, (double)score, space);
 }

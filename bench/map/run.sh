@@ -14,8 +14,11 @@
 # wall, user seconds and peak RSS, recall and decoys hit (eval_map.py), and the recall
 # ceiling (queries whose alignment to their source is significant at all).
 #
-#   bench/map/run.sh build /tmp/map1            # 1x: about 6 min on 2 quiet cores
-#   EXH=0 CHAINS=0 REPS=1 bench/map/run.sh build /tmp/map10 49   # 10x
+# SAMPLE=N searches only a fixed random sample of N queries plus the 200 decoys (sample.py),
+# all tools alike, and scores on it.
+#
+#   EXH=0 CHAINS=0 REPS=2 bench/map/run.sh build /tmp/map1       # 1x: about 6 min on 2 quiet cores
+#   EXH=0 CHAINS=0 REPS=1 SAMPLE=500 bench/map/run.sh build /tmp/map10 49   # 10x
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -26,6 +29,7 @@ EXH=${EXH:-100}
 T=${THREADS:-2}
 REPS=${REPS:-3}
 CHAINS=${CHAINS:-1}
+SAMPLE=${SAMPLE:-0}
 PZ=$B/examples/panalyze/panalyze
 SEQ=$ROOT/../shared/data/seq
 export PANALYZER_LIB=$B/lib/libpanalyzer.so PYTHONPATH=$ROOT/bindings/python
@@ -33,22 +37,24 @@ PY=/usr/bin/python3
 mkdir -p "$W"
 cd "$W"
 [ -s refs.fasta ] || $PY "$HERE/gen_map.py" "$SEQ/uniprot20k.fasta.gz" . --members "$MEMBERS"
+Q=queries.fasta SUB=
+if [ "$SAMPLE" -gt 0 ]; then $PY "$HERE/sample.py" . "$SAMPLE"; Q=sample.fasta SUB=sample.names; fi
 # tm OUT CMD...: run CMD with stdout to OUT, print "wall user" seconds and peak RSS
 tm() { local o=$1; shift; /usr/bin/time -f "%e %U %MkB" -o time.txt "$@" >"$o"; cat time.txt; }
-mm() { rm -rf mmtmp; tm /dev/null mmseqs easy-search queries.fasta refs.fasta mm.m8 mmtmp --threads "$T" -v 1; }
+mm() { rm -rf mmtmp; tm /dev/null mmseqs easy-search "$Q" refs.fasta mm.m8 mmtmp --threads "$T" -v 1; }
 med() { sort -n | awk '{a[NR]=$1} END {print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ev() { $PY "$HERE/eval_map.py" . "$@"; }
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "index: $(tm /dev/null "$PZ" index refs.fasta -o refs.pai 2>/dev/null) (wall s, user s, peak RSS), $(du -m refs.pai | cut -f1) MB"
 for s in fast default high; do
-  r=$(tm pa_$s.tsv "$PZ" map --threads "$T" --sensitivity $s queries.fasta refs.pai)
-  echo "map $s: $r; $(ev pa_$s.tsv pa)"
+  r=$(tm pa_$s.tsv "$PZ" map --threads "$T" --sensitivity $s "$Q" refs.pai)
+  echo "map $s: $r; $(ev pa_$s.tsv pa $SUB)"
 done
-echo "mmseqs: $(mm); $(ev mm.m8 m8)"
+echo "mmseqs: $(mm); $(ev mm.m8 m8 $SUB)"
 echo "recall ceiling: $($PY "$HERE/ceiling.py" .)"
 : >pairs.txt
 for r in $(seq "$REPS"); do
-  p=$(tm pa_rep.tsv "$PZ" map --threads "$T" queries.fasta refs.pai)
+  p=$(tm pa_rep.tsv "$PZ" map --threads "$T" "$Q" refs.pai)
   m=$(mm)
   echo "  pair $r: map default $p, mmseqs $m"
   echo "$p $m" >>pairs.txt

@@ -30,6 +30,11 @@ static void map_usage(FILE *out)
             "                     similar k-mers scoring >= 21, 19, 18 (BLOSUM62; one more\n"
             "                     from 2^28 reference residues) are looked up\n"
             "  --chunk C          queries per task (auto)\n"
+            "  --comp-adjust on|off  composition-based statistics: E-values from scores\n"
+            "                     rescaled for the residue composition of query and\n"
+            "                     reference, as BLAST's; off: E-values as before (on)\n"
+            "  --seed-mask on|off low-complexity query windows seed only their own k-mers,\n"
+            "                     not the similar ones (off)\n"
             "  --matrix NAME      BLOSUM45/50/62/80/90, PAM30/70/250 (BLOSUM62)\n"
             "  --gap-open N --gap-extend N  BLAST gap costs: open + k*extend (11, 1)\n"
             "  --strict           FASTA characters that are not residue letters (gaps '-' '.',\n"
@@ -125,6 +130,13 @@ static int map_option(const char *a, const char *v, pa_search_opts *o, const cha
         return parse_double(a, v, 0, 1, &o->min_coverage);
     } else if (!strcmp(a, "--sensitivity")) {
         return parse_sensitivity(v, &o->sensitivity);
+    } else if (!strcmp(a, "--comp-adjust") || !strcmp(a, "--seed-mask")) {
+        int on = !strcmp(v, "on");
+        if (!on && strcmp(v, "off")) {
+            fprintf(stderr, "panalyze map: %s is on or off\n", a);
+            return -1;
+        }
+        *(a[2] == 'c' ? &o->comp_adjust : &o->seed_mask) = on;
     } else if (!strcmp(a, "--matrix")) {
         *matrix = v;
     } else if (!strcmp(a, "--gap-open") || !strcmp(a, "--gap-extend")) {

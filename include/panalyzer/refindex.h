@@ -27,12 +27,20 @@
  * indel away (nearby diagonal and query position), ranks each reference by its two best
  * diagonals, aligns the best candidates exactly (local Smith-Waterman through the align
  * module's one-vs-many API, scores only) and computes tracebacks only for the hits it
- * reports.
+ * reports (in a band of diagonals around the hit's corners; an alignment of equal score
+ * may be another optimal path than pa_align() would trace).
  *
  * Statistics: bit score = (lambda * S - ln K) / ln 2 and E-value = K m' n' exp(-lambda S)
  * with NCBI BLAST's published gapped lambda, K, alpha, beta for the matrix and gap costs,
  * m' and n' the query and database lengths less BLAST's length adjustment (database size
- * corrected). Gap costs follow BLAST (a gap of k residues costs open + k * extend).
+ * corrected). By default (comp_adjust) S is the raw score times min(1, lambda' /
+ * (0.8 lambda)): lambda' is the matrix's ungapped lambda for the residue compositions of
+ * the query up to the hit's end and of as many reference residues before the hit's end,
+ * lambda its ungapped lambda for the background composition (as BLAST's composition-based
+ * statistics, mode 1, with a tolerance): two sequences biased towards the same residues no
+ * longer look related, ordinary pairs (lambda' >= 0.8 lambda) keep their E-values, and
+ * the reported `score` stays the raw one. Gap costs follow BLAST (a gap of k residues
+ * costs open + k * extend).
  * Matrix/gap combinations BLAST does not tabulate give PA_EUNSUPPORTED.
  *
  * File format (.pai, little-endian): a 128-byte header (magic, format version, sizes,
@@ -93,7 +101,7 @@ typedef enum {
     PA_SENS_EXHAUSTIVE = 3 /* every reference is aligned (the prefilter is skipped) */
 } pa_sensitivity;
 
-#define PA_SEARCH_OPTS_VERSION 1
+#define PA_SEARCH_OPTS_VERSION 2
 typedef struct {
     unsigned version;        /* PA_SEARCH_OPTS_VERSION */
     double max_evalue;       /* 1e-3: hits with a larger E-value are not reported */
@@ -106,9 +114,19 @@ typedef struct {
     const pa_matrix *matrix; /* NULL: BLOSUM62 */
     int gap_open;            /* 11 (BLAST convention: a gap of k costs open + k * extend) */
     int gap_extend;          /* 1 */
+    /* version 2 (a version-1 struct gets the defaults below) */
+    int comp_adjust;         /* 1: composition-based statistics (bits and E-value of each
+                                hit from its score rescaled by lambda' / lambda, lambda' the
+                                matrix's ungapped lambda for the compositions of the query
+                                and the reference, never above 1); 0: off (E-values as
+                                version 1 computed them) */
+    int seed_mask;           /* 0; 1: start positions in low-complexity query windows (12
+                                residues below 2.2 bits of entropy) look up only their own
+                                k-mer, not the similar ones (prefilter only: less work on
+                                such queries, but it cost 0.2 recall points on bench/map) */
 } pa_search_opts;
 #define PA_SEARCH_OPTS_INIT \
-    {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1}
+    {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1, 1, 0}
 
 typedef struct pa_refhits pa_refhits;
 

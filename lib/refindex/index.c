@@ -63,15 +63,7 @@ size_t pai_ix_seed_codes(const pa_refindex *ix, const char *s, size_t n, uint32_
 
 size_t pai_ix_ref_of(const pa_refindex *ix, uint64_t g)
 {
-    size_t lo = 0, hi = (size_t)ix->nseq; /* last i with seq_off[i] <= g */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->seq_off[mid] <= g)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return pai_ix_ref_between(ix, g, 0, (size_t)ix->nseq);
 }
 
 /* ---- building ---------------------------------------------------------------------- */

@@ -4,13 +4,15 @@
  * of at least a threshold set by the sensitivity) give (diagonal, query position) keys;
  * after a radix sort by diagonal, a diagonal with two hits apart (or one and another an
  * indel away) is scored ungapped (best segment along it, within its reference); each
- * reference keeps its two best diagonal scores, and the best-scoring references above a threshold are aligned with the
- * align module's one-vs-many API (scores only). Hits that pass the E-value are aligned
- * again with traceback, best first, until top_k pass the coverage filter. Queries are
- * independent tasks on the executor: results do not depend on threads or chunk. */
+ * reference keeps its two best diagonal scores, and the best-scoring references above a
+ * threshold are aligned with the align module's one-vs-many API (scores only). Hits whose
+ * E-value (composition-adjusted: effective_score) passes get a traceback (trace.c), best
+ * first, until top_k pass the coverage filter. Queries are independent tasks on the
+ * executor: results do not depend on threads or chunk. */
 #include "refindex_int.h"
 #include "panalyzer/executor.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,15 +46,23 @@ static const sens_params SENS[] = {
     {0, 0, 0, 0, 0, 0, 0, 0},
 };
 
+#define RADIX_BITS 13 /* bits per radix sort pass */
 #define PREFETCH 8    /* items processed ahead of their memory's prefetch */
 #define DG_BATCH 1024 /* diagonals listed, then scored */
 #define NB_MAX 4096   /* similar k-mers looked up per query position, at most */
 #define BIG_DB ((uint64_t)1 << 28) /* residues from which the k-mer threshold is one higher */
+/* lambda'/lambda of two ordinary proteins' regions is mostly 0.85-1 (their compositions
+ * differ from the background and from each other): scores are only lowered below 0.8,
+ * where compositionally biased pairs are (shuffled Ser/Thr-rich decoys: 0-0.12). At 1:
+ * -0.65 recall points on bench/map's 1x set, at 0.8: none lost, decoys hit 1 -> 0. */
+#define COMP_TOLERANCE 0.8
+#define TRACE_BAND 16 /* diagonals beyond the corners' searched by the traceback first */
 
 typedef struct {
     int64_t score;
     size_t target;
     int64_t qend, tend; /* end of the best local alignment (after score_cands) */
+    double eff;         /* score for the statistics (composition-adjusted; report) */
 } cand;
 
 typedef struct {
@@ -87,7 +97,10 @@ typedef struct {
     const char **cseq;
     size_t *clen, scap, lcap;
     diag *dg;            /* diagonals to score (DG_BATCH) */
+    unsigned char *mask; /* low-complexity query positions (seed_mask) */
+    size_t mcap;
     uint32_t nb[NB_MAX]; /* similar k-mers of one query position */
+    size_t cnt[1u << RADIX_BITS]; /* radix sort counters */
 } scratch;
 
 typedef struct {
@@ -101,6 +114,8 @@ typedef struct {
     unsigned char code[256]; /* residue byte -> profile column (NCODE of them) */
     int16_t nbscore[NCODE][PAI_IX_ALPHA]; /* query residue column x index letter */
     unsigned char nbord[NCODE][PAI_IX_ALPHA]; /* index letters by decreasing score */
+    int16_t sc20[PAI_IX_ALPHA * PAI_IX_ALPHA]; /* scores between index letters */
+    double lambda_bg;    /* ungapped lambda at the background composition */
     scratch *ws;
     qres *res;
 } search;
@@ -115,7 +130,8 @@ static int read_opts(const pa_search_opts *in, pa_search_opts *o)
         return 0;
     if (in->version < 1 || in->version > PA_SEARCH_OPTS_VERSION)
         return pai_error(PA_EINVAL, "pa_search_opts: unknown version %u", in->version);
-    *o = *in;
+    /* a version-1 struct ends before comp_adjust: the later fields keep their defaults */
+    memcpy(o, in, in->version < 2 ? offsetof(pa_search_opts, comp_adjust) : sizeof *o);
     if (!(o->max_evalue > 0) || o->min_coverage < 0 || o->min_coverage > 1 || o->threads < 0 ||
         o->sensitivity < PA_SENS_FAST || o->sensitivity > PA_SENS_EXHAUSTIVE)
         return pai_error(PA_EINVAL, "pa_search_opts: max_evalue must be > 0, min_coverage in "
@@ -238,6 +254,17 @@ static size_t similar_kmers(const search *s, scratch *w, const char *q, size_t i
     return e.n;
 }
 
+/* The k-mers start i looks up: the similar ones, or only its own where skip[i] is set (a
+ * low-complexity window: its similar k-mers would bring chance hits by the thousand). */
+static size_t seed_kmers(const search *s, scratch *w, const char *q, size_t i, uint32_t exact,
+                         const unsigned char *skip)
+{
+    if (!skip || !skip[i])
+        return similar_kmers(s, w, q, i, exact);
+    w->nb[0] = exact;
+    return exact != UINT32_MAX;
+}
+
 static uint32_t list_len(const pa_refindex *ix, uint32_t code)
 {
     return ix->bucket[code + 1] - ix->bucket[code];
@@ -258,12 +285,13 @@ static uint32_t posting_cap(const search *s, const size_t *hist, size_t total)
     return cap < s->sp.max_post ? cap : s->sp.max_post;
 }
 
-/* Pass 1: how many keys the similar k-mers of the query bring (hist/total as above). */
+/* Pass 1: how many keys the similar k-mers of the query bring (hist/total as above).
+ * skip as seed_kmers'. */
 static void count_keys(const search *s, scratch *w, const char *q, const uint32_t *code,
-                       size_t nk, size_t *hist, size_t *total)
+                       const unsigned char *skip, size_t nk, size_t *hist, size_t *total)
 {
     for (size_t i = 0; i < nk; i++) {
-        size_t n = similar_kmers(s, w, q, i, code[i]);
+        size_t n = seed_kmers(s, w, q, i, code[i], skip);
         for (size_t x = 0; x < n; x++) {
             if (x + PREFETCH < n) /* the bucket table is large: its reads would wait */
                 __builtin_prefetch(&s->ix->bucket[w->nb[x + PREFETCH]]);
@@ -279,12 +307,12 @@ static void count_keys(const search *s, scratch *w, const char *q, const uint32_
 
 /* Pass 2: the keys (diagonal << KEY_SHIFT | query position) of lists up to cap. */
 static size_t make_keys(const search *s, scratch *w, const char *q, size_t qlen,
-                        const uint32_t *code, size_t nk, uint32_t cap)
+                        const uint32_t *code, const unsigned char *skip, size_t nk, uint32_t cap)
 {
     const pa_refindex *ix = s->ix;
     size_t n = 0;
     for (size_t i = 0; i < nk; i++) {
-        size_t nn = similar_kmers(s, w, q, i, code[i]);
+        size_t nn = seed_kmers(s, w, q, i, code[i], skip);
         for (size_t x = 0; x < nn; x++) {
             if (x + PREFETCH < nn) /* the postings of a later k-mer, likewise */
                 __builtin_prefetch(&ix->post[ix->bucket[w->nb[x + PREFETCH]]]);
@@ -299,11 +327,11 @@ static size_t make_keys(const search *s, scratch *w, const char *q, size_t qlen,
 }
 
 /* LSD radix sort of keys by their diagonal (bits KEY_SHIFT and up; diagonals below
- * 2^dbits), in as few passes of at most RADIX_BITS as cover dbits. */
-#define RADIX_BITS 13
-static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t n, int dbits)
+ * 2^dbits), in as few passes of at most RADIX_BITS as cover dbits. cnt: 2^RADIX_BITS
+ * counters (the caller's scratch: a thread-local array cost a TLS lookup per access in
+ * the shared library, 5 % of the search). */
+static void sort_by_diagonal(uint64_t *a, uint64_t *tmp, size_t *cnt, size_t n, int dbits)
 {
-    static _Thread_local size_t cnt[1u << RADIX_BITS];
     int passes = (dbits + RADIX_BITS - 1) / RADIX_BITS, bits = (dbits + passes - 1) / passes;
     uint64_t *orig = a, mask = ((uint64_t)1 << bits) - 1;
     for (int pass = 0; pass < passes; pass++) {
@@ -389,7 +417,14 @@ static size_t ref_near(const pa_refindex *ix, uint64_t g, size_t *hint)
         return h;
     if (h + 1 < ix->nseq && ix->seq_off[h + 1] <= g && g < ix->seq_off[h + 2])
         return *hint = h + 1;
-    return *hint = pai_ix_ref_of(ix, g);
+    if (h >= ix->nseq || ix->seq_off[h] > g)
+        return *hint = pai_ix_ref_of(ix, g);
+    /* later: gallop from the hint (a few cache misses, not a whole binary search) */
+    size_t lo = h, step = 2;
+    while (lo + step < ix->nseq && ix->seq_off[lo + step] <= g)
+        lo += step, step *= 2;
+    size_t hi = lo + step < ix->nseq ? lo + step : (size_t)ix->nseq; /* seq_off[hi] > g */
+    return *hint = pai_ix_ref_between(ix, g, lo, hi);
 }
 
 /* Runs of equal diagonals in the sorted keys. */
@@ -489,6 +524,49 @@ static int by_score_then_target(const void *x, const void *y)
     return a->target < b->target ? -1 : a->target > b->target;
 }
 
+/* Worse than b in the candidate order (score down, then target up). */
+static int worse(const cand *a, const cand *b)
+{
+    return a->score != b->score ? a->score < b->score : a->target > b->target;
+}
+
+/* Sift c[i] down the heap c[0, n) whose top is its worst. */
+static void sift_down(cand *c, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && worse(&c[l], &c[m]))
+            m = l;
+        if (l + 1 < n && worse(&c[l + 1], &c[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        cand t = c[i];
+        c[i] = c[m], c[m] = t;
+        i = m;
+    }
+}
+
+/* The best k of c[0, n) (the order is total: the same set whatever the input order) into
+ * c[0, k), sorted best first; returns how many. A heap of the k best so far: n log k. */
+static size_t best_k(cand *c, size_t n, size_t k)
+{
+    if (n <= k) {
+        if (n)
+            qsort(c, n, sizeof *c, by_score_then_target);
+        return n;
+    }
+    for (size_t i = k / 2; i-- > 0;)
+        sift_down(c, k, i);
+    for (size_t i = k; i < n; i++)
+        if (worse(&c[0], &c[i])) {
+            c[0] = c[i];
+            sift_down(c, k, 0);
+        }
+    qsort(c, k, sizeof *c, by_score_then_target);
+    return k;
+}
+
 /* One candidate per reference scored by its two best diagonals, the best max_cand of
  * those reaching min_total; top2 is cleared for the next query. */
 static int select_cands(const search *s, scratch *w, size_t *ncand)
@@ -502,12 +580,33 @@ static int select_cands(const search *s, scratch *w, size_t *ncand)
             continue;
         if (u == w->ccap && PAI_GROW(w->c, w->ccap, u + 1))
             return pai_error(PA_ENOMEM, "out of memory");
-        w->c[u++] = (cand){sum, w->touched[i], 0, 0};
+        w->c[u++] = (cand){sum, w->touched[i], 0, 0, 0};
     }
     w->ntouched = 0;
-    if (u)
-        qsort(w->c, u, sizeof *w->c, by_score_then_target);
-    *ncand = u < s->sp.max_cand ? u : s->sp.max_cand;
+    *ncand = best_k(w->c, u, s->sp.max_cand);
+    return 0;
+}
+
+/* *skip: the seed starts (nk of them) that read a low-complexity position, in w->mask
+ * (computed in place: start i reads positions i.. only); NULL when none or masking is off. */
+static int seed_skips(const search *s, scratch *w, const char *q, size_t qlen, size_t nk,
+                      const unsigned char **skip)
+{
+    *skip = NULL;
+    if (!s->o.seed_mask)
+        return 0;
+    if (PAI_GROW(w->mask, w->mcap, qlen))
+        return pai_error(PA_ENOMEM, "out of memory");
+    if (!pai_lowcomp_mask(q, qlen, w->mask))
+        return 0;
+    const unsigned char *off = pai_ix_seed(s->ix->k);
+    for (size_t i = 0; i < nk; i++) {
+        unsigned char m = 0;
+        for (int j = 0; j < s->ix->k; j++)
+            m |= w->mask[i + off[j]];
+        w->mask[i] = m;
+    }
+    *skip = w->mask;
     return 0;
 }
 
@@ -521,16 +620,22 @@ static int prefilter(const search *s, scratch *w, const char *q, size_t qlen, si
     if (!code)
         return pai_error(PA_ENOMEM, "out of memory");
     size_t nk = pai_ix_seed_codes(ix, q, qlen, code), hist[32] = {0}, total = 0;
-    count_keys(s, w, q, code, nk, hist, &total);
+    const unsigned char *skip;
+    int rc = seed_skips(s, w, q, qlen, nk, &skip);
+    if (rc) {
+        pai_free(code);
+        return rc;
+    }
+    count_keys(s, w, q, code, skip, nk, hist, &total);
     uint32_t cap = posting_cap(s, hist, total);
-    int rc = grow_keys(w, total < MAX_KEYS ? (total ? total : 1) : MAX_KEYS);
+    rc = grow_keys(w, total < MAX_KEYS ? (total ? total : 1) : MAX_KEYS);
     if (rc == 0 && !w->top2 && !(w->top2 = pai_calloc(ix->nseq ? ix->nseq : 1, sizeof *w->top2)))
         rc = pai_error(PA_ENOMEM, "out of memory");
-    size_t n = rc ? 0 : make_keys(s, w, q, qlen, code, nk, cap);
+    size_t n = rc ? 0 : make_keys(s, w, q, qlen, code, skip, nk, cap);
     pai_free(code);
     if (rc)
         return rc;
-    sort_by_diagonal(w->keys, w->tmp, n, diagonal_bits(ix, qlen));
+    sort_by_diagonal(w->keys, w->tmp, w->cnt, n, diagonal_bits(ix, qlen));
     rc = query_profile(s, w, q, qlen);
     if (rc == 0)
         rc = scan_diagonals(s, w, n, qlen);
@@ -544,7 +649,7 @@ static int all_cands(const search *s, scratch *w, size_t *ncand)
     if (n > w->ccap && PAI_GROW(w->c, w->ccap, n))
         return pai_error(PA_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
-        w->c[i] = (cand){0, i, 0, 0};
+        w->c[i] = (cand){0, i, 0, 0, 0};
     *ncand = n;
     return 0;
 }
@@ -611,9 +716,15 @@ static int align_hit(const search *s, const char *q, const cand *c, const pa_seq
     int rc = c->qend > 0 && c->tend > 0
                  ? find_start(s, q, c->qend, r->seq, c->tend, c->score, &qs, &ts)
                  : 0;
-    if (rc == 0 && c->qend > qs && c->tend > ts)
-        rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts), &ao, a);
-    else if (rc == 0)
+    if (rc == 0 && c->qend > qs && c->tend > ts) {
+        rc = 1; /* a band around the corners' diagonals, 4x wider once, else the rectangle */
+        for (int64_t margin = TRACE_BAND; rc == 1 && margin <= 4 * TRACE_BAND; margin *= 4)
+            rc = pai_banded_trace(s->sc, q + qs, c->qend - qs, r->seq + ts, c->tend - ts,
+                                  s->o.gap_open, s->o.gap_extend, margin, c->score, a);
+        if (rc == 1)
+            rc = pa_align(q + qs, (size_t)(c->qend - qs), r->seq + ts, (size_t)(c->tend - ts),
+                          &ao, a);
+    } else if (rc == 0)
         return pa_align(q, 0, r->seq, r->len, &ao, a);
     if (rc)
         return rc;
@@ -631,7 +742,7 @@ static int finish_hit(const search *s, const char *q, size_t qlen, const cand *c
     if (rc)
         return rc;
     *out = (ihit){c->target, a.score, a.qstart, a.qend, a.tstart, a.tend,
-                  pai_bits(&s->ka, a.score), pai_evalue(&s->ka, a.score, space), a.identity,
+                  pai_bits(&s->ka, c->eff), pai_evalue(&s->ka, c->eff, space), a.identity,
                   qlen ? (double)(a.qend - a.qstart) / (double)qlen : 0,
                   r.len ? (double)(a.tend - a.tstart) / (double)r.len : 0, a.cigar};
     *keep = out->qcov >= s->o.min_coverage;
@@ -640,16 +751,57 @@ static int finish_hit(const search *s, const char *q, size_t qlen, const cand *c
     return 0;
 }
 
+/* The score for the statistics: the raw one, or (comp_adjust) scaled by
+ * lambda' / (COMP_TOLERANCE lambda), at most 1, lambda' that of the compositions of the
+ * query up to the alignment's end and of as many reference residues before its end (the
+ * region the alignment can span: known without a traceback). */
+static double effective_score(const search *s, const char *q, const cand *c)
+{
+    if (!s->o.comp_adjust || !(s->lambda_bg > 0) || c->qend <= 0)
+        return (double)c->score;
+    const char *t = s->ix->res + s->ix->seq_off[c->target];
+    int64_t t0 = c->tend - c->qend > 0 ? c->tend - c->qend : 0;
+    double qc[PAI_IX_ALPHA], tc[PAI_IX_ALPHA];
+    pai_compo_of(q, (size_t)c->qend, qc);
+    pai_compo_of(t + t0, (size_t)(c->tend - t0), tc);
+    double r = pai_compo_lambda(s->sc20, qc, tc) / s->lambda_bg;
+    r /= COMP_TOLERANCE;
+    return (double)c->score * (r < 1 ? r : 1);
+}
+
+static int by_eff_then_score(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->eff != b->eff)
+        return a->eff > b->eff ? -1 : 1;
+    return by_score_then_target(x, y);
+}
+
+/* Candidates whose (adjusted) E-value passes, first in c, best first; how many. The
+ * adjustment only lowers scores, so the raw E-value bounds which ones to adjust. */
+static size_t passing(const search *s, scratch *w, const char *q, size_t nc, double space)
+{
+    qsort(w->c, nc, sizeof *w->c, by_score_then_target);
+    size_t raw = 0, pass = 0;
+    while (raw < nc && w->c[raw].score > 0 &&
+           pai_evalue(&s->ka, (double)w->c[raw].score, space) <= s->o.max_evalue)
+        raw++;
+    for (size_t i = 0; i < raw; i++) {
+        w->c[i].eff = effective_score(s, q, &w->c[i]);
+        if (w->c[i].eff > 0 && pai_evalue(&s->ka, w->c[i].eff, space) <= s->o.max_evalue)
+            w->c[pass++] = w->c[i];
+    }
+    if (pass)
+        qsort(w->c, pass, sizeof *w->c, by_eff_then_score);
+    return pass;
+}
+
 /* Passing candidates (sorted best first) with traceback, until top_k are kept. */
 static int report(const search *s, size_t qi, const char *q, size_t qlen, scratch *w, size_t nc)
 {
     double space = pai_search_space(&s->ka, (double)qlen, (double)pa_refindex_residues(s->ix),
                                     (double)s->ix->nseq);
-    qsort(w->c, nc, sizeof *w->c, by_score_then_target);
-    size_t pass = 0;
-    while (pass < nc && w->c[pass].score > 0 &&
-           pai_evalue(&s->ka, w->c[pass].score, space) <= s->o.max_evalue)
-        pass++;
+    size_t pass = passing(s, w, q, nc, space);
     if (!pass)
         return 0;
     size_t k = s->o.top_k ? s->o.top_k : pass;
@@ -834,6 +986,13 @@ static int setup(search *s, const pa_matrix **own)
     if (!(s->sc = score_table(m)))
         return pai_error(PA_ENOMEM, "out of memory");
     similar_tables(s);
+    for (int i = 0; i < PAI_IX_ALPHA; i++)
+        for (int j = 0; j < PAI_IX_ALPHA; j++)
+            s->sc20[i * PAI_IX_ALPHA + j] =
+                s->sc[(unsigned char)LETTERS[i] * 256 + (unsigned char)LETTERS[j]];
+    double bg[PAI_IX_ALPHA];
+    pai_compo_background(bg);
+    s->lambda_bg = pai_compo_lambda(s->sc20, bg, bg);
     return 0;
 }
 
@@ -848,18 +1007,19 @@ static void free_scratch(scratch *w)
     pai_free(w->cseq);
     pai_free(w->clen);
     pai_free(w->dg);
+    pai_free(w->mask);
 }
 
 static int run_queries(search *s, size_t nq, int here)
 {
     pa_executor *ex = s->o.executor, *own = NULL;
     int rc = 0;
-    if (here) {
-        scratch w;
-        memset(&w, 0, sizeof w);
-        s->ws = &w;
+    if (here) { /* on the heap: the scratch holds 80 KiB of tables */
+        if (!(s->ws = pai_calloc(1, sizeof *s->ws)))
+            return pai_error(PA_ENOMEM, "out of memory");
         rc = search_chunk(s, 0, nq, 0);
-        free_scratch(&w);
+        free_scratch(s->ws);
+        pai_free(s->ws);
         return rc;
     }
     if (!ex) {

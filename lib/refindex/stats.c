@@ -120,14 +120,14 @@ double pai_search_space(const pai_karlin *ka, double m, double n, double nseq)
     return em * en;
 }
 
-double pai_bits(const pai_karlin *ka, int64_t score)
+double pai_bits(const pai_karlin *ka, double score)
 {
-    return (ka->lambda * (double)score - log(ka->k)) / log(2.0);
+    return (ka->lambda * score - log(ka->k)) / log(2.0);
 }
 
-double pai_evalue(const pai_karlin *ka, int64_t score, double space)
+double pai_evalue(const pai_karlin *ka, double score, double space)
 {
-    return ka->k * space * exp(-ka->lambda * (double)score);
+    return ka->k * space * exp(-ka->lambda * score);
 }
 
 double pa_evalue(const char *matrix, int gap_open, int gap_extend, int64_t score, uint64_t m,
@@ -136,5 +136,6 @@ double pa_evalue(const char *matrix, int gap_open, int gap_extend, int64_t score
     pai_karlin ka;
     if (pai_karlin_init(&ka, matrix ? matrix : "BLOSUM62", gap_open, gap_extend) < 0)
         return -1.0;
-    return pai_evalue(&ka, score, pai_search_space(&ka, (double)m, (double)n, (double)nseq));
+    double space = pai_search_space(&ka, (double)m, (double)n, (double)nseq);
+    return pai_evalue(&ka, (double)score, space);
 }

@@ -27,6 +27,11 @@ cmp -s "$TMP/out" "$TMP/out2" || fail "index and FASTA differ"
 [ "$(tail -n +2 "$TMP/top" | cut -f1 | sort | uniq -d | wc -l)" -eq 0 ] || fail "--top 1 repeats a query"
 "$PZ" map --evalue 1e-300 --min-coverage 0.5 --sensitivity exhaustive "$TMP/q.fa" "$TMP/r.pai" >"$TMP/none" || fail "evalue exit $?"
 [ "$(wc -l <"$TMP/none")" -eq 1 ] || fail "--evalue 1e-300 still reports hits"
+# --comp-adjust / --seed-mask: self hits of ordinary proteins keep their rows
+"$PZ" map --threads 2 --comp-adjust off --seed-mask on "$TMP/q.fa" "$TMP/r.pai" >"$TMP/opt" \
+  || fail "--comp-adjust off exit $?"
+[ "$(sed -n 2p "$TMP/opt")" = "$(sed -n 2p "$TMP/out")" ] || fail "--comp-adjust off: $(sed -n 2p "$TMP/opt")"
+"$PZ" map --comp-adjust maybe "$TMP/q.fa" "$TMP/r.pai" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --comp-adjust"
 # structure queries are named FILE_CHAIN
 "$PZ" map --evalue 10 "$D/1crn.pdb" "$TMP/r.pai" >"$TMP/pdb" || fail "structure exit $?"
 [ "$(head -n 1 "$TMP/pdb")" = "$HDR" ] || fail "structure header"

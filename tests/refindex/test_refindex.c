@@ -474,6 +474,174 @@ START_TEST(options_and_edges)
 }
 END_TEST
 
+/* Residues drawn from a biased composition: mostly Ser/Thr/Pro/Gly (a mucin-like region). */
+static void biased_seq(char *s, size_t n)
+{
+    static const char rich[] = "SSSSTTTTTPPGGAEVN";
+    for (size_t i = 0; i < n; i++)
+        s[i] = rnd(4) ? rich[rnd(sizeof rich - 1)] : rnd_aa();
+    s[n] = '\0';
+}
+
+static double best_evalue(const pa_refindex *ix, const pa_seqlist *q, size_t qi, size_t target,
+                          int comp_adjust)
+{
+    pa_search_opts o = PA_SEARCH_OPTS_INIT;
+    o.comp_adjust = comp_adjust;
+    o.max_evalue = 1e3;
+    o.threads = 1;
+    o.sensitivity = PA_SENS_EXHAUSTIVE;
+    pa_refhits *h = NULL;
+    ck_assert_msg(pa_refindex_search(ix, q, &o, &h) == 0, "%s", pa_last_error());
+    double e = INFINITY;
+    size_t first, n;
+    ck_assert_int_eq(pa_refhits_query_range(h, qi, &first, &n), 0);
+    for (size_t i = first; i < first + n; i++) {
+        pa_refhit x;
+        pa_refhits_get(h, i, &x);
+        if (x.target == target && x.evalue < e)
+            e = x.evalue;
+    }
+    pa_refhits_free(h);
+    return e;
+}
+
+/* Composition-based statistics: a shuffled biased query against a reference with a region
+ * of the same bias looks significant without them and not with them; a real homolog keeps
+ * its E-value. */
+START_TEST(composition)
+{
+    make_refs();
+    static char lc[1200], dec[400], hom[600];
+    pa_seqlist *r, *q;
+    ck_assert_int_eq(pa_seqlist_new(&r), 0);
+    for (int i = 0; i < NREF; i++) {
+        pa_seq_record x;
+        pa_seqlist_get(refs, (size_t)i, &x);
+        pa_seqlist_add(r, x.id, NULL, x.seq);
+    }
+    random_seq(lc, 300); /* an ordinary protein with a long low-complexity region */
+    biased_seq(lc + 300, 500);
+    random_seq(lc + 800, 200);
+    pa_seqlist_add(r, "lowcomp", NULL, lc);
+    pa_refindex *ix;
+    ck_assert_int_eq(pa_refindex_build(&ix, r, NULL), 0);
+    ck_assert_int_eq(pa_seqlist_new(&q), 0);
+    biased_seq(dec, 250); /* same composition, unrelated order */
+    pa_seqlist_add(q, "decoy", NULL, dec);
+    mutate(ref_seq[11], 0, strlen(ref_seq[11]), 55, hom); /* ~55 % identity */
+    pa_seqlist_add(q, "homolog", NULL, hom);
+    double raw = best_evalue(ix, q, 0, NREF, 0), adj = best_evalue(ix, q, 0, NREF, 1);
+    ck_assert_msg(raw <= 1e-3, "the biased decoy should look significant unadjusted: %g", raw);
+    ck_assert_msg(adj > 1e-3, "adjusted decoy E-value %g", adj);
+    double h0 = best_evalue(ix, q, 1, 11, 0), h1 = best_evalue(ix, q, 1, 11, 1);
+    ck_assert_msg(h1 <= 1e-3 && h1 == h0, "homolog E %g (unadjusted %g)", h1, h0);
+    /* the default search too, and with seed masking */
+    pa_search_opts o = PA_SEARCH_OPTS_INIT;
+    o.threads = 1;
+    o.seed_mask = 1;
+    pa_refhits *h = NULL;
+    ck_assert_int_eq(pa_refindex_search(ix, q, &o, &h), 0);
+    size_t first, n;
+    ck_assert_int_eq(pa_refhits_query_range(h, 0, &first, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(pa_refhits_query_range(h, 1, &first, &n), 0);
+    ck_assert_uint_ge(n, 1);
+    pa_refhit x;
+    pa_refhits_get(h, first, &x);
+    ck_assert_uint_eq(x.target, 11);
+    pa_refhits_free(h);
+    /* a version-1 options struct (no comp_adjust field) gets the default: adjusted */
+    pa_search_opts v1 = PA_SEARCH_OPTS_INIT;
+    v1.version = 1;
+    v1.comp_adjust = 0; /* beyond a version-1 struct: ignored */
+    v1.sensitivity = PA_SENS_EXHAUSTIVE;
+    v1.threads = 1;
+    ck_assert_int_eq(pa_refindex_search(ix, q, &v1, &h), 0);
+    ck_assert_int_eq(pa_refhits_query_range(h, 0, &first, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    pa_refhits_free(h);
+    pa_seqlist_free(q);
+    pa_seqlist_free(r);
+    pa_refindex_free(ix);
+}
+END_TEST
+
+/* Low-complexity masking marks homopolymers and short repeats, not ordinary sequence. */
+START_TEST(lowcomp_mask)
+{
+    unsigned char m[64];
+    const char *poly = "MKTAYIAKQRHHHHHHHHHHHHHHQISFVKSHFSRQ";
+    size_t n = pai_lowcomp_mask(poly, strlen(poly), m);
+    ck_assert_uint_ge(n, 14);
+    ck_assert_int_eq(m[15], 1);
+    ck_assert_int_eq(m[0], 0);
+    const char *plain = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQAPILSRVGDGTQDNLSGAEK";
+    ck_assert_uint_eq(pai_lowcomp_mask(plain, strlen(plain), m), 0);
+    ck_assert_uint_eq(pai_lowcomp_mask("SSSS", 4, m), 0); /* shorter than a window */
+}
+END_TEST
+
+/* Score of a CIGAR over q and t (BLAST gaps 11/1, BLOSUM62), checking it spans both. */
+static int64_t cigar_score(const pa_matrix *mx, const char *q, const char *t, const char *cig,
+                           int64_t m, int64_t n)
+{
+    int64_t i = 0, j = 0, sc = 0;
+    for (const char *c = cig; *c;) {
+        char *e;
+        long k = strtol(c, &e, 10);
+        for (long x = 0; x < k; x++) {
+            if (*e == '=' || *e == 'X')
+                sc += pa_matrix_score(mx, q[i++], t[j++]);
+            else
+                (*e == 'I' ? i++ : j++);
+        }
+        if (*e == 'I' || *e == 'D')
+            sc -= 11 + k;
+        c = e + 1;
+    }
+    ck_assert_int_eq(i, m);
+    ck_assert_int_eq(j, n);
+    return sc;
+}
+
+/* The banded traceback finds an alignment of the known score, or says the band missed. */
+START_TEST(banded_trace)
+{
+    make_refs();
+    pa_matrix *mx;
+    ck_assert_int_eq(pa_matrix_builtin(&mx, "BLOSUM62"), 0);
+    static int16_t sc[256 * 256];
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            sc[a * 256 + b] = (int16_t)pa_matrix_score(mx, (char)a, (char)b);
+    pa_align_opts ao = PA_ALIGN_OPTS_INIT;
+    ao.gap_model = PA_GAP_BLAST;
+    ao.traceback = 1;
+    int quick = getenv("PA_TEST_QUICK") != NULL;
+    for (int r = 0; r < (quick ? 5 : 40); r++) {
+        static char q[1100];
+        const char *t = ref_seq[r];
+        mutate(t, 0, strlen(t), 30, q);
+        if (r % 5 == 0) /* a long insertion: the path leaves a narrow band */
+            memmove(q + 60, q + 30, strlen(q + 30) + 1), random_seq(q + 30, 30), q[60] = t[58];
+        pa_alignment a;
+        ck_assert_int_eq(pa_align(q, 0, t, 0, &ao, &a), 0);
+        int64_t m = a.qend - a.qstart, n = a.tend - a.tstart;
+        pa_alignment b;
+        int rc = pai_banded_trace(sc, q + a.qstart, m, t + a.tstart, n, 11, 1, 64, a.score, &b);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_int_eq(b.score, a.score);
+        ck_assert_int_eq(cigar_score(mx, q + a.qstart, t + a.tstart, b.cigar, m, n), a.score);
+        ck_assert_int_eq(pai_banded_trace(sc, q + a.qstart, m, t + a.tstart, n, 11, 1, 0,
+                                          a.score + 1, &b), 1); /* unreachable score */
+        pa_alignment_clear(&a);
+        pa_alignment_clear(&b);
+    }
+    pa_matrix_free(mx);
+}
+END_TEST
+
 START_TEST(fasta_input)
 {
     char path[512];
@@ -500,6 +668,7 @@ START_TEST(allocation_failures)
     }
     pa_search_opts o = PA_SEARCH_OPTS_INIT;
     o.top_k = 2;
+    o.seed_mask = 1; /* its buffer fails too */
     int step = pa_test_quick() ? 7 : 1;
     for (uint64_t n = 1;; n += (uint64_t)step) {
         pa_refindex *ix = NULL;
@@ -535,6 +704,9 @@ static Suite *suite(void)
     tcase_add_test(t, threads_and_chunks);
     tcase_add_test(t, options_and_edges);
     tcase_add_test(t, fasta_input);
+    tcase_add_test(t, composition);
+    tcase_add_test(t, lowcomp_mask);
+    tcase_add_test(t, banded_trace);
     tcase_add_test(t, allocation_failures);
     suite_add_tcase(s, t);
     return s;

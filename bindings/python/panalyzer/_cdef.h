@@ -21,7 +21,7 @@
 #define PA_PIPELINE_OPTS_VERSION 7
 #define PA_DSSP_OPTS_VERSION 1
 #define PA_INDEX_OPTS_VERSION 1
-#define PA_SEARCH_OPTS_VERSION 1
+#define PA_SEARCH_OPTS_VERSION 2
 /* @string PA_VERSION_STRING "0.1.0" */
 /* @init PA_READER_OPTS_INIT {PA_READER_OPTS_VERSION, PA_FORMAT_AUTO, PA_ALTLOC_FIRST, 0, 0, 0, 0, 0} */
 /* @init PA_SEQSET_OPTS_INIT {PA_SEQSET_OPTS_VERSION, 0, 0, 0, 1} */
@@ -36,7 +36,7 @@
 /* @init PA_PIPELINE_OPTS_INIT {PA_PIPELINE_OPTS_VERSION, 0, 1, 64, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, NULL, 1e-3} */
 /* @init PA_DSSP_OPTS_INIT {PA_DSSP_OPTS_VERSION, 0, 1, 3} */
 /* @init PA_INDEX_OPTS_INIT {PA_INDEX_OPTS_VERSION, 0} */
-/* @init PA_SEARCH_OPTS_INIT {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1} */
+/* @init PA_SEARCH_OPTS_INIT {PA_SEARCH_OPTS_VERSION, 1e-3, 10, 0.0, PA_SENS_DEFAULT, 0, 0, NULL, NULL, 11, 1, 1, 0} */
 
 const char *pa_version(void);
 int pa_version_number(void);
@@ -600,6 +600,8 @@ typedef struct {
     const pa_matrix *matrix;
     int gap_open;
     int gap_extend;
+    int comp_adjust;
+    int seed_mask;
 } pa_search_opts;
 typedef struct pa_refhits pa_refhits;
 typedef struct {

@@ -83,14 +83,18 @@ class RefIndex:
     def search(self, queries: Any, *, evalue: float = 1e-3, top: int = 10,
                min_coverage: float = 0.0, sensitivity: str = "default", threads: int = 0,
                chunk: int = 0, executor: Any = None, matrix: Any = None, gap_open: int = 11,
-               gap_extend: int = 1) -> List[Hit]:
+               gap_extend: int = 1, comp_adjust: bool = True,
+               seed_mask: bool = False) -> List[Hit]:
         """Search queries (a FASTA path, a {id: sequence} dict or (id, sequence) pairs)
         and return the hits of query 0 best first, then those of query 1, ...
 
         evalue: maximum E-value; top: hits per query (0: all passing); min_coverage:
         minimum query coverage; sensitivity: "fast", "default", "high" or "exhaustive";
         threads/chunk/executor: the executor (default: a temporary one on all cores);
-        matrix: a Matrix or a built-in name; gap_open/gap_extend: BLAST gap costs."""
+        matrix: a Matrix or a built-in name; gap_open/gap_extend: BLAST gap costs;
+        comp_adjust: composition-based statistics (E-values of pairs biased towards the
+        same residues are raised; False: unadjusted E-values); seed_mask: low-complexity
+        query windows look up only their own k-mers in the prefilter."""
         if sensitivity not in SENSITIVITIES:
             raise ValueError("sensitivity: one of %s" % ", ".join(SENSITIVITIES))
         if isinstance(matrix, str):
@@ -99,7 +103,8 @@ class RefIndex:
         so = new_opts("pa_search_opts", max_evalue=float(evalue), top_k=int(top),
                       min_coverage=float(min_coverage),
                       sensitivity=SENSITIVITIES[sensitivity], threads=int(threads),
-                      chunk=int(chunk), gap_open=int(gap_open), gap_extend=int(gap_extend))
+                      chunk=int(chunk), gap_open=int(gap_open), gap_extend=int(gap_extend),
+                      comp_adjust=int(bool(comp_adjust)), seed_mask=int(bool(seed_mask)))
         if executor is not None:
             so.executor = executor._ptr
         if matrix is not None:

@@ -82,3 +82,15 @@ def test_evalue_and_pipeline(tmp_path):
         assert ref.id == "crambin" and ref.identity == 1.0 and ref.evalue < 1e-10
     res = pa.run_all([data("1crn.pdb")], references=ix, ref_evalue=1e-300)
     assert res[0].chains[0].reference is None
+
+
+def test_composition_adjustment():
+    rnd = random.Random(14)
+    rich = "SSSSTTTTTPPGGAEVN"
+    biased = lambda n: "".join(rnd.choice(rich) for _ in range(n))  # noqa: E731
+    ix = pa.build_index(refs() + [("lowcomp", biased(600) + CRN)])
+    q = {"decoy": biased(250)}
+    assert ix.search(q, sensitivity="exhaustive", comp_adjust=False) != []
+    assert ix.search(q, sensitivity="exhaustive") == []
+    assert ix.search(q, seed_mask=True) == []
+    assert ix.search({"crn": CRN})[0].target_id == "crambin"

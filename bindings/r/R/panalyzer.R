@@ -121,9 +121,10 @@ dssp <- function(s, model = 1L, accessibility = TRUE) {
 #' query best first: query, target, score, bits, evalue, identity, qcov, tcov, qstart,
 #' qend, tstart, tend (1-based, inclusive) and cigar. evalue: maximum E-value; top: hits
 #' per query (0: all); min_coverage: minimum query coverage; sensitivity: "fast",
-#' "default", "high" or "exhaustive"; threads > 1 runs on the library's executor.
+#' "default", "high" or "exhaustive"; threads > 1 runs on the library's executor;
+#' comp_adjust: composition-based statistics (FALSE: unadjusted E-values).
 map_references <- function(queries, references, evalue = 1e-3, top = 10L, min_coverage = 0,
-                           sensitivity = "default", threads = 1L) {
+                           sensitivity = "default", threads = 1L, comp_adjust = TRUE) {
   sens <- match(sensitivity, c("fast", "default", "high", "exhaustive"))
   if (is.na(sens)) stop("sensitivity: one of fast, default, high, exhaustive")
   is_path <- function(x) is.character(x) && length(x) == 1 && is.null(names(x)) && file.exists(x)
@@ -136,5 +137,6 @@ map_references <- function(queries, references, evalue = 1e-3, top = 10L, min_co
   keep <- function(x) stats::setNames(as.character(x), names(x))  # ids are the names
   .df(.Call(rpa_map_references, qpath, keep(queries), rpath,
             keep(references), as.numeric(evalue), as.integer(top),
-            as.numeric(min_coverage), as.integer(sens - 1L), as.integer(threads)))
+            as.numeric(min_coverage), as.integer(sens - 1L), as.integer(threads),
+            as.integer(isTRUE(comp_adjust))))
 }

@@ -15,7 +15,7 @@ static const R_CallMethodDef calls[] = {
     {"rpa_predict_ss", (DL_FUNC)&rpa_predict_ss, 5},
     {"rpa_run_pipeline", (DL_FUNC)&rpa_run_pipeline, 7},
     {"rpa_dssp", (DL_FUNC)&rpa_dssp, 3},
-    {"rpa_map_references", (DL_FUNC)&rpa_map_references, 9},
+    {"rpa_map_references", (DL_FUNC)&rpa_map_references, 10},
     {NULL, NULL, 0}};
 
 void R_init_panalyzer(DllInfo *dll)

@@ -84,7 +84,7 @@ static SEXP hits_frame(const pa_refhits *h)
 }
 
 SEXP rpa_map_references(SEXP qpath, SEXP qseqs, SEXP refpath, SEXP rseqs, SEXP evalue, SEXP top,
-                        SEXP mincov, SEXP sens, SEXP threads)
+                        SEXP mincov, SEXP sens, SEXP threads, SEXP comp)
 {
     RPA_REQUIRE(pa_refindex_search);
     const char *qp = Rf_isString(qpath) ? CHAR(STRING_ELT(qpath, 0)) : NULL;
@@ -94,6 +94,7 @@ SEXP rpa_map_references(SEXP qpath, SEXP qseqs, SEXP refpath, SEXP rseqs, SEXP e
     o.top_k = (size_t)rpa_int(top, 10);
     o.min_coverage = rpa_num(mincov, 0);
     o.sensitivity = (pa_sensitivity)rpa_int(sens, PA_SENS_DEFAULT);
+    o.comp_adjust = rpa_int(comp, 1);
     pa_seqlist *q = NULL;
     pa_refindex *ix = NULL;
     pa_refhits *h = NULL;

@@ -67,6 +67,6 @@ SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP
 /* pa_precision of "fp32", "bf16" or "int8" (an R error otherwise). */
 int rpa_precision(SEXP precision);
 SEXP rpa_map_references(SEXP qpath, SEXP qseqs, SEXP refpath, SEXP rseqs, SEXP evalue, SEXP top,
-                        SEXP mincov, SEXP sens, SEXP threads);
+                        SEXP mincov, SEXP sens, SEXP threads, SEXP comp);
 
 #endif

@@ -37,3 +37,15 @@ test_that("map_references() reads FASTA files and reports bad input", {
   writeBin(c(charToRaw("PAIDX\r\n"), as.raw(0x1a), as.raw(rep(0, 20))), bad)
   expect_error(map_references(qf, bad), "map_references")
 })
+
+test_that("map_references() adjusts E-values for composition", {
+  need(map_references(c(q = crn), c(crambin = crn)))
+  set.seed(14)
+  rich <- strsplit("SSSSTTTTTPPGGAEVN", "")[[1]]
+  biased <- function(n) paste(sample(rich, n, TRUE), collapse = "")
+  refs <- c(random_refs(), lowcomp = paste0(biased(600), crn))
+  q <- c(decoy = biased(250))
+  expect_true(nrow(map_references(q, refs, sensitivity = "exhaustive", comp_adjust = FALSE)) > 0)
+  expect_equal(nrow(map_references(q, refs, sensitivity = "exhaustive")), 0)
+  expect_equal(map_references(c(c = crn), refs)$target[1], "crambin")
+})

@@ -10,6 +10,17 @@
 #define WUNROLL _Pragma("GCC unroll 8")
 #endif
 
+/* sum_l M[l] x[l] over the zero-padded points: one row of BT or AT applied to a tile's
+ * vectors. */
+static inline VT wino_dot(const float *M, const VT *x)
+{
+    VT acc = VMUL(VSET1(M[0]), x[0]);
+WUNROLL
+    for (int l = 1; l < PAI_WINO_AMAX; l++)
+        acc = VFMA(VSET1(M[l]), x[l], acc);
+    return acc;
+}
+
 /* V[k][c][t] = sum_l BT[k][l] X[c][t + off[l]]: the last vector runs past T into the next
  * sequence's columns, which are written after it. Loops over the points run to the
  * constant PAI_WINO_AMAX (unrolled, coefficients as memory operands); rows and columns
@@ -30,10 +41,7 @@ WUNROLL
                 xv[l] = l < a ? VLOADU(xc + t + g->off[l]) : VZERO;
 WUNROLL
             for (int k = 0; k < PAI_WINO_AMAX; k++) {
-                VT acc = VMUL(VSET1(w->bt[k][0]), xv[0]);
-WUNROLL
-                for (int l = 1; l < PAI_WINO_AMAX; l++)
-                    acc = VFMA(VSET1(w->bt[k][l]), xv[l], acc);
+                VT acc = wino_dot(w->bt[k], xv);
                 if (k < a)
                     VSTOREU(vc + k * g->C * g->Tv + t, acc);
             }
@@ -151,10 +159,7 @@ WUNROLL
             yv[k] = k < w->a ? VLOADU(Y + k * ks + t) : VZERO;
 WUNROLL
         for (int i = 0; i < PAI_WINO_MMAX; i++) {
-            VT acc = VMUL(VSET1(w->at[i][0]), yv[0]);
-WUNROLL
-            for (int k = 1; k < PAI_WINO_AMAX; k++)
-                acc = VFMA(VSET1(w->at[i][k]), yv[k], acc);
+            VT acc = wino_dot(w->at[i], yv);
             if (i < w->m)
                 VSTOREU(Yd + i * Td + t, acc);
         }

@@ -180,7 +180,8 @@ enum { ROWS_PER_CHUNK = 2048 };
 typedef struct {
     const seqs *q, *t;
     const size_t *qidx; /* block query -> index into q */
-    const pa_hit *hits;
+    const pa_hit *hits;       /* the rows in order, or NULL: */
+    const pa_hit *const *row; /* pointers to them in order (rows gathered in place) */
     size_t nh;
     int tb, global;
     char **buf;         /* per chunk */
@@ -247,6 +248,11 @@ static char *put_row(const out_ctx *c, const pa_hit *h, char *o)
     return o;
 }
 
+static const pa_hit *row_at(const out_ctx *c, size_t i)
+{
+    return c->hits ? &c->hits[i] : c->row[i];
+}
+
 static int format_chunk(void *ctx, size_t lo, size_t hi, int worker)
 {
     (void)worker;
@@ -255,12 +261,12 @@ static int format_chunk(void *ctx, size_t lo, size_t hi, int worker)
         size_t a = k * ROWS_PER_CHUNK, b = a + ROWS_PER_CHUNK < c->nh ? a + ROWS_PER_CHUNK : c->nh;
         size_t need = 1;
         for (size_t i = a; i < b; i++)
-            need += row_bound(c, &c->hits[i]);
+            need += row_bound(c, row_at(c, i));
         char *o = c->buf[k] = malloc(need);
         if (!o)
             return PA_ENOMEM;
         for (size_t i = a; i < b; i++)
-            o = put_row(c, &c->hits[i], o);
+            o = put_row(c, row_at(c, i), o);
         c->len[k] = (size_t)(o - c->buf[k]);
     }
     return 0;
@@ -345,13 +351,13 @@ static void print_header(run_ctx *r)
     r->header = 1;
 }
 
-/* Print the rows of hits (targets t, queries qidx[hit.query]) and free the hits (an
- * array from the library, or the caller's own). */
-static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hits, size_t nh,
-                      int library)
+/* Print the rows hits[0..nh) or, when hits is NULL, *row[0..nh) (targets t, queries
+ * qidx[hit.query]). The caller frees them. */
+static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, const pa_hit *hits,
+                      const pa_hit *const *row, size_t nh)
 {
     double t0 = now_s();
-    out_ctx c = {r->q, t, qidx, hits, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
+    out_ctx c = {r->q, t, qidx, hits, row, nh, r->o->traceback, r->o->mode == PA_ALIGN_GLOBAL,
                  NULL, NULL};
     print_header(r);
     if (write_hits(r->ex, &c)) {
@@ -359,13 +365,6 @@ static void emit_rows(run_ctx *r, const seqs *t, const size_t *qidx, pa_hit *hit
         r->out_err = 1;
     }
     r->ph.output += now_s() - t0;
-    if (library) {
-        pa_hits_free(hits, nh);
-        return;
-    }
-    for (size_t i = 0; i < nh; i++) /* our array of hits moved out of the library's */
-        pa_alignment_clear(&hits[i].aln);
-    free(hits);
 }
 
 /* Queries per block: all pairs of a block are held in memory (about 100 bytes each). */
@@ -390,7 +389,8 @@ static int run_block(run_ctx *r, pa_profile **prof, const size_t *qidx, size_t n
     if (r->verbose)
         fprintf(stderr, "panalyze align: %s%s: %zu targets, %s\n", r->q->name[qidx[0]],
                 np > 1 ? " and the block's next queries" : "", r->t->n, pa_align_last_kernel());
-    emit_rows(r, r->t, qidx, hits, nh, 1);
+    emit_rows(r, r->t, qidx, hits, NULL, nh);
+    pa_hits_free(hits, nh);
     return 0;
 }
 
@@ -443,21 +443,34 @@ static int run_queries(run_ctx *r, size_t lo, size_t hi)
 
 /* ---- streamed targets: the first pieces align while the rest decompress ----
  * Reading (gzip above all) is the largest serial phase. With two threads or more and
- * a plain FASTA target file, the file is cut into pieces at record starts; one task
- * reads and parses them, another aligns every query against each piece as it comes
- * (its parallel loops take the other threads). Any irregularity (diagnostics, an
- * error, too many pairs to hold) discards the streamed work and the normal path runs,
- * so output and messages are exactly those of reading the whole file first. */
-enum { PIECE_BYTES = 1 << 20 };
+ * a target file (not stdin), the file is cut into pieces at record starts; one task
+ * reads and parses them, the other aligns slices of the targets read so far on its own
+ * thread, and the targets left align on every thread once reading ends. A slice is
+ * taken from all targets read and not aligned, by length, where padding its lane
+ * batches to their longest target wastes least: slices of the pieces in file order
+ * cost 2.8x the cells of the same targets sorted as a whole (UniProt, 256 a slice).
+ * Any irregularity (diagnostics, an error) discards the streamed work and the normal
+ * path runs, so output and messages are exactly those of reading the whole file first. */
+enum { PIECE_FIRST = 1 << 17, PIECE_BYTES = 1 << 20, LANES = 64 };
 
 /* The target file's reader: one piece at a time, by whichever task holds rmu. */
 typedef struct {
     pa_input *in;
     char *buf;
-    size_t len, cap;
+    size_t len, cap, piece; /* piece: bytes of the next piece (the first is small) */
     int eof, opened;
     pa_diags *d;
 } piece_reader;
+
+typedef struct {
+    size_t len, idx; /* a target's length and index in the file */
+} pend_t;
+
+/* One library call's hits, with queries and targets renumbered as the whole run's. */
+typedef struct {
+    pa_hit *hits;
+    size_t n;
+} group;
 
 typedef struct {
     run_ctx *r;
@@ -472,10 +485,13 @@ typedef struct {
     seqs pieces;     /* parsed pieces (targets), in file order */
     int read_done;   /* the reader finished (or failed: bad) */
     int bad;         /* fall back to the normal path */
-    pa_hit **hits;   /* per group: the pieces one call aligned */
-    size_t *nhits, *glo, ngroups, hcap; /* glo: a group's first target */
-    size_t aligned;  /* targets aligned (the first ones of the file) */
-    int full;        /* as many pairs held as allowed: no more groups */
+    group *groups;
+    size_t ngroups, gcap;
+    pend_t *pend;    /* targets read and not aligned, by length (the aligner's) */
+    size_t npend, pcap;
+    size_t known;    /* targets in pend or aligned: [0, known) of the file */
+    size_t aligned;  /* targets aligned while reading */
+    int full;        /* as many pairs held as allowed: no more slices */
     double t_read;   /* summed over the pieces */
     char why[512];   /* the first call's kernel choice (thread-local in the library) */
 } stream_ctx;
@@ -484,7 +500,9 @@ typedef struct {
  * record longer than a piece makes the piece longer). */
 static int next_piece(piece_reader *p, size_t *cut)
 {
-    for (size_t want = PIECE_BYTES;; want = p->len + PIECE_BYTES) {
+    size_t step = p->piece ? p->piece : PIECE_FIRST;
+    p->piece = step < PIECE_BYTES ? 2 * step : PIECE_BYTES;
+    for (size_t want = step;; want = p->len + PIECE_BYTES) {
         while (!p->eof && p->len < want) {
             if (p->cap - p->len < PIECE_BYTES) {
                 char *b = realloc(p->buf, p->cap + 2 * PIECE_BYTES);
@@ -572,58 +590,144 @@ static int stream_read_task(void *ctx, pa_task *t)
     return 0;
 }
 
-static int grow_hits(stream_ctx *c)
+static int cmp_pend(const void *x, const void *y)
 {
-    if (c->ngroups < c->hcap)
+    const pend_t *a = x, *b = y;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int cmp_idx(const void *x, const void *y)
+{
+    const pend_t *a = x, *b = y;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Targets [c->known, view->n) join the pending ones, merged by length. */
+static int add_pending(stream_ctx *c, const seqs *view)
+{
+    size_t k = view->n - c->known, n = c->npend + k;
+    if (!k)
         return 0;
-    size_t nc = c->hcap ? 2 * c->hcap : 16;
-    pa_hit **h = realloc(c->hits, nc * sizeof *h);
-    if (h)
-        c->hits = h;
-    size_t *n = h ? realloc(c->nhits, nc * sizeof *n) : NULL;
-    if (n)
-        c->nhits = n;
-    size_t *g = n ? realloc(c->glo, nc * sizeof *g) : NULL;
+    pend_t *m = malloc(2 * n * sizeof *m), *add = m + n;
+    if (!m)
+        return -1;
+    for (size_t i = 0; i < k; i++)
+        add[i] = (pend_t){view->len[c->known + i], c->known + i};
+    qsort(add, k, sizeof *add, cmp_pend);
+    for (size_t i = 0, j = 0, o = 0; o < n; o++)
+        m[o] = j >= k || (i < c->npend && cmp_pend(&c->pend[i], &add[j]) < 0) ? c->pend[i++]
+                                                                               : add[j++];
+    free(c->pend);
+    c->pend = m; /* the upper half stays spare */
+    c->npend = n;
+    c->known = view->n;
+    return 0;
+}
+
+static int grow_groups(stream_ctx *c)
+{
+    if (c->ngroups < c->gcap)
+        return 0;
+    size_t nc = c->gcap ? 2 * c->gcap : 16;
+    group *g = realloc(c->groups, nc * sizeof *g);
     if (!g)
         return -1;
-    c->glo = g;
-    c->hcap = nc;
+    c->groups = g;
+    c->gcap = nc;
     return 0;
 }
 
-/* One call for the targets [c->aligned, hi) of view on ex (NULL: this thread only): a
- * group of hits. 0; 1 when that would hold too many pairs; -1 (fall back). */
-static int align_group(stream_ctx *c, pa_executor *ex, const seqs *view, size_t hi)
+/* Align the targets set[0..n) (view: those read) for queries [q0, q0 + nq) on ex (NULL:
+ * this thread only): one more group. The library's code; -1 out of memory. */
+static int align_set(stream_ctx *c, pa_executor *ex, const seqs *view, const pend_t *set,
+                     size_t n, size_t q0, size_t nq)
+{
+    const char **ts = malloc((n ? n : 1) * sizeof *ts);
+    size_t *tl = malloc((n ? n : 1) * sizeof *tl), nh = 0;
+    pa_hit *hits = NULL;
+    int rc = !ts || !tl || grow_groups(c) ? -1 : 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        ts[i] = view->seq[set[i].idx];
+        tl[i] = view->len[set[i].idx];
+    }
+    if (!rc)
+        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof + q0, nq, ts, tl, n,
+                                    c->r->bo, &hits, &nh);
+    free(ts);
+    free(tl);
+    if (rc)
+        return rc;
+    add_timing(&c->r->ph);
+    if (!c->why[0])
+        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
+    for (size_t i = 0; i < nh; i++) {
+        hits[i].query += q0;
+        hits[i].target = set[hits[i].target].idx;
+    }
+    c->groups[c->ngroups++] = (group){hits, nh};
+    return 0;
+}
+
+/* The pending targets to align next: whole lane batches of about `cells` DP cells
+ * where padding each batch to its longest target wastes least. Sets *start, *n; -1 out
+ * of memory. */
+static int pick_slice(const stream_ctx *c, double qlen, double cells, size_t *start, size_t *n)
+{
+    double best = -1, *sum = malloc((c->npend + 1) * sizeof *sum); /* sum[i]: lengths before i */
+    if (!sum)
+        return -1;
+    sum[0] = 0;
+    for (size_t i = 0; i < c->npend; i++)
+        sum[i + 1] = sum[i] + (double)c->pend[i].len;
+    *start = *n = 0;
+    for (size_t s = 0; s < c->npend; s += LANES / 4) {
+        double padded = 0;
+        size_t e = s;
+        for (; e < c->npend && padded * qlen < cells; e = e + LANES < c->npend ? e + LANES : c->npend)
+            padded += (double)c->pend[(e + LANES < c->npend ? e + LANES : c->npend) - 1].len * LANES;
+        double use = padded > 0 ? (sum[e] - sum[s]) / padded : 0; /* higher is better */
+        if (use > best + 1e-9) {
+            best = use;
+            *start = s;
+            *n = e - s;
+        }
+        if (e == c->npend)
+            break; /* later windows only get shorter */
+    }
+    free(sum);
+    return 0;
+}
+
+/* One slice of the pending targets on this thread: 0; 1 when the pairs budget is
+ * reached (the rest waits for the end); the library's code on failure. */
+static int align_slice(stream_ctx *c, const seqs *view)
 {
     /* all rows wait for the last target: as many pairs as a block of the normal path */
-    const size_t budget = (size_t)1 << 18, lo = c->aligned;
-    if (!c->r->bo->top_k && hi * c->np > budget)
-        return 1; /* enough held: the rest goes by blocks of queries after reading */
-    int rc = grow_hits(c);
-    if (!rc)
-        rc = pa_align_many_profiles(ex, (const pa_profile *const *)c->prof, c->np,
-                                    view->seq + lo, view->len + lo, hi - lo, c->r->bo,
-                                    &c->hits[c->ngroups], &c->nhits[c->ngroups]);
-    if (rc)
-        return -1;
-    add_timing(&c->r->ph);
-    c->glo[c->ngroups] = lo;
-    if (!c->ngroups)
-        snprintf(c->why, sizeof c->why, "%s", pa_align_last_kernel());
-    c->ngroups++;
-    c->aligned = hi;
-    return 0;
-}
-
-/* Targets per call while the file is read: about SLICE_CELLS cells (~10 ms on one
- * thread), so the reader never waits long for the aligner once it is done. */
-static size_t slice_targets(const stream_ctx *c)
-{
-    double m = 0;
+    const size_t budget = (size_t)1 << 18;
+    double qlen = 0;
     for (size_t k = 0; k < c->np; k++)
-        m += (double)pa_profile_length(c->prof[k]);
-    double n = 3e8 / ((m + 1) * 400.0); /* ~400 residues per target */
-    return n < 64 ? 64 : n > 4096 ? 4096 : ((size_t)n + 63) / 64 * 64;
+        qlen += (double)pa_profile_length(c->prof[k]);
+    size_t s, n;
+    if (pick_slice(c, qlen, 1.5e8, &s, &n)) /* ~5 ms of one thread */
+        return -1;
+    if (!c->r->bo->top_k && (c->aligned + n) * c->np > budget)
+        return 1;
+    /* in file order: ties of --top go to the lower target, as in the whole file */
+    pend_t *set = malloc(n * sizeof *set);
+    if (!set)
+        return -1;
+    memcpy(set, c->pend + s, n * sizeof *set);
+    qsort(set, n, sizeof *set, cmp_idx);
+    int rc = align_set(c, NULL, view, set, n, 0, c->np);
+    free(set);
+    if (rc)
+        return rc;
+    memmove(c->pend + s, c->pend + s + n, (c->npend - s - n) * sizeof *c->pend);
+    c->npend -= n;
+    c->aligned += n;
+    return 0;
 }
 
 /* While the file is being read: align slices of the targets read so far on this thread
@@ -634,12 +738,12 @@ static int stream_align_task(void *ctx, pa_task *t)
     (void)t;
     stream_ctx *c = ctx;
     seqs view = {0};
-    size_t slice = slice_targets(c), lists = 0;
+    size_t lists = 0;
     int rc = 0;
     for (;;) {
         pthread_mutex_lock(&c->mu);
         int reading = 0;
-        while (!c->read_done && c->aligned == view.n && lists == c->pieces.nlists && !reading)
+        while (!c->read_done && c->npend < LANES && lists == c->pieces.nlists && !reading)
             if (!(reading = pthread_mutex_trylock(&c->rmu) == 0))
                 pthread_cond_wait(&c->cv, &c->mu);
         int over = c->read_done;
@@ -658,13 +762,10 @@ static int stream_align_task(void *ctx, pa_task *t)
             pthread_mutex_unlock(&c->rmu);
             continue;
         }
-        if (over || rc)
+        if (over || rc || (rc = add_pending(c, &view)))
             break;
-        if (c->aligned < view.n) {
-            size_t hi = c->aligned + slice < view.n ? c->aligned + slice : view.n;
-            if ((rc = align_group(c, NULL, &view, hi)))
-                break;
-        }
+        if (c->npend >= LANES && (rc = align_slice(c, &view)))
+            break;
     }
     free_views(&view);
     if (rc < 0)
@@ -676,10 +777,9 @@ static int stream_align_task(void *ctx, pa_task *t)
 static void stream_free(stream_ctx *c)
 {
     for (size_t k = 0; k < c->ngroups; k++)
-        pa_hits_free(c->hits[k], c->nhits[k]);
-    free(c->hits);
-    free(c->nhits);
-    free(c->glo);
+        pa_hits_free(c->groups[k].hits, c->groups[k].n);
+    free(c->groups);
+    free(c->pend);
     free_seqs(&c->pieces);
     for (size_t k = 0; k < c->np; k++)
         pa_profile_free(c->prof[k]);
@@ -692,71 +792,64 @@ static void stream_free(stream_ctx *c)
     pthread_cond_destroy(&c->cv);
 }
 
-/* Every query's rows in order: query-major, pieces in file order (global target
- * indices). The hits' CIGARs move into the merged array. */
-static int hit_order(const void *x, const void *y)
+/* Best first: score, then lower target (the library's order). */
+static int row_order(const void *x, const void *y)
 {
-    const pa_hit *a = x, *b = y;
+    const pa_hit *a = *(const pa_hit *const *)x, *b = *(const pa_hit *const *)y;
     if (a->aln.score != b->aln.score)
         return a->aln.score > b->aln.score ? -1 : 1;
     return (a->target > b->target) - (a->target < b->target);
 }
 
-/* Rows of queries [qa, qb): the groups' hits for targets [0, aligned) (moved out of
- * the groups) and tail (queries from qa, targets from aligned): every target in file
- * order, or with --top the k best (score, then lower target: the library's order). */
-static int emit_queries(stream_ctx *c, seqs *t, const size_t *qidx, size_t qa, size_t qb,
-                        pa_hit *tail, size_t ntail)
+/* Rows of queries [qa, qb) from every group, pointed to in place: each target in file
+ * order, or with --top the k best. */
+static int emit_queries(stream_ctx *c, const seqs *t, const size_t *qidx, size_t qa, size_t qb)
 {
-    size_t k = c->r->bo->top_k, nq = qb - qa, pt = nq ? ntail / nq : 0, cand = ntail, o = 0;
+    size_t k = c->r->bo->top_k, cand = 0, o = 0;
     for (size_t g = 0; g < c->ngroups; g++)
-        cand += c->nhits[g] / c->np * nq;
-    pa_hit *all = malloc((cand ? cand : 1) * sizeof *all);
-    if (!all)
+        for (size_t i = 0; i < c->groups[g].n; i++)
+            cand += c->groups[g].hits[i].query >= qa && c->groups[g].hits[i].query < qb;
+    if (!k && cand != (qb - qa) * t->n)
+        return -1; /* every pair exactly once, or nothing */
+    const pa_hit **row = calloc(cand ? cand : 1, sizeof *row);
+    if (!row)
         return -1;
     for (size_t q = qa; q < qb; q++) {
         size_t first = o;
-        for (size_t g = 0; g < c->ngroups; g++) {
-            size_t per = c->nhits[g] / c->np;
-            for (size_t i = 0; i < per; i++, o++) {
-                pa_hit *h = &c->hits[g][q * per + i];
-                all[o] = *h;
-                all[o].target += c->glo[g];
-                h->aln.cigar = NULL; /* moved */
+        for (size_t g = 0; g < c->ngroups; g++)
+            for (size_t i = 0; i < c->groups[g].n; i++) {
+                const pa_hit *h = &c->groups[g].hits[i];
+                if (h->query != q)
+                    continue;
+                if (k)
+                    row[o++] = h;
+                else
+                    row[(q - qa) * t->n + h->target] = h;
             }
-        }
-        for (size_t i = 0; i < pt; i++, o++) {
-            pa_hit *h = &tail[(q - qa) * pt + i];
-            all[o] = *h;
-            all[o].query = q;
-            all[o].target += c->aligned;
-            h->aln.cigar = NULL;
-        }
-        if (!k)
+        if (!k) {
+            o += t->n;
             continue;
-        qsort(all + first, o - first, sizeof *all, hit_order);
-        size_t keep = k < o - first ? k : o - first;
-        for (size_t i = first + keep; i < o; i++)
-            pa_alignment_clear(&all[i].aln);
-        o = first + keep;
+        }
+        qsort(row + first, o - first, sizeof *row, row_order);
+        o = first + (k < o - first ? k : o - first);
     }
-    emit_rows(c->r, t, qidx, all, o, 0);
+    emit_rows(c->r, t, qidx, NULL, row, o);
+    free(row);
     return 0;
 }
 
-/* Every query's rows in order. Targets past those aligned while reading (all of them
- * but the pairs budget) are aligned here, by blocks of queries. 0, or -1 when nothing
- * was printed and the normal path must run. */
+/* Every query's rows in order. The targets not aligned while reading are aligned here
+ * on every thread, by blocks of queries. 0, or -1 when nothing was printed and the
+ * normal path must run. */
 static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
 {
     run_ctx *r = c->r;
-    size_t rest = t->n - c->aligned, per = rest ? block_queries(rest) : c->np;
+    size_t rest = c->npend, per = rest ? block_queries(rest) : c->np;
+    /* in file order: ties of --top as in the whole file; the rows read the hits in order */
+    qsort(c->pend, c->npend, sizeof *c->pend, cmp_idx);
     for (size_t qa = 0; qa < c->np && !r->out_err; qa += per) {
-        size_t qb = qa + per < c->np ? qa + per : c->np, nh = 0;
-        pa_hit *tail = NULL;
-        int rc = rest ? pa_align_many_profiles(r->ex, (const pa_profile *const *)c->prof + qa,
-                                               qb - qa, t->seq + c->aligned, t->len + c->aligned,
-                                               rest, r->bo, &tail, &nh) : 0;
+        size_t qb = qa + per < c->np ? qa + per : c->np, g0 = c->ngroups;
+        int rc = rest ? align_set(c, r->ex, t, c->pend, rest, qa, qb - qa) : 0;
         if (rc && !qa)
             return -1;
         if (rc) { /* rows were printed: name the queries left out */
@@ -765,10 +858,11 @@ static int stream_output(stream_ctx *c, seqs *t, const size_t *qidx)
             r->failed = 1;
             continue;
         }
-        if (rest)
-            add_timing(&r->ph);
-        rc = emit_queries(c, t, qidx, qa, qb, tail, nh);
-        pa_hits_free(tail, nh);
+        rc = emit_queries(c, t, qidx, qa, qb);
+        for (; c->ngroups > g0; c->ngroups--) /* this block's own group */
+            pa_hits_free(c->groups[g0].hits, c->groups[g0].n);
+        if (rc && !qa)
+            return -1;
         if (rc) {
             fprintf(stderr, "panalyze align: out of memory\n");
             r->out_err = 1;
@@ -807,18 +901,19 @@ static int try_stream(run_ctx *r, const char *path, int strict, seqs *t)
     pa_graph_free(g);
     if (rc || c.bad || !c.pieces.nlists)
         goto out;
-    /* the pieces become the targets; the rest aligns on every thread */
+    /* the pieces become the targets; those not aligned yet align on every thread */
     *t = c.pieces;
     c.pieces = (seqs){NULL, 0, NULL, NULL, NULL, NULL, 0};
-    if (index_seqs(t) || (!c.full && c.aligned < t->n && align_group(&c, r->ex, t, t->n) < 0))
+    if (index_seqs(t) || add_pending(&c, t))
         goto out;
     r->ph.read += c.t_read;
     r->streamed = 1;
-    if (r->verbose)
-        fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, aligned in %zu "
-                "calls, %s\n", r->q->name[0], nq > 1 ? " and the next queries" : "", t->n,
-                t->nlists, c.ngroups, c.why);
+    size_t slices = c.ngroups;
     done = stream_output(&c, t, qidx) == 0;
+    if (done && r->verbose)
+        fprintf(stderr, "panalyze align: %s%s: %zu targets in %zu pieces, %zu aligned while "
+                "reading in %zu calls, %s\n", r->q->name[0], nq > 1 ? " and the next queries" : "",
+                t->n, t->nlists, c.aligned, slices, c.why);
 out:
     stream_free(&c);
     free(qidx);

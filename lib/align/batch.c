@@ -180,10 +180,32 @@ typedef struct {
     size_t len, t;
 } by_len;
 
-static int cmp_len(const void *x, const void *y)
+/* v by length, ties by target (stable LSD radix sort, a byte of the length a pass:
+ * two passes for proteins; qsort took 2 ms of serial time for 20,000 targets). */
+static int sort_by_len(by_len *v, size_t n)
 {
-    const by_len *a = x, *b = y;
-    return a->len < b->len ? -1 : a->len > b->len ? 1 : (a->t > b->t) - (a->t < b->t);
+    size_t max = 0;
+    for (size_t i = 0; i < n; i++)
+        max = v[i].len > max ? v[i].len : max;
+    by_len *tmp = pai_malloc((n ? n : 1) * sizeof *tmp), *a = v, *b = tmp;
+    if (!tmp)
+        return -1;
+    for (unsigned sh = 0; sh < 8 * sizeof(size_t) && (max >> sh); sh += 8) {
+        size_t cnt[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            cnt[((a[i].len >> sh) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++)
+            cnt[d + 1] += cnt[d];
+        for (size_t i = 0; i < n; i++)
+            b[cnt[(a[i].len >> sh) & 0xff]++] = a[i];
+        by_len *x = a;
+        a = b;
+        b = x;
+    }
+    if (a != v)
+        memcpy(v, a, n * sizeof *v);
+    pai_free(tmp);
+    return 0;
 }
 
 /* Targets by increasing length: lanes of one inter-sequence batch then end together. */
@@ -200,7 +222,10 @@ static int sort_targets(batch *b)
     }
     for (size_t t = 0; t < b->nt; t++)
         v[t] = (by_len){tlen_of(b, t), t};
-    qsort(v, b->nt, sizeof *v, cmp_len);
+    if (sort_by_len(v, b->nt)) {
+        pai_free(v);
+        return pai_error(PA_ENOMEM, "out of memory");
+    }
     for (size_t r = 0; r < b->nt; r++) {
         size_t t = v[r].t;
         b->order[r] = t;

@@ -671,29 +671,33 @@ static int align_set(stream_ctx *c, pa_executor *ex, const seqs *view, const pen
 }
 
 /* The pending targets to align next: whole lane batches of about `cells` DP cells
- * where padding each batch to its longest target wastes least. Sets *start, *n; -1 out
- * of memory. */
+ * where padding each batch to its longest target wastes least, or for the first slice
+ * (the sample the kernel choice is measured on) those around the median length. Sets
+ * *start, *n; -1 out of memory. */
 static int pick_slice(const stream_ctx *c, double qlen, double cells, size_t *start, size_t *n)
 {
-    double best = -1, *sum = malloc((c->npend + 1) * sizeof *sum); /* sum[i]: lengths before i */
+    size_t np = c->npend, half = np / 2 < LANES / 2 ? np / 2 : LANES / 2;
+    double best = -1, *sum = malloc((np + 1) * sizeof *sum); /* sum[i]: lengths before i */
     if (!sum)
         return -1;
     sum[0] = 0;
-    for (size_t i = 0; i < c->npend; i++)
+    for (size_t i = 0; i < np; i++)
         sum[i + 1] = sum[i] + (double)c->pend[i].len;
     *start = *n = 0;
-    for (size_t s = 0; s < c->npend; s += LANES / 4) {
+    for (size_t s = c->ngroups ? 0 : np / 2 - half; s < np; s += LANES / 4) {
         double padded = 0;
         size_t e = s;
-        for (; e < c->npend && padded * qlen < cells; e = e + LANES < c->npend ? e + LANES : c->npend)
-            padded += (double)c->pend[(e + LANES < c->npend ? e + LANES : c->npend) - 1].len * LANES;
+        while (e < np && padded * qlen < cells) {
+            e = e + LANES < np ? e + LANES : np;
+            padded += (double)c->pend[e - 1].len * LANES;
+        }
         double use = padded > 0 ? (sum[e] - sum[s]) / padded : 0; /* higher is better */
         if (use > best + 1e-9) {
             best = use;
             *start = s;
             *n = e - s;
         }
-        if (e == c->npend)
+        if (e == np || !c->ngroups)
             break; /* later windows only get shorter */
     }
     free(sum);

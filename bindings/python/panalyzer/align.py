@@ -134,7 +134,10 @@ def _batch_opts(chunk: int, top_k: int, kernel: str):
 
 def last_kernel() -> str:
     """Which kernel the last batch alignment of this thread ran and why (e.g. "inter-avx2
-    8-bit: measured ... GCUPS ..."); "" before the first batch."""
+    8-bit: measured ... GCUPS ..."); "" before the first batch. Batches are align() with a
+    list of targets, align_many() and Profile.align_many(); align() against one target
+    string is not one and leaves it unchanged. Per thread: read it on the thread that
+    called align (an executor's workers do not change it)."""
     return string(lib.pa_align_last_kernel())
 
 

@@ -77,6 +77,24 @@ sequences <- function(s, all_models = FALSE) {
   v
 }
 
+# align() and align_many(): arguments checked, the library's columns (query last) with
+# attribute "kernel".
+.align <- function(queries, targets, mode, matrix, gap_open, gap_extend, top_k, threads,
+                   gap_model, free_ends, isa, kernel, traceback, chunk) {
+  gm <- .choice(gap_model, c("parasail", "blast"), "gap_model")
+  fe <- .free_ends(free_ends)
+  ia <- .choice(isa, c("auto", "scalar", "sse41", "avx2", "avx512"), "isa")
+  kn <- .choice(kernel, c("auto", "inter", "striped"), "kernel")
+  if (!is.logical(traceback) || length(traceback) != 1 || is.na(traceback))
+    stop("traceback must be TRUE or FALSE", call. = FALSE)
+  if (is.character(matrix) && length(matrix) == 1 && !is.na(matrix) && file.exists(matrix))
+    matrix <- path.expand(matrix)
+  r <- .Call(rpa_align, as.character(queries), as.character(targets), mode, matrix,
+             as.integer(gap_open), as.integer(gap_extend), .count(top_k, "top_k"),
+             .count(threads, "threads"), gm, fe, ia, kn, traceback, .count(chunk, "chunk"))
+  structure(.df(r), kernel = attr(r, "kernel"))
+}
+
 #' Align a query against target sequences.
 #'
 #' A data frame with one row per target (or the top_k best, best first): target
@@ -91,24 +109,31 @@ align <- function(query, targets, mode = "local", matrix = "BLOSUM62", gap_open 
                   gap_extend = 1L, top_k = 0L, threads = 1L, gap_model = "parasail",
                   free_ends = NULL, isa = "auto", kernel = "auto", traceback = TRUE,
                   chunk = 0L) {
-  gm <- .choice(gap_model, c("parasail", "blast"), "gap_model")
-  fe <- .free_ends(free_ends)
-  ia <- .choice(isa, c("auto", "scalar", "sse41", "avx2", "avx512"), "isa")
-  kn <- .choice(kernel, c("auto", "inter", "striped"), "kernel")
-  if (!is.logical(traceback) || length(traceback) != 1 || is.na(traceback))
-    stop("traceback must be TRUE or FALSE", call. = FALSE)
-  if (is.character(matrix) && length(matrix) == 1 && !is.na(matrix) && file.exists(matrix))
-    matrix <- path.expand(matrix)
-  r <- .Call(rpa_align, as.character(query), as.character(targets), mode, matrix,
-             as.integer(gap_open), as.integer(gap_extend), .count(top_k, "top_k"),
-             .count(threads, "threads"), gm, fe, ia, kn, traceback, .count(chunk, "chunk"))
-  structure(.df(r), kernel = attr(r, "kernel"))
+  if (!is.character(query) || length(query) != 1)
+    stop("query must be one sequence (a string); align_many() takes several", call. = FALSE)
+  r <- .align(query, targets, mode, matrix, gap_open, gap_extend, top_k, threads, gap_model,
+              free_ends, isa, kernel, traceback, chunk)
+  r$query <- NULL
+  r
+}
+
+#' Align every query against every target: align()'s data frame with a first column
+#' query (1-based index), rows ordered by query, then as align() orders them.
+align_many <- function(queries, targets, mode = "local", matrix = "BLOSUM62", gap_open = 11L,
+                       gap_extend = 1L, top_k = 0L, threads = 1L, gap_model = "parasail",
+                       free_ends = NULL, isa = "auto", kernel = "auto", traceback = TRUE,
+                       chunk = 0L) {
+  if (!is.character(queries))
+    stop("queries must be a character vector of sequences", call. = FALSE)
+  r <- .align(queries, targets, mode, matrix, gap_open, gap_extend, top_k, threads, gap_model,
+              free_ends, isa, kernel, traceback, chunk)
+  structure(r[c("query", setdiff(names(r), "query"))], kernel = attr(r, "kernel"))
 }
 
 #' Which alignment kernel ran and why.
 #'
-#' With x (a result of align()): the kernel of that call (its "kernel" attribute).
-#' Without: the last align() of this R session. "" before the first alignment.
+#' With x (a result of align() or align_many()): the kernel of that call (its "kernel"
+#' attribute). Without: the last alignment of this R session. "" before the first.
 align_kernel <- function(x = NULL) {
   if (is.null(x)) return(.Call(rpa_align_last_kernel))
   k <- attr(x, "kernel", exact = TRUE)

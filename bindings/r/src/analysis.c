@@ -126,6 +126,7 @@ static void hit_row(SEXP l, size_t i, const pa_hit *h, int traceback)
     SET_STRING_ELT(VECTOR_ELT(l, 6), i, a->cigar ? Rf_mkChar(a->cigar) : NA_STRING);
     REAL(VECTOR_ELT(l, 7))[i] = traceback ? a->identity : NA_REAL;
     REAL(VECTOR_ELT(l, 8))[i] = traceback ? a->similarity : NA_REAL;
+    INTEGER(VECTOR_ELT(l, 9))[i] = (int)h->query + 1;
 }
 
 /* Which kernel the last batch of this thread ran and why ("" when the library cannot say). */
@@ -134,14 +135,15 @@ static SEXP last_kernel(void)
     return Rf_mkString((void *)pa_align_last_kernel ? pa_align_last_kernel() : "");
 }
 
-/* list of columns with attribute "kernel" (pa_align_last_kernel() of this call). */
+/* Every query against every target: list of columns (query last) with attribute "kernel"
+ * (pa_align_last_kernel() of this call). */
 SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
                SEXP top_k, SEXP threads, SEXP gap_model, SEXP free_ends, SEXP isa, SEXP kernel,
                SEXP traceback, SEXP chunk)
 {
     RPA_REQUIRE(pa_align_many);
-    if (!Rf_isString(query) || XLENGTH(query) != 1 || !Rf_isString(targets))
-        Rf_errorcall(R_NilValue, "query must be a string and targets a character vector");
+    if (!Rf_isString(query) || !Rf_isString(targets))
+        Rf_errorcall(R_NilValue, "queries and targets must be character vectors");
     size_t *ql, *tl;
     const char **q = seq_array(query, &ql), **t = seq_array(targets, &tl);
     pa_align_opts o = align_opts(mode, gap_open, gap_extend, gap_model, free_ends, isa, traceback);
@@ -159,17 +161,18 @@ SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, 
     size_t nh = 0;
     int rc = rpa_executor(rpa_int(threads, 1), &ex);
     if (rc == 0)
-        rc = pa_align_many(ex, q, ql, 1, t, tl, (size_t)XLENGTH(targets), &o, &bo, &hits, &nh);
+        rc = pa_align_many(ex, q, ql, (size_t)XLENGTH(query), t, tl, (size_t)XLENGTH(targets),
+                           &o, &bo, &hits, &nh);
     rpa_executor_free(ex);
     pa_matrix_free(m);
     if (rc < 0)
         rpa_fail(rc, "align");
     SEXP g = PROTECT(rpa_guard(free_hits, hits, nh));
     static const char *const names[] = {"target", "score", "qstart", "qend", "tstart", "tend",
-                                        "cigar", "identity", "similarity"};
+                                        "cigar", "identity", "similarity", "query"};
     static const SEXPTYPE types[] = {INTSXP, REALSXP, INTSXP, INTSXP, INTSXP, INTSXP, STRSXP,
-                                     REALSXP, REALSXP};
-    SEXP l = PROTECT(rpa_columns(names, types, 9, (R_xlen_t)nh));
+                                     REALSXP, REALSXP, INTSXP};
+    SEXP l = PROTECT(rpa_columns(names, types, 10, (R_xlen_t)nh));
     for (size_t i = 0; i < nh; i++)
         hit_row(l, i, &hits[i], o.traceback);
     Rf_setAttrib(l, Rf_install("kernel"), PROTECT(last_kernel()));

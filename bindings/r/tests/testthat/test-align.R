@@ -146,3 +146,25 @@ test_that("align() rejects bad arguments with clear errors", {
   expect_error(align("HEAG", "PAW", gap_open = 1L, gap_extend = 2L), "align")
   expect_error(align("HEAG", "PAW", matrix = "no-such-matrix"), "align")
 })
+
+test_that("align_many() gives each query's align() rows", {
+  need(align("HEAG", "PAW"))
+  real <- read_fasta(data_file("pair.fasta"))
+  queries <- c(real[[1]], "HEAGAWGHEE", substr(real[[2]], 30, 120))
+  targets <- c(random_targets(100, real[[1]]), real[[2]])
+  for (top in c(0L, 3L)) {
+    m <- align_many(queries, targets, top_k = top, threads = 2L)
+    expect_equal(names(m)[1:2], c("query", "target"))
+    expect_true(nzchar(align_kernel(m)))
+    for (i in seq_along(queries)) {
+      one <- align(queries[i], targets, top_k = top)
+      got <- m[m$query == i, -1]
+      rownames(got) <- NULL
+      expect_equal(got, one, ignore_attr = TRUE, info = paste(top, i))
+    }
+  }
+  expect_equal(nrow(align_many(character(0), targets)), 0L)
+  expect_error(align(queries, targets), "align_many")
+  expect_error(align_many(1:3, targets), "character vector")
+  expect_error(align_many(c("HEAG", NA), targets), "non-empty")
+})

@@ -110,3 +110,32 @@ def test_kernels_agree_and_report():
     assert [h.score for h in p.align_many(targets, kernel="inter")] == [h.score for h in res["inter"]]
     with pytest.raises(ValueError):
         pa.align(query, targets, kernel="bogus")
+
+
+def test_last_kernel_names_what_ran():
+    need("pa_align_last_kernel")
+    if pa.best_isa() == "scalar":
+        pytest.skip("no SIMD kernels on this CPU")
+    import random
+    rnd = random.Random(13)
+    targets = ["".join(rnd.choice("ACDEFGHIKLMNPQRSTVWY") for _ in range(rnd.randint(20, 200)))
+               for _ in range(80)]
+    queries = [targets[3][:90], targets[50][10:]]
+    ex = pa.Executor(threads=2)
+    ref = pa.align_many(queries, targets, isa="scalar", traceback=False)
+    for kernel in ("inter", "striped"):
+        # one-vs-many, many-vs-many (on the executor) and a profile: each names its kernel
+        one = pa.align(queries[0], targets, kernel=kernel, isa=pa.best_isa(),
+                       traceback=False)
+        assert pa.last_kernel().startswith(kernel + "-" + pa.best_isa()), pa.last_kernel()
+        many = pa.align_many(queries, targets, executor=ex, kernel=kernel, traceback=False)
+        assert pa.last_kernel().startswith(kernel + "-"), pa.last_kernel()
+        assert [[h.score for h in q] for q in many] == [[h.score for h in q] for q in ref]
+        assert [h.score for h in one] == [h.score for h in ref[0]]
+        prof = pa.Profile(queries[1], traceback=False)
+        assert [h.score for h in prof.align_many(targets, kernel=kernel)] == \
+            [h.score for h in ref[1]]
+        assert pa.last_kernel().startswith(kernel + "-"), pa.last_kernel()
+    seen = pa.last_kernel()
+    pa.align(queries[0], targets[0])  # one pair: not a batch, the report stays
+    assert pa.last_kernel() == seen

@@ -42,18 +42,103 @@ sequences <- function(s, all_models = FALSE) {
   .df(.Call(rpa_sequences, s$ptr, as.logical(all_models)))
 }
 
+# Index (0-based, the library's enum value) of a name among choices; a clear error otherwise.
+.choice <- function(x, choices, what) {
+  if (!is.character(x) || length(x) != 1 || is.na(x) || !(x %in% choices))
+    stop(sprintf("%s must be one of %s (got %s)", what,
+                 paste0('"', choices, '"', collapse = ", "), deparse(x)), call. = FALSE)
+  match(x, choices) - 1L
+}
+
+# A non-negative whole number as an integer; a clear error otherwise.
+.count <- function(x, what) {
+  if (!is.numeric(x) || length(x) != 1 || is.na(x) || x < 0 || x != round(x) ||
+      x > .Machine$integer.max)
+    stop(sprintf("%s must be a non-negative whole number (got %s)", what, deparse(x)),
+         call. = FALSE)
+  as.integer(x)
+}
+
+.free_end_names <- c("query_start", "query_end", "target_start", "target_end")
+
+# PA_FREE_* bits of free_ends: NULL (all four), names from .free_end_names, or 0..15.
+.free_ends <- function(x) {
+  if (is.null(x)) return(15L)
+  if (is.character(x)) {
+    bad <- setdiff(x, .free_end_names)
+    if (length(bad) || anyNA(x))
+      stop(sprintf("free_ends: names among %s (got %s)",
+                   paste0('"', .free_end_names, '"', collapse = ", "), deparse(bad)),
+           call. = FALSE)
+    return(as.integer(sum(2L^(match(unique(x), .free_end_names) - 1L))))
+  }
+  v <- .count(x, "free_ends")
+  if (v > 15L) stop("free_ends must be between 0 and 15 (PA_FREE_* bits)", call. = FALSE)
+  v
+}
+
+# align() and align_many(): arguments checked, the library's columns (query last) with
+# attribute "kernel".
+.align <- function(queries, targets, mode, matrix, gap_open, gap_extend, top_k, threads,
+                   gap_model, free_ends, isa, kernel, traceback, chunk) {
+  gm <- .choice(gap_model, c("parasail", "blast"), "gap_model")
+  fe <- .free_ends(free_ends)
+  ia <- .choice(isa, c("auto", "scalar", "sse41", "avx2", "avx512"), "isa")
+  kn <- .choice(kernel, c("auto", "inter", "striped"), "kernel")
+  if (!is.logical(traceback) || length(traceback) != 1 || is.na(traceback))
+    stop("traceback must be TRUE or FALSE", call. = FALSE)
+  if (is.character(matrix) && length(matrix) == 1 && !is.na(matrix) && file.exists(matrix))
+    matrix <- path.expand(matrix)
+  r <- .Call(rpa_align, as.character(queries), as.character(targets), mode, matrix,
+             as.integer(gap_open), as.integer(gap_extend), .count(top_k, "top_k"),
+             .count(threads, "threads"), gm, fe, ia, kn, traceback, .count(chunk, "chunk"))
+  structure(.df(r), kernel = attr(r, "kernel"))
+}
+
 #' Align a query against target sequences.
 #'
 #' A data frame with one row per target (or the top_k best, best first): target
 #' (1-based index), score, qstart/qend and tstart/tend (1-based, inclusive; NA
 #' when nothing aligns), cigar, identity and similarity. Gap costs: a gap of k
-#' residues costs gap_open + (k - 1) * gap_extend. threads > 1 runs the batch on
-#' the library's executor.
+#' residues costs gap_open + (k - 1) * gap_extend (gap_model "blast": gap_open +
+#' k * gap_extend). threads > 1 runs the batch on the library's executor. traceback =
+#' FALSE reports scores and ends only (qstart, tstart, cigar, identity, similarity NA).
+#' isa and kernel force a kernel (results are identical); attribute "kernel" (see
+#' align_kernel()) says which ran and why.
 align <- function(query, targets, mode = "local", matrix = "BLOSUM62", gap_open = 11L,
-                  gap_extend = 1L, top_k = 0L, threads = 1L) {
-  .df(.Call(rpa_align, as.character(query), as.character(targets), mode, matrix,
-            as.integer(gap_open), as.integer(gap_extend), as.integer(top_k),
-            as.integer(threads)))
+                  gap_extend = 1L, top_k = 0L, threads = 1L, gap_model = "parasail",
+                  free_ends = NULL, isa = "auto", kernel = "auto", traceback = TRUE,
+                  chunk = 0L) {
+  if (!is.character(query) || length(query) != 1)
+    stop("query must be one sequence (a string); align_many() takes several", call. = FALSE)
+  r <- .align(query, targets, mode, matrix, gap_open, gap_extend, top_k, threads, gap_model,
+              free_ends, isa, kernel, traceback, chunk)
+  r$query <- NULL
+  r
+}
+
+#' Align every query against every target: align()'s data frame with a first column
+#' query (1-based index), rows ordered by query, then as align() orders them.
+align_many <- function(queries, targets, mode = "local", matrix = "BLOSUM62", gap_open = 11L,
+                       gap_extend = 1L, top_k = 0L, threads = 1L, gap_model = "parasail",
+                       free_ends = NULL, isa = "auto", kernel = "auto", traceback = TRUE,
+                       chunk = 0L) {
+  if (!is.character(queries))
+    stop("queries must be a character vector of sequences", call. = FALSE)
+  r <- .align(queries, targets, mode, matrix, gap_open, gap_extend, top_k, threads, gap_model,
+              free_ends, isa, kernel, traceback, chunk)
+  structure(r[c("query", setdiff(names(r), "query"))], kernel = attr(r, "kernel"))
+}
+
+#' Which alignment kernel ran and why.
+#'
+#' With x (a result of align() or align_many()): the kernel of that call (its "kernel"
+#' attribute). Without: the last alignment of this R session. "" before the first.
+align_kernel <- function(x = NULL) {
+  if (is.null(x)) return(.Call(rpa_align_last_kernel))
+  k <- attr(x, "kernel", exact = TRUE)
+  if (is.null(k)) stop("align_kernel: x is not a result of align()", call. = FALSE)
+  k
 }
 
 #' Predict 3-state secondary structure (H, E, C) with the built-in model.

@@ -11,8 +11,10 @@
 #pragma weak pa_seqset_free
 #pragma weak pa_polymer_type_name
 #pragma weak pa_align_many
+#pragma weak pa_align_last_kernel
 #pragma weak pa_hits_free
 #pragma weak pa_matrix_builtin
+#pragma weak pa_matrix_load
 #pragma weak pa_matrix_free
 #pragma weak pa_predict_ss
 #pragma weak pa_ss_result_free
@@ -75,58 +77,114 @@ static const char **seq_array(SEXP v, size_t **lens)
     return p;
 }
 
-SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
-               SEXP top_k, SEXP threads)
+/* pa_align_opts of align()'s arguments; names were checked by the R wrapper, so only
+ * out-of-range codes (a direct .Call) are rejected here. */
+static pa_align_opts align_opts(SEXP mode, SEXP gap_open, SEXP gap_extend, SEXP gap_model,
+                                SEXP free_ends, SEXP isa, SEXP traceback)
 {
-    RPA_REQUIRE(pa_align_many);
-    if (!Rf_isString(query) || XLENGTH(query) != 1 || !Rf_isString(targets))
-        Rf_errorcall(R_NilValue, "query must be a string and targets a character vector");
-    size_t *ql, *tl;
-    const char **q = seq_array(query, &ql), **t = seq_array(targets, &tl);
     pa_align_opts o = PA_ALIGN_OPTS_INIT;
     o.mode = parse_mode(rpa_str(mode, "local"));
     o.gap_open = rpa_int(gap_open, 11);
     o.gap_extend = rpa_int(gap_extend, 1);
-    o.traceback = 1;
+    int gm = rpa_int(gap_model, PA_GAP_PARASAIL), fe = rpa_int(free_ends, PA_FREE_ALL);
+    int is = rpa_int(isa, PA_ISA_AUTO);
+    if (gm < PA_GAP_PARASAIL || gm > PA_GAP_BLAST || fe < 0 || fe > PA_FREE_ALL ||
+        is < PA_ISA_AUTO || is > PA_ISA_AVX512)
+        Rf_errorcall(R_NilValue, "align: gap_model, free_ends or isa out of range");
+    o.gap_model = (pa_gap_model)gm;
+    o.free_ends = (unsigned)fe;
+    o.isa = (pa_isa)is;
+    o.traceback = rpa_int(traceback, 1) != 0;
+    return o;
+}
+
+static pa_batch_opts batch_opts(SEXP top_k, SEXP chunk, SEXP kernel)
+{
     pa_batch_opts bo = PA_BATCH_OPTS_INIT;
-    bo.top_k = (size_t)rpa_int(top_k, 0);
+    int k = rpa_int(top_k, 0), c = rpa_int(chunk, 0), kn = rpa_int(kernel, PA_KERNEL_AUTO);
+    if (k < 0 || c < 0 || kn < PA_KERNEL_AUTO || kn > PA_KERNEL_STRIPED)
+        Rf_errorcall(R_NilValue, "align: top_k, chunk or kernel out of range");
+    bo.top_k = (size_t)k;
+    bo.chunk = (size_t)c;
+    bo.kernel = (pa_align_kernel)kn;
+    return bo;
+}
+
+/* One data frame row of hit h (R convention: 1-based, inclusive ranges). Unknown starts
+ * (no traceback) and the columns only a traceback fills are NA; so are all four
+ * coordinates when nothing aligns. */
+static void hit_row(SEXP l, size_t i, const pa_hit *h, int traceback)
+{
+    const pa_alignment *a = &h->aln;
+    int known = a->qstart >= 0, empty = known ? a->qend <= a->qstart : a->qend <= 0;
+    INTEGER(VECTOR_ELT(l, 0))[i] = (int)h->target + 1;
+    REAL(VECTOR_ELT(l, 1))[i] = (double)a->score;
+    INTEGER(VECTOR_ELT(l, 2))[i] = empty || !known ? NA_INTEGER : (int)a->qstart + 1;
+    INTEGER(VECTOR_ELT(l, 3))[i] = empty ? NA_INTEGER : (int)a->qend;
+    INTEGER(VECTOR_ELT(l, 4))[i] = empty || !known ? NA_INTEGER : (int)a->tstart + 1;
+    INTEGER(VECTOR_ELT(l, 5))[i] = empty ? NA_INTEGER : (int)a->tend;
+    SET_STRING_ELT(VECTOR_ELT(l, 6), i, a->cigar ? Rf_mkChar(a->cigar) : NA_STRING);
+    REAL(VECTOR_ELT(l, 7))[i] = traceback ? a->identity : NA_REAL;
+    REAL(VECTOR_ELT(l, 8))[i] = traceback ? a->similarity : NA_REAL;
+    INTEGER(VECTOR_ELT(l, 9))[i] = (int)h->query + 1;
+}
+
+/* Which kernel the last batch of this thread ran and why ("" when the library cannot say). */
+static SEXP last_kernel(void)
+{
+    return Rf_mkString((void *)pa_align_last_kernel ? pa_align_last_kernel() : "");
+}
+
+/* Every query against every target: list of columns (query last) with attribute "kernel"
+ * (pa_align_last_kernel() of this call). */
+SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
+               SEXP top_k, SEXP threads, SEXP gap_model, SEXP free_ends, SEXP isa, SEXP kernel,
+               SEXP traceback, SEXP chunk)
+{
+    RPA_REQUIRE(pa_align_many);
+    if (!Rf_isString(query) || !Rf_isString(targets))
+        Rf_errorcall(R_NilValue, "queries and targets must be character vectors");
+    size_t *ql, *tl;
+    const char **q = seq_array(query, &ql), **t = seq_array(targets, &tl);
+    pa_align_opts o = align_opts(mode, gap_open, gap_extend, gap_model, free_ends, isa, traceback);
+    pa_batch_opts bo = batch_opts(top_k, chunk, kernel);
 
     pa_matrix *m = NULL;
-    RPA_CHECK(pa_matrix_builtin(&m, rpa_str(matrix, "BLOSUM62")), "align");
+    const char *mname = rpa_str(matrix, "BLOSUM62");
+    int mrc = pa_matrix_builtin(&m, mname);
+    if (mrc == PA_ENOTFOUND && (void *)pa_matrix_load) /* not a built-in name: a file? */
+        mrc = pa_matrix_load(&m, mname);
+    RPA_CHECK(mrc, "align");
     o.matrix = m;
     pa_executor *ex;
     pa_hit *hits = NULL;
     size_t nh = 0;
     int rc = rpa_executor(rpa_int(threads, 1), &ex);
     if (rc == 0)
-        rc = pa_align_many(ex, q, ql, 1, t, tl, (size_t)XLENGTH(targets), &o, &bo, &hits, &nh);
+        rc = pa_align_many(ex, q, ql, (size_t)XLENGTH(query), t, tl, (size_t)XLENGTH(targets),
+                           &o, &bo, &hits, &nh);
     rpa_executor_free(ex);
     pa_matrix_free(m);
     if (rc < 0)
         rpa_fail(rc, "align");
     SEXP g = PROTECT(rpa_guard(free_hits, hits, nh));
     static const char *const names[] = {"target", "score", "qstart", "qend", "tstart", "tend",
-                                        "cigar", "identity", "similarity"};
+                                        "cigar", "identity", "similarity", "query"};
     static const SEXPTYPE types[] = {INTSXP, REALSXP, INTSXP, INTSXP, INTSXP, INTSXP, STRSXP,
-                                     REALSXP, REALSXP};
-    SEXP l = PROTECT(rpa_columns(names, types, 9, (R_xlen_t)nh));
-    for (size_t i = 0; i < nh; i++) {
-        const pa_alignment *a = &hits[i].aln;
-        INTEGER(VECTOR_ELT(l, 0))[i] = (int)hits[i].target + 1;
-        REAL(VECTOR_ELT(l, 1))[i] = (double)a->score;
-        /* R convention: 1-based, inclusive ranges (NA when there is no aligned part) */
-        int empty = a->qstart < 0 || a->qend <= a->qstart;
-        INTEGER(VECTOR_ELT(l, 2))[i] = empty ? NA_INTEGER : (int)a->qstart + 1;
-        INTEGER(VECTOR_ELT(l, 3))[i] = empty ? NA_INTEGER : (int)a->qend;
-        INTEGER(VECTOR_ELT(l, 4))[i] = empty ? NA_INTEGER : (int)a->tstart + 1;
-        INTEGER(VECTOR_ELT(l, 5))[i] = empty ? NA_INTEGER : (int)a->tend;
-        SET_STRING_ELT(VECTOR_ELT(l, 6), i, a->cigar ? Rf_mkChar(a->cigar) : NA_STRING);
-        REAL(VECTOR_ELT(l, 7))[i] = a->identity;
-        REAL(VECTOR_ELT(l, 8))[i] = a->similarity;
-    }
+                                     REALSXP, REALSXP, INTSXP};
+    SEXP l = PROTECT(rpa_columns(names, types, 10, (R_xlen_t)nh));
+    for (size_t i = 0; i < nh; i++)
+        hit_row(l, i, &hits[i], o.traceback);
+    Rf_setAttrib(l, Rf_install("kernel"), PROTECT(last_kernel()));
     rpa_release(g);
-    UNPROTECT(2);
+    UNPROTECT(3);
     return l;
+}
+
+SEXP rpa_align_last_kernel(void)
+{
+    RPA_REQUIRE(pa_align_last_kernel);
+    return last_kernel();
 }
 
 static void free_ss(void *p, size_t n) { (void)n; pa_ss_result_free(p); }

@@ -60,7 +60,9 @@ SEXP rpa_read_structure(SEXP path, SEXP format, SEXP altloc, SEXP first_model, S
 SEXP rpa_structure_tables(SEXP ptr);
 SEXP rpa_sequences(SEXP ptr, SEXP all_models);
 SEXP rpa_align(SEXP query, SEXP targets, SEXP mode, SEXP matrix, SEXP gap_open, SEXP gap_extend,
-               SEXP top_k, SEXP threads);
+               SEXP top_k, SEXP threads, SEXP gap_model, SEXP free_ends, SEXP isa, SEXP kernel,
+               SEXP traceback, SEXP chunk);
+SEXP rpa_align_last_kernel(void); /* "" before the first batch of this thread */
 SEXP rpa_predict_ss(SEXP seqs, SEXP threads, SEXP probs, SEXP precision, SEXP ss8);
 SEXP rpa_run_pipeline(SEXP paths, SEXP threads, SEXP chunk, SEXP cache_dir, SEXP predict_ss,
                       SEXP dssp, SEXP precision);

@@ -116,6 +116,13 @@ typedef struct {
     int64_t j;     /* DP column */
     uint64_t mask; /* lanes whose best improved there */
 } pai_ilog;
+#define PAI_CAT_(a, b) a##b
+#define PAI_CAT(a, b) PAI_CAT_(a, b) /* names of a kernel template's helpers */
+/* A boundary value of the DP as a lane value: clamped to the lanes' lowest, biased. */
+static inline int32_t pai_edge(int64_t x, int32_t lo, int32_t off)
+{
+    return (int32_t)((x < lo ? lo : x) - off);
+}
 typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lanes] */);
 /* Per ISA: 8-bit (local only) and 16-bit kernels (NULL when not compiled). */
 extern const pai_inter_fn pai_inter_sse41[2];

@@ -13,6 +13,86 @@
  * Recurrences as in scalar.c; F (query residue vs gap) is carried in a register down
  * the column, E (target residue vs gap) and H are stored per query position. */
 
+#define PAIR PAI_CAT(FN, _pair)
+#define ENDS PAI_CAT(FN, _ends)
+
+/* Two target columns down the query: A from the previous column hc into hm, B from A
+ * (H and E in registers) into hn; ec holds E, left as column B's. vin: H[0][j] (the
+ * diagonal of row 1) and the first F of A and of B; vmax: the column maxima. fl (16-bit
+ * local): floor E at 0, as good as H >= 0 there; 8-bit lanes floor by saturation. */
+static inline __attribute__((always_inline)) void PAIR(const VT *hc, VT *hm, VT *hn, VT *ec,
+                                                       const VT *prof, const uint8_t *q,
+                                                       int64_t m, VT vgo, VT vge,
+                                                       const VT vin[4], VT vmax[2], int fl)
+{
+    const VT *profb = prof + PAI_AMAX, vz = VSET1(0);
+    VT vhda = vin[0], vhdb = vin[1], vfa = vin[2], vfb = vin[3];
+    VT vmaxa = vmax[0], vmaxb = vmax[1];
+    for (int64_t i = 0; i < m; i++) {
+        VT vhp = VLOAD(hc + i);
+        VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
+        if (fl)
+            vea = VMAX(vea, vz);
+        VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
+        /* next F = max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge */
+        VT vxa = VSUBS(vha, vgo);
+        vha = VMAX(vha, vfa);
+        vmaxa = VMAX(vmaxa, vha);
+        vfa = VMAX(VSUBS(vfa, vge), vxa);
+        VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
+        if (fl)
+            veb = VMAX(veb, vz);
+        VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
+        VT vxb = VSUBS(vhb, vgo);
+        vhb = VMAX(vhb, vfb);
+        vmaxb = VMAX(vmaxb, vhb);
+        vfb = VMAX(VSUBS(vfb, vge), vxb);
+        VSTORE(ec + i, veb);
+        VSTORE(hm + i, vha);
+        VSTORE(hn + i, vhb);
+        vhda = vhp;
+        vhdb = vha;
+    }
+    vmax[0] = vmaxa, vmax[1] = vmaxb;
+}
+
+/* Global and semi-global, after DP column jj (values in colv): the row-m candidates of
+ * the running lanes, then the results of the lanes whose target ends there. */
+static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live,
+                 int64_t *row_best, int64_t *row_j, pai_kres *r)
+{
+    enum { L = (int)(sizeof(VT) / sizeof(ET)) };
+    const pai_params *p = b->p;
+    const int64_t m = b->m;
+    const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
+    const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
+    const ET *col = (const ET *)colv;
+    for (uint64_t x = semi_row ? *live : 0; x; x &= x - 1) { /* H[m][jj] */
+        int l = __builtin_ctzll(x);
+        if (col[(m - 1) * L + l] > row_best[l])
+            row_best[l] = col[(m - 1) * L + l], row_j[l] = jj;
+    }
+    for (int l = 0; l < L; l++) {
+        if (!((*live >> l) & 1) || b->n[l] != jj)
+            continue;
+        *live &= ~((uint64_t)1 << l);
+        pai_semi_cands c = {row_best[l], row_j[l], INT64_MIN, 0};
+        if (semi_col)
+            for (int64_t i = 0; i < m; i++)
+                if (col[i * L + l] > c.col_best)
+                    c.col_best = col[i * L + l], c.col_i = i + 1;
+        int64_t hmn = col[(m - 1) * L + l], n = jj;
+        r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+        if (semi_row || semi_col) {
+            pai_semi_pick(p, m, n, &c, &r[l]);
+            if (hmn > r[l].score ||
+                (hmn == r[l].score && (n < r[l].tend || (n == r[l].tend && m < r[l].qend))))
+                r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+        }
+        r[l].bits = WBITS;
+    }
+}
+
 static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 {
     enum { L = (int)(sizeof(VT) / sizeof(ET)) };
@@ -25,8 +105,6 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #endif
     const pai_params *p = b->p;
     const int64_t m = b->m;
-    const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
-    const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
     for (int l = 0; l < L; l++) {
         memset(&r[l], 0, sizeof r[l]);
         r[l].bits = WBITS;
@@ -42,14 +120,16 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
      * the end-row search of a lane waits until its run of improving columns ends */
     VT *hc = buf, *hn = buf + m, *ec = buf + 2 * m, *prof = buf + 3 * m;
     const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV - OFF);
+    const int floor0 = WBITS != 8 && local;
 #if WBITS != 8
     const VT vzero = VSET1(0);
 #endif
+#define EDGE(x) VSET1(pai_edge((x), NEGV, OFF))
+#define COLEND(colv, jj) ENDS(b, (colv), (jj), &live, row_best, row_j, r)
     /* a best above this may have saturated */
     const int64_t limit = (int64_t)TOP - b->mxmax - 1;
     for (int64_t i = 0; i < m; i++) { /* column 0 */
-        int64_t h = pai_bound_col(p, i + 1);
-        VSTORE(hc + i, VSET1((int32_t)((h < NEGV ? NEGV : h) - OFF)));
+        VSTORE(hc + i, VSET1(pai_edge(pai_bound_col(p, i + 1), NEGV, OFF)));
         VSTORE(ec + i, vneg);
     }
     /* per-lane state kept in scalars: touched only when a lane improves or ends */
@@ -99,46 +179,34 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     VT vbest = VSET1(-OFF), vmax = vneg;
     const uint8_t *q = b->q;
     int64_t j = 0;
-#if WBITS == 8
     /* Two columns per pass down the query: column B takes column A's H and E straight
      * from registers, so H and E go through memory once per two columns. */
-    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair, for the end-row search */
+    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair (end-row search, ends) */
     for (; j + 1 < b->nmax && live; j += 2) {
         VT *profb = prof + PAI_AMAX;
         PROF(prof, b->tb + (size_t)j * L, b);
         PROF(profb, b->tb + (size_t)(j + 1) * L, b);
-        VT vhda = vneg, vhdb = vneg, vfa = vneg, vfb = vneg, vmaxa = vneg, vmaxb = vneg;
-        for (int64_t i = 0; i < m; i++) {
-            VT vhp = VLOAD(hc + i);
-            VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
-            VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
-            VT vxa = VSUBS(vha, vgo);
-            vha = VMAX(vha, vfa);
-            vmaxa = VMAX(vmaxa, vha);
-            vfa = VMAX(VSUBS(vfa, vge), vxa);
-            VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
-            VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
-            VT vxb = VSUBS(vhb, vgo);
-            vhb = VMAX(vhb, vfb);
-            vmaxb = VMAX(vmaxb, vhb);
-            vfb = VMAX(VSUBS(vfb, vge), vxb);
-            VSTORE(ec + i, veb);
-            VSTORE(hm + i, vha);
-            VSTORE(hn + i, vhb);
-            vhda = vhp;
-            vhdb = vha;
+        VT vin[4] = {EDGE(pai_bound_row(p, j)), EDGE(pai_bound_row(p, j + 1)),
+                     EDGE(pai_bound_row(p, j + 1) - p->go), EDGE(pai_bound_row(p, j + 2) - p->go)};
+        VT vmaxab[2] = {vneg, vneg};
+        if (floor0)
+            PAIR(hc, hm, hn, ec, prof, q, m, vgo, vge, vin, vmaxab, 1);
+        else
+            PAIR(hc, hm, hn, ec, prof, q, m, vgo, vge, vin, vmaxab, 0);
+        if (local) {
+            IMPROVE(vmaxab[0], hc, j + 1);
+            IMPROVE(vmaxab[1], hm, j + 2);
+        } else {
+            vmax = VMAX(vmax, VMAX(vmaxab[0], vmaxab[1]));
+            COLEND(hm, j + 1);
+            COLEND(hn, j + 2);
         }
-        IMPROVE(vmaxa, hc, j + 1);
-        IMPROVE(vmaxb, hm, j + 2);
         VT *swap = hc;
         hc = hn, hn = swap;
     }
-#endif
     for (; j < b->nmax && live; j++) {
         PROF(prof, b->tb + (size_t)j * L, b);
-        int64_t hd0 = pai_bound_row(p, j), f0 = pai_bound_row(p, j + 1) - p->go;
-        VT vhd = VSET1((int32_t)((hd0 < NEGV ? NEGV : hd0) - OFF));
-        VT vf = VSET1((int32_t)((f0 < NEGV ? NEGV : f0) - OFF));
+        VT vhd = EDGE(pai_bound_row(p, j)), vf = EDGE(pai_bound_row(p, j + 1) - p->go);
         if (local)
             vmax = vneg;
         for (int64_t i = 0; i < m; i++) {
@@ -165,34 +233,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
             IMPROVE(vmax, hn, j + 1);
             continue;
         }
-        if (semi_row) { /* H[m][j+1] of the running lanes */
-            VSTOREU((VT *)lanes, VLOAD(hc + m - 1));
-            for (uint64_t x = live; x; x &= x - 1) {
-                int l = __builtin_ctzll(x);
-                if (lanes[l] > row_best[l])
-                    row_best[l] = lanes[l], row_j[l] = j + 1;
-            }
-        }
-        for (int l = 0; l < L; l++) { /* lanes whose target ends at this column */
-            if (!((live >> l) & 1) || b->n[l] != j + 1)
-                continue;
-            live &= ~((uint64_t)1 << l);
-            pai_semi_cands c = {row_best[l], row_j[l], INT64_MIN, 0};
-            const ET *col = (const ET *)hc;
-            if (semi_col)
-                for (int64_t i = 0; i < m; i++)
-                    if (col[i * L + l] > c.col_best)
-                        c.col_best = col[i * L + l], c.col_i = i + 1;
-            int64_t hmn = col[(m - 1) * L + l], n = j + 1;
-            r[l].score = hmn, r[l].qend = m, r[l].tend = n;
-            if (semi_row || semi_col) {
-                pai_semi_pick(p, m, n, &c, &r[l]);
-                if (hmn > r[l].score ||
-                    (hmn == r[l].score && (n < r[l].tend || (n == r[l].tend && m < r[l].qend))))
-                    r[l].score = hmn, r[l].qend = m, r[l].tend = n;
-            }
-            r[l].bits = WBITS;
-        }
+        COLEND(hc, j + 1);
     }
     if (local) {
         SCAN(hc, pend);
@@ -232,3 +273,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #undef MASKEQ
 #undef SCAN
 #undef IMPROVE
+#undef EDGE
+#undef COLEND
+#undef PAIR
+#undef ENDS

@@ -128,6 +128,7 @@ typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lane
 extern const pai_inter_fn pai_inter_sse41[2];
 extern const pai_inter_fn pai_inter_avx2[2];
 extern const pai_inter_fn pai_inter_avx512[2];
+extern const pai_inter_fn pai_inter_avx512vbmi[2]; /* score rows by VBMI byte permutes */
 
 /* One bit per 16-bit lane from a byte mask (two equal bits per lane). */
 static inline uint64_t pai_pairbits(uint32_t x)
@@ -184,6 +185,7 @@ typedef struct {
     int inter;     /* inter-sequence kernels (else striped/scalar per pair) */
     pa_isa isa;    /* ISA of the inter-sequence kernels */
     char why[448]; /* what ran and why, for pa_align_last_kernel() */
+    int vbmi;      /* AVX-512: the variant with VBMI score rows */
 } pai_kchoice;
 /* ts/tn: the batch's targets sorted by length (a sample is timed). */
 int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
@@ -193,11 +195,12 @@ void pai_set_last_kernel(const char *s);
 /* ---- inter-sequence driver (inter.c) ---- */
 int pai_inter_lanes(pa_isa isa, int wbits);
 int pai_inter_available(pa_isa isa);
+int pai_inter_vbmi_supported(void); /* compiled, and the CPU has AVX-512BW and VBMI */
 void pai_inter_tables(pa_profile *p);
 /* Scores and end cells of p against t[0..cnt) (text, lengths n) into out[0..cnt), with
  * the inter-sequence kernels of isa. Sort targets by length first for speed. */
-int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const int64_t *n,
-                    size_t cnt, pai_ws *w, pai_kres *out);
+int pai_inter_score(const pa_profile *p, pa_isa isa, int vbmi, const char *const *t,
+                    const int64_t *n, size_t cnt, pai_ws *w, pai_kres *out);
 /* Align the profile against a target (text) into out using scratch w. */
 int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w,
                          pa_alignment *out);

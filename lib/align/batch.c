@@ -103,7 +103,7 @@ static int run_segment(batch *b, int worker, size_t q, size_t lo, size_t hi)
         pai_kres *r = pai_malloc((hi - lo) * sizeof *r);
         if (!r)
             return pai_error(PA_ENOMEM, "out of memory");
-        rc = pai_inter_score(p, b->kc[q].isa, b->ts + lo, b->tn + lo, hi - lo, w, r);
+        rc = pai_inter_score(p, b->kc[q].isa, b->kc[q].vbmi, b->ts + lo, b->tn + lo, hi - lo, w, r);
         for (size_t i = lo; i < hi && !rc; i++)
             rc = deliver(b, worker, q, i, &r[i - lo]);
         pai_free(r);
@@ -221,7 +221,8 @@ static int choose_kernels(batch *b, pa_align_kernel force)
         return pai_error(PA_ENOMEM, "out of memory");
     for (size_t q = 0; q < b->nq && !rc; q++) {
         rc = pai_choose_kernel(b->prof[q], b->ts, b->tn, b->nt, force, &b->kc[q]);
-        differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa);
+        differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa ||
+                           b->kc[q].vbmi != b->kc[0].vbmi);
     }
     if (!rc && b->nq) {
         char s[512];

@@ -93,6 +93,26 @@ static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live
     }
 }
 
+#define SCANF PAI_CAT(FN, _scan)
+/* For the lanes in todo: the first query position of column col holding the lane's
+ * best (smallest qend on ties). Blocks of 8 rows are tested at once (compares that do
+ * not wait on each other) and only a block holding a best is walked row by row. */
+static inline void SCANF(const VT *col, int64_t m, VT vbest, uint64_t todo, pai_kres *r)
+{
+    for (int64_t i = 0; i < m && todo; i += 8) {
+        int64_t e = m - i < 8 ? m : i + 8;
+        uint64_t any = 0;
+        for (int64_t k = i; k < e; k++)
+            any |= MASKEQ(VLOAD(col + k), vbest);
+        for (int64_t k = i; k < e && (any & todo); k++) {
+            uint64_t eq = MASKEQ(VLOAD(col + k), vbest) & todo;
+            todo &= ~eq;
+            for (; eq; eq &= eq - 1)
+                r[__builtin_ctzll(eq)].qend = k + 1;
+        }
+    }
+}
+
 static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 {
     enum { L = (int)(sizeof(VT) / sizeof(ET)) };
@@ -141,17 +161,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
         live |= b->n[l] > 0 ? (uint64_t)1 << l : 0;
     }
     ET lanes[L] __attribute__((aligned(PAI_VALIGN)));
-/* first query position of column `col` holding the lane's best (smallest qend on ties) */
-#define SCAN(col, lanemask)                                                 \
-    do {                                                                    \
-        uint64_t todo_ = (lanemask);                                        \
-        for (int64_t i_ = 0; i_ < m && todo_; i_++) {                       \
-            uint64_t eq_ = MASKEQ(VLOAD((col) + i_), vbest) & todo_;        \
-            todo_ &= ~eq_;                                                  \
-            for (; eq_; eq_ &= eq_ - 1)                                     \
-                r[__builtin_ctzll(eq_)].qend = i_ + 1;                      \
-        }                                                                   \
-    } while (0)
+#define SCAN(col, lanemask) SCANF((col), m, vbest, (lanemask), r)
 /* After a column (max per lane vcolmax, DP column jj): lanes that beat their best
  * log the column; lanes whose run of improving columns ended in the column before
  * (values in prevcol) get their query end. A column beyond a lane's target only holds
@@ -277,3 +287,4 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #undef COLEND
 #undef PAIR
 #undef ENDS
+#undef SCANF

@@ -63,7 +63,11 @@ static void check_many(pa_executor *ex, const char *q, char **t, size_t nt, pa_a
         o.isa = isas[ia];
         if (pa_profile_new(&p, q, strlen(q), &o) == PA_EUNSUPPORTED)
             continue;
-        for (size_t k = 0; k < 3; k++) {
+        /* AVX-512: without and with VBMI score rows (PA_ALIGN_VBMI=1 is plain AVX-512BW
+         * on a CPU without VBMI) */
+        for (size_t kv = 0; kv < (isas[ia] == PA_ISA_AVX512 ? 6u : 3u); kv++) {
+            size_t k = kv % 3;
+            setenv("PA_ALIGN_VBMI", kv < 3 ? "0" : "1", 1);
             pa_batch_opts bo = PA_BATCH_OPTS_INIT;
             bo.kernel = kernels[k];
             bo.chunk = chunk;
@@ -72,10 +76,15 @@ static void check_many(pa_executor *ex, const char *q, char **t, size_t nt, pa_a
             ck_assert_int_eq(pa_profile_align_many(ex, p, (const char *const *)t, NULL, nt, &bo,
                                                    &h, &nh), 0);
             ck_assert_uint_eq(nh, nt);
+            unsetenv("PA_ALIGN_VBMI");
             if (kernels[k] == PA_KERNEL_INTER && strlen(q) && p->inter_ok) {
                 char want[32];
-                snprintf(want, sizeof want, "inter-%s", pa_isa_name(isas[ia]));
-                ck_assert_msg(strstr(pa_align_last_kernel(), want), "%s", pa_align_last_kernel());
+                int vbmi = kv >= 3 && pai_inter_vbmi_supported();
+                size_t wl = (size_t)snprintf(want, sizeof want, "inter-%s%s", pa_isa_name(isas[ia]),
+                                             vbmi ? "-vbmi" : "");
+                const char *got = pa_align_last_kernel();
+                ck_assert_msg(!strncmp(got, want, wl) && (got[wl] == ' ' || got[wl] == ':'), "%s",
+                              got);
             }
             for (size_t i = 0; i < nt; i++) {
                 const pa_alignment *a = &h[i].aln, *r = &ref[i];
@@ -278,6 +287,36 @@ START_TEST(test_inter_topk_traceback)
 }
 END_TEST
 
+/* The 16-bit kernels take two target columns per pass: targets ending on either column
+ * of a pair in one lane batch, low-complexity sequences for ties between end cells,
+ * every free-end combination (semi-global) and both gap models. */
+START_TEST(test_inter_column_pairs)
+{
+    static const char *const low[] = {"AAAA", "AW", "WAAW"};
+    size_t nt = 70;
+    char *q = rand_seq(pa_test_quick() ? 40 : 90, "AW");
+    char **t = malloc(nt * sizeof *t);
+    for (size_t i = 0; i < nt; i++) {
+        t[i] = malloc(i + 2);
+        for (size_t j = 0; j <= i; j++) /* lengths 1..70: every parity */
+            t[i][j] = i % 4 == 3 ? AA[next_rand() % 20] : low[i % 3][j % strlen(low[i % 3])];
+        t[i][i + 1] = 0;
+    }
+    for (unsigned fe = 0; fe < 16; fe += pa_test_quick() ? 5 : 1)
+        for (int md = 0; md < 3; md++) {
+            pa_align_opts o = PA_ALIGN_OPTS_INIT;
+            o.mode = (pa_align_mode)md;
+            o.free_ends = fe;
+            o.gap_model = fe % 2 ? PA_GAP_BLAST : PA_GAP_PARASAIL;
+            o.gap_open = (int)(fe % 5), o.gap_extend = (int)(fe % 5 > 0);
+            if (md == PA_ALIGN_SEMI || fe == 0)
+                check_many(NULL, q, t, nt, o, 0);
+        }
+    free_all(t, nt);
+    free(q);
+}
+END_TEST
+
 /* Options: version-1 batch options still work; bad kernel values are refused. */
 START_TEST(test_inter_options)
 {
@@ -347,6 +386,7 @@ int main(void)
     tcase_add_test(tc, test_inter_random);
     tcase_add_test(tc, test_inter_long_mixed);
     tcase_add_test(tc, test_inter_saturation);
+    tcase_add_test(tc, test_inter_column_pairs);
     tcase_add_test(tc, test_inter_real);
     tcase_add_test(tc, test_inter_topk_traceback);
     tcase_add_test(tc, test_inter_options);

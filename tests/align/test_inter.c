@@ -344,6 +344,16 @@ START_TEST(test_inter_options)
     ck_assert_ptr_nonnull(strstr(pa_align_last_kernel(), "striped"));
     pa_hits_free(h, nh);
     unsetenv("PA_ALIGN_KERNEL");
+    /* PA_ALIGN_VBMI: bad values refused; auto times AVX-512 with and without VBMI */
+    setenv("PA_ALIGN_VBMI", "2", 1);
+    ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 20, &bo, &h, &nh),
+                     PA_EINVAL);
+    setenv("PA_ALIGN_VBMI", "auto", 1);
+    ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 20, &bo, &h, &nh), 0);
+    if (pai_inter_vbmi_supported())
+        ck_assert_ptr_nonnull(strstr(pa_align_last_kernel(), "inter-avx512-vbmi "));
+    pa_hits_free(h, nh);
+    unsetenv("PA_ALIGN_VBMI");
     bo.kernel = PA_KERNEL_INTER; /* forced, without targets (a fuzzer finding) */
     ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 0, &bo, &h, &nh), 0);
     ck_assert_uint_eq(nh, 0);

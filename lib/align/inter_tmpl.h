@@ -57,9 +57,10 @@ static inline __attribute__((always_inline)) void PAIR(const VT *hc, VT *hm, VT 
 }
 
 /* Global and semi-global, after DP column jj (values in colv): the row-m candidates of
- * the running lanes, then the results of the lanes whose target ends there. */
+ * the running lanes (vrow: their bests so far, tested as a vector), then, from column
+ * *nend (the next end of a running lane) on, the results of the lanes ending there. */
 static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live,
-                 int64_t *row_best, int64_t *row_j, pai_kres *r)
+                 int64_t *row_best, int64_t *row_j, pai_kres *r, VT *vrow, int64_t *nend)
 {
     enum { L = (int)(sizeof(VT) / sizeof(ET)) };
     const pai_params *p = b->p;
@@ -67,11 +68,18 @@ static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live
     const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
     const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
     const ET *col = (const ET *)colv;
-    for (uint64_t x = semi_row ? *live : 0; x; x &= x - 1) { /* H[m][jj] */
-        int l = __builtin_ctzll(x);
-        if (col[(m - 1) * L + l] > row_best[l])
+    if (semi_row) { /* H[m][jj]; values stay above the lanes' lowest (pai_w16_safe) */
+        VT v = VLOAD(colv + m - 1);
+        uint64_t up = MASKGT(v, *vrow) & *live;
+        *vrow = VMAX(*vrow, v);
+        for (; up; up &= up - 1) {
+            int l = __builtin_ctzll(up);
             row_best[l] = col[(m - 1) * L + l], row_j[l] = jj;
+        }
     }
+    if (jj < *nend)
+        return;
+    *nend = INT64_MAX;
     for (int l = 0; l < L; l++) {
         if (!((*live >> l) & 1) || b->n[l] != jj)
             continue;
@@ -91,6 +99,8 @@ static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live
         }
         r[l].bits = WBITS;
     }
+    for (uint64_t x = *live; x; x &= x - 1)
+        *nend = b->n[__builtin_ctzll(x)] < *nend ? b->n[__builtin_ctzll(x)] : *nend;
 }
 
 #define SCANF PAI_CAT(FN, _scan)
@@ -145,7 +155,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     const VT vzero = VSET1(0);
 #endif
 #define EDGE(x) VSET1(pai_edge((x), NEGV, OFF))
-#define COLEND(colv, jj) ENDS(b, (colv), (jj), &live, row_best, row_j, r)
+#define COLEND(colv, jj) ENDS(b, (colv), (jj), &live, row_best, row_j, r, &vrow, &nend)
     /* a best above this may have saturated */
     const int64_t limit = (int64_t)TOP - b->mxmax - 1;
     for (int64_t i = 0; i < m; i++) { /* column 0 */
@@ -156,10 +166,13 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     int64_t row_best[L], row_j[L];
     uint64_t live = 0; /* lanes whose target is still running (or not overflowed) */
     uint64_t pend = 0; /* local: lanes whose new best's query end is still to find */
+    int64_t nend = INT64_MAX; /* the next column where a running lane ends */
     for (int l = 0; l < L; l++) {
         row_best[l] = INT64_MIN, row_j[l] = 0;
         live |= b->n[l] > 0 ? (uint64_t)1 << l : 0;
+        nend = b->n[l] > 0 && b->n[l] < nend ? b->n[l] : nend;
     }
+    VT vrow = vneg; /* semi-global: the running lanes' best H[m][j] so far */
     ET lanes[L] __attribute__((aligned(PAI_VALIGN)));
 #define SCAN(col, lanemask) SCANF((col), m, vbest, (lanemask), r)
 /* After a column (max per lane vcolmax, DP column jj): lanes that beat their best

@@ -1,5 +1,6 @@
 /* inter_tmpl.h — inter-sequence (SWIPE-style) kernel: every lane holds a different
- * target, the query runs along the inner loop, one target column per outer step.
+ * target, the query runs along the inner loop, two target columns per pass (one for an
+ * odd last column).
  * Written once, instantiated per ISA and lane width by kern_<isa>.c.
  *
  * Parameters: FN, VT, ET, WBITS (8 = local only, values stored as H - 128 in signed
@@ -15,38 +16,48 @@
 
 #define PAIR PAI_CAT(FN, _pair)
 #define ENDS PAI_CAT(FN, _ends)
+#define EGAP PAI_CAT(FN, _egap)
+#define CELL PAI_CAT(FN, _cell)
+
+/* E of a cell from the cell on its left (its E and H). fl (16-bit local): floor at 0, as
+ * good as H >= 0 there; 8-bit lanes floor by saturation. */
+static inline __attribute__((always_inline)) VT EGAP(VT e, VT h, VT vgo, VT vge, int fl)
+{
+    VT v = VMAX(VSUBS(e, vge), VSUBS(h, vgo));
+    return fl ? VMAX(v, VSET1(0)) : v;
+}
+
+/* H of a cell from its diagonal hd, score s and E; carries F down the column (next F =
+ * max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge) and the column max. */
+static inline __attribute__((always_inline)) VT CELL(VT hd, VT s, VT e, VT *f, VT *mx, VT vgo,
+                                                     VT vge)
+{
+    VT h = VMAX(VADDS(hd, s), e);
+    VT x = VSUBS(h, vgo);
+    h = VMAX(h, *f);
+    *mx = VMAX(*mx, h);
+    *f = VMAX(VSUBS(*f, vge), x);
+    return h;
+}
 
 /* Two target columns down the query: A from the previous column hc into hm, B from A
  * (H and E in registers) into hn; ec holds E, left as column B's. vin: H[0][j] (the
- * diagonal of row 1) and the first F of A and of B; vmax: the column maxima. fl (16-bit
- * local): floor E at 0, as good as H >= 0 there; 8-bit lanes floor by saturation. */
+ * diagonal of row 1) and the first F of A and of B; vmax: the column maxima; fl: see
+ * EGAP. */
 static inline __attribute__((always_inline)) void PAIR(const VT *hc, VT *hm, VT *hn, VT *ec,
                                                        const VT *prof, const uint8_t *q,
                                                        int64_t m, VT vgo, VT vge,
                                                        const VT vin[4], VT vmax[2], int fl)
 {
-    const VT *profb = prof + PAI_AMAX, vz = VSET1(0);
+    const VT *profb = prof + PAI_AMAX;
     VT vhda = vin[0], vhdb = vin[1], vfa = vin[2], vfb = vin[3];
     VT vmaxa = vmax[0], vmaxb = vmax[1];
     for (int64_t i = 0; i < m; i++) {
         VT vhp = VLOAD(hc + i);
-        VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
-        if (fl)
-            vea = VMAX(vea, vz);
-        VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
-        /* next F = max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge */
-        VT vxa = VSUBS(vha, vgo);
-        vha = VMAX(vha, vfa);
-        vmaxa = VMAX(vmaxa, vha);
-        vfa = VMAX(VSUBS(vfa, vge), vxa);
-        VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
-        if (fl)
-            veb = VMAX(veb, vz);
-        VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
-        VT vxb = VSUBS(vhb, vgo);
-        vhb = VMAX(vhb, vfb);
-        vmaxb = VMAX(vmaxb, vhb);
-        vfb = VMAX(VSUBS(vfb, vge), vxb);
+        VT vea = EGAP(VLOAD(ec + i), vhp, vgo, vge, fl);
+        VT vha = CELL(vhda, VLOAD(prof + q[i]), vea, &vfa, &vmaxa, vgo, vge);
+        VT veb = EGAP(vea, vha, vgo, vge, fl);
+        VT vhb = CELL(vhdb, VLOAD(profb + q[i]), veb, &vfb, &vmaxb, vgo, vge);
         VSTORE(ec + i, veb);
         VSTORE(hm + i, vha);
         VSTORE(hn + i, vhb);
@@ -151,9 +162,6 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     VT *hc = buf, *hn = buf + m, *ec = buf + 2 * m, *prof = buf + 3 * m;
     const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV - OFF);
     const int floor0 = WBITS != 8 && local;
-#if WBITS != 8
-    const VT vzero = VSET1(0);
-#endif
 #define EDGE(x) VSET1(pai_edge((x), NEGV, OFF))
 #define COLEND(colv, jj) ENDS(b, (colv), (jj), &live, row_best, row_j, r, &vrow, &nend)
     /* a best above this may have saturated */
@@ -234,18 +242,8 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
             vmax = vneg;
         for (int64_t i = 0; i < m; i++) {
             VT vhp = VLOAD(hc + i); /* H[i+1][j], previous column */
-            VT ve = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
-            VT vh = VADDS(vhd, VLOAD(prof + q[i]));
-#if WBITS != 8
-            if (local)
-                ve = VMAX(ve, vzero); /* E >= 0 is as good as H >= 0 here */
-#endif
-            vh = VMAX(vh, ve);
-            /* next F = max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge */
-            VT vxo = VSUBS(vh, vgo);
-            vh = VMAX(vh, vf);
-            vmax = VMAX(vmax, vh);
-            vf = VMAX(VSUBS(vf, vge), vxo);
+            VT ve = EGAP(VLOAD(ec + i), vhp, vgo, vge, floor0);
+            VT vh = CELL(vhd, VLOAD(prof + q[i]), ve, &vf, &vmax, vgo, vge);
             VSTORE(ec + i, ve);
             VSTORE(hn + i, vh);
             vhd = vhp;
@@ -301,3 +299,5 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #undef PAIR
 #undef ENDS
 #undef SCANF
+#undef EGAP
+#undef CELL

@@ -186,7 +186,7 @@ static int env_kernel(pa_align_kernel *k)
 }
 
 /* PA_ALIGN_VBMI: 0 (AVX-512 without VBMI score rows), 1 or unset (with, where the CPU
- * has VBMI: 1-3 % faster, measured; too close for a 2 ms calibration to tell apart
+ * has VBMI: 1-4 % faster, measured; too close for a 2 ms calibration to tell apart
  * reliably), auto (both are timed). Returns 0, 1 or 2 (both); 0 without VBMI. */
 static int env_vbmi(int *v)
 {

@@ -363,8 +363,11 @@ int main(int argc, char **argv)
         long long s1, s2;
         double t1 = run_pa(&w, PA_ALIGN_LOCAL, PA_KERNEL_AUTO, PA_ISA_AUTO, 1, &s1, NULL, 0);
         double t2 = run_pa(&w, PA_ALIGN_LOCAL, PA_KERNEL_AUTO, PA_ISA_AUTO, 2, &s2, NULL, 0);
-        printf("libpanalyzer auto, queries 150-300, executor 1 vs 2 threads (wall): %.3f s / %.3f s"
-               " = %.2fx%s\n", t1, t2, t1 / t2, s1 == s2 ? "" : "  SCORES DIFFER");
+        if (t1 < 0 || t2 < 0)
+            printf("no executor (%s): 1 vs 2 threads not measured\n", pa_last_error());
+        else
+            printf("libpanalyzer auto, queries 150-300, executor 1 vs 2 threads (wall): %.3f s / "
+                   "%.3f s = %.2fx%s\n", t1, t2, t1 / t2, s1 == s2 ? "" : "  SCORES DIFFER");
     }
     for (size_t k = 0; k < nt; k++)
         free(tenc[k]);

@@ -24,8 +24,12 @@ int pai_inter_available(pa_isa isa)
 
 int pai_inter_vbmi_supported(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
     return pai_inter_avx512vbmi[0] && pai_isa_supported(PA_ISA_AVX512) &&
            __builtin_cpu_supports("avx512vbmi");
+#else
+    return 0;
+#endif
 }
 
 void pai_inter_tables(pa_profile *p)

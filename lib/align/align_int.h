@@ -67,7 +67,22 @@ typedef struct {
     size_t ops_cap;
     uint8_t *tb;          /* interleaved targets of one lane batch */
     size_t tb_cap;
+    /* the first pass's lane batches of one target range, kept for the next query of a
+     * tile (inter.c): batches back to back in pk, per batch its place and lengths */
+    uint8_t *pk;
+    size_t pk_cap;
+    struct pai_pkb *pkb;
+    size_t pkb_cap;
+    const char *const *pk_t; /* key: targets, their indices, lanes, alphabet */
+    size_t *pk_idx;
+    size_t pk_cnt, pk_idx_cap;
+    int pk_lanes;
+    uint8_t pk_map[256];
 } pai_ws;
+struct pai_pkb {
+    size_t off;
+    int64_t nmax, ln[64];
+};
 void pai_ws_free(pai_ws *w);
 void *pai_ws_simd(pai_ws *w, size_t bytes); /* aligned to PAI_VALIGN; NULL on ENOMEM */
 

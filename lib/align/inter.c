@@ -90,9 +90,41 @@ static int pack(const pa_profile *p, const char *const *t, const int64_t *n, con
     return 0;
 }
 
+/* The first pass's lane batches of t[0..cnt), packed unless the previous call of this
+ * worker packed the same (the queries of a tile run one after the other on the same
+ * targets: batch.c). */
+static int pack_range(const pa_profile *p, const char *const *t, const int64_t *n,
+                      const size_t *idx, size_t cnt, int lanes, pai_ws *w)
+{
+    if (w->pk_t == t && w->pk_cnt == cnt && w->pk_lanes == lanes &&
+        !memcmp(w->pk_map, p->mx.map, sizeof w->pk_map) &&
+        !memcmp(w->pk_idx, idx, cnt * sizeof *idx))
+        return 0;
+    size_t nb = (cnt + (size_t)lanes - 1) / (size_t)lanes, at = 0;
+    w->pk_t = NULL;
+    if ((nb > w->pkb_cap && PAI_GROW(w->pkb, w->pkb_cap, nb)) ||
+        (cnt > w->pk_idx_cap && PAI_GROW(w->pk_idx, w->pk_idx_cap, cnt)))
+        return pai_error(PA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nb; i++) {
+        struct pai_pkb *k = &w->pkb[i];
+        size_t c = cnt - i * (size_t)lanes < (size_t)lanes ? cnt - i * (size_t)lanes : (size_t)lanes;
+        int rc = pack(p, t, n, idx + i * (size_t)lanes, c, lanes, w, k->ln, &k->nmax);
+        size_t sz = (size_t)k->nmax * (size_t)lanes + 1;
+        if (rc || (at + sz > w->pk_cap && PAI_GROW(w->pk, w->pk_cap, at + sz)))
+            return rc ? rc : pai_error(PA_ENOMEM, "out of memory");
+        memcpy(w->pk + at, w->tb, sz);
+        k->off = at;
+        at += sz;
+    }
+    w->pk_t = t, w->pk_cnt = cnt, w->pk_lanes = lanes;
+    memcpy(w->pk_idx, idx, cnt * sizeof *idx);
+    memcpy(w->pk_map, p->mx.map, sizeof w->pk_map);
+    return 0;
+}
+
 /* Score the targets idx[0..cnt) at one lane width; lanes that overflow are appended
  * to redo (which may alias nothing else). */
-static int run_width(const pa_profile *p, pa_isa isa, int vbmi, int wd, const char *const *t,
+static int run_width(const pa_profile *p, pa_isa isa, int vbmi, int wd, int first, const char *const *t,
                      const int64_t *n, const size_t *idx, size_t cnt, pai_ws *w, pai_kres *out,
                      size_t *redo, size_t *nredo)
 {
@@ -102,15 +134,21 @@ static int run_width(const pa_profile *p, pa_isa isa, int vbmi, int wd, const ch
     pai_kres r[64];
     pai_ibatch b = {p->qcode, p->m, &p->par, p->itab, p->itabw, p->mx.k,
                     p->mx.max > 0 ? p->mx.max : 0, p->qrows, p->nqrows, NULL, 0, ln};
+    int rc = first ? pack_range(p, t, n, idx, cnt, lanes, w) : 0;
+    if (rc)
+        return rc;
     for (size_t at = 0; at < cnt; at += (size_t)lanes) {
         size_t c = cnt - at < (size_t)lanes ? cnt - at : (size_t)lanes;
-        int rc = pack(p, t, n, idx + at, c, lanes, w, ln, &nmax);
-        if (rc)
-            return rc;
-        for (size_t l = at + (size_t)lanes; l < at + 2 * (size_t)lanes && l < cnt; l++)
-            __builtin_prefetch(t[idx[l]]); /* the next batch's heads, while this one runs */
-        b.tb = w->tb;
-        b.nmax = nmax;
+        if (first) {
+            const struct pai_pkb *k = &w->pkb[at / (size_t)lanes];
+            b.tb = w->pk + k->off, b.nmax = k->nmax, b.n = k->ln;
+        } else {
+            if ((rc = pack(p, t, n, idx + at, c, lanes, w, ln, &nmax)))
+                return rc;
+            for (size_t l = at + (size_t)lanes; l < at + 2 * (size_t)lanes && l < cnt; l++)
+                __builtin_prefetch(t[idx[l]]); /* the next batch's heads, while this runs */
+            b.tb = w->tb, b.nmax = nmax, b.n = ln;
+        }
         if ((rc = fn(&b, w, r)))
             return rc;
         for (size_t l = 0; l < c; l++) {
@@ -152,7 +190,7 @@ int pai_inter_score(const pa_profile *p, pa_isa isa, int vbmi, const char *const
     }
     for (int wd = p->inter_eight ? 0 : 1; wd <= 1 && !rc && ncur; wd++) {
         nnext = 0;
-        rc = run_width(p, isa, vbmi, wd, t, n, cur, ncur, w, out, next, &nnext);
+        rc = run_width(p, isa, vbmi, wd, wd == (p->inter_eight ? 0 : 1), t, n, cur, ncur, w, out, next, &nnext);
         size_t *x = cur;
         cur = next, next = x, ncur = nnext;
     }

@@ -317,6 +317,74 @@ START_TEST(test_inter_column_pairs)
 }
 END_TEST
 
+/* Several profiles in one call: the queries of a tile share the lane batches packed
+ * for the first one only when targets, alphabet and the lanes' targets agree (a DNA
+ * alphabet, a mode whose 16-bit lanes exclude long targets, other matrices and ISAs). */
+START_TEST(test_inter_many_profiles)
+{
+    pa_matrix *dna, *pam;
+    ck_assert_int_eq(pa_matrix_match(&dna, 2, -3), 0);
+    ck_assert_int_eq(pa_matrix_builtin(&pam, "PAM30"), 0);
+    size_t nt = 150, np = 6;
+    char *q = rand_seq(90, AA);
+    char **t = mixed_targets(q, nt, 300);
+    free(t[7]);
+    t[7] = rand_seq(3000, AA); /* too long for query 1's 16-bit lanes, not for query 2's */
+    char *qs[6] = {q, rand_seq(300, AA), rand_seq(130, AA), rand_seq(60, "ACGT"), strdup(q),
+                   rand_seq(40, AA)};
+    static const pa_align_mode md[6] = {PA_ALIGN_LOCAL, PA_ALIGN_GLOBAL, PA_ALIGN_GLOBAL,
+                                        PA_ALIGN_SEMI, PA_ALIGN_LOCAL, PA_ALIGN_SEMI};
+    pa_profile *p[6];
+    pa_align_opts o[6];
+    for (size_t i = 0; i < np; i++) {
+        o[i] = (pa_align_opts)PA_ALIGN_OPTS_INIT;
+        o[i].mode = md[i];
+        o[i].matrix = i == 3 ? dna : i == 4 ? pam : NULL;
+        if (i == 1)
+            o[i].gap_open = 12, o[i].gap_extend = 10;
+        if (i == 1 || i == 2) /* the same lanes */
+            o[i].isa = pa_align_best_isa();
+        o[i].isa = i == 5 ? PA_ISA_AVX2 : PA_ISA_AUTO;
+        if (i == 5 && pa_align_best_isa() < PA_ISA_AVX2)
+            o[i].isa = PA_ISA_AUTO;
+        ck_assert_int_eq(pa_profile_new(&p[i], qs[i], 0, &o[i]), 0);
+    }
+    for (size_t chunk = 0; chunk <= 8; chunk += 8) {
+        pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+        bo.chunk = chunk;
+        bo.kernel = PA_KERNEL_INTER;
+        pa_hit *h;
+        size_t nh;
+        ck_assert_int_eq(pa_align_many_profiles(NULL, (const pa_profile *const *)p, np,
+                                                (const char *const *)t, NULL, nt, &bo, &h, &nh), 0);
+        ck_assert_uint_eq(nh, np * nt);
+        for (size_t i = 0; i < nh; i++) {
+            pa_alignment r;
+            pa_align_opts so = o[h[i].query];
+            so.isa = PA_ISA_SCALAR;
+            const char *a = qs[h[i].query], *b = t[h[i].target];
+            ck_assert_int_eq(pa_align(a, strlen(a), b, strlen(b), &so, &r), 0);
+            ck_assert_msg(h[i].aln.score == r.score && h[i].aln.qend == r.qend &&
+                              h[i].aln.tend == r.tend,
+                          "query %zu target %zu chunk %zu: %lld against %lld", h[i].query,
+                          h[i].target, chunk, (long long)h[i].aln.score, (long long)r.score);
+            pa_alignment_clear(&r);
+        }
+        pa_hits_free(h, nh);
+    }
+    for (size_t i = 0; i < np; i++) {
+        pa_profile_free(p[i]);
+        if (i != 0 && i != 4)
+            free(qs[i]);
+    }
+    free(qs[4]);
+    free_all(t, nt);
+    free(q);
+    pa_matrix_free(dna);
+    pa_matrix_free(pam);
+}
+END_TEST
+
 /* Options: version-1 batch options still work; bad kernel values are refused. */
 START_TEST(test_inter_options)
 {
@@ -397,6 +465,7 @@ int main(void)
     tcase_add_test(tc, test_inter_long_mixed);
     tcase_add_test(tc, test_inter_saturation);
     tcase_add_test(tc, test_inter_column_pairs);
+    tcase_add_test(tc, test_inter_many_profiles);
     tcase_add_test(tc, test_inter_real);
     tcase_add_test(tc, test_inter_topk_traceback);
     tcase_add_test(tc, test_inter_options);

@@ -7,7 +7,8 @@
  * usage: bench_inter CHAINS.fasta QUERIES.fasta TARGETS.fasta.gz [NQ [NT [REPS]]]
  *   CHAINS: queries of 80-450 residues (structure chains, `panalyze seq`); QUERIES:
  *   the 600-1000 bucket (UniProt queries); NQ queries per bucket (4), NT targets (all),
- *   best of REPS (3) runs in process CPU time. */
+ *   best of REPS (3) runs in process CPU time. AVX-512 is run with PA_ALIGN_VBMI=0 and,
+ *   where the CPU has VBMI, =1; global and semi-global rows follow each bucket. */
 #include <panalyzer.h>
 #include <parasail.h>
 #include <ssw.h>
@@ -78,8 +79,8 @@ typedef struct {
     size_t nq, nt;
 } work;
 
-static double run_pa(const work *w, pa_align_kernel k, pa_isa isa, int threads, long long *sum,
-                     char *why, size_t whylen)
+static double run_pa(const work *w, pa_align_mode mode, pa_align_kernel k, pa_isa isa, int threads,
+                     long long *sum, char *why, size_t whylen)
 {
     pa_executor *ex = NULL;
     pa_executor_opts eo = PA_EXECUTOR_OPTS_INIT;
@@ -88,6 +89,7 @@ static double run_pa(const work *w, pa_align_kernel k, pa_isa isa, int threads, 
         return -1;
     pa_align_opts o = PA_ALIGN_OPTS_INIT;
     o.isa = isa;
+    o.mode = mode;
     pa_batch_opts bo = PA_BATCH_OPTS_INIT;
     bo.kernel = k;
     double best = 1e30;
@@ -243,6 +245,21 @@ static double inter_bound(pa_isa isa, double f)
     return f * 4.0 * lanes / 10.0;
 }
 
+/* Global and semi-global (16-bit lanes, no peer here): the inter-sequence kernels of the
+ * best ISA against the striped ones, with the same score sums. */
+static void global_rows(const work *w, double cells)
+{
+    static const pa_align_mode md[] = {PA_ALIGN_GLOBAL, PA_ALIGN_SEMI};
+    for (int m = 0; m < 2; m++) {
+        long long si, ss;
+        double ti = run_pa(w, md[m], PA_KERNEL_INTER, PA_ISA_AUTO, 0, &si, NULL, 0);
+        double ts = run_pa(w, md[m], PA_KERNEL_STRIPED, PA_ISA_AUTO, 0, &ss, NULL, 0);
+        printf("%-40s %8.3f %7.2f   striped %.2f GCUPS: %.2fx%s\n",
+               m ? "libpanalyzer inter semi-global" : "libpanalyzer inter global", ti, cells / ti / 1e9,
+               cells / ts / 1e9, ts / ti, si == ss ? "" : "  SCORES DIFFER");
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -269,7 +286,7 @@ int main(int argc, char **argv)
         size_t lo, hi;
         int from_chains;
     } bk[] = {{80, 150, 1}, {150, 300, 1}, {300, 450, 1}, {600, 1000, 0}};
-    static const pa_isa isas[] = {PA_ISA_SSE41, PA_ISA_AVX2, PA_ISA_AVX512};
+    static const pa_isa isas[] = {PA_ISA_SSE41, PA_ISA_AVX2, PA_ISA_AVX512, PA_ISA_AVX512};
     work w = {NULL, tg.s, 0, nt};
     w.q = malloc(nq * sizeof *w.q);
     for (size_t b = 0; b < sizeof bk / sizeof *bk; b++) {
@@ -305,26 +322,31 @@ int main(int argc, char **argv)
         printf("%-40s %8.3f %7.2f %8.2fx %9s%s\n", "SSW (libssw, 8/16-bit)", ssw_t, cells / ssw_t / 1e9,
                ps_best / ssw_t, "", s == ref ? "" : "  SCORES DIFFER");
         for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < 3; i++) {
-                char name[64], bound[64] = "";
-                if (isas[i] > pa_align_best_isa())
+            for (size_t i = 0; i < 4; i++) {
+                char name[64], bound[64] = "", why[320];
+                if (isas[i] > pa_align_best_isa() || (k && i == 3))
                     continue;
                 pa_align_kernel kk = k ? PA_KERNEL_STRIPED : PA_KERNEL_INTER;
-                t = run_pa(&w, kk, isas[i], 0, &s, NULL, 0);
+                setenv("PA_ALIGN_VBMI", i == 3 ? "1" : "0", 1); /* AVX-512 twice: VBMI off, on */
+                t = run_pa(&w, PA_ALIGN_LOCAL, kk, isas[i], 0, &s, why, sizeof why);
+                unsetenv("PA_ALIGN_VBMI");
+                if (i == 3 && !strstr(why, "vbmi"))
+                    continue; /* no VBMI here */
                 double g = cells / t / 1e9;
                 if (!k && f > 0)
                     snprintf(bound, sizeof bound, "%.0f%% of %.0f", 100 * g / inter_bound(isas[i], f),
                              inter_bound(isas[i], f));
-                snprintf(name, sizeof name, "libpanalyzer %s-%s", k ? "striped" : "inter",
-                         pa_isa_name(isas[i]));
+                snprintf(name, sizeof name, "libpanalyzer %s-%s%s", k ? "striped" : "inter",
+                         pa_isa_name(isas[i]), i == 3 ? "-vbmi" : "");
                 printf("%-40s %8.3f %7.2f %8.2fx %8.2fx %s%s\n", name, t, g, ps_best / t, ssw_t / t,
                        bound, s == ref ? "" : "  SCORES DIFFER");
             }
         char why[320];
-        auto_t = run_pa(&w, PA_KERNEL_AUTO, PA_ISA_AUTO, 0, &s, why, sizeof why);
+        auto_t = run_pa(&w, PA_ALIGN_LOCAL, PA_KERNEL_AUTO, PA_ISA_AUTO, 0, &s, why, sizeof why);
         printf("%-40s %8.3f %7.2f %8.2fx %8.2fx %s\n", "libpanalyzer auto", auto_t,
                cells / auto_t / 1e9, ps_best / auto_t, ssw_t / auto_t, s == ref ? "" : "  SCORES DIFFER");
         printf("  auto chose: %s\n", why);
+        global_rows(&w, cells);
     }
     /* two threads: the machine's own two-process speed-up first */
     use_wall = 1;
@@ -339,10 +361,13 @@ int main(int argc, char **argv)
     w.nq = pick(&chains, 150, 300, nq, w.q);
     if (w.nq) {
         long long s1, s2;
-        double t1 = run_pa(&w, PA_KERNEL_AUTO, PA_ISA_AUTO, 1, &s1, NULL, 0);
-        double t2 = run_pa(&w, PA_KERNEL_AUTO, PA_ISA_AUTO, 2, &s2, NULL, 0);
-        printf("libpanalyzer auto, queries 150-300, executor 1 vs 2 threads (wall): %.3f s / %.3f s"
-               " = %.2fx%s\n", t1, t2, t1 / t2, s1 == s2 ? "" : "  SCORES DIFFER");
+        double t1 = run_pa(&w, PA_ALIGN_LOCAL, PA_KERNEL_AUTO, PA_ISA_AUTO, 1, &s1, NULL, 0);
+        double t2 = run_pa(&w, PA_ALIGN_LOCAL, PA_KERNEL_AUTO, PA_ISA_AUTO, 2, &s2, NULL, 0);
+        if (t1 < 0 || t2 < 0)
+            printf("no executor (%s): 1 vs 2 threads not measured\n", pa_last_error());
+        else
+            printf("libpanalyzer auto, queries 150-300, executor 1 vs 2 threads (wall): %.3f s / "
+                   "%.3f s = %.2fx%s\n", t1, t2, t1 / t2, s1 == s2 ? "" : "  SCORES DIFFER");
     }
     for (size_t k = 0; k < nt; k++)
         free(tenc[k]);

@@ -30,7 +30,9 @@
  * AVX-512BW. The ISA is chosen at run time (override: opts.isa or the environment
  * variable PA_ALIGN_ISA=scalar|sse41|avx2|avx512); the striped kernels of a profile take
  * AVX2 rather than AVX-512 for queries under 256 residues, and batches pick the kernel
- * family and ISA by a short measurement (PA_ALIGN_KERNEL=inter|striped forces the family).
+ * family and ISA by a short measurement (PA_ALIGN_KERNEL=inter|striped forces the family;
+ * PA_ALIGN_VBMI=0|1|auto: the AVX-512 inter-sequence kernel's VBMI score rows, on by
+ * default where the CPU has VBMI).
  * Local alignment starts in 8-bit saturating lanes, global/semi-global in 16-bit; a
  * kernel (or lane) that could overflow is detected and the alignment is recomputed with
  * wider lanes (16, then 32 bits), so a score is never silently wrong. Scores that cannot

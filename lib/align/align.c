@@ -22,6 +22,9 @@ void pai_ws_free(pai_ws *w)
     pai_free(w->dir);
     pai_free(w->ops);
     pai_free(w->tb);
+    pai_free(w->pk);
+    pai_free(w->pkb);
+    pai_free(w->pk_idx);
     memset(w, 0, sizeof *w);
 }
 

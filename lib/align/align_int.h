@@ -67,7 +67,22 @@ typedef struct {
     size_t ops_cap;
     uint8_t *tb;          /* interleaved targets of one lane batch */
     size_t tb_cap;
+    /* the first pass's lane batches of one target range, kept for the next query of a
+     * tile (inter.c): batches back to back in pk, per batch its place and lengths */
+    uint8_t *pk;
+    size_t pk_cap;
+    struct pai_pkb *pkb;
+    size_t pkb_cap;
+    const char *const *pk_t; /* key: targets, their indices, lanes, alphabet */
+    size_t *pk_idx;
+    size_t pk_cnt, pk_idx_cap;
+    int pk_lanes;
+    uint8_t pk_map[256];
 } pai_ws;
+struct pai_pkb {
+    size_t off;
+    int64_t nmax, ln[64];
+};
 void pai_ws_free(pai_ws *w);
 void *pai_ws_simd(pai_ws *w, size_t bytes); /* aligned to PAI_VALIGN; NULL on ENOMEM */
 
@@ -116,11 +131,19 @@ typedef struct {
     int64_t j;     /* DP column */
     uint64_t mask; /* lanes whose best improved there */
 } pai_ilog;
+#define PAI_CAT_(a, b) a##b
+#define PAI_CAT(a, b) PAI_CAT_(a, b) /* names of a kernel template's helpers */
+/* A boundary value of the DP as a lane value: clamped to the lanes' lowest, biased. */
+static inline int32_t pai_edge(int64_t x, int32_t lo, int32_t off)
+{
+    return (int32_t)((x < lo ? lo : x) - off);
+}
 typedef int (*pai_inter_fn)(const pai_ibatch *b, pai_ws *w, pai_kres *r /* [lanes] */);
 /* Per ISA: 8-bit (local only) and 16-bit kernels (NULL when not compiled). */
 extern const pai_inter_fn pai_inter_sse41[2];
 extern const pai_inter_fn pai_inter_avx2[2];
 extern const pai_inter_fn pai_inter_avx512[2];
+extern const pai_inter_fn pai_inter_avx512vbmi[2]; /* score rows by VBMI byte permutes */
 
 /* One bit per 16-bit lane from a byte mask (two equal bits per lane). */
 static inline uint64_t pai_pairbits(uint32_t x)
@@ -177,6 +200,7 @@ typedef struct {
     int inter;     /* inter-sequence kernels (else striped/scalar per pair) */
     pa_isa isa;    /* ISA of the inter-sequence kernels */
     char why[448]; /* what ran and why, for pa_align_last_kernel() */
+    int vbmi;      /* AVX-512: the variant with VBMI score rows */
 } pai_kchoice;
 /* ts/tn: the batch's targets sorted by length (a sample is timed). */
 int pai_choose_kernel(const pa_profile *p, const char *const *ts, const int64_t *tn, size_t nt,
@@ -186,11 +210,12 @@ void pai_set_last_kernel(const char *s);
 /* ---- inter-sequence driver (inter.c) ---- */
 int pai_inter_lanes(pa_isa isa, int wbits);
 int pai_inter_available(pa_isa isa);
+int pai_inter_vbmi_supported(void); /* compiled, and the CPU has AVX-512BW and VBMI */
 void pai_inter_tables(pa_profile *p);
 /* Scores and end cells of p against t[0..cnt) (text, lengths n) into out[0..cnt), with
  * the inter-sequence kernels of isa. Sort targets by length first for speed. */
-int pai_inter_score(const pa_profile *p, pa_isa isa, const char *const *t, const int64_t *n,
-                    size_t cnt, pai_ws *w, pai_kres *out);
+int pai_inter_score(const pa_profile *p, pa_isa isa, int vbmi, const char *const *t,
+                    const int64_t *n, size_t cnt, pai_ws *w, pai_kres *out);
 /* Align the profile against a target (text) into out using scratch w. */
 int pai_profile_align_ws(const pa_profile *p, const char *t, size_t n, pai_ws *w,
                          pa_alignment *out);

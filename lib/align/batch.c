@@ -34,6 +34,7 @@ typedef struct {
     const char **ts; /* rank -> text */
     int64_t *tn;     /* rank -> length */
     pai_kchoice *kc; /* per query */
+    size_t g, qb;    /* a tile: g targets (ranks) x qb queries */
 } batch;
 
 /* a is worse than b: lower score, or equal score and later target */
@@ -103,7 +104,7 @@ static int run_segment(batch *b, int worker, size_t q, size_t lo, size_t hi)
         pai_kres *r = pai_malloc((hi - lo) * sizeof *r);
         if (!r)
             return pai_error(PA_ENOMEM, "out of memory");
-        rc = pai_inter_score(p, b->kc[q].isa, b->ts + lo, b->tn + lo, hi - lo, w, r);
+        rc = pai_inter_score(p, b->kc[q].isa, b->kc[q].vbmi, b->ts + lo, b->tn + lo, hi - lo, w, r);
         for (size_t i = lo; i < hi && !rc; i++)
             rc = deliver(b, worker, q, i, &r[i - lo]);
         pai_free(r);
@@ -121,17 +122,35 @@ static int run_segment(batch *b, int worker, size_t q, size_t lo, size_t hi)
     return rc;
 }
 
-static int run_chunk(void *ctx, size_t lo, size_t hi, int worker)
+/* Tiles [lo, hi): the queries of a tile run one after the other on its targets, so the
+ * inter-sequence kernels pack their lane batches once for all of them (inter.c). */
+static int run_tiles(void *ctx, size_t lo, size_t hi, int worker)
 {
     batch *b = ctx;
-    while (lo < hi) { /* a chunk may span queries */
-        size_t q = lo / b->nt, end = (q + 1) * b->nt < hi ? (q + 1) * b->nt : hi;
-        int rc = run_segment(b, worker, q, lo - q * b->nt, end - q * b->nt);
-        if (rc)
-            return rc;
-        lo = end;
+    size_t ntg = (b->nt + b->g - 1) / b->g;
+    for (size_t x = lo; x < hi; x++) {
+        size_t t0 = x % ntg * b->g, t1 = t0 + b->g < b->nt ? t0 + b->g : b->nt;
+        size_t q0 = x / ntg * b->qb, q1 = q0 + b->qb < b->nq ? q0 + b->qb : b->nq;
+        for (size_t q = q0; q < q1; q++) {
+            int rc = run_segment(b, worker, q, t0, t1);
+            if (rc)
+                return rc;
+        }
     }
     return 0;
+}
+
+/* Tiles of about `chunk` targets each and as many queries as leave 8 tiles per worker.
+ * Returns the tile count. */
+static size_t plan_tiles(batch *b, size_t chunk, int nw)
+{
+    if (!b->nq || !b->nt)
+        return 0;
+    b->g = chunk && chunk < b->nt ? chunk : b->nt;
+    size_t ntg = (b->nt + b->g - 1) / b->g, want = 8 * (size_t)nw;
+    b->qb = ntg >= want ? b->nq : b->nq * ntg / want;
+    b->qb = b->qb ? b->qb : 1;
+    return ntg * ((b->nq + b->qb - 1) / b->qb);
 }
 
 static int cmp_best(const void *x, const void *y)
@@ -246,7 +265,8 @@ static int choose_kernels(batch *b, pa_align_kernel force)
         return pai_error(PA_ENOMEM, "out of memory");
     for (size_t q = 0; q < b->nq && !rc; q++) {
         rc = pai_choose_kernel(b->prof[q], b->ts, b->tn, b->nt, force, &b->kc[q]);
-        differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa);
+        differ += !rc && (b->kc[q].inter != b->kc[0].inter || b->kc[q].isa != b->kc[0].isa ||
+                           b->kc[q].vbmi != b->kc[0].vbmi);
     }
     if (!rc && b->nq) {
         char s[512];
@@ -362,7 +382,7 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
     int nw = ex ? pa_executor_threads(ex) : 1;
     nw = nw < 1 ? 1 : nw;
     batch b = {prof, nq, targets, tlens, nt, bo->top_k < nt ? bo->top_k : nt, NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL};
+               NULL, NULL, NULL, NULL, 0, 0};
     size_t npairs = nq * nt, nout = b.k ? nq * b.k : npairs;
     pai_kres *kres = NULL;
     int rc = 0;
@@ -392,7 +412,8 @@ static int run_batch(pa_executor *ex, const pa_profile *const *prof, size_t nq,
         b.hits = out;
     }
     t0 = pai_now_ns();
-    if ((rc = run_loop(ex, npairs, pick_chunk(&b, bo, nw, npairs), run_chunk, &b)))
+    size_t ntiles = plan_tiles(&b, pick_chunk(&b, bo, nw, npairs), nw);
+    if ((rc = run_loop(ex, ntiles, 1, run_tiles, &b)))
         goto done;
     tm->score_s = since(&t0);
     if (b.k) { /* score pass done: traceback (if asked) only for the winners */

@@ -1,5 +1,6 @@
 /* inter_tmpl.h — inter-sequence (SWIPE-style) kernel: every lane holds a different
- * target, the query runs along the inner loop, one target column per outer step.
+ * target, the query runs along the inner loop, two target columns per pass (one for an
+ * odd last column).
  * Written once, instantiated per ISA and lane width by kern_<isa>.c.
  *
  * Parameters: FN, VT, ET, WBITS (8 = local only, values stored as H - 128 in signed
@@ -13,6 +14,126 @@
  * Recurrences as in scalar.c; F (query residue vs gap) is carried in a register down
  * the column, E (target residue vs gap) and H are stored per query position. */
 
+#define PAIR PAI_CAT(FN, _pair)
+#define ENDS PAI_CAT(FN, _ends)
+#define EGAP PAI_CAT(FN, _egap)
+#define CELL PAI_CAT(FN, _cell)
+
+/* E of a cell from the cell on its left (its E and H). fl (16-bit local): floor at 0, as
+ * good as H >= 0 there; 8-bit lanes floor by saturation. */
+static inline __attribute__((always_inline)) VT EGAP(VT e, VT h, VT vgo, VT vge, int fl)
+{
+    VT v = VMAX(VSUBS(e, vge), VSUBS(h, vgo));
+    return fl ? VMAX(v, VSET1(0)) : v;
+}
+
+/* H of a cell from its diagonal hd, score s and E; carries F down the column (next F =
+ * max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge) and the column max. */
+static inline __attribute__((always_inline)) VT CELL(VT hd, VT s, VT e, VT *f, VT *mx, VT vgo,
+                                                     VT vge)
+{
+    VT h = VMAX(VADDS(hd, s), e);
+    VT x = VSUBS(h, vgo);
+    h = VMAX(h, *f);
+    *mx = VMAX(*mx, h);
+    *f = VMAX(VSUBS(*f, vge), x);
+    return h;
+}
+
+/* Two target columns down the query: A from the previous column hc into hm, B from A
+ * (H and E in registers) into hn; ec holds E, left as column B's. vin: H[0][j] (the
+ * diagonal of row 1) and the first F of A and of B; vmax: the column maxima; fl: see
+ * EGAP. */
+static inline __attribute__((always_inline)) void PAIR(const VT *hc, VT *hm, VT *hn, VT *ec,
+                                                       const VT *prof, const uint8_t *q,
+                                                       int64_t m, VT vgo, VT vge,
+                                                       const VT vin[4], VT vmax[2], int fl)
+{
+    const VT *profb = prof + PAI_AMAX;
+    VT vhda = vin[0], vhdb = vin[1], vfa = vin[2], vfb = vin[3];
+    VT vmaxa = vmax[0], vmaxb = vmax[1];
+    for (int64_t i = 0; i < m; i++) {
+        VT vhp = VLOAD(hc + i);
+        VT vea = EGAP(VLOAD(ec + i), vhp, vgo, vge, fl);
+        VT vha = CELL(vhda, VLOAD(prof + q[i]), vea, &vfa, &vmaxa, vgo, vge);
+        VT veb = EGAP(vea, vha, vgo, vge, fl);
+        VT vhb = CELL(vhdb, VLOAD(profb + q[i]), veb, &vfb, &vmaxb, vgo, vge);
+        VSTORE(ec + i, veb);
+        VSTORE(hm + i, vha);
+        VSTORE(hn + i, vhb);
+        vhda = vhp;
+        vhdb = vha;
+    }
+    vmax[0] = vmaxa, vmax[1] = vmaxb;
+}
+
+/* Global and semi-global, after DP column jj (values in colv): the row-m candidates of
+ * the running lanes (vrow: their bests so far, tested as a vector), then, from column
+ * *nend (the next end of a running lane) on, the results of the lanes ending there. */
+static void ENDS(const pai_ibatch *b, const VT *colv, int64_t jj, uint64_t *live,
+                 int64_t *row_best, int64_t *row_j, pai_kres *r, VT *vrow, int64_t *nend)
+{
+    enum { L = (int)(sizeof(VT) / sizeof(ET)) };
+    const pai_params *p = b->p;
+    const int64_t m = b->m;
+    const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
+    const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
+    const ET *col = (const ET *)colv;
+    if (semi_row) { /* H[m][jj]; values stay above the lanes' lowest (pai_w16_safe) */
+        VT v = VLOAD(colv + m - 1);
+        uint64_t up = MASKGT(v, *vrow) & *live;
+        *vrow = VMAX(*vrow, v);
+        for (; up; up &= up - 1) {
+            int l = __builtin_ctzll(up);
+            row_best[l] = col[(m - 1) * L + l], row_j[l] = jj;
+        }
+    }
+    if (jj < *nend)
+        return;
+    *nend = INT64_MAX;
+    for (int l = 0; l < L; l++) {
+        if (!((*live >> l) & 1) || b->n[l] != jj)
+            continue;
+        *live &= ~((uint64_t)1 << l);
+        pai_semi_cands c = {row_best[l], row_j[l], INT64_MIN, 0};
+        if (semi_col)
+            for (int64_t i = 0; i < m; i++)
+                if (col[i * L + l] > c.col_best)
+                    c.col_best = col[i * L + l], c.col_i = i + 1;
+        int64_t hmn = col[(m - 1) * L + l], n = jj;
+        r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+        if (semi_row || semi_col) {
+            pai_semi_pick(p, m, n, &c, &r[l]);
+            if (hmn > r[l].score ||
+                (hmn == r[l].score && (n < r[l].tend || (n == r[l].tend && m < r[l].qend))))
+                r[l].score = hmn, r[l].qend = m, r[l].tend = n;
+        }
+        r[l].bits = WBITS;
+    }
+    for (uint64_t x = *live; x; x &= x - 1)
+        *nend = b->n[__builtin_ctzll(x)] < *nend ? b->n[__builtin_ctzll(x)] : *nend;
+}
+
+#define SCANF PAI_CAT(FN, _scan)
+/* For the lanes in todo: the first query position of column col holding the lane's
+ * best (smallest qend on ties). Blocks of 8 rows are tested at once (compares that do
+ * not wait on each other) and only a block holding a best is walked row by row. */
+static inline void SCANF(const VT *col, int64_t m, VT vbest, uint64_t todo, pai_kres *r)
+{
+    for (int64_t i = 0; i < m && todo; i += 8) {
+        int64_t e = m - i < 8 ? m : i + 8;
+        uint64_t any = 0;
+        for (int64_t k = i; k < e; k++)
+            any |= MASKEQ(VLOAD(col + k), vbest);
+        for (int64_t k = i; k < e && (any & todo); k++) {
+            uint64_t eq = MASKEQ(VLOAD(col + k), vbest) & todo;
+            todo &= ~eq;
+            for (; eq; eq &= eq - 1)
+                r[__builtin_ctzll(eq)].qend = k + 1;
+        }
+    }
+}
+
 static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 {
     enum { L = (int)(sizeof(VT) / sizeof(ET)) };
@@ -25,8 +146,6 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #endif
     const pai_params *p = b->p;
     const int64_t m = b->m;
-    const int semi_row = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_QUERY_END);
-    const int semi_col = p->mode == PA_ALIGN_SEMI && (p->fe & PA_FREE_TARGET_END);
     for (int l = 0; l < L; l++) {
         memset(&r[l], 0, sizeof r[l]);
         r[l].bits = WBITS;
@@ -42,36 +161,28 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
      * the end-row search of a lane waits until its run of improving columns ends */
     VT *hc = buf, *hn = buf + m, *ec = buf + 2 * m, *prof = buf + 3 * m;
     const VT vgo = VSET1(p->go), vge = VSET1(p->ge), vneg = VSET1(NEGV - OFF);
-#if WBITS != 8
-    const VT vzero = VSET1(0);
-#endif
+    const int floor0 = WBITS != 8 && local;
+#define EDGE(x) VSET1(pai_edge((x), NEGV, OFF))
+#define COLEND(colv, jj) ENDS(b, (colv), (jj), &live, row_best, row_j, r, &vrow, &nend)
     /* a best above this may have saturated */
     const int64_t limit = (int64_t)TOP - b->mxmax - 1;
     for (int64_t i = 0; i < m; i++) { /* column 0 */
-        int64_t h = pai_bound_col(p, i + 1);
-        VSTORE(hc + i, VSET1((int32_t)((h < NEGV ? NEGV : h) - OFF)));
+        VSTORE(hc + i, VSET1(pai_edge(pai_bound_col(p, i + 1), NEGV, OFF)));
         VSTORE(ec + i, vneg);
     }
     /* per-lane state kept in scalars: touched only when a lane improves or ends */
     int64_t row_best[L], row_j[L];
     uint64_t live = 0; /* lanes whose target is still running (or not overflowed) */
     uint64_t pend = 0; /* local: lanes whose new best's query end is still to find */
+    int64_t nend = INT64_MAX; /* the next column where a running lane ends */
     for (int l = 0; l < L; l++) {
         row_best[l] = INT64_MIN, row_j[l] = 0;
         live |= b->n[l] > 0 ? (uint64_t)1 << l : 0;
+        nend = b->n[l] > 0 && b->n[l] < nend ? b->n[l] : nend;
     }
+    VT vrow = vneg; /* semi-global: the running lanes' best H[m][j] so far */
     ET lanes[L] __attribute__((aligned(PAI_VALIGN)));
-/* first query position of column `col` holding the lane's best (smallest qend on ties) */
-#define SCAN(col, lanemask)                                                 \
-    do {                                                                    \
-        uint64_t todo_ = (lanemask);                                        \
-        for (int64_t i_ = 0; i_ < m && todo_; i_++) {                       \
-            uint64_t eq_ = MASKEQ(VLOAD((col) + i_), vbest) & todo_;        \
-            todo_ &= ~eq_;                                                  \
-            for (; eq_; eq_ &= eq_ - 1)                                     \
-                r[__builtin_ctzll(eq_)].qend = i_ + 1;                      \
-        }                                                                   \
-    } while (0)
+#define SCAN(col, lanemask) SCANF((col), m, vbest, (lanemask), r)
 /* After a column (max per lane vcolmax, DP column jj): lanes that beat their best
  * log the column; lanes whose run of improving columns ended in the column before
  * (values in prevcol) get their query end. A column beyond a lane's target only holds
@@ -99,62 +210,40 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
     VT vbest = VSET1(-OFF), vmax = vneg;
     const uint8_t *q = b->q;
     int64_t j = 0;
-#if WBITS == 8
     /* Two columns per pass down the query: column B takes column A's H and E straight
      * from registers, so H and E go through memory once per two columns. */
-    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair, for the end-row search */
+    VT *hm = buf + 3 * m + 2 * PAI_AMAX; /* column A of the pair (end-row search, ends) */
     for (; j + 1 < b->nmax && live; j += 2) {
         VT *profb = prof + PAI_AMAX;
         PROF(prof, b->tb + (size_t)j * L, b);
         PROF(profb, b->tb + (size_t)(j + 1) * L, b);
-        VT vhda = vneg, vhdb = vneg, vfa = vneg, vfb = vneg, vmaxa = vneg, vmaxb = vneg;
-        for (int64_t i = 0; i < m; i++) {
-            VT vhp = VLOAD(hc + i);
-            VT vea = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
-            VT vha = VMAX(VADDS(vhda, VLOAD(prof + q[i])), vea);
-            VT vxa = VSUBS(vha, vgo);
-            vha = VMAX(vha, vfa);
-            vmaxa = VMAX(vmaxa, vha);
-            vfa = VMAX(VSUBS(vfa, vge), vxa);
-            VT veb = VMAX(VSUBS(vea, vge), VSUBS(vha, vgo));
-            VT vhb = VMAX(VADDS(vhdb, VLOAD(profb + q[i])), veb);
-            VT vxb = VSUBS(vhb, vgo);
-            vhb = VMAX(vhb, vfb);
-            vmaxb = VMAX(vmaxb, vhb);
-            vfb = VMAX(VSUBS(vfb, vge), vxb);
-            VSTORE(ec + i, veb);
-            VSTORE(hm + i, vha);
-            VSTORE(hn + i, vhb);
-            vhda = vhp;
-            vhdb = vha;
+        VT vin[4] = {EDGE(pai_bound_row(p, j)), EDGE(pai_bound_row(p, j + 1)),
+                     EDGE(pai_bound_row(p, j + 1) - p->go), EDGE(pai_bound_row(p, j + 2) - p->go)};
+        VT vmaxab[2] = {vneg, vneg};
+        if (floor0)
+            PAIR(hc, hm, hn, ec, prof, q, m, vgo, vge, vin, vmaxab, 1);
+        else
+            PAIR(hc, hm, hn, ec, prof, q, m, vgo, vge, vin, vmaxab, 0);
+        if (local) {
+            IMPROVE(vmaxab[0], hc, j + 1);
+            IMPROVE(vmaxab[1], hm, j + 2);
+        } else {
+            vmax = VMAX(vmax, VMAX(vmaxab[0], vmaxab[1]));
+            COLEND(hm, j + 1);
+            COLEND(hn, j + 2);
         }
-        IMPROVE(vmaxa, hc, j + 1);
-        IMPROVE(vmaxb, hm, j + 2);
         VT *swap = hc;
         hc = hn, hn = swap;
     }
-#endif
     for (; j < b->nmax && live; j++) {
         PROF(prof, b->tb + (size_t)j * L, b);
-        int64_t hd0 = pai_bound_row(p, j), f0 = pai_bound_row(p, j + 1) - p->go;
-        VT vhd = VSET1((int32_t)((hd0 < NEGV ? NEGV : hd0) - OFF));
-        VT vf = VSET1((int32_t)((f0 < NEGV ? NEGV : f0) - OFF));
+        VT vhd = EDGE(pai_bound_row(p, j)), vf = EDGE(pai_bound_row(p, j + 1) - p->go);
         if (local)
             vmax = vneg;
         for (int64_t i = 0; i < m; i++) {
             VT vhp = VLOAD(hc + i); /* H[i+1][j], previous column */
-            VT ve = VMAX(VSUBS(VLOAD(ec + i), vge), VSUBS(vhp, vgo));
-            VT vh = VADDS(vhd, VLOAD(prof + q[i]));
-#if WBITS != 8
-            if (local)
-                ve = VMAX(ve, vzero); /* E >= 0 is as good as H >= 0 here */
-#endif
-            vh = VMAX(vh, ve);
-            /* next F = max(F - ge, max(H, F) - go) = max(F - ge, H - go) as go >= ge */
-            VT vxo = VSUBS(vh, vgo);
-            vh = VMAX(vh, vf);
-            vmax = VMAX(vmax, vh);
-            vf = VMAX(VSUBS(vf, vge), vxo);
+            VT ve = EGAP(VLOAD(ec + i), vhp, vgo, vge, floor0);
+            VT vh = CELL(vhd, VLOAD(prof + q[i]), ve, &vf, &vmax, vgo, vge);
             VSTORE(ec + i, ve);
             VSTORE(hn + i, vh);
             vhd = vhp;
@@ -165,34 +254,7 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
             IMPROVE(vmax, hn, j + 1);
             continue;
         }
-        if (semi_row) { /* H[m][j+1] of the running lanes */
-            VSTOREU((VT *)lanes, VLOAD(hc + m - 1));
-            for (uint64_t x = live; x; x &= x - 1) {
-                int l = __builtin_ctzll(x);
-                if (lanes[l] > row_best[l])
-                    row_best[l] = lanes[l], row_j[l] = j + 1;
-            }
-        }
-        for (int l = 0; l < L; l++) { /* lanes whose target ends at this column */
-            if (!((live >> l) & 1) || b->n[l] != j + 1)
-                continue;
-            live &= ~((uint64_t)1 << l);
-            pai_semi_cands c = {row_best[l], row_j[l], INT64_MIN, 0};
-            const ET *col = (const ET *)hc;
-            if (semi_col)
-                for (int64_t i = 0; i < m; i++)
-                    if (col[i * L + l] > c.col_best)
-                        c.col_best = col[i * L + l], c.col_i = i + 1;
-            int64_t hmn = col[(m - 1) * L + l], n = j + 1;
-            r[l].score = hmn, r[l].qend = m, r[l].tend = n;
-            if (semi_row || semi_col) {
-                pai_semi_pick(p, m, n, &c, &r[l]);
-                if (hmn > r[l].score ||
-                    (hmn == r[l].score && (n < r[l].tend || (n == r[l].tend && m < r[l].qend))))
-                    r[l].score = hmn, r[l].qend = m, r[l].tend = n;
-            }
-            r[l].bits = WBITS;
-        }
+        COLEND(hc, j + 1);
     }
     if (local) {
         SCAN(hc, pend);
@@ -232,3 +294,10 @@ static int FN(const pai_ibatch *b, pai_ws *w, pai_kres *r)
 #undef MASKEQ
 #undef SCAN
 #undef IMPROVE
+#undef EDGE
+#undef COLEND
+#undef PAIR
+#undef ENDS
+#undef SCANF
+#undef EGAP
+#undef CELL

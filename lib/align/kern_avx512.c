@@ -1,4 +1,5 @@
-/* kern_avx512.c — striped kernels for AVX-512BW (512-bit); only called after a CPU check. */
+/* kern_avx512.c — striped and inter-sequence kernels for AVX-512BW (512-bit), and the
+ * inter-sequence 8-bit kernel with VBMI score rows; only called after a CPU check. */
 #if defined(__x86_64__) || defined(__i386__)
 #ifndef __clang__
 #pragma GCC target("avx512f,avx512bw")
@@ -108,10 +109,50 @@ static inline void i_avx512_prof16(__m512i *prof, const uint8_t *tv, const pai_i
 #ifdef __clang__
 #pragma clang attribute pop
 #endif
+
+/* AVX-512 VBMI (called only after its own CPU check): one byte permute (vpermb, 64
+ * entries) maps the 64 target codes through a whole score row, where plain AVX-512BW
+ * needs two in-lane shuffles and a blend. */
+#ifdef __clang__
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vbmi"))), \
+                             apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vbmi")
+#endif
+static inline void i_vbmi_prof8(__m512i *prof, const uint8_t *tv, const pai_ibatch *b)
+{
+    __m512i t = _mm512_loadu_si512(tv);
+    for (int ri = 0; ri < b->nrows; ri++) {
+        __m256i row = _mm256_loadu_si256((const __m256i *)PAI_ROW8(b, ri));
+        prof[b->rows[ri]] = _mm512_permutexvar_epi8(t, _mm512_broadcast_i64x4(row));
+    }
+}
+
+#define FN i_vbmi_i8
+#define ET int8_t
+#define WBITS 8
+#define VADDS _mm512_adds_epi8
+#define VSUBS _mm512_subs_epi8
+#define VMAX _mm512_max_epi8
+#define VSET1(x) _mm512_set1_epi8((char)(x))
+#define PROF i_vbmi_prof8
+#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi8_mask((a), (b)))
+#define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi8_mask((a), (b)))
+#include "align/inter_tmpl.h"
+#ifdef __clang__
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
 const pai_kernel_fn pai_kernels_avx512[3] = {k_avx512_8, k_avx512_16, k_avx512_32};
 const pai_inter_fn pai_inter_avx512[2] = {i_avx512_i8, i_avx512_i16};
+/* 16-bit lanes already permute whole rows (vpermw): the same kernel */
+const pai_inter_fn pai_inter_avx512vbmi[2] = {i_vbmi_i8, i_avx512_i16};
 #else
 #include "align/align_int.h"
 const pai_kernel_fn pai_kernels_avx512[3] = {NULL, NULL, NULL};
 const pai_inter_fn pai_inter_avx512[2] = {NULL, NULL};
+const pai_inter_fn pai_inter_avx512vbmi[2] = {NULL, NULL};
 #endif

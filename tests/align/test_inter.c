@@ -63,7 +63,11 @@ static void check_many(pa_executor *ex, const char *q, char **t, size_t nt, pa_a
         o.isa = isas[ia];
         if (pa_profile_new(&p, q, strlen(q), &o) == PA_EUNSUPPORTED)
             continue;
-        for (size_t k = 0; k < 3; k++) {
+        /* AVX-512: without and with VBMI score rows (PA_ALIGN_VBMI=1 is plain AVX-512BW
+         * on a CPU without VBMI) */
+        for (size_t kv = 0; kv < (isas[ia] == PA_ISA_AVX512 ? 6u : 3u); kv++) {
+            size_t k = kv % 3;
+            setenv("PA_ALIGN_VBMI", kv < 3 ? "0" : "1", 1);
             pa_batch_opts bo = PA_BATCH_OPTS_INIT;
             bo.kernel = kernels[k];
             bo.chunk = chunk;
@@ -72,10 +76,15 @@ static void check_many(pa_executor *ex, const char *q, char **t, size_t nt, pa_a
             ck_assert_int_eq(pa_profile_align_many(ex, p, (const char *const *)t, NULL, nt, &bo,
                                                    &h, &nh), 0);
             ck_assert_uint_eq(nh, nt);
+            unsetenv("PA_ALIGN_VBMI");
             if (kernels[k] == PA_KERNEL_INTER && strlen(q) && p->inter_ok) {
                 char want[32];
-                snprintf(want, sizeof want, "inter-%s", pa_isa_name(isas[ia]));
-                ck_assert_msg(strstr(pa_align_last_kernel(), want), "%s", pa_align_last_kernel());
+                int vbmi = kv >= 3 && pai_inter_vbmi_supported();
+                size_t wl = (size_t)snprintf(want, sizeof want, "inter-%s%s", pa_isa_name(isas[ia]),
+                                             vbmi ? "-vbmi" : "");
+                const char *got = pa_align_last_kernel();
+                ck_assert_msg(!strncmp(got, want, wl) && (got[wl] == ' ' || got[wl] == ':'), "%s",
+                              got);
             }
             for (size_t i = 0; i < nt; i++) {
                 const pa_alignment *a = &h[i].aln, *r = &ref[i];
@@ -278,6 +287,104 @@ START_TEST(test_inter_topk_traceback)
 }
 END_TEST
 
+/* The 16-bit kernels take two target columns per pass: targets ending on either column
+ * of a pair in one lane batch, low-complexity sequences for ties between end cells,
+ * every free-end combination (semi-global) and both gap models. */
+START_TEST(test_inter_column_pairs)
+{
+    static const char *const low[] = {"AAAA", "AW", "WAAW"};
+    size_t nt = 70;
+    char *q = rand_seq(pa_test_quick() ? 40 : 90, "AW");
+    char **t = malloc(nt * sizeof *t);
+    for (size_t i = 0; i < nt; i++) {
+        t[i] = malloc(i + 2);
+        for (size_t j = 0; j <= i; j++) /* lengths 1..70: every parity */
+            t[i][j] = i % 4 == 3 ? AA[next_rand() % 20] : low[i % 3][j % strlen(low[i % 3])];
+        t[i][i + 1] = 0;
+    }
+    for (unsigned fe = 0; fe < 16; fe += pa_test_quick() ? 5 : 1)
+        for (int md = 0; md < 3; md++) {
+            pa_align_opts o = PA_ALIGN_OPTS_INIT;
+            o.mode = (pa_align_mode)md;
+            o.free_ends = fe;
+            o.gap_model = fe % 2 ? PA_GAP_BLAST : PA_GAP_PARASAIL;
+            o.gap_open = (int)(fe % 5), o.gap_extend = (int)(fe % 5 > 0);
+            if (md == PA_ALIGN_SEMI || fe == 0)
+                check_many(NULL, q, t, nt, o, 0);
+        }
+    free_all(t, nt);
+    free(q);
+}
+END_TEST
+
+/* Several profiles in one call: the queries of a tile share the lane batches packed
+ * for the first one only when targets, alphabet and the lanes' targets agree (a DNA
+ * alphabet, a mode whose 16-bit lanes exclude long targets, other matrices and ISAs). */
+START_TEST(test_inter_many_profiles)
+{
+    pa_matrix *dna, *pam;
+    ck_assert_int_eq(pa_matrix_match(&dna, 2, -3), 0);
+    ck_assert_int_eq(pa_matrix_builtin(&pam, "PAM30"), 0);
+    size_t nt = 150, np = 6;
+    char *q = rand_seq(90, AA);
+    char **t = mixed_targets(q, nt, 300);
+    free(t[7]);
+    t[7] = rand_seq(3000, AA); /* too long for query 1's 16-bit lanes, not for query 2's */
+    char *qs[6] = {q, rand_seq(300, AA), rand_seq(130, AA), rand_seq(60, "ACGT"), strdup(q),
+                   rand_seq(40, AA)};
+    static const pa_align_mode md[6] = {PA_ALIGN_LOCAL, PA_ALIGN_GLOBAL, PA_ALIGN_GLOBAL,
+                                        PA_ALIGN_SEMI, PA_ALIGN_LOCAL, PA_ALIGN_SEMI};
+    pa_profile *p[6];
+    pa_align_opts o[6];
+    for (size_t i = 0; i < np; i++) {
+        o[i] = (pa_align_opts)PA_ALIGN_OPTS_INIT;
+        o[i].mode = md[i];
+        o[i].matrix = i == 3 ? dna : i == 4 ? pam : NULL;
+        if (i == 1)
+            o[i].gap_open = 12, o[i].gap_extend = 10;
+        if (i == 1 || i == 2) /* the same lanes */
+            o[i].isa = pa_align_best_isa();
+        o[i].isa = i == 5 ? PA_ISA_AVX2 : PA_ISA_AUTO;
+        if (i == 5 && pa_align_best_isa() < PA_ISA_AVX2)
+            o[i].isa = PA_ISA_AUTO;
+        ck_assert_int_eq(pa_profile_new(&p[i], qs[i], 0, &o[i]), 0);
+    }
+    for (size_t chunk = 0; chunk <= 8; chunk += 8) {
+        pa_batch_opts bo = PA_BATCH_OPTS_INIT;
+        bo.chunk = chunk;
+        bo.kernel = PA_KERNEL_INTER;
+        pa_hit *h;
+        size_t nh;
+        ck_assert_int_eq(pa_align_many_profiles(NULL, (const pa_profile *const *)p, np,
+                                                (const char *const *)t, NULL, nt, &bo, &h, &nh), 0);
+        ck_assert_uint_eq(nh, np * nt);
+        for (size_t i = 0; i < nh; i++) {
+            pa_alignment r;
+            pa_align_opts so = o[h[i].query];
+            so.isa = PA_ISA_SCALAR;
+            const char *a = qs[h[i].query], *b = t[h[i].target];
+            ck_assert_int_eq(pa_align(a, strlen(a), b, strlen(b), &so, &r), 0);
+            ck_assert_msg(h[i].aln.score == r.score && h[i].aln.qend == r.qend &&
+                              h[i].aln.tend == r.tend,
+                          "query %zu target %zu chunk %zu: %lld against %lld", h[i].query,
+                          h[i].target, chunk, (long long)h[i].aln.score, (long long)r.score);
+            pa_alignment_clear(&r);
+        }
+        pa_hits_free(h, nh);
+    }
+    for (size_t i = 0; i < np; i++) {
+        pa_profile_free(p[i]);
+        if (i != 0 && i != 4)
+            free(qs[i]);
+    }
+    free(qs[4]);
+    free_all(t, nt);
+    free(q);
+    pa_matrix_free(dna);
+    pa_matrix_free(pam);
+}
+END_TEST
+
 /* Options: version-1 batch options still work; bad kernel values are refused. */
 START_TEST(test_inter_options)
 {
@@ -305,6 +412,16 @@ START_TEST(test_inter_options)
     ck_assert_ptr_nonnull(strstr(pa_align_last_kernel(), "striped"));
     pa_hits_free(h, nh);
     unsetenv("PA_ALIGN_KERNEL");
+    /* PA_ALIGN_VBMI: bad values refused; auto times AVX-512 with and without VBMI */
+    setenv("PA_ALIGN_VBMI", "2", 1);
+    ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 20, &bo, &h, &nh),
+                     PA_EINVAL);
+    setenv("PA_ALIGN_VBMI", "auto", 1);
+    ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 20, &bo, &h, &nh), 0);
+    if (pai_inter_vbmi_supported())
+        ck_assert_ptr_nonnull(strstr(pa_align_last_kernel(), "inter-avx512-vbmi "));
+    pa_hits_free(h, nh);
+    unsetenv("PA_ALIGN_VBMI");
     bo.kernel = PA_KERNEL_INTER; /* forced, without targets (a fuzzer finding) */
     ck_assert_int_eq(pa_profile_align_many(NULL, p, (const char *const *)t, NULL, 0, &bo, &h, &nh), 0);
     ck_assert_uint_eq(nh, 0);
@@ -347,6 +464,8 @@ int main(void)
     tcase_add_test(tc, test_inter_random);
     tcase_add_test(tc, test_inter_long_mixed);
     tcase_add_test(tc, test_inter_saturation);
+    tcase_add_test(tc, test_inter_column_pairs);
+    tcase_add_test(tc, test_inter_many_profiles);
     tcase_add_test(tc, test_inter_real);
     tcase_add_test(tc, test_inter_topk_traceback);
     tcase_add_test(tc, test_inter_options);

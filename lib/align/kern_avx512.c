@@ -83,16 +83,8 @@ static inline void i_avx512_prof16(__m512i *prof, const uint8_t *tv, const pai_i
 }
 
 #define FN i_avx512_i8
-#define ET int8_t
-#define WBITS 8
-#define VADDS _mm512_adds_epi8
-#define VSUBS _mm512_subs_epi8
-#define VMAX _mm512_max_epi8
-#define VSET1(x) _mm512_set1_epi8((char)(x))
 #define PROF i_avx512_prof8
-#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi8_mask((a), (b)))
-#define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi8_mask((a), (b)))
-#include "align/inter_tmpl.h"
+#include "align/kern_avx512_i8.h"
 
 #define FN i_avx512_i16
 #define ET int16_t
@@ -130,16 +122,8 @@ static inline void i_vbmi_prof8(__m512i *prof, const uint8_t *tv, const pai_ibat
 }
 
 #define FN i_vbmi_i8
-#define ET int8_t
-#define WBITS 8
-#define VADDS _mm512_adds_epi8
-#define VSUBS _mm512_subs_epi8
-#define VMAX _mm512_max_epi8
-#define VSET1(x) _mm512_set1_epi8((char)(x))
 #define PROF i_vbmi_prof8
-#define MASKGT(a, b) ((uint64_t)_mm512_cmpgt_epi8_mask((a), (b)))
-#define MASKEQ(a, b) ((uint64_t)_mm512_cmpeq_epi8_mask((a), (b)))
-#include "align/inter_tmpl.h"
+#include "align/kern_avx512_i8.h"
 #ifdef __clang__
 #pragma clang attribute pop
 #else

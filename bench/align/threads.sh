@@ -35,10 +35,11 @@ one=$(now); spin $((2 * N)); one=$(echo "$(now) $one" | awk '{ print $1 - $2 }')
 two=$(now); spin $N & spin $N; wait; two=$(echo "$(now) $two" | awk '{ print $1 - $2 }')
 echo "control: 2 processes of pure CPU work vs 1: $(echo "$one $two" | awk '{ printf "%.2fx", $1 / $2 }') (2.00x on an idle 2-core machine)"
 
-run() { # wall and user seconds of one run
-  /usr/bin/time -f '%e %U' "$PZ" align --threads "$1" "$Q" "$T" >/dev/null 2>"$TMP/t" 0<&- ||
+run() { # wall (ns clock: time's %e has 10 ms steps, 2 % of a run) and user seconds of one run
+  t0=$(now)
+  /usr/bin/time -f '%U' "$PZ" align --threads "$1" "$Q" "$T" >/dev/null 2>"$TMP/t" 0<&- ||
     { cat "$TMP/t" >&2; exit 1; }
-  tail -n 1 "$TMP/t"
+  echo "$(now) $t0 $(tail -n 1 "$TMP/t")" | awk '{ printf "%.4f %s\n", $1 - $2, $3 }'
 }
 echo "queries: $(grep -c '>' "$Q") x $(zcat "$T" | grep -c '>') targets"
 printf '%4s %9s %9s %9s %9s %7s\n' pair wall1 user1 wall2 user2 ratio

@@ -123,13 +123,15 @@ static int run_segment(batch *b, int worker, size_t q, size_t lo, size_t hi)
 }
 
 /* Tiles [lo, hi): the queries of a tile run one after the other on its targets, so the
- * inter-sequence kernels pack their lane batches once for all of them (inter.c). */
+ * inter-sequence kernels pack their lane batches once for all of them (inter.c). The
+ * longest targets come first: the last tiles of the loop are then the cheapest, and no
+ * thread waits long for another at its end. */
 static int run_tiles(void *ctx, size_t lo, size_t hi, int worker)
 {
     batch *b = ctx;
     size_t ntg = (b->nt + b->g - 1) / b->g;
     for (size_t x = lo; x < hi; x++) {
-        size_t t0 = x % ntg * b->g, t1 = t0 + b->g < b->nt ? t0 + b->g : b->nt;
+        size_t t0 = (ntg - 1 - x % ntg) * b->g, t1 = t0 + b->g < b->nt ? t0 + b->g : b->nt;
         size_t q0 = x / ntg * b->qb, q1 = q0 + b->qb < b->nq ? q0 + b->qb : b->nq;
         for (size_t q = q0; q < q1; q++) {
             int rc = run_segment(b, worker, q, t0, t1);

@@ -806,39 +806,50 @@ static int row_order(const void *x, const void *y)
 }
 
 /* Rows of queries [qa, qb) from every group, pointed to in place: each target in file
- * order, or with --top the k best. */
+ * order, or with --top the k best. One pass over the hits (a pass per query read the
+ * 25 MB of 10 x 20,000 hits ten times: 15 ms alone at the end of a two-thread run). */
 static int emit_queries(stream_ctx *c, const seqs *t, const size_t *qidx, size_t qa, size_t qb)
 {
-    size_t k = c->r->bo->top_k, cand = 0, o = 0;
-    for (size_t g = 0; g < c->ngroups; g++)
-        for (size_t i = 0; i < c->groups[g].n; i++)
-            cand += c->groups[g].hits[i].query >= qa && c->groups[g].hits[i].query < qb;
-    if (!k && cand != (qb - qa) * t->n)
-        return -1; /* every pair exactly once, or nothing */
-    const pa_hit **row = calloc(cand ? cand : 1, sizeof *row);
-    if (!row)
+    size_t k = c->r->bo->top_k, nq = qb - qa, cand = 0, o = 0;
+    size_t *at = calloc(nq + 1, sizeof *at); /* with --top: where each query's hits start */
+    if (!at)
         return -1;
-    for (size_t q = qa; q < qb; q++) {
-        size_t first = o;
-        for (size_t g = 0; g < c->ngroups; g++)
-            for (size_t i = 0; i < c->groups[g].n; i++) {
-                const pa_hit *h = &c->groups[g].hits[i];
-                if (h->query != q)
-                    continue;
-                if (k)
-                    row[o++] = h;
-                else
-                    row[(q - qa) * t->n + h->target] = h;
+    for (size_t g = 0; g < c->ngroups; g++)
+        for (size_t i = 0; i < c->groups[g].n; i++) {
+            size_t q = c->groups[g].hits[i].query;
+            if (q >= qa && q < qb) {
+                at[q - qa + 1]++;
+                cand++;
             }
-        if (!k) {
-            o += t->n;
-            continue;
         }
-        qsort(row + first, o - first, sizeof *row, row_order);
-        o = first + (k < o - first ? k : o - first);
+    const pa_hit **row = !k && cand != nq * t->n ? NULL : calloc(cand ? cand : 1, sizeof *row);
+    if (!row) { /* out of memory, or not every pair exactly once */
+        free(at);
+        return -1;
+    }
+    for (size_t q = 0; q < nq; q++)
+        at[q + 1] += at[q];
+    for (size_t g = 0; g < c->ngroups; g++)
+        for (size_t i = 0; i < c->groups[g].n; i++) {
+            const pa_hit *h = &c->groups[g].hits[i];
+            if (h->query < qa || h->query >= qb)
+                continue;
+            if (k)
+                row[at[h->query - qa]++] = h; /* at[q] ends as the start of q + 1 */
+            else
+                row[(h->query - qa) * t->n + h->target] = h;
+        }
+    if (!k)
+        o = cand;
+    for (size_t q = 0; k && q < nq; q++) { /* each query's k best, moved to the front */
+        size_t lo = q ? at[q - 1] : 0, n = at[q] - lo, keep = k < n ? k : n;
+        qsort(row + lo, n, sizeof *row, row_order);
+        memmove(row + o, row + lo, keep * sizeof *row);
+        o += keep;
     }
     emit_rows(c->r, t, qidx, NULL, row, o);
     free(row);
+    free(at);
     return 0;
 }
 

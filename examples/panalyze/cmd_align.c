@@ -488,7 +488,7 @@ typedef struct {
     group *groups;
     size_t ngroups, gcap;
     pend_t *pend;    /* targets read and not aligned, by length (the aligner's) */
-    size_t npend, pcap;
+    size_t npend;
     size_t known;    /* targets in pend or aligned: [0, known) of the file */
     size_t aligned;  /* targets aligned while reading */
     int full;        /* as many pairs held as allowed: no more slices */
@@ -610,9 +610,10 @@ static int add_pending(stream_ctx *c, const seqs *view)
     size_t k = view->n - c->known, n = c->npend + k;
     if (!k)
         return 0;
-    pend_t *m = malloc(2 * n * sizeof *m), *add = m + n;
+    pend_t *m = malloc((n + k) * sizeof *m);
     if (!m)
         return -1;
+    pend_t *add = m + n; /* the new ones, sorted, then merged into m[0..n) */
     for (size_t i = 0; i < k; i++)
         add[i] = (pend_t){view->len[c->known + i], c->known + i};
     qsort(add, k, sizeof *add, cmp_pend);
@@ -620,7 +621,7 @@ static int add_pending(stream_ctx *c, const seqs *view)
         m[o] = j >= k || (i < c->npend && cmp_pend(&c->pend[i], &add[j]) < 0) ? c->pend[i++]
                                                                                : add[j++];
     free(c->pend);
-    c->pend = m; /* the upper half stays spare */
+    c->pend = m;
     c->npend = n;
     c->known = view->n;
     return 0;
